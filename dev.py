@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Set up gdlab in a local virtual environment, then run the app or the tests.
+
+    python3 dev.py run [ARGS...]    create .venv if needed, install gdlab, launch the app
+    python3 dev.py test [ARGS...]   create .venv if needed, install gdlab[test], run pytest
+
+Only the Python standard library is used here, so this works on a fresh machine
+with nothing but Python 3.11+. The install step is skipped when pyproject.toml
+has not changed since the last successful install.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".gdlab-installed"
+
+
+def venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def ensure_env() -> Path:
+    if sys.version_info < (3, 11):
+        sys.exit(f"gdlab needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    py = venv_python()
+    if not py.exists():
+        print("dev.py: creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        print("dev.py: installing gdlab and its test tools into .venv ...", flush=True)
+        pip = [str(py), "-m", "pip", "--disable-pip-version-check", "-q"]
+        subprocess.run(pip + ["install", "--upgrade", "pip"], check=True)
+        subprocess.run(pip + ["install", "-e", f"{ROOT}[test]"], check=True)
+        STAMP.write_text(wanted)
+    return py
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("run", "test"):
+        print(__doc__.strip())
+        return 2
+    py = ensure_env()
+    verb, rest = argv[0], argv[1:]
+    if verb == "run":
+        return subprocess.call([str(py), "-m", "gdlab", *rest], cwd=ROOT)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""The numpy engine of gdlab: no Qt here (a test checks it)."""

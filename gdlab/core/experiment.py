@@ -1,0 +1,268 @@
+"""Experiments: a validated set of parameter values, and the JSON file that stores one.
+
+The file format (``schema_version`` 1)::
+
+    {
+      "format": "gdlab-experiment",
+      "schema_version": 1,
+      "name": "xor",
+      "summary": "One line for menus and `gdlab presets`.",
+      "description": "A paragraph explaining the scenario.",
+      "kind": "network",                  # or "surface"
+      "data": {...}, "network": {...},    # network experiments
+      "surface": {...}, "runs": [...],    # surface experiments: runs override training values
+      "training": {...}
+    }
+
+Every value is checked against its declaration in :mod:`gdlab.core.params`; a missing value
+takes its default. A malformed file raises :class:`ExperimentError` naming the field and the
+allowed values. Loading only parses JSON: nothing in a file is ever executed.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .atomic import atomic_write_text
+from .datasets import default_output, make_dataset
+from .params import (ALL_GROUPS, GROUPS, NETWORK, PARAMS, PARAMS_BY_NAME, RUN_LEVEL_PARAMS, SURFACE,
+                     ExperimentError, params_in)
+from .surfaces import get_surface
+
+FORMAT = "gdlab-experiment"
+SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 5_000_000
+MAX_RUNS = 16
+_TEXT_FIELDS = {"name": 120, "summary": 300, "description": 5000}
+_TOP_KEYS = {"format", "schema_version", "kind", "runs", *_TEXT_FIELDS, *ALL_GROUPS}
+
+__all__ = ["Experiment", "ExperimentError", "FORMAT", "SCHEMA_VERSION", "load_experiment"]
+
+
+class Experiment:
+    """An immutable, validated experiment.
+
+    ``values`` maps every parameter name to its value (defaults filled in); ``runs`` is a tuple
+    of dicts, each a ``label`` plus overrides of run-level training values (surface races).
+    Use :meth:`replace` to derive a changed copy: it validates again.
+    """
+
+    __slots__ = ("name", "summary", "description", "kind", "_values", "runs")
+
+    def __init__(self, kind: str = NETWORK, values: Mapping[str, Any] | None = None,
+                 runs: Iterable[Mapping[str, Any]] = (), name: str = "untitled",
+                 summary: str = "", description: str = ""):
+        if kind not in GROUPS:
+            raise ExperimentError("kind", f"{kind!r} is not allowed; expected one of {', '.join(GROUPS)}")
+        merged = {p.name: p.default for p in PARAMS}
+        for key, value in (values or {}).items():
+            if key not in PARAMS_BY_NAME:
+                raise ExperimentError(key, "unknown parameter; known: " + ", ".join(PARAMS_BY_NAME))
+            merged[key] = PARAMS_BY_NAME[key].validate(value, f"{PARAMS_BY_NAME[key].group}.{key}")
+        self.kind = kind
+        self._values = merged
+        self.runs = tuple(_validate_run(run, i) for i, run in enumerate(runs))
+        if len(self.runs) > MAX_RUNS:
+            raise ExperimentError("runs", f"at most {MAX_RUNS} runs, got {len(self.runs)}")
+        for field, limit in _TEXT_FIELDS.items():
+            text = {"name": name, "summary": summary, "description": description}[field]
+            if not isinstance(text, str):
+                raise ExperimentError(field, "expected text")
+            if len(text) > limit:
+                raise ExperimentError(field, f"at most {limit} characters, got {len(text)}")
+        self.name, self.summary, self.description = name, summary, description
+        self._check_consistency()
+
+    # -- access ------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> Any:
+        value = self._values[name]
+        return list(value) if isinstance(value, list) else value
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """A copy of all parameter values."""
+        return {k: (list(v) if isinstance(v, list) else v) for k, v in self._values.items()}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Experiment) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(self.to_json())
+
+    def __repr__(self) -> str:
+        return f"Experiment(kind={self.kind!r}, name={self.name!r})"
+
+    def replace(self, **changes: Any) -> "Experiment":
+        """A validated copy with some values changed; also accepts name/summary/description/kind/runs."""
+        meta = {k: changes.pop(k) for k in ("name", "summary", "description", "kind", "runs") if k in changes}
+        values = self.values
+        values.update(changes)
+        return Experiment(kind=meta.get("kind", self.kind), values=values, runs=meta.get("runs", self.runs),
+                          name=meta.get("name", self.name), summary=meta.get("summary", self.summary),
+                          description=meta.get("description", self.description))
+
+    def run_values(self) -> list[dict[str, Any]]:
+        """The training values of each run: the training group overridden by each run's entries.
+
+        A surface experiment with no ``runs`` has one run made of the training values alone.
+        """
+        base = {name: self._values[name] for name in RUN_LEVEL_PARAMS}
+        runs = self.runs if (self.kind == SURFACE and self.runs) else ({"label": ""},)
+        out = []
+        for run in runs:
+            merged = dict(base)
+            merged.update({k: v for k, v in run.items() if k != "label"})
+            merged["label"] = run.get("label") or _run_label(merged)
+            out.append(merged)
+        return out
+
+    def output_and_loss(self) -> tuple[str, str]:
+        """The output activation and loss, with ``auto`` resolved from the dataset's task."""
+        task = make_dataset(self._values["dataset"], n_samples=8, noise=0.0, seed=0).task
+        auto_out, auto_loss = default_output(task)
+        out = self._values["output_activation"]
+        loss = self._values["loss"]
+        return (auto_out if out == "auto" else out), (auto_loss if loss == "auto" else loss)
+
+    # -- consistency across fields -------------------------------------------------------
+    def _check_consistency(self) -> None:
+        v = self._values
+        if self.kind == SURFACE:
+            dim = get_surface(v["surface"]).dim
+            if v["start"] and len(v["start"]) != dim:
+                raise ExperimentError("surface.start", f"the surface {v['surface']} has {dim} weight(s), "
+                                      f"so the start point needs {dim} number(s), got {len(v['start'])}")
+            return
+        out, loss = self.output_and_loss()
+        task = make_dataset(v["dataset"], n_samples=8, noise=0.0, seed=0).task
+        if loss in ("bce", "cross_entropy") and task == "regression":
+            raise ExperimentError("network.loss", f"{loss} needs a classification dataset; "
+                                  f"{v['dataset']} is a regression dataset (use mse)")
+        if loss == "bce" and out != "sigmoid":
+            raise ExperimentError("network.output_activation", "bce needs outputs in (0, 1): use sigmoid")
+        if loss == "cross_entropy" and out != "softmax":
+            raise ExperimentError("network.output_activation", "cross_entropy needs a softmax output")
+        if out == "softmax" and task == "binary":
+            raise ExperimentError("network.output_activation",
+                                  "softmax needs two or more outputs; a two-class dataset has one (use sigmoid)")
+
+    # -- files ---------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form: every value of the groups this kind uses, written out."""
+        doc: dict[str, Any] = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "name": self.name,
+                               "summary": self.summary, "description": self.description, "kind": self.kind}
+        for group in GROUPS[self.kind]:
+            doc[group] = {p.name: self[p.name] for p in params_in(group)}
+        if self.kind == SURFACE:
+            doc["runs"] = [dict(run) for run in self.runs]
+        return doc
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the experiment as JSON, atomically (temp file + rename)."""
+        return atomic_write_text(path, self.to_json())
+
+    @classmethod
+    def from_dict(cls, doc: Any) -> "Experiment":
+        """Validate a parsed document; raises :class:`ExperimentError` naming the bad field."""
+        if not isinstance(doc, dict):
+            raise ExperimentError("", "an experiment must be a JSON object { ... }")
+        unknown = sorted(set(doc) - _TOP_KEYS)
+        if unknown:
+            raise ExperimentError(unknown[0], "unknown key; allowed: " + ", ".join(sorted(_TOP_KEYS)))
+        if "format" in doc and doc["format"] != FORMAT:
+            raise ExperimentError("format", f"expected {FORMAT!r}, got {doc['format']!r}")
+        version = doc.get("schema_version")
+        if version is None:
+            raise ExperimentError("schema_version", f"missing; this gdlab reads schema_version {SCHEMA_VERSION}")
+        if isinstance(version, bool) or version != SCHEMA_VERSION:
+            raise ExperimentError("schema_version", f"{version!r} is not supported; this gdlab reads "
+                                  f"schema_version {SCHEMA_VERSION}")
+        kind = doc.get("kind", NETWORK)
+        if kind not in GROUPS:
+            raise ExperimentError("kind", f"{kind!r} is not allowed; expected one of {', '.join(GROUPS)}")
+        values: dict[str, Any] = {}
+        for group in ALL_GROUPS:
+            section = doc.get(group, {})
+            if not isinstance(section, dict):
+                raise ExperimentError(group, "expected an object { ... }")
+            for key, value in section.items():
+                param = PARAMS_BY_NAME.get(key)
+                if param is None or param.group != group:
+                    allowed = ", ".join(p.name for p in params_in(group))
+                    raise ExperimentError(f"{group}.{key}", f"unknown key; allowed in {group}: {allowed}")
+                values[key] = param.validate(value, f"{group}.{key}")
+        runs = doc.get("runs", [])
+        if not isinstance(runs, list):
+            raise ExperimentError("runs", "expected a list of runs [ {...}, ... ]")
+        texts = {}
+        for field in _TEXT_FIELDS:
+            text = doc.get(field, "" if field != "name" else "untitled")
+            if not isinstance(text, str):
+                raise ExperimentError(field, f"expected text, got {type(text).__name__}")
+            texts[field] = text
+        return cls(kind=kind, values=values, runs=runs, **texts)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Experiment":
+        return cls.from_dict(parse_json(text))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Experiment":
+        return load_experiment(path)
+
+
+def parse_json(text: str) -> Any:
+    """Parse JSON strictly: NaN/Infinity literals and absurd nesting are errors, not values."""
+    def reject_constant(name: str) -> Any:
+        raise ExperimentError("", f"{name} is not a valid number in an experiment file")
+
+    try:
+        return json.loads(text, parse_constant=reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ExperimentError("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise ExperimentError("", "not a valid experiment: the JSON is nested too deeply") from None
+
+
+def load_experiment(path: str | os.PathLike) -> Experiment:
+    """Read and validate an experiment file. Errors name the file and the field."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ExperimentError("", f"{path.name} is {size / 1e6:.1f} MB; an experiment file is at most "
+                                  f"{MAX_FILE_BYTES / 1e6:.0f} MB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ExperimentError("", f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ExperimentError("", f"{path.name} is not a text (UTF-8 JSON) file") from None
+    return Experiment.from_json(text)
+
+
+def _validate_run(run: Any, index: int) -> dict[str, Any]:
+    where = f"runs[{index}]"
+    if not isinstance(run, Mapping):
+        raise ExperimentError(where, "expected an object such as {\"optimizer\": \"adam\", \"learning_rate\": 0.01}")
+    out: dict[str, Any] = {}
+    for key, value in run.items():
+        if key == "label":
+            if not isinstance(value, str) or len(value) > 60:
+                raise ExperimentError(f"{where}.label", "expected text of at most 60 characters")
+            out["label"] = value
+        elif key in RUN_LEVEL_PARAMS:
+            out[key] = PARAMS_BY_NAME[key].validate(value, f"{where}.{key}")
+        else:
+            raise ExperimentError(f"{where}.{key}", "unknown key; allowed: label, " + ", ".join(RUN_LEVEL_PARAMS))
+    return out
+
+
+def _run_label(values: Mapping[str, Any]) -> str:
+    return f"{values['optimizer']} α={values['learning_rate']:g}"

@@ -1,0 +1,660 @@
+"""The training loop: runs that step gradient descent and hand out snapshots.
+
+Two kinds of run share one interface (``step``, ``snapshot``, ``reset``, ``set_learning_rate``,
+``set_optimizer``, ``status``):
+
+* :class:`NetworkRun` trains an :class:`~gdlab.core.network.MLP` on a dataset. Each iteration is
+  one weight update ``w <- w - lr * dJ/dw``; backpropagation computes ``dJ/dw``.
+* :class:`SurfaceRace` moves one or more points (a race of optimisers or learning rates) across
+  an analytic cost surface J(w). The K runs are stacked as rows of one (K, d) array and stepped
+  together: one batched gradient evaluation per iteration.
+
+History row ``k`` holds the state *after* ``k`` updates: row 0 is the initial weights and their
+cost. After each update the cost and the gradient at the new weights are computed at once, so
+the gradient on show is always the one the next step will use.
+
+A run ends as ``converged`` (gradient norm or cost change below tolerance), ``max_iterations``,
+or ``diverged`` (a non-finite cost or weight, or a cost past ``DIVERGENCE_FACTOR`` times its
+start) — reported as data with the iteration and a plain-words reason, never as an exception or
+a numpy warning. :func:`train` is the plain generator of snapshots that drives a run.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import numpy as np
+
+from .datasets import make_dataset, split
+from .experiment import Experiment
+from .features import expand_features, feature_labels
+from .history import History
+from .network import MLP
+from .optimizers import make_optimizer
+from .params import NETWORK, SURFACE
+from .schedules import make_schedule
+from .surfaces import get_surface
+
+READY, RUNNING, CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED = (
+    "ready", "running", "converged", "diverged", "max_iterations", "finished")
+TERMINAL = frozenset({CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED})
+DIVERGENCE_FACTOR = 1e6
+MAX_TRACKED = 20
+
+
+def optimizer_from_values(values: dict[str, Any], lr: Any = None):
+    """Build the optimiser a run's values describe (torch-style hyperparameter names)."""
+    name = values["optimizer"]
+    hyper: dict[str, Any] = {}
+    if name in ("momentum", "nesterov"):
+        hyper["momentum"] = values["momentum"]
+    elif name == "rmsprop":
+        hyper["alpha"] = values["rmsprop_alpha"]
+    elif name == "adam":
+        hyper["beta1"], hyper["beta2"] = values["beta1"], values["beta2"]
+    return make_optimizer(name, values["learning_rate"] if lr is None else lr, **hyper)
+
+
+def schedule_from_values(values: dict[str, Any]):
+    """The learning-rate schedule, in TensorFlow's (decay_rate, decay_steps) convention:
+
+    step: lr0 · rate^⌊t/k⌋;  exponential: lr0 · rate^(t/k);  inverse_time: lr0 / (1 + rate · t / k).
+    """
+    name, rate, k = values["schedule"], values["decay_rate"], values["decay_steps"]
+    if name == "step":
+        return make_schedule("step", step_size=k, gamma=rate)
+    if name == "exponential":
+        return make_schedule("exponential", gamma=rate ** (1.0 / k))
+    if name == "inverse_time":
+        return make_schedule("inverse_time", decay=rate / k)
+    return make_schedule("constant")
+
+
+def _divergence(cost: float, start_cost: float, iteration: int) -> str | None:
+    """A plain-words reason if ``cost`` shows divergence, else None."""
+    if not math.isfinite(cost):
+        return (f"the cost became {cost} at iteration {iteration}: the steps overshot the minimum and grew "
+                f"until the numbers overflowed. Try a smaller learning rate α.")
+    bound = DIVERGENCE_FACTOR * max(1.0, abs(start_cost))
+    if cost > bound:
+        return (f"the cost grew to {cost:.3g} at iteration {iteration}, over {DIVERGENCE_FACTOR:g} times its "
+                f"start: each step overshoots the minimum by more than the last. Try a smaller learning rate α.")
+    return None
+
+
+def _convergence(cost: float, previous: float, grad_norm: float, values: dict[str, Any],
+                 iteration: int) -> str | None:
+    if values["grad_tolerance"] > 0 and grad_norm < values["grad_tolerance"]:
+        return (f"the gradient's length fell to {grad_norm:.2g} at iteration {iteration}, below the tolerance "
+                f"{values['grad_tolerance']:g}: the weights sit where J is flat (a minimum, or a saddle).")
+    if values["tolerance"] > 0 and abs(previous - cost) <= values["tolerance"] * max(1.0, abs(cost)):
+        return (f"the cost changed by only {abs(previous - cost):.2g} at iteration {iteration}, below the "
+                f"tolerance: J has stopped falling.")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class NetworkSnapshot:
+    """What the GUI needs to draw a network run at one moment. Arrays are copies.
+
+    ``iterations``/``train_cost``/... hold every row since the previous snapshot (``start`` is
+    the first row's index), so a cost curve built from snapshots never misses a point.
+    """
+
+    kind = NETWORK
+    iteration: int
+    epoch: float
+    status: str
+    reason: str
+    learning_rate: float
+    optimizer: str
+    start: int
+    iterations: np.ndarray
+    train_cost: np.ndarray
+    test_cost: np.ndarray
+    data_cost: np.ndarray
+    penalty: np.ndarray
+    grad_norms: np.ndarray
+    tracked: np.ndarray
+    tracked_ids: list[tuple[int, int, int]]
+    tracked_labels: list[str]
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    grad_weights: list[np.ndarray]
+    grad_biases: list[np.ndarray]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SurfaceSnapshot:
+    """A surface race at one moment: K runs; arrays are copies; rows since the previous snapshot."""
+
+    kind = SURFACE
+    iteration: int
+    status: str
+    reason: str
+    labels: list[str]
+    learning_rates: np.ndarray
+    run_status: list[str]
+    run_reason: list[str]
+    start: int
+    iterations: np.ndarray
+    costs: np.ndarray        # (m, K)
+    paths: np.ndarray        # (m, K, d)
+    w: np.ndarray            # (K, d) current weights
+    gradient: np.ndarray     # (K, d) gradient at w (what the next step uses)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+class NetworkRun:
+    """Gradient descent on a multilayer perceptron, one iteration per weight update."""
+
+    kind = NETWORK
+
+    def __init__(self, experiment: Experiment):
+        if experiment.kind != NETWORK:
+            raise ValueError("NetworkRun needs a network experiment")
+        self.experiment = experiment
+        v = experiment.values
+        self._values = v
+        data = make_dataset(v["dataset"], n_samples=v["n_samples"], noise=v["noise"], seed=v["data_seed"])
+        self.dataset = data
+        self.train_set, self.test_set = split(data, test_fraction=v["test_fraction"], seed=v["data_seed"])
+        self.features = v["features"]
+        self.input_labels = feature_labels(data.n_features, self.features)
+        self.X_train = expand_features(self.train_set.X, self.features)
+        self.Y_train = self.train_set.y
+        self.X_test = expand_features(self.test_set.X, self.features)
+        self.Y_test = self.test_set.y
+        self.output_activation, self.loss = experiment.output_and_loss()
+        sizes = [self.X_train.shape[1], *v["hidden_layers"], self.Y_train.shape[1]]
+        self.model = MLP(sizes, hidden_activation=v["hidden_activation"],
+                         output_activation=self.output_activation, init=v["init"], seed=v["seed"],
+                         init_scale=v["init_scale"])
+        self._initial_state = self.model.get_state()
+        self.base_lr = v["learning_rate"]
+        self.schedule = schedule_from_values(v)
+        self.optimizer = optimizer_from_values(v)
+        self.max_iterations = v["max_iterations"]
+        n = len(self.X_train)
+        self.batch_size = n if v["batch_size"] in (0,) or v["batch_size"] >= n else v["batch_size"]
+        n_layers = len(self.model.weights)
+        self.history = History({"train_cost": (), "test_cost": (), "data_cost": (), "penalty": (),
+                                "learning_rate": (), "grad_norms": (n_layers,), "tracked": (0,)})
+        self.tracked_ids: list[tuple[int, int, int]] = []
+        self.set_tracked(self.default_tracked())
+        self._start()
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def _start(self) -> None:
+        self.iteration = 0
+        self.status, self.reason = READY, ""
+        self._batch_rng = np.random.default_rng([self._values["seed"], self._values["data_seed"], 7])
+        self._order = np.arange(len(self.X_train))
+        self._cursor = len(self._order)  # forces a shuffle before the first mini-batch
+        self.optimizer.reset()
+        self.history.truncate(0)
+        self._evaluate()
+        self._start_cost = float(self.history.column("train_cost")[0])
+
+    def reset(self) -> None:
+        """Back to the initial weights, bit for bit; the history starts again."""
+        self.model.set_state(self._initial_state)
+        self._start()
+
+    def reinitialize(self, seed: int) -> None:
+        """New random initial weights from ``seed``; the history starts again."""
+        self.model.reinitialize(seed)
+        self._initial_state = self.model.get_state()
+        self._values["seed"] = seed
+        self._start()
+
+    @property
+    def finished(self) -> bool:
+        return self.status in TERMINAL
+
+    @property
+    def epoch(self) -> float:
+        """Passes over the training data so far (iterations × batch / n)."""
+        return self.iteration * self.batch_size / max(1, len(self.X_train))
+
+    # -- commands ------------------------------------------------------------------------
+    def set_learning_rate(self, lr: float) -> None:
+        """Used from the very next step on (the schedule scales this base rate)."""
+        self.base_lr = float(lr)
+
+    def set_optimizer(self, name: str, **values: Any) -> None:
+        """Switch optimiser between steps; its state (velocity, averages) starts fresh."""
+        merged = dict(self._values, optimizer=name, learning_rate=self.base_lr, **values)
+        self.optimizer = optimizer_from_values(merged)
+        self._values.update(optimizer=name, **values)
+
+    def set_max_iterations(self, n: int) -> None:
+        """Raise (or lower) the limit; a run stopped by the limit may go on."""
+        self.max_iterations = int(n)
+        if self.status == MAX_ITERATIONS and self.iteration < n:
+            self.status, self.reason = RUNNING, ""
+
+    def default_tracked(self) -> list[tuple[int, int, int]]:
+        """Every weight of a small network; otherwise up to MAX_TRACKED spread over the layers."""
+        ids = [(l, i, j) for l, W in enumerate(self.model.weights)
+               for i in range(W.shape[0]) for j in range(W.shape[1])]
+        if len(ids) <= MAX_TRACKED:
+            return ids
+        picks = np.linspace(0, len(ids) - 1, MAX_TRACKED).round().astype(int)
+        return [ids[k] for k in picks]
+
+    def set_tracked(self, ids: list[tuple[int, int, int]]) -> None:
+        """Choose the weights W_l[i, j] whose values are recorded every iteration.
+
+        Weights tracked before keep their history; newly added ones have none (NaN) before now.
+        """
+        for l, i, j in ids:
+            if not (0 <= l < len(self.model.weights) and 0 <= i < self.model.weights[l].shape[0]
+                    and 0 <= j < self.model.weights[l].shape[1]):
+                raise ValueError(f"no weight W{l + 1}[{i + 1},{j + 1}] in this network")
+        old = self.history.column("tracked")
+        old_ids = self.tracked_ids
+        self.history.replace_column("tracked", (len(ids),))
+        new = self.history.column("tracked")
+        for c, wid in enumerate(ids):
+            if wid in old_ids:
+                new[:, c] = old[:len(new), old_ids.index(wid)]
+        self.tracked_ids = list(ids)
+        self._tracked_rows = [np.array([i * self.model.weights[l].shape[1] + j for (ll, i, j) in ids if ll == l],
+                                       dtype=np.intp) for l in range(len(self.model.weights))]
+        self._tracked_cols = [np.array([c for c, (ll, _, _) in enumerate(ids) if ll == l], dtype=np.intp)
+                              for l in range(len(self.model.weights))]
+        if len(self.history):
+            self._record_tracked(len(self.history) - 1)
+
+    @staticmethod
+    def weight_label(wid: tuple[int, int, int]) -> str:
+        l, i, j = wid
+        return f"W{l + 1}[{i + 1},{j + 1}]"
+
+    # -- the loop ------------------------------------------------------------------------
+    def _next_batch(self) -> np.ndarray:
+        if self._cursor + self.batch_size > len(self._order):
+            self._batch_rng.shuffle(self._order)
+            self._cursor = 0
+        idx = self._order[self._cursor:self._cursor + self.batch_size]
+        self._cursor += self.batch_size
+        return idx
+
+    def _evaluate(self) -> None:
+        """Cost and gradient at the current weights, recorded as the next history row."""
+        m, v = self.model, self._values
+        reg, lam = v["regularization"], v["reg_rate"]
+        if self.batch_size >= len(self.X_train):
+            cost = m.loss_and_gradients(self.X_train, self.Y_train, self.loss, reg, lam)[0]
+            data_cost, penalty = m.last_data_cost, m.last_penalty
+        else:
+            cost = m.cost(self.X_train, self.Y_train, self.loss, reg, lam)
+            data_cost, penalty = m.last_data_cost, m.last_penalty
+            idx = self._next_batch()
+            m.loss_and_gradients(self.X_train[idx], self.Y_train[idx], self.loss, reg, lam)
+        test = m.cost(self.X_test, self.Y_test, self.loss) if len(self.X_test) else math.nan
+        h = self.history
+        row = h.next_row()
+        h.column("train_cost")[row] = cost
+        h.column("test_cost")[row] = test
+        h.column("data_cost")[row] = data_cost
+        h.column("penalty")[row] = penalty
+        h.column("learning_rate")[row] = self.optimizer.lr if row else self.schedule(self.base_lr, 0)
+        norms = h.column("grad_norms")[row]
+        grads = m.gradients
+        for l in range(len(m.weights)):
+            gw, gb = grads[2 * l], grads[2 * l + 1]
+            norms[l] = math.sqrt(float(np.dot(gw.ravel(), gw.ravel())) + float(np.dot(gb, gb)))
+        self._record_tracked(row)
+
+    def _record_tracked(self, row: int) -> None:
+        out = self.history.column("tracked")[row]
+        for W, rows, cols in zip(self.model.weights, self._tracked_rows, self._tracked_cols):
+            if len(rows):
+                out[cols] = W.ravel()[rows]
+
+    def step(self, n: int = 1) -> str:
+        """Run up to ``n`` iterations (fewer if the run ends); returns the status."""
+        if self.finished:
+            return self.status
+        m, opt, h = self.model, self.optimizer, self.history
+        params = m.params
+        train_cost, grad_norms = h.column("train_cost"), h.column("grad_norms")
+        with np.errstate(all="ignore"):
+            for _ in range(n):
+                if self.iteration >= self.max_iterations:
+                    self.status = MAX_ITERATIONS
+                    self.reason = f"reached the iteration limit ({self.max_iterations})."
+                    break
+                opt.lr = self.schedule(self.base_lr, self.iteration)
+                opt.step(params, m.gradients)  # w <- update(w, dJ/dw): gradient descent *uses* the gradient
+                self.iteration += 1
+                self._evaluate()  # backprop *computes* dJ/dw at the new weights
+                train_cost, grad_norms = h.column("train_cost"), h.column("grad_norms")
+                row = len(h) - 1
+                cost = float(train_cost[row])
+                reason = _divergence(cost, self._start_cost, self.iteration)
+                if reason is None and not all(np.isfinite(W).all() for W in m.weights):
+                    reason = (f"a weight became infinite or NaN at iteration {self.iteration}. "
+                              f"Try a smaller learning rate α.")
+                if reason is not None:
+                    self.status, self.reason = DIVERGED, reason
+                    break
+                if self.batch_size >= len(self.X_train):
+                    gnorm = float(np.sqrt(np.dot(grad_norms[row], grad_norms[row])))
+                    reason = _convergence(cost, float(train_cost[row - 1]), gnorm, self._values, self.iteration)
+                    if reason is not None:
+                        self.status, self.reason = CONVERGED, reason
+                        break
+                self.status = RUNNING
+            else:
+                if self.iteration >= self.max_iterations:
+                    self.status = MAX_ITERATIONS
+                    self.reason = f"reached the iteration limit ({self.max_iterations})."
+        return self.status
+
+    # -- reading -------------------------------------------------------------------------
+    def snapshot(self, since: int = 0) -> NetworkSnapshot:
+        """Copies of the state now, and of every history row from ``since`` on."""
+        h, m = self.history, self.model
+        since = max(0, min(since, len(h)))
+        grads = m.gradients
+        return NetworkSnapshot(
+            iteration=self.iteration, epoch=self.epoch, status=self.status, reason=self.reason,
+            learning_rate=float(self.schedule(self.base_lr, self.iteration)), optimizer=self.optimizer.name,
+            start=since, iterations=np.arange(since, len(h)),
+            train_cost=h.copy("train_cost", since), test_cost=h.copy("test_cost", since),
+            data_cost=h.copy("data_cost", since), penalty=h.copy("penalty", since),
+            grad_norms=h.copy("grad_norms", since), tracked=h.copy("tracked", since),
+            tracked_ids=list(self.tracked_ids), tracked_labels=[self.weight_label(w) for w in self.tracked_ids],
+            weights=[W.copy() for W in m.weights], biases=[b.copy() for b in m.biases],
+            grad_weights=[g.copy() for g in grads[0::2]], grad_biases=[g.copy() for g in grads[1::2]])
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The network's output for raw inputs ``X`` (features are expanded here)."""
+        with np.errstate(all="ignore"):
+            return self.model.forward(expand_features(np.asarray(X, dtype=float), self.features)).copy()
+
+    def view_data(self, resolution: int = 60, include_points: bool = True) -> dict[str, Any]:
+        """What a data view draws: the raw points and the network's current output over the input space.
+
+        2-D inputs: ``map`` = (xs, ys, Z), Z the output on a grid, shape (ny, nx) for one output
+        (e.g. P(class 1)) or (ny, nx, C) for softmax. 1-D inputs: ``curve`` = (x, ŷ(x)).
+        """
+        data = self.dataset
+        out: dict[str, Any] = {"task": data.task, "n_features": data.n_features}
+        if include_points:
+            out["train"] = (self.train_set.X.copy(), self._targets(self.train_set))
+            out["test"] = (self.test_set.X.copy(), self._targets(self.test_set))
+        if data.n_features == 2:
+            if getattr(self, "_grid", None) is None or self._grid[2] != resolution:
+                lo, hi = data.X.min(axis=0), data.X.max(axis=0)
+                pad = 0.1 * (hi - lo) + 1e-9
+                xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
+                ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+                gx, gy = np.meshgrid(xs, ys)
+                self._grid = (xs, ys, resolution, np.column_stack([gx.ravel(), gy.ravel()]))
+            xs, ys, _, points = self._grid
+            z = self.predict(points)
+            z = z[:, 0].reshape(len(ys), len(xs)) if z.shape[1] == 1 else z.reshape(len(ys), len(xs), -1)
+            out["map"] = (xs.copy(), ys.copy(), z)
+        elif data.n_features == 1:
+            lo, hi = float(data.X.min()), float(data.X.max())
+            pad = 0.05 * (hi - lo) + 1e-9
+            x = np.linspace(lo - pad, hi + pad, 200)
+            out["curve"] = (x, self.predict(x[:, None])[:, 0])
+        return out
+
+    @staticmethod
+    def _targets(part) -> np.ndarray:
+        return part.labels.copy() if part.labels is not None else part.y[:, 0].copy()
+
+    def history_columns(self) -> dict[str, np.ndarray]:
+        """The full history (copies), for files: iteration, train_cost, test_cost."""
+        h = self.history
+        return {"iteration": np.arange(len(h)), "train_cost": h.copy("train_cost"), "test_cost": h.copy("test_cost")}
+
+
+# ---------------------------------------------------------------------------------------------
+class SurfaceRace:
+    """K optimiser runs on one cost surface from a common start, stepped as one batch.
+
+    The weights of all runs form one (K, d) array ``w``; runs that share an optimiser type and
+    hyperparameters share one optimiser whose learning rate is a (k, 1) column, so a race of
+    learning rates is a single vectorised update.
+    """
+
+    kind = SURFACE
+
+    def __init__(self, experiment: Experiment):
+        if experiment.kind != SURFACE:
+            raise ValueError("SurfaceRace needs a surface experiment")
+        self.experiment = experiment
+        v = experiment.values
+        self._values = v
+        self.surface = get_surface(v["surface"])
+        self.start_point = np.array(v["start"] or self.surface.default_start, dtype=float)
+        self.runs = experiment.run_values()
+        self.labels = [r["label"] for r in self.runs]
+        self.max_iterations = v["max_iterations"]
+        K, d = len(self.runs), self.surface.dim
+        self.base_lr = np.array([r["learning_rate"] for r in self.runs], dtype=float)
+        self._build_groups()
+        self.history = History({"costs": (K,), "paths": (K, d)})
+        self.w = np.empty((K, d))
+        self._start()
+
+    def _build_groups(self) -> None:
+        groups: dict[tuple, list[int]] = {}
+        for k, r in enumerate(self.runs):
+            key = (r["optimizer"], r["momentum"], r["beta1"], r["beta2"], r["rmsprop_alpha"], r["schedule"],
+                   r["decay_rate"], r["decay_steps"])
+            groups.setdefault(key, []).append(k)
+        self._groups = []
+        for idx in groups.values():
+            values = self.runs[idx[0]]
+            lr = self.base_lr[idx][:, None].copy()
+            self._groups.append((np.array(idx, dtype=np.intp), optimizer_from_values(values, lr=lr),
+                                 schedule_from_values(values)))
+
+    def _start(self) -> None:
+        K = len(self.runs)
+        self.iteration = 0
+        self.status, self.reason = READY, ""
+        self.run_status = [READY] * K
+        self.run_reason = [""] * K
+        self.active = np.ones(K, dtype=bool)
+        self.w[:] = self.start_point
+        for _, opt, _ in self._groups:
+            opt.reset()
+        self.history.truncate(0)
+        with np.errstate(all="ignore"):
+            self._evaluate()
+        self._start_cost = self.history.column("costs")[0].copy()
+
+    def reset(self) -> None:
+        self._start()
+
+    def set_start(self, point) -> None:
+        """A new common start point; the history starts again."""
+        point = np.asarray(point, dtype=float).reshape(self.surface.dim)
+        self.start_point = point.copy()
+        self._start()
+
+    @property
+    def finished(self) -> bool:
+        return self.status in TERMINAL
+
+    def set_learning_rate(self, lr: float, run: int | None = None) -> None:
+        """Change the base learning rate of one run (or of all runs), used from the next step on."""
+        if run is None:
+            self.base_lr[:] = lr
+        else:
+            self.base_lr[run] = lr
+
+    def set_optimizer(self, name: str, **values: Any) -> None:
+        """Switch every run to optimiser ``name`` (state starts fresh)."""
+        for r in self.runs:
+            r.update(optimizer=name, **values)
+        self._build_groups()
+
+    def set_max_iterations(self, n: int) -> None:
+        self.max_iterations = int(n)
+        if self.status == MAX_ITERATIONS and self.iteration < n:
+            self.status, self.reason = RUNNING, ""
+            for k, s in enumerate(self.run_status):
+                if s == MAX_ITERATIONS:
+                    self.run_status[k], self.active[k] = RUNNING, True
+
+    def _evaluate(self) -> None:
+        self.cost = self.surface.value(self.w)
+        self.gradient = self.surface.gradient(self.w)
+        row = self.history.next_row()
+        self.history.column("costs")[row] = self.cost
+        self.history.column("paths")[row] = self.w
+
+    def step(self, n: int = 1) -> str:
+        """Advance every active run by up to ``n`` iterations, in lockstep; returns the overall status."""
+        if self.finished:
+            return self.status
+        with np.errstate(all="ignore"):
+            for _ in range(n):
+                if self.iteration >= self.max_iterations:
+                    self._stop_all(MAX_ITERATIONS, f"reached the iteration limit ({self.max_iterations}).")
+                    break
+                before = self.w.copy()
+                for idx, opt, schedule in self._groups:
+                    opt.lr = schedule(self.base_lr[idx][:, None], self.iteration)
+                    p = self.w[idx]
+                    opt.step([p], [self.gradient[idx]])  # w <- w - lr * dJ/dw (or the optimiser's rule)
+                    self.w[idx] = p
+                self.w[~self.active] = before[~self.active]  # stopped runs stay where they stopped
+                self.iteration += 1
+                self._evaluate()
+                self._check_runs()
+                if not self.active.any():
+                    self._finish()
+                    break
+                self.status = RUNNING
+            else:
+                if self.iteration >= self.max_iterations:
+                    self._stop_all(MAX_ITERATIONS, f"reached the iteration limit ({self.max_iterations}).")
+        return self.status
+
+    def _check_runs(self) -> None:
+        costs = self.history.column("costs")
+        row = len(self.history) - 1
+        for k in np.flatnonzero(self.active):
+            cost = float(self.cost[k])
+            reason = _divergence(cost, float(self._start_cost[k]), self.iteration)
+            if reason is None and not np.isfinite(self.w[k]).all():
+                reason = f"a weight became infinite or NaN at iteration {self.iteration}."
+            if reason is not None:
+                self._stop_run(k, DIVERGED, reason)
+                continue
+            gnorm = float(np.sqrt(np.dot(self.gradient[k], self.gradient[k])))
+            reason = _convergence(cost, float(costs[row - 1, k]), gnorm, self.runs[k] | self._values_tol(),
+                                  self.iteration)
+            if reason is not None:
+                self._stop_run(k, CONVERGED, reason)
+            else:
+                self.run_status[k] = RUNNING
+
+    def _values_tol(self) -> dict[str, float]:
+        return {"tolerance": self._values["tolerance"], "grad_tolerance": self._values["grad_tolerance"]}
+
+    def _stop_run(self, k: int, status: str, reason: str) -> None:
+        self.active[k] = False
+        self.run_status[k], self.run_reason[k] = status, reason
+
+    def _stop_all(self, status: str, reason: str) -> None:
+        for k in np.flatnonzero(self.active):
+            self._stop_run(k, status, reason)
+        self._finish()
+
+    def _finish(self) -> None:
+        kinds = set(self.run_status)
+        if len(kinds) == 1:
+            self.status = self.run_status[0]
+            self.reason = self.run_reason[0] if len(self.runs) == 1 else f"every run {self.status}."
+            if len(self.runs) == 1:
+                return
+        else:
+            self.status = FINISHED
+        parts = [f"{lab}: {st} ({why})" for lab, st, why in zip(self.labels, self.run_status, self.run_reason)]
+        self.reason = ("every run " + self.status + ". " if len(kinds) == 1 else "all runs stopped. ") + \
+            " ".join(parts)
+
+    def snapshot(self, since: int = 0) -> SurfaceSnapshot:
+        h = self.history
+        since = max(0, min(since, len(h)))
+        lrs = np.empty(len(self.runs))
+        for idx, _, schedule in self._groups:
+            lrs[idx] = np.asarray(schedule(self.base_lr[idx], self.iteration), dtype=float)
+        return SurfaceSnapshot(
+            iteration=self.iteration, status=self.status, reason=self.reason, labels=list(self.labels),
+            learning_rates=lrs, run_status=list(self.run_status), run_reason=list(self.run_reason),
+            start=since, iterations=np.arange(since, len(h)), costs=h.copy("costs", since),
+            paths=h.copy("paths", since), w=self.w.copy(), gradient=np.array(self.gradient, copy=True))
+
+    def view_data(self, resolution: int = 200) -> dict[str, Any]:
+        """The surface for drawing: ``curve`` = (w, J(w)) in 1-D, ``grid`` = (xs, ys, J) in 2-D, and minima."""
+        s = self.surface
+        out: dict[str, Any] = {"dim": s.dim, "title": s.title, "formula": s.formula,
+                               "minima": [np.array(m, dtype=float) for m in s.minima]}
+        with np.errstate(all="ignore"):
+            if s.dim == 1:
+                w = np.linspace(*s.view_range[0], resolution)
+                out["curve"] = (w, s.value(w[:, None]))
+            else:
+                xs = np.linspace(*s.view_range[0], resolution)
+                ys = np.linspace(*s.view_range[1], resolution)
+                gx, gy = np.meshgrid(xs, ys)
+                Z = s.value(np.stack([gx, gy], axis=-1))
+                out["grid"] = (xs, ys, Z)
+                # Colour by log(1 + J − min J): readable on a plain bowl and on Rosenbrock's valley alike.
+                finite = np.where(np.isfinite(Z), Z, np.nanmax(np.where(np.isfinite(Z), Z, -np.inf)))
+                out["shading"] = np.log1p(finite - finite.min())
+        return out
+
+    def history_columns(self) -> dict[str, np.ndarray]:
+        """Full history: iteration, and per run k (1-based) its cost and each weight."""
+        h = self.history
+        cols: dict[str, np.ndarray] = {"iteration": np.arange(len(h))}
+        costs, paths = h.copy("costs"), h.copy("paths")
+        for k in range(len(self.runs)):
+            cols[f"run{k + 1}_cost"] = costs[:, k]
+            for i in range(self.surface.dim):
+                cols[f"run{k + 1}_w{i + 1}"] = paths[:, k, i]
+        return cols
+
+
+# ---------------------------------------------------------------------------------------------
+def make_run(experiment: Experiment) -> NetworkRun | SurfaceRace:
+    """The run an experiment describes."""
+    return NetworkRun(experiment) if experiment.kind == NETWORK else SurfaceRace(experiment)
+
+
+def train(run: NetworkRun | SurfaceRace, chunk: int = 1,
+          max_iterations: int | None = None) -> Iterator[NetworkSnapshot | SurfaceSnapshot]:
+    """The plain generator that drives a run: step ``chunk`` iterations, yield a snapshot.
+
+    Each snapshot carries every history row since the previous one. The first yield is the
+    state before any step; the last is the final state (converged, diverged or at the limit).
+    """
+    if max_iterations is not None:
+        run.set_max_iterations(max_iterations)
+    since = 0
+    snap = run.snapshot(since)
+    since = snap.start + len(snap.iterations)
+    yield snap
+    while not run.finished:
+        run.step(chunk)
+        snap = run.snapshot(since)
+        since = snap.start + len(snap.iterations)
+        yield snap

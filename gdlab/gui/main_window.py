@@ -1,0 +1,640 @@
+"""The lab window: parameter panels on the left, live plots in the centre, a run bar below.
+
+Data flows one way: panels -> experiment -> session (worker thread) -> frames -> plots. The
+window keeps the latest frame's rows in the plots' buffers and redraws from a ~30 Hz timer.
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMainWindow,
+                               QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSlider, QSplitter, QStackedWidget, QVBoxLayout,
+                               QWidget)
+
+from ..core.experiment import Experiment, ExperimentError, load_experiment
+from ..core.params import LIVE_PARAMS, NETWORK
+from ..core.presets import load_preset, preset_names
+from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
+from .palette import series_color
+from .panels import ParameterPanel
+from .plots.cost import CostPlot
+from .plots.data_view import DataView
+from .plots.surface_view import SurfaceView
+from .plots.trajectories import TrajectoryPlot
+from .session import TrainingSession
+from .worker import Frame
+
+REDRAW_HZ = 30
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 0)  # iterations per second; 0 = as fast as possible
+MAX_RECENT = 8
+DEFAULT_PRESET = "xor"
+PRESET_GROUPS = (
+    ("One weight: the learning rate", ("lr-too-small", "lr-just-right", "lr-too-large", "lr-divergent",
+                                       "local-minimum")),
+    ("Two weights: cost surfaces", ("saddle-point", "optimizer-race")),
+    ("Networks: backpropagation at work", ("xor", "spiral-deep", "vanishing-gradients")),
+)
+
+
+class MessageBar(QLabel):
+    """A coloured line above the plots: what just happened, in plain words."""
+
+    STYLES = {
+        "info": "background:#E8F1FA; color:#123; border:1px solid #56B4E9;",
+        "ok": "background:#E6F4EF; color:#123; border:1px solid #009E73;",
+        "bad": "background:#FBEDE6; color:#4A1500; border:1px solid #D55E00;",
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str, style: str = "info") -> None:
+        self.setStyleSheet(f"QLabel {{ {self.STYLES[style]} padding:6px 10px; border-radius:4px; }}")
+        self.setText(text)
+        self.show()
+
+
+class PendingChangeBar(QFrame):
+    """Asks before a change that restarts training (data, network shape, ...)."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setStyleSheet("PendingChangeBar { background:#FFF6DA; border:1px solid #E69F00; border-radius:4px; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 6, 4)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.apply_button = QPushButton("Apply and restart")
+        self.apply_button.setToolTip("Use the new settings: training starts again from iteration 0.")
+        self.revert_button = QPushButton("Keep current run")
+        self.revert_button.setToolTip("Forget the change and keep training the current run.")
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.apply_button)
+        layout.addWidget(self.revert_button)
+        self.hide()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, experiment: Experiment | None = None, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings if settings is not None else QSettings()
+        self.session = TrainingSession(self)
+        self.session.frame_ready.connect(self._on_frame)
+        self.session.failed.connect(self._on_failed)
+        self.experiment: Experiment = experiment or self._restored_experiment() or load_preset(DEFAULT_PRESET)
+        self.path: Path | None = None
+        self._pending: Experiment | None = None
+        self._frame: Frame | None = None
+        self._dirty = False
+        self._event_marked = False
+        self._closing = False
+        self._build_ui()
+        self._build_actions()
+        self._restore_layout()
+        self.redraw_timer = QTimer(self)
+        self.redraw_timer.setInterval(int(1000 / REDRAW_HZ))
+        self.redraw_timer.timeout.connect(self._redraw)
+        self.redraw_timer.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._shutdown)
+        self.load_experiment(self.experiment)
+
+    # -- construction ----------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.setWindowTitle("gdlab")
+        self.setMinimumSize(QSize(1000, 640))
+        self.panel = ParameterPanel()
+        self.panel.changed.connect(self._on_param_changed)
+        self.scenario = QLabel()
+        self.scenario.setWordWrap(True)
+        self.scenario.setTextFormat(Qt.TextFormat.RichText)
+        self.scenario.setStyleSheet("QLabel { background:#F4F6F8; border-radius:4px; padding:8px; }")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.scenario)
+        left_layout.addWidget(self.panel)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(330)
+        self.left_scroll = scroll
+
+        self.cost_plot = CostPlot()
+        self.trajectory_plot = TrajectoryPlot()
+        self.trajectory_plot.selection_changed.connect(self._on_tracked_changed)
+        self.data_view = DataView()
+        self.surface_view = SurfaceView()
+        self.view_stack = QStackedWidget()
+        self.view_stack.addWidget(self.data_view)
+        self.view_stack.addWidget(self.surface_view)
+        self.message = MessageBar()
+        self.pending_bar = PendingChangeBar(self)
+        self.pending_bar.apply_button.clicked.connect(self._apply_pending)
+        self.pending_bar.revert_button.clicked.connect(self._revert_pending)
+
+        plots = QWidget()
+        grid = QGridLayout(plots)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.cost_plot, 0, 0)
+        grid.addWidget(self.view_stack, 0, 1)
+        grid.addWidget(self.trajectory_plot, 1, 0, 1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(4, 4, 4, 4)
+        centre_layout.addWidget(self.pending_bar)
+        centre_layout.addWidget(self.message)
+        centre_layout.addWidget(plots, 1)
+        centre_layout.addWidget(self._build_run_bar())
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(centre)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([360, 1200])
+        self.setCentralWidget(self.splitter)
+
+        bar = self.statusBar()
+        self.status_iteration = QLabel()
+        self.status_cost = QLabel()
+        self.status_state = QLabel()
+        self.status_rate = QLabel()
+        for w in (self.status_iteration, self.status_cost, self.status_state, self.status_rate):
+            w.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(w)
+        self.status_iteration.setToolTip("Iterations = weight updates so far; epochs = passes over the training data.")
+        self.status_cost.setToolTip("The cost J on the training data (and on the held-out test data).")
+        self.status_rate.setToolTip("Training speed: weight updates per second.")
+
+    def _build_run_bar(self) -> QWidget:
+        bar = QWidget()
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(0, 4, 0, 0)
+
+        def button(text: str, tip: str, slot) -> QPushButton:
+            b = QPushButton(text)
+            b.setToolTip(tip)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keyboard shortcuts stay with the window
+            b.clicked.connect(slot)
+            layout.addWidget(b)
+            return b
+
+        self.start_button = button("▶  Start", "Start or pause training (Space).", self.toggle_running)
+        self.start_button.setMinimumWidth(110)
+        self.step_button = button("Step", "One iteration: backprop computes ∂J/∂w, then w ← w − α·∂J/∂w "
+                                  "(→ or S).", self.step_once)
+        self.step10_button = button("Step 10", "Ten iterations (Shift+→).", self.step_ten)
+        self.reset_button = button("Reset", "Back to the initial weights, iteration 0 (R).", self.reset)
+        self.reinit_button = button("New weights", "Draw new random initial weights (Ctrl+R).", self.new_weights)
+        layout.addSpacing(16)
+        speed_label = QLabel("Speed")
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setValue(len(SPEEDS) - 1)
+        self.speed_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.speed_slider.setMaximumWidth(220)
+        tip = "Iterations per second: 1 to watch every step, up to as fast as possible."
+        for w in (speed_label, self.speed_slider):
+            w.setToolTip(tip)
+        self.speed_value = QLabel()
+        self.speed_value.setMinimumWidth(80)
+        self.speed_slider.valueChanged.connect(self._on_speed)
+        layout.addWidget(speed_label)
+        layout.addWidget(self.speed_slider)
+        layout.addWidget(self.speed_value)
+        layout.addStretch(1)
+        self._on_speed(self.speed_slider.value())
+        return bar
+
+    def _action(self, menu, text: str, shortcut, slot, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work while the menu bar is hidden (lecture mode)
+        return action
+
+    def _build_actions(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        self._action(file_menu, "&Open experiment…", QKeySequence.StandardKey.Open, self.open_dialog,
+                     "Open an experiment file (JSON).")
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self._action(file_menu, "&Save experiment", QKeySequence.StandardKey.Save, self.save,
+                     "Save the current experiment.")
+        self._action(file_menu, "Save experiment &as…", QKeySequence.StandardKey.SaveAs, self.save_as_dialog,
+                     "Save the current experiment under a new name.")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", "Ctrl+Q", self.close, "Quit gdlab.")
+
+        preset_menu = menus.addMenu("&Presets")
+        available = set(preset_names())
+        self.preset_actions: dict[str, QAction] = {}
+        for title, names in PRESET_GROUPS:
+            preset_menu.addSection(title)
+            for name in names:
+                if name in available:
+                    summary = load_preset(name).summary
+                    action = self._action(preset_menu, name, None, lambda _=False, n=name: self.load_preset(n),
+                                          summary)
+                    self.preset_actions[name] = action
+        preset_menu.setToolTipsVisible(True)
+
+        run_menu = menus.addMenu("&Run")
+        self.start_action = self._action(run_menu, "Start / pause", "Space", self.toggle_running,
+                                         "Start or pause training.")
+        self._action(run_menu, "Step one iteration", ["Right", "S"], self.step_once,
+                     "One weight update: w ← w − α·∂J/∂w.")
+        self._action(run_menu, "Step 10 iterations", "Shift+Right", self.step_ten, "Ten weight updates.")
+        self._action(run_menu, "Reset to initial weights", "R", self.reset, "Back to iteration 0.")
+        self._action(run_menu, "New random initial weights", "Ctrl+R", self.new_weights,
+                     "Draw new initial weights and start again.")
+
+        view_menu = menus.addMenu("&View")
+        self.log_action = self._action(view_menu, "Log-scale cost", "L", self._toggle_log,
+                                       "Show the cost on a logarithmic axis.")
+        self.log_action.setCheckable(True)
+        self.cost_plot.log_toggled.connect(self.log_action.setChecked)
+
+        help_menu = menus.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts, "List every shortcut.")
+        self._action(help_menu, "&About gdlab", None, self.show_about, "Version and licence.")
+        self._update_recent_menu()
+
+    # -- experiments ----------------------------------------------------------------------
+    def load_experiment(self, experiment: Experiment, path: Path | None = None) -> None:
+        """Show ``experiment`` and hand it to the worker (training starts from iteration 0)."""
+        self.experiment = experiment
+        self.path = path
+        self._pending = None
+        self.pending_bar.hide()
+        self.message.hide()
+        self.panel.set_values(experiment.values, experiment.kind)
+        self.setWindowTitle(f"gdlab — {experiment.name}")
+        explanation = experiment.description or "Your own experiment."
+        self.scenario.setText(f"<b>{experiment.name}</b><br>{_html(explanation)}")
+        self.settings.setValue("last_experiment", experiment.to_json())
+        self.session.load(experiment)
+
+    @Slot()
+    def load_preset(self, name: str) -> None:
+        self.load_experiment(load_preset(name))
+        self.statusBar().showMessage(f"Preset {name}: {self.experiment.summary}", 8000)
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open an experiment file; a bad file leaves the current session untouched."""
+        path = Path(path)
+        try:
+            experiment = load_experiment(path)
+        except ExperimentError as exc:
+            self._error_box("Cannot open experiment", f"{path.name} was not opened:\n\n{exc}\n\n"
+                            "The current experiment is unchanged.")
+            self.statusBar().showMessage(f"Not opened: {path.name}: {exc}", 10000)
+            return False
+        self.load_experiment(experiment, path)
+        self._add_recent(path)
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    @Slot()
+    def open_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open experiment", str(self._last_dir()),
+                                              "gdlab experiments (*.json);;All files (*)")
+        if name:
+            self.open_path(name)
+
+    def save_to(self, path: str | Path) -> bool:
+        path = Path(path)
+        experiment = self._current_experiment()
+        try:
+            experiment.save(path)
+        except OSError as exc:
+            self._error_box("Cannot save experiment", f"{path} could not be written: {exc.strerror or exc}.\n\n"
+                            "Nothing was changed on disk.")
+            return False
+        self.path = path
+        self._add_recent(path)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    @Slot()
+    def save(self) -> None:
+        if self.path is None:
+            self.save_as_dialog()
+        else:
+            self.save_to(self.path)
+
+    @Slot()
+    def save_as_dialog(self) -> None:
+        suggested = self._last_dir() / f"{self.experiment.name or 'experiment'}.json"
+        name, _ = QFileDialog.getSaveFileName(self, "Save experiment", str(suggested), "gdlab experiments (*.json)")
+        if name:
+            self.save_to(name if name.endswith(".json") else name + ".json")
+
+    def _current_experiment(self) -> Experiment:
+        """The experiment as the worker runs it (live changes included)."""
+        return self._frame.experiment if self._frame is not None else self.experiment
+
+    # -- parameter changes ----------------------------------------------------------------
+    @Slot(str, object)
+    def _on_param_changed(self, name: str, value: Any) -> None:
+        base = self._pending or self._current_experiment()
+        try:
+            changed = base.replace(**{name: value})
+        except ExperimentError as exc:
+            self.panel.fields[name].set_value(base[name])
+            self.message.show_message(f"Not applied: {exc}", "bad")
+            return
+        if name in LIVE_PARAMS and self._pending is None:
+            self.experiment = changed
+            if name == "learning_rate":
+                self.session.set_learning_rate(value)
+            elif name == "max_iterations":
+                self.session.set_max_iterations(value)
+            else:
+                v = changed.values
+                self.session.set_optimizer(v["optimizer"], momentum=v["momentum"], beta1=v["beta1"],
+                                           beta2=v["beta2"], rmsprop_alpha=v["rmsprop_alpha"])
+            self.statusBar().showMessage(f"{self.panel.fields[name].param.label} = {value}: used from the next "
+                                         "step on.", 4000)
+            return
+        at_start = self._frame is None or self._frame.snapshot.iteration == 0
+        if at_start and self._pending is None:
+            self._reload(changed)
+            return
+        self._pending = changed
+        label = self.panel.fields[name].param.label
+        self.pending_bar.text.setText(f"<b>{label}</b> changed. This restarts training from iteration 0 "
+                                      f"(the current run is at iteration {self._frame.snapshot.iteration}).")
+        self.pending_bar.show()
+
+    def _reload(self, experiment: Experiment) -> None:
+        self.experiment = experiment
+        self._pending = None
+        self.pending_bar.hide()
+        self.message.hide()
+        self.settings.setValue("last_experiment", experiment.to_json())
+        self.session.load(experiment)
+
+    @Slot()
+    def _apply_pending(self) -> None:
+        if self._pending is not None:
+            self._reload(self._pending)
+
+    @Slot()
+    def _revert_pending(self) -> None:
+        self._pending = None
+        self.pending_bar.hide()
+        self.panel.set_values(self._current_experiment().values, self.experiment.kind)
+
+    @Slot(object)
+    def _on_tracked_changed(self, ids) -> None:
+        self.session.set_tracked(ids)
+
+    # -- run commands ---------------------------------------------------------------------
+    @Slot()
+    def toggle_running(self) -> None:
+        if self.session.running:
+            self.session.pause()
+            self._set_running_look(False)
+        else:
+            if self._frame is not None and self._frame.snapshot.status in (DIVERGED, CONVERGED, FINISHED,
+                                                                           MAX_ITERATIONS):
+                self.statusBar().showMessage("This run has ended: press R to reset, or change a setting.", 5000)
+                return
+            self.session.start()
+            self._set_running_look(True)
+
+    @Slot()
+    def step_once(self) -> None:
+        self.session.step(1)
+
+    @Slot()
+    def step_ten(self) -> None:
+        self.session.step(10)
+
+    @Slot()
+    def reset(self) -> None:
+        self.session.reset()
+        self.statusBar().showMessage("Reset: back to the initial weights.", 3000)
+
+    @Slot()
+    def new_weights(self) -> None:
+        seed = random.SystemRandom().randrange(2**31 - 1)
+        self.session.reinitialize(seed)
+        self.statusBar().showMessage(f"New random initial weights (seed {seed}).", 3000)
+
+    @Slot(int)
+    def _on_speed(self, index: int) -> None:
+        speed = SPEEDS[index]
+        self.speed_value.setText("max" if speed == 0 else f"{speed:,} it/s")
+        self.session.set_speed(speed)
+
+    @Slot()
+    def _toggle_log(self) -> None:
+        self.cost_plot.set_log(not self.cost_plot.log_scale)
+        self.log_action.setChecked(self.cost_plot.log_scale)
+
+    def _set_running_look(self, running: bool) -> None:
+        self.start_button.setText("❚❚  Pause" if running else "▶  Start")
+
+    # -- frames and drawing ---------------------------------------------------------------
+    @Slot(object)
+    def _on_frame(self, frame: Frame) -> None:
+        snap = frame.snapshot
+        if frame.fresh:
+            self._configure_plots(frame)
+        if snap.kind == NETWORK:
+            self.cost_plot.append(snap.iterations, np.column_stack([snap.train_cost, snap.test_cost]))
+            self.trajectory_plot.append(snap.iterations, snap.tracked)
+            view = frame.view
+            if "map" in view:
+                self.data_view.set_map(*view["map"], view["task"])
+            elif "curve" in view:
+                self.data_view.set_curve(*view["curve"])
+        else:
+            self.cost_plot.append(snap.iterations, snap.costs)
+            self.trajectory_plot.append(snap.iterations, snap.paths.reshape(len(snap.iterations), -1))
+            self.surface_view.append(snap)
+        self._show_outcome(frame)
+        self._frame = frame
+        self._set_running_look(frame.running)
+        self._dirty = True
+
+    def _configure_plots(self, frame: Frame) -> None:
+        snap = frame.snapshot
+        self._event_marked = False
+        self.cost_plot.clear_events()
+        if snap.kind == NETWORK:
+            self.cost_plot.configure_network()
+            self.trajectory_plot.configure_weights(snap.tracked_ids, snap.tracked_labels)
+            view = frame.view
+            if "train" in view:
+                self.data_view.set_data(view["train"][0], view["train"][1], view["task"])
+                self.data_view.set_test_data(*view["test"])
+        else:
+            colors = [series_color(k) for k in range(len(snap.labels))]
+            self.cost_plot.configure_runs(snap.labels, colors)
+            self.trajectory_plot.configure_runs(snap.labels, colors, snap.w.shape[1])
+            self.surface_view.set_surface(frame.view, snap.labels, colors)
+        self.view_stack.setCurrentWidget(self.data_view if snap.kind == NETWORK else self.surface_view)
+
+    def _show_outcome(self, frame: Frame) -> None:
+        snap = frame.snapshot
+        if snap.status in (DIVERGED, CONVERGED, FINISHED) and not self._event_marked:
+            self._event_marked = True
+            self.cost_plot.mark_event(snap.iteration, snap.status, f"{snap.status} at {snap.iteration}")
+            style = "bad" if snap.status == DIVERGED else "ok"
+            self.message.show_message(f"<b>{snap.status.capitalize()} at iteration {snap.iteration}.</b> "
+                                      f"{_html(snap.reason)}", style)
+        elif snap.status == MAX_ITERATIONS and not self._event_marked:
+            self._event_marked = True
+            self.message.show_message(f"<b>Stopped at iteration {snap.iteration}</b>: {_html(snap.reason)} "
+                                      "Raise Max iterations in the Training panel to go on.", "info")
+        elif frame.fresh:
+            self.message.hide()
+
+    @Slot()
+    def _redraw(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        for plot in (self.cost_plot, self.trajectory_plot, self.data_view, self.surface_view):
+            plot.refresh()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        frame = self._frame
+        if frame is None:
+            return
+        snap = frame.snapshot
+        if snap.kind == NETWORK:
+            epoch = f" · epoch {snap.epoch:.1f}" if snap.epoch != snap.iteration else ""
+            self.status_iteration.setText(f"Iteration {snap.iteration:,}{epoch}")
+            train = snap.train_cost[-1] if len(snap.train_cost) else float("nan")
+            test = snap.test_cost[-1] if len(snap.test_cost) else float("nan")
+            test_text = "" if np.isnan(test) else f"   test {test:.4g}"
+            self.status_cost.setText(f"J = {train:.4g}{test_text}" if len(snap.train_cost) else "")
+        else:
+            self.status_iteration.setText(f"Iteration {snap.iteration:,}")
+            if len(snap.costs):
+                self.status_cost.setText("J = " + ", ".join(f"{c:.4g}" for c in snap.costs[-1][:4]))
+        state = "running" if frame.running else ("paused" if snap.status == "running" else snap.status)
+        self.status_state.setText(state.replace("_", " "))
+        self.status_rate.setText(f"{frame.iters_per_s:,.0f} it/s" if frame.running else "")
+
+    @Slot(str)
+    def _on_failed(self, report: str) -> None:
+        self._set_running_look(False)
+        box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
+                          "Training stopped because of an unexpected error. Your experiment is kept; "
+                          "the details below can be copied into a bug report.", QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText(report)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+
+    # -- help -------------------------------------------------------------------------------
+    @Slot()
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</b></td>"
+                       f"<td>{a.text().replace('&', '')}</td></tr>" for a in self.actions() if not a.shortcut().isEmpty())
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table cellpadding=4>{rows}</table>",
+                          QMessageBox.StandardButton.Close, self)
+        box.open()
+
+    @Slot()
+    def show_about(self) -> None:
+        from .. import __version__
+
+        QMessageBox.about(self, "About gdlab", f"<b>gdlab {__version__}</b> — the Gradient Descent Lab.<br>"
+                          "Backpropagation computes ∂J/∂w; gradient descent uses it: w ← w − α·∂J/∂w.<br>"
+                          "MIT licence.")
+
+    def _error_box(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+        self._last_error_box = box
+
+    # -- settings ---------------------------------------------------------------------------
+    def _restored_experiment(self) -> Experiment | None:
+        text = self.settings.value("last_experiment")
+        if not isinstance(text, str):
+            return None
+        try:
+            return Experiment.from_json(text)
+        except ExperimentError:
+            return None
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.settings.value("splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if isinstance(v, str)]
+
+    def _add_recent(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        recent = [text] + [p for p in self._recent() if p != text]
+        self.settings.setValue("recent_files", recent[:MAX_RECENT])
+        self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self._recent()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _last_dir(self) -> Path:
+        recent = self._recent()
+        return Path(recent[0]).parent if recent else Path.home()
+
+    # -- closing ----------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._shutdown()
+        super().closeEvent(event)
+
+    @Slot()
+    def _shutdown(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self.redraw_timer.stop()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("splitter", self.splitter.saveState())
+        self.settings.setValue("last_experiment", self._current_experiment().to_json())
+        self.settings.sync()
+        self.session.shutdown()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

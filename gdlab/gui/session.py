@@ -1,0 +1,124 @@
+"""The training session: owns the one long-lived QThread and its worker.
+
+The window talks only to this object: ``load``, ``start``, ``pause``, ``step``, ``reset``,
+``set_learning_rate`` ... each puts a command on the worker's queue. Frames come back through
+``frame_ready`` (a queued signal, delivered on the GUI thread). ``shutdown`` stops and joins the
+thread and refuses anything afterwards, so closing the window mid-run is always clean.
+"""
+from __future__ import annotations
+
+import queue
+import weakref
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from ..core.experiment import Experiment
+from .worker import Frame, TrainingWorker
+
+# Every session ever made, so tests can prove none leaves a thread running.
+_SESSIONS: "weakref.WeakSet[TrainingSession]" = weakref.WeakSet()
+
+
+def running_threads() -> list[QThread]:
+    """Training threads still running (should be none once windows are closed)."""
+    return [s.thread for s in list(_SESSIONS) if s.thread is not None and s.thread.isRunning()]
+
+
+class TrainingSession(QObject):
+    frame_ready = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._commands: "queue.Queue[tuple[str, Any]]" = queue.Queue()
+        self._closing = False
+        self.latest: Frame | None = None
+        self.thread: QThread | None = QThread()
+        self.thread.setObjectName("gdlab-training")
+        self._worker = TrainingWorker(self._commands)
+        self._worker.moveToThread(self.thread)
+        self.thread.started.connect(self._worker.loop)
+        self._worker.frame_ready.connect(self._on_frame)
+        self._worker.failed.connect(self._on_failed)
+        self.thread.start()
+        _SESSIONS.add(self)
+
+    # -- commands (all applied by the worker between steps) --------------------------------
+    def _send(self, name: str, arg: Any = None) -> None:
+        if not self._closing:
+            self._commands.put((name, arg))
+
+    def load(self, experiment: Experiment) -> None:
+        self._send("load", experiment)
+
+    def start(self) -> None:
+        self._send("start")
+
+    def pause(self) -> None:
+        self._send("pause")
+
+    def step(self, n: int = 1) -> None:
+        self._send("step", int(n))
+
+    def reset(self) -> None:
+        self._send("reset")
+
+    def reinitialize(self, seed: int) -> None:
+        self._send("reinitialize", int(seed))
+
+    def set_learning_rate(self, lr: float) -> None:
+        self._send("set_learning_rate", float(lr))
+
+    def set_optimizer(self, name: str, **values: Any) -> None:
+        self._send("set_optimizer", (name, values))
+
+    def set_max_iterations(self, n: int) -> None:
+        self._send("set_max_iterations", int(n))
+
+    def set_speed(self, iterations_per_second: float) -> None:
+        """0 means as fast as possible."""
+        self._send("set_speed", float(iterations_per_second))
+
+    def set_tracked(self, ids: list[tuple[int, int, int]]) -> None:
+        self._send("set_tracked", [tuple(i) for i in ids])
+
+    def set_start(self, point) -> None:
+        self._send("set_start", [float(v) for v in point])
+
+    @property
+    def running(self) -> bool:
+        return bool(self.latest and self.latest.running)
+
+    # -- frames ---------------------------------------------------------------------------------
+    @Slot(object)
+    def _on_frame(self, frame: Frame) -> None:
+        if self._closing:
+            return
+        self.latest = frame
+        self.frame_ready.emit(frame)
+
+    @Slot(str)
+    def _on_failed(self, report: str) -> None:
+        if not self._closing:
+            self.failed.emit(report)
+
+    # -- shutdown -------------------------------------------------------------------------------
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Stop the worker, quit and join the thread. Safe to call twice. Never terminates."""
+        if self._closing:
+            return True
+        self._closing = True
+        thread = self.thread
+        if thread is None:
+            return True
+        # Drop queued work so "quit" is the next thing the worker sees.
+        try:
+            while True:
+                self._commands.get_nowait()
+        except queue.Empty:
+            pass
+        self._commands.put(("quit", None))
+        thread.quit()
+        ok = thread.wait(timeout_ms)
+        return bool(ok)

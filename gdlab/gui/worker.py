@@ -1,0 +1,191 @@
+"""The training worker: a QObject that lives on the one training QThread.
+
+It drives a core run (:mod:`gdlab.core.training`) in a loop. Commands from the window arrive
+through a thread-safe queue and are applied between steps, so a new learning rate is used by
+the very next step. It never touches a widget: it only emits :class:`Frame` objects (copies of
+arrays), at most ``EMIT_HZ`` times a second on its own clock, and always after a command and
+at the end of a run. Each frame carries every history row since the previous one.
+"""
+from __future__ import annotations
+
+import queue
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from ..core.experiment import Experiment
+from ..core.training import NetworkRun, SurfaceRace, make_run
+
+EMIT_HZ = 30.0
+MAX_SPEED = 0  # speed value meaning "as fast as possible"
+CHUNK_SECONDS = 0.004  # at full speed, look at the command queue about every 4 ms
+
+
+@dataclass
+class Frame:
+    """One message from the worker: a snapshot plus the run's context.
+
+    ``fresh`` means the history starts again (new experiment, reset, new weights): plots clear.
+    """
+
+    snapshot: Any
+    experiment: Experiment
+    running: bool
+    iters_per_s: float
+    fresh: bool
+    view: dict[str, Any]
+
+
+class TrainingWorker(QObject):
+    """Runs training steps; see the module docstring. Use through :class:`TrainingSession`."""
+
+    frame_ready = Signal(object)
+    failed = Signal(str)
+    stopped = Signal()
+
+    def __init__(self, commands: "queue.Queue[tuple[str, Any]]"):
+        super().__init__()
+        self._commands = commands
+        self._run: NetworkRun | SurfaceRace | None = None
+        self._experiment: Experiment | None = None
+        self._running = False
+        self._speed = MAX_SPEED
+        self._since = 0
+        self._fresh = True
+        self._chunk = 1
+        self._last_emit = 0.0
+        self._rate_mark = (time.perf_counter(), 0)
+        self._iters_per_s = 0.0
+        self._next_due = 0.0
+
+    # -- the loop ----------------------------------------------------------------------------
+    @Slot()
+    def loop(self) -> None:
+        """Process commands and step until told to quit (runs on the training thread)."""
+        try:
+            while True:
+                busy = self._running and self._run is not None and not self._run.finished
+                try:
+                    if not busy:
+                        command = self._commands.get()
+                    elif self._speed == MAX_SPEED:
+                        command = self._commands.get_nowait()
+                    else:
+                        command = self._commands.get(timeout=max(0.0, self._next_due - time.perf_counter()))
+                except queue.Empty:
+                    command = None
+                if command is not None:
+                    if command[0] == "quit":
+                        break
+                    self._guarded(self._handle, command)
+                    continue
+                self._guarded(self._advance)
+        finally:
+            self.stopped.emit()
+            QThread.currentThread().quit()
+
+    def _guarded(self, fn, *args) -> None:
+        try:
+            fn(*args)
+        except Exception:  # a bug must reach the user as a message, never kill the thread
+            self._running = False
+            self.failed.emit(traceback.format_exc())
+
+    def _advance(self) -> None:
+        run = self._run
+        n = self._chunk if self._speed == MAX_SPEED else 1
+        t0 = time.perf_counter()
+        run.step(n)
+        now = time.perf_counter()
+        if self._speed == MAX_SPEED:
+            per_step = (now - t0) / max(1, n)
+            self._chunk = max(1, min(10_000, int(CHUNK_SECONDS / max(per_step, 1e-9))))
+        else:
+            self._next_due = max(self._next_due + 1.0 / self._speed, now)
+        if run.finished:
+            self._running = False
+        if run.finished or now - self._last_emit >= 1.0 / EMIT_HZ or self._speed and self._speed <= EMIT_HZ:
+            self._emit()
+
+    # -- commands ----------------------------------------------------------------------------
+    def _handle(self, command: tuple[str, Any]) -> None:
+        name, arg = command
+        if name == "load":
+            self._experiment = arg
+            self._run = make_run(arg)
+            self._running = False
+            self._fresh = True
+        elif self._run is None:
+            return
+        elif name == "start":
+            self._running = not self._run.finished
+            self._next_due = time.perf_counter()
+            self._rate_mark = (time.perf_counter(), self._run.iteration)
+        elif name == "pause":
+            self._running = False
+        elif name == "step":
+            self._running = False
+            self._run.step(int(arg))
+        elif name == "reset":
+            self._running = False
+            self._run.reset()
+            self._fresh = True
+        elif name == "reinitialize":
+            self._running = False
+            if isinstance(self._run, NetworkRun):
+                self._run.reinitialize(int(arg))
+                self._experiment = self._experiment.replace(seed=int(arg))
+            else:
+                self._run.reset()
+            self._fresh = True
+        elif name == "set_start" and isinstance(self._run, SurfaceRace):
+            self._running = False
+            self._run.set_start(arg)
+            self._experiment = self._experiment.replace(start=[float(v) for v in arg])
+            self._fresh = True
+        elif name == "set_learning_rate":
+            self._run.set_learning_rate(float(arg))
+            self._experiment = self._experiment.replace(learning_rate=float(arg))
+        elif name == "set_optimizer":
+            opt_name, values = arg
+            self._run.set_optimizer(opt_name, **values)
+            self._experiment = self._experiment.replace(optimizer=opt_name, **values)
+        elif name == "set_max_iterations":
+            self._run.set_max_iterations(int(arg))
+            self._experiment = self._experiment.replace(max_iterations=int(arg))
+        elif name == "set_speed":
+            self._speed = float(arg)
+            self._next_due = time.perf_counter()
+        elif name == "set_tracked" and isinstance(self._run, NetworkRun):
+            self._run.set_tracked(list(arg))
+            self._fresh = True
+        else:
+            raise ValueError(f"unknown command {name!r}")
+        self._emit()
+
+    # -- frames --------------------------------------------------------------------------------
+    def _emit(self) -> None:
+        run = self._run
+        now = time.perf_counter()
+        t_mark, i_mark = self._rate_mark
+        if self._running and now - t_mark >= 0.25:
+            self._iters_per_s = (run.iteration - i_mark) / (now - t_mark)
+            self._rate_mark = (now, run.iteration)
+        elif not self._running:
+            self._iters_per_s = 0.0
+        since = 0 if self._fresh else self._since
+        snap = run.snapshot(since)
+        self._since = snap.start + len(snap.iterations)
+        view: dict[str, Any] = {}
+        if isinstance(run, NetworkRun):
+            view = run.view_data(include_points=self._fresh)
+        elif self._fresh:
+            view = run.view_data()
+        frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,
+                      iters_per_s=self._iters_per_s, fresh=self._fresh, view=view)
+        self._fresh = False
+        self._last_emit = now
+        self.frame_ready.emit(frame)

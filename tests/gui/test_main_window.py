@@ -1,0 +1,267 @@
+"""The lab window, driven through real widgets, real key presses and the worker's real signals."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSlider, QSpinBox
+
+from gdlab.core.presets import load_preset
+from gdlab.gui.main_window import MainWindow
+
+TIMEOUT = 10_000
+
+
+@pytest.fixture
+def make_window(qtbot, settings):
+    def make(preset="xor", **changes):
+        exp = load_preset(preset)
+        if changes:
+            exp = exp.replace(**changes)
+        window = MainWindow(exp, settings=settings)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: window._frame is not None, timeout=TIMEOUT)
+        return window
+    return make
+
+
+def latest(window):
+    return window.session.latest.snapshot
+
+
+def wait_iteration(qtbot, window, predicate):
+    qtbot.waitUntil(lambda: predicate(latest(window).iteration), timeout=TIMEOUT)
+
+
+def test_title_names_the_experiment(make_window):
+    window = make_window("xor")
+    assert window.windowTitle() == "gdlab — xor"
+
+
+def test_start_then_cost_falls_through_the_worker_signals(qtbot, make_window):
+    window = make_window("xor", max_iterations=100_000)
+    first_cost = latest(window).train_cost[0]
+    qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
+    wait_iteration(qtbot, window, lambda i: i >= 400)
+    with qtbot.waitSignal(window.session.frame_ready, timeout=TIMEOUT):
+        pass
+    qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.session.latest.running, timeout=TIMEOUT)
+    window._redraw()
+    x, y = window.cost_plot.curves[0].getData()
+    assert x[0] == 0 and len(x) == latest(window).iteration + 1
+    assert y[-1] < 0.8 * first_cost
+    assert np.array_equal(x, np.arange(len(x))), "the cost curve must not miss an iteration"
+
+
+def test_pause_stops_the_iteration_count(qtbot, make_window):
+    window = make_window("xor", max_iterations=10_000_000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    wait_iteration(qtbot, window, lambda i: i > 50)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.session.latest.running, timeout=TIMEOUT)
+    stopped_at = latest(window).iteration
+    qtbot.wait(300)  # time in which a running worker would do thousands of iterations
+    assert latest(window).iteration == stopped_at
+    assert window.start_button.text().endswith("Start")
+
+
+def test_step_is_exactly_one_iteration_and_step10_is_ten(qtbot, make_window):
+    window = make_window("xor")
+    assert latest(window).iteration == 0
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    wait_iteration(qtbot, window, lambda i: i == 1)
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    wait_iteration(qtbot, window, lambda i: i == 2)
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    wait_iteration(qtbot, window, lambda i: i == 12)
+    qtbot.mouseClick(window.step_button, Qt.MouseButton.LeftButton)
+    wait_iteration(qtbot, window, lambda i: i == 13)
+
+
+def test_reset_restores_initial_weights_bit_for_bit(qtbot, make_window):
+    window = make_window("xor")
+    initial = [w.copy() for w in latest(window).weights]
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    wait_iteration(qtbot, window, lambda i: i == 10)
+    assert not np.array_equal(latest(window).weights[0], initial[0])
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    wait_iteration(qtbot, window, lambda i: i == 0)
+    for got, want in zip(latest(window).weights, initial):
+        assert np.array_equal(got, want)
+    window._redraw()
+    assert len(window.cost_plot.curves[0].getData()[0]) == 1
+
+
+def test_new_random_weights_change_the_start(qtbot, make_window):
+    window = make_window("xor")
+    before = latest(window).weights[0].copy()
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not np.array_equal(latest(window).weights[0], before), timeout=TIMEOUT)
+    assert latest(window).iteration == 0
+
+
+def test_learning_rate_change_is_used_by_the_very_next_step(qtbot, make_window):
+    window = make_window("xor", optimizer="sgd", learning_rate=0.1)
+    for _ in range(3):
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+    wait_iteration(qtbot, window, lambda i: i == 3)
+    snap = latest(window)
+    w, g = snap.weights[0].copy(), snap.grad_weights[0].copy()
+    edit = window.panel.fields["learning_rate"].edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "0.7")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.session.latest.experiment["learning_rate"] == 0.7, timeout=TIMEOUT)
+    window.setFocus()
+    window.step_once()
+    wait_iteration(qtbot, window, lambda i: i == 4)
+    np.testing.assert_allclose(latest(window).weights[0], w - 0.7 * g, rtol=0, atol=1e-15)
+
+
+def test_invalid_entry_is_not_committed_and_says_why(qtbot, make_window):
+    window = make_window("xor")
+    field = window.panel.fields["learning_rate"]
+    field.edit.setText("-3")
+    field.edit.editingFinished.emit()
+    assert field.has_error and "out of range" in field.error.text()
+    field.edit.setText("fast")
+    field.edit.editingFinished.emit()
+    assert "not a number" in field.error.text()
+    assert window.session.latest.experiment["learning_rate"] == load_preset("xor")["learning_rate"]
+    layers = window.panel.fields["hidden_layers"]
+    layers.edit.setText("8, 0")
+    layers.edit.editingFinished.emit()
+    assert layers.has_error and "out of range" in layers.error.text()
+
+
+def test_changing_the_network_shape_asks_before_restarting(qtbot, make_window):
+    window = make_window("xor")
+    window.step_ten()
+    wait_iteration(qtbot, window, lambda i: i == 10)
+    layers = window.panel.fields["hidden_layers"]
+    layers.edit.setText("6, 3")
+    layers.edit.editingFinished.emit()
+    assert window.pending_bar.isVisible() and latest(window).iteration == 10
+    qtbot.mouseClick(window.pending_bar.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: [w.shape for w in latest(window).weights] == [(2, 6), (6, 3), (3, 1)], timeout=TIMEOUT)
+    assert latest(window).iteration == 0 and not window.pending_bar.isVisible()
+
+
+def test_revert_keeps_the_current_run(qtbot, make_window):
+    window = make_window("xor")
+    window.step_ten()
+    wait_iteration(qtbot, window, lambda i: i == 10)
+    window.panel.fields["dataset"].combo.setCurrentText("circles")
+    assert window.pending_bar.isVisible()
+    qtbot.mouseClick(window.pending_bar.revert_button, Qt.MouseButton.LeftButton)
+    assert window.panel.fields["dataset"].value() == "xor" and latest(window).iteration == 10
+
+
+def test_divergent_preset_says_where_and_why_and_the_app_keeps_working(qtbot, make_window):
+    window = make_window("xor")
+    window.preset_actions["lr-divergent"].trigger()
+    qtbot.waitUntil(lambda: window.session.latest.experiment.name == "lr-divergent", timeout=TIMEOUT)
+    assert window.windowTitle() == "gdlab — lr-divergent"
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: latest(window).status == "diverged", timeout=TIMEOUT)
+    snap = latest(window)
+    qtbot.waitUntil(lambda: window.message.isVisible(), timeout=TIMEOUT)
+    assert f"Diverged at iteration {snap.iteration}" in window.message.text()
+    window._redraw()
+    assert "diverged" in window.status_state.text()
+    assert len(window.cost_plot.curves[0].getData()[0]) == snap.iteration + 1, "the history is kept"
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    wait_iteration(qtbot, window, lambda i: i == 0)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    wait_iteration(qtbot, window, lambda i: i == 1)
+
+
+def test_every_parameter_widget_has_a_tooltip(make_window):
+    window = make_window("xor")
+    for name, field in window.panel.fields.items():
+        assert field.toolTip(), name
+        for child in field.findChildren((QLineEdit, QComboBox, QSpinBox, QSlider)):
+            assert child.toolTip(), f"{name}: {type(child).__name__} has no tooltip"
+    assert "w ← w − α·∂J/∂w" in window.panel.fields["learning_rate"].toolTip()
+
+
+def test_fields_for_the_chosen_optimizer_only(qtbot, make_window):
+    window = make_window("xor", optimizer="sgd")
+    assert window.panel.fields["momentum"].isHidden() and window.panel.fields["beta1"].isHidden()
+    window.panel.fields["optimizer"].combo.setCurrentText("adam")
+    assert not window.panel.fields["beta1"].isHidden()
+    qtbot.waitUntil(lambda: latest(window).optimizer == "adam", timeout=TIMEOUT)
+
+
+def test_close_during_a_run_stops_and_joins_the_thread(qtbot, make_window):
+    window = make_window("spiral-deep", max_iterations=10_000_000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    wait_iteration(qtbot, window, lambda i: i > 20)
+    thread = window.session.thread
+    window.close()
+    assert not thread.isRunning()
+
+
+def test_malformed_file_leaves_the_session_untouched(qtbot, make_window, tmp_path):
+    window = make_window("xor")
+    window.step_ten()
+    wait_iteration(qtbot, window, lambda i: i == 10)
+    bad = tmp_path / "bad.json"
+    doc = load_preset("xor").to_dict()
+    doc["network"]["hidden_layers"] = "many"
+    bad.write_text(json.dumps(doc))
+    assert window.open_path(bad) is False
+    assert "network.hidden_layers" in window._last_error_box.text()
+    window._last_error_box.close()
+    assert window.experiment.name == "xor" and latest(window).iteration == 10
+
+
+def test_save_and_open_round_trip_with_recent_files(qtbot, make_window, tmp_path):
+    window = make_window("spiral-deep")
+    path = tmp_path / "mine.json"
+    assert window.save_to(path)
+    window.load_preset("xor")
+    qtbot.waitUntil(lambda: window.session.latest.experiment.name == "xor", timeout=TIMEOUT)
+    assert window.open_path(path)
+    qtbot.waitUntil(lambda: window.session.latest.experiment.name == "spiral-deep", timeout=TIMEOUT)
+    assert [a.toolTip() for a in window.recent_menu.actions()][0] == str(path.resolve())
+
+
+def test_last_experiment_and_layout_are_restored(qtbot, settings):
+    first = MainWindow(load_preset("lr-too-large"), settings=settings)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitUntil(lambda: first._frame is not None, timeout=TIMEOUT)
+    first.close()
+    second = MainWindow(settings=settings)
+    qtbot.addWidget(second)
+    assert second.experiment.name == "lr-too-large"
+    second.close()
+
+
+def test_surface_preset_draws_the_path(qtbot, make_window):
+    window = make_window("optimizer-race")
+    window.step_ten()
+    wait_iteration(qtbot, window, lambda i: i == 10)
+    window._redraw()
+    assert window.view_stack.currentWidget() is window.surface_view
+    x, y = window.surface_view._paths[0].getData()
+    assert len(x) == 11
+
+
+def test_the_app_starts_and_quits_cleanly_in_a_subprocess(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path), HOME=str(tmp_path))
+    shot = tmp_path / "shot.png"
+    out = subprocess.run([sys.executable, "-m", "gdlab", "xor", "--quit-after", "1500", "--screenshot", str(shot)],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "QThread" not in out.stderr and "Traceback" not in out.stderr and "Error" not in out.stderr
+    assert shot.stat().st_size > 10_000
