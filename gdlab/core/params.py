@@ -223,7 +223,7 @@ PARAMS: tuple[Param, ...] = (
     _P("max_iterations", "training", INT, "Max iterations", 1000,
        "Training stops after this many weight updates (iterations).",
        unit="iterations", minimum=1, maximum=100_000_000, log=True),
-    _P("tolerance", "training", FLOAT, "Cost tolerance", 1e-10,
+    _P("tolerance", "training", FLOAT, "Cost tolerance", 1e-14,
        "Converged when the cost changes by less than this (relative to max(1, |J|)) in one iteration; 0 turns it off.",
        minimum=0.0, maximum=1.0),
     _P("grad_tolerance", "training", FLOAT, "Gradient tolerance", 1e-6,
