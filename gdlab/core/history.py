@@ -35,6 +35,27 @@ class History:
         self._len = i + 1
         return i
 
+    def extend(self, rows: dict[str, np.ndarray]) -> None:
+        """Append m rows at once: ``rows`` maps every column to an array of m rows."""
+        m = len(next(iter(rows.values()))) if rows else 0
+        if m == 0:
+            return
+        if set(rows) != set(self._shapes):
+            raise ValueError(f"extend needs every column: {', '.join(self._shapes)}")
+        start = self._len
+        need = start + m
+        capacity = len(next(iter(self._data.values())))
+        if need > capacity:
+            while capacity < need:
+                capacity *= 2
+            for name, arr in self._data.items():
+                grown = np.full((capacity, *self._shapes[name]), np.nan)
+                grown[:start] = arr[:start]
+                self._data[name] = grown
+        for name, values in rows.items():
+            self._data[name][start:need] = np.asarray(values, dtype=float).reshape(m, *self._shapes[name])
+        self._len = need
+
     def column(self, name: str) -> np.ndarray:
         """The whole backing array (including unused capacity); write row ``i`` into it."""
         return self._data[name]

@@ -26,6 +26,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from .contour import isoline
 from .datasets import make_dataset, split
 from .experiment import Experiment
 from .features import expand_features, feature_labels
@@ -403,6 +404,8 @@ class NetworkRun:
             z = self.predict(points)
             z = z[:, 0].reshape(len(ys), len(xs)) if z.shape[1] == 1 else z.reshape(len(ys), len(xs), -1)
             out["map"] = (xs.copy(), ys.copy(), z)
+            if z.ndim == 2 and data.task == "binary":
+                out["boundary"] = isoline(xs, ys, z, 0.5)  # the decision boundary P(class 1) = 0.5
         elif data.n_features == 1:
             lo, hi = float(data.X.min()), float(data.X.max())
             pad = 0.05 * (hi - lo) + 1e-9

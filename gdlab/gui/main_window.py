@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMainWindow,
+from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow,
                                QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSlider, QSplitter, QStackedWidget, QVBoxLayout,
                                QWidget)
 
@@ -30,6 +30,7 @@ from .session import TrainingSession
 from .worker import Frame
 
 REDRAW_HZ = 30
+SECONDARY_EVERY = 3  # trajectories and the data view redraw on every third tick while running
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 0)  # iterations per second; 0 = as fast as possible
 MAX_RECENT = 8
 DEFAULT_PRESET = "xor"
@@ -87,6 +88,13 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings if settings is not None else QSettings()
         self.session = TrainingSession(self)
+        try:
+            self._setup(experiment)
+        except BaseException:
+            self.session.shutdown()  # a window that failed to build must not leave its thread running
+            raise
+
+    def _setup(self, experiment: Experiment | None) -> None:
         self.session.frame_ready.connect(self._on_frame)
         self.session.failed.connect(self._on_failed)
         self.experiment: Experiment = experiment or self._restored_experiment() or load_preset(DEFAULT_PRESET)
@@ -94,6 +102,7 @@ class MainWindow(QMainWindow):
         self._pending: Experiment | None = None
         self._frame: Frame | None = None
         self._dirty = False
+        self._tick = 0
         self._event_marked = False
         self._closing = False
         self._build_ui()
@@ -142,14 +151,17 @@ class MainWindow(QMainWindow):
         self.pending_bar.apply_button.clicked.connect(self._apply_pending)
         self.pending_bar.revert_button.clicked.connect(self._revert_pending)
 
-        plots = QWidget()
-        grid = QGridLayout(plots)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.cost_plot, 0, 0)
-        grid.addWidget(self.view_stack, 0, 1)
-        grid.addWidget(self.trajectory_plot, 1, 0, 1, 2)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
+        self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.top_splitter.addWidget(self.cost_plot)
+        self.top_splitter.addWidget(self.view_stack)
+        self.top_splitter.setSizes([1000, 1000])
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(self.top_splitter)
+        plots.addWidget(self.trajectory_plot)
+        plots.setStretchFactor(0, 3)
+        plots.setStretchFactor(1, 2)
+        plots.setSizes([600, 400])
+        self.plots_splitter = plots
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(4, 4, 4, 4)
@@ -170,8 +182,10 @@ class MainWindow(QMainWindow):
         self.status_cost = QLabel()
         self.status_state = QLabel()
         self.status_rate = QLabel()
-        for w in (self.status_iteration, self.status_cost, self.status_state, self.status_rate):
+        for w, width in ((self.status_iteration, 190), (self.status_cost, 200), (self.status_state, 110),
+                         (self.status_rate, 90)):
             w.setContentsMargins(8, 0, 8, 0)
+            w.setMinimumWidth(width)  # so a changing number does not relayout the status bar
             bar.addPermanentWidget(w)
         self.status_iteration.setToolTip("Iterations = weight updates so far; epochs = passes over the training data.")
         self.status_cost.setToolTip("The cost J on the training data (and on the held-out test data).")
@@ -452,7 +466,9 @@ class MainWindow(QMainWindow):
         self.log_action.setChecked(self.cost_plot.log_scale)
 
     def _set_running_look(self, running: bool) -> None:
-        self.start_button.setText("❚❚  Pause" if running else "▶  Start")
+        text = "❚❚  Pause" if running else "▶  Start"
+        if self.start_button.text() != text:  # setText repaints and relays out even when unchanged
+            self.start_button.setText(text)
 
     # -- frames and drawing ---------------------------------------------------------------
     @Slot(object)
@@ -465,12 +481,12 @@ class MainWindow(QMainWindow):
             self.trajectory_plot.append(snap.iterations, snap.tracked)
             view = frame.view
             if "map" in view:
-                self.data_view.set_map(*view["map"], view["task"])
+                self.data_view.set_map(*view["map"], view["task"], view.get("boundary"))
             elif "curve" in view:
                 self.data_view.set_curve(*view["curve"])
         else:
             self.cost_plot.append(snap.iterations, snap.costs)
-            self.trajectory_plot.append(snap.iterations, snap.paths.reshape(len(snap.iterations), -1))
+            self.trajectory_plot.append(snap.iterations, snap.paths.reshape(len(snap.iterations), snap.w.size))
             self.surface_view.append(snap)
         self._show_outcome(frame)
         self._frame = frame
@@ -483,7 +499,8 @@ class MainWindow(QMainWindow):
         self.cost_plot.clear_events()
         if snap.kind == NETWORK:
             self.cost_plot.configure_network()
-            self.trajectory_plot.configure_weights(snap.tracked_ids, snap.tracked_labels)
+            self.trajectory_plot.configure_weights(snap.tracked_ids, snap.tracked_labels,
+                                                   [w.shape for w in snap.weights])
             view = frame.view
             if "train" in view:
                 self.data_view.set_data(view["train"][0], view["train"][1], view["task"])
@@ -512,12 +529,24 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _redraw(self) -> None:
+        """Push stored rows to the plots. The cost curve redraws on every tick (30 Hz); the
+        busier views on every third tick (10 Hz) while a run is going. Drawing holds the GIL,
+        which the training thread needs too: every millisecond here is one less for training."""
         if not self._dirty:
             return
-        self._dirty = False
-        for plot in (self.cost_plot, self.trajectory_plot, self.data_view, self.surface_view):
-            plot.refresh()
+        self._tick += 1
+        running = self._frame is not None and self._frame.running
+        self.cost_plot.refresh()
+        if not running or self._tick % SECONDARY_EVERY == 0:
+            for plot in self.secondary_views():
+                plot.refresh()
+            self._dirty = False
+        else:
+            self._dirty = True  # the secondary views are still to be drawn
         self._update_status()
+
+    def secondary_views(self) -> list:
+        return [self.trajectory_plot, self.data_view, self.surface_view]
 
     def _update_status(self) -> None:
         frame = self._frame
@@ -629,6 +658,7 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.redraw_timer.stop()
+        self.statusBar().clearMessage()  # stops the status bar's own message timer
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.setValue("last_experiment", self._current_experiment().to_json())

@@ -120,6 +120,7 @@ class IntField(Field):
             self.spin.setSuffix(f" {param.unit}")
         self.spin.setKeyboardTracking(False)
         self.spin.setToolTip(self.toolTip())
+        self.spin.lineEdit().setToolTip(self.toolTip())
         if param.name == "batch_size":
             self.spin.setSpecialValueText("all (full batch)")
         self.spin.valueChanged.connect(self._on_value)

@@ -20,6 +20,7 @@ from ..core.experiment import Experiment
 from ..core.training import NetworkRun, SurfaceRace, make_run
 
 EMIT_HZ = 30.0
+VIEW_HZ = 6.0  # the network's output over the input plane changes slowly: recompute it 6 times a second
 MAX_SPEED = 0  # speed value meaning "as fast as possible"
 CHUNK_SECONDS = 0.004  # at full speed, look at the command queue about every 4 ms
 
@@ -57,6 +58,7 @@ class TrainingWorker(QObject):
         self._fresh = True
         self._chunk = 1
         self._last_emit = 0.0
+        self._last_view = 0.0
         self._rate_mark = (time.perf_counter(), 0)
         self._iters_per_s = 0.0
         self._next_due = 0.0
@@ -181,7 +183,9 @@ class TrainingWorker(QObject):
         self._since = snap.start + len(snap.iterations)
         view: dict[str, Any] = {}
         if isinstance(run, NetworkRun):
-            view = run.view_data(include_points=self._fresh)
+            if self._fresh or not self._running or now - self._last_view >= 1.0 / VIEW_HZ:
+                view = run.view_data(include_points=self._fresh)
+                self._last_view = now
         elif self._fresh:
             view = run.view_data()
         frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,

@@ -19,7 +19,8 @@ def no_leaked_threads_or_timers():
         ticking = [t for w in app.topLevelWidgets() if not w.isVisible()
                    for t in w.findChildren(QTimer) if t.isActive() and t.interval() > 0
                    and t.objectName() != "pyqtgraph"]
-        assert not ticking, f"{len(ticking)} timer(s) still running in closed windows"
+        assert not ticking, f"{len(ticking)} timer(s) still running in closed windows: " + ", ".join(
+            f"{t.parent().__class__.__name__}.{t.objectName() or t.interval()}" for t in ticking)
 
 
 @pytest.fixture

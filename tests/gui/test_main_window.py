@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSlider, QSpinBox
 
@@ -55,9 +56,12 @@ def test_start_then_cost_falls_through_the_worker_signals(qtbot, make_window):
     qtbot.waitUntil(lambda: not window.session.latest.running, timeout=TIMEOUT)
     window._redraw()
     x, y = window.cost_plot.curves[0].getData()
-    assert x[0] == 0 and len(x) == latest(window).iteration + 1
-    assert y[-1] < 0.8 * first_cost
-    assert np.array_equal(x, np.arange(len(x))), "the cost curve must not miss an iteration"
+    last = latest(window).iteration
+    assert x[0] == 0 and x[-1] == last and y[-1] < 0.8 * first_cost
+    history = window.cost_plot._history
+    assert len(history) == last + 1, "every iteration's cost reached the plot"
+    recent_x, _ = history.recent_rows()
+    assert np.array_equal(recent_x, np.arange(last + 1 - len(recent_x), last + 1)), "no iteration skipped"
 
 
 def test_pause_stops_the_iteration_count(qtbot, make_window):
@@ -188,8 +192,9 @@ def test_every_parameter_widget_has_a_tooltip(make_window):
     window = make_window("xor")
     for name, field in window.panel.fields.items():
         assert field.toolTip(), name
-        for child in field.findChildren((QLineEdit, QComboBox, QSpinBox, QSlider)):
-            assert child.toolTip(), f"{name}: {type(child).__name__} has no tooltip"
+        for kind in (QLineEdit, QComboBox, QSpinBox, QSlider):
+            for child in field.findChildren(kind):
+                assert child.toolTip(), f"{name}: {type(child).__name__} has no tooltip"
     assert "w ← w − α·∂J/∂w" in window.panel.fields["learning_rate"].toolTip()
 
 
@@ -265,3 +270,37 @@ def test_the_app_starts_and_quits_cleanly_in_a_subprocess(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "QThread" not in out.stderr and "Traceback" not in out.stderr and "Error" not in out.stderr
     assert shot.stat().st_size > 10_000
+
+
+def test_ctrl_q_closes_the_window_and_joins_the_thread(qtbot, make_window):
+    window = make_window("xor", max_iterations=10_000_000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    wait_iteration(qtbot, window, lambda i: i > 5)
+    thread = window.session.thread
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT)
+    assert not thread.isRunning()
+
+
+def test_crosshair_reads_out_the_cost_under_the_mouse(qtbot, make_window):
+    window = make_window("lr-just-right")
+    window.step_ten()
+    wait_iteration(qtbot, window, lambda i: i == 10)
+    window._redraw()
+    plot = window.cost_plot
+    vb = plot.plot_item.vb
+    qtbot.waitUntil(lambda: vb.viewRange()[0][1] >= 9, timeout=TIMEOUT)  # auto-range caught up
+    scene_pos = vb.mapViewToScene(pg.Point(4, 0.1))
+    plot._on_mouse_moved(scene_pos)
+    text = plot.readout_text()
+    J4 = plot.data(0)[1][4]
+    assert text, (vb.viewRange(), scene_pos)
+    assert text.startswith("iteration 4:") and f"{J4:.5g}" in text
+
+
+def test_log_scale_toggle_from_the_keyboard(qtbot, make_window):
+    window = make_window("lr-just-right")
+    assert not window.cost_plot.log_scale
+    qtbot.keyClick(window, Qt.Key.Key_L)
+    assert window.cost_plot.log_scale and window.log_action.isChecked()
+    assert "log" in window.cost_plot.plot_item.getAxis("left").labelText

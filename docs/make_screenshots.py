@@ -1,0 +1,92 @@
+"""Make the README's screenshots with the app itself, offscreen.
+
+    .venv/bin/python docs/make_screenshots.py [--only NAME ...] [--size 1600x1000]
+
+Each shot opens the lab window on a preset, runs a number of iterations through the real worker,
+waits until the window shows that iteration, and saves the window (or one view) as a PNG in docs/.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from gdlab.core.presets import load_preset  # noqa: E402
+from gdlab.gui.app import make_app  # noqa: E402
+from gdlab.gui.main_window import MainWindow  # noqa: E402
+
+OUT = ROOT / "docs"
+
+
+def wait_for(app, predicate: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the window did not reach the expected state")
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def open_window(app, preset: str, size: tuple[int, int], iterations: int, settings: QSettings,
+                prepare: Callable[[MainWindow], None] | None = None) -> MainWindow:
+    window = MainWindow(load_preset(preset), settings=settings)
+    window.resize(*size)
+    window.show()
+    wait_for(app, lambda: window._frame is not None)
+    if prepare is not None:
+        prepare(window)
+    if iterations:
+        window.session.step(iterations)
+        wait_for(app, lambda: window.session.latest.snapshot.iteration >= iterations
+                 or window.session.latest.snapshot.status != "running" and window.session.latest.snapshot.iteration > 0)
+    # let the redraw timer and the auto-ranging catch up
+    end = time.perf_counter() + 0.6
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.01)
+    window._redraw()
+    app.processEvents()
+    return window
+
+
+SHOTS: dict[str, dict] = {
+    "screenshot-window": {"preset": "xor", "iterations": 600},
+    "screenshot-race": {"preset": "optimizer-race", "iterations": 400},
+    "screenshot-lr-too-large": {"preset": "lr-too-large", "iterations": 12},
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", help="names of the shots to make (default: all)")
+    parser.add_argument("--size", default="1600x1000")
+    args = parser.parse_args(argv)
+    size = tuple(int(v) for v in args.size.split("x"))
+    app = make_app()
+    folder = tempfile.mkdtemp(prefix="gdlab-shots-")
+    settings = QSettings(os.path.join(folder, "shots.ini"), QSettings.Format.IniFormat)
+    for name, shot in SHOTS.items():
+        if args.only and name not in args.only:
+            continue
+        window = open_window(app, shot["preset"], size, shot["iterations"], settings, shot.get("prepare"))
+        target = shot.get("widget", lambda w: w)(window)
+        path = OUT / f"{name}.png"
+        target.grab().save(str(path))
+        print(f"wrote {path.relative_to(ROOT)}")
+        window.close()
+        app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Live plots: each draws what the worker computed, refreshed by the window's redraw timer."""

@@ -1,0 +1,229 @@
+"""What every live plot shares: the theme, fast-curve settings, and a crosshair readout.
+
+Plots only draw what the worker computed. Rows arrive through ``append``-style methods and are
+stored; ``refresh()`` (called by the window's redraw timer) pushes them to the curves. Curves use
+pyqtgraph's peak downsampling and clip-to-view, so a million-point history stays smooth.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGraphicsItem
+
+from ..palette import LIGHT, Theme
+
+
+# Rows a plot keeps per line: the newest RECENT as they came, older ones as BUCKETS min/max pairs
+# (see gdlab.core.decimate). About two points per pixel of a wide plot is all the eye can use, and
+# every point costs main-thread time (which the training thread needs too) at every redraw.
+RECENT, BUCKETS = 400, 400
+
+
+def make_curve(pen, name: str | None = None) -> pg.PlotCurveItem:
+    """A bare curve item. The plots hand it at most a few thousand points (they decimate as
+    data arrive), so pyqtgraph's PlotDataItem layer (downsampling, clip-to-view, log mapping),
+    which costs main-thread time at every redraw, is not needed. Non-finite values break the
+    line (a diverged run's inf/NaN) instead of being drawn."""
+    return pg.PlotCurveItem([], [], pen=pen, name=name, connect="finite")
+
+
+class Bounds:
+    """Running min/max of the finite values seen (and the smallest positive one, for log axes)."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self.lo, self.hi, self.lo_positive = math.inf, -math.inf, math.inf
+
+    def update(self, values: np.ndarray) -> None:
+        v = np.asarray(values, dtype=float)
+        v = v[np.isfinite(v)]
+        if v.size:
+            self.lo, self.hi = min(self.lo, float(v.min())), max(self.hi, float(v.max()))
+            pos = v[v > 0]
+            if pos.size:
+                self.lo_positive = min(self.lo_positive, float(pos.min()))
+
+    @property
+    def empty(self) -> bool:
+        return self.lo > self.hi
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 5 × 10ᵏ that is ≥ x (x > 0)."""
+    k = math.floor(math.log10(x))
+    for m in (1, 2, 5, 10):
+        if m * 10.0 ** k >= x * (1 - 1e-12):
+            return m * 10.0 ** k
+    return 10.0 ** (k + 1)
+
+
+class LivePlot(pg.PlotWidget):
+    """A themed plot with an optional crosshair that reports the nearest value in words."""
+
+    def __init__(self, title: str = "", parent=None):
+        super().__init__(parent)
+        self.theme: Theme = LIGHT
+        self._title = title
+        self.plot_item: pg.PlotItem = self.getPlotItem()
+        self.plot_item.setMenuEnabled(True)
+        self.plot_item.hideButtons()
+        for name in ("left", "bottom"):
+            self.plot_item.getAxis(name).enableAutoSIPrefix(False)  # "cost J (x0.001)" confuses a class
+        for name in ("left", "bottom", "right", "top"):
+            # Axes (with their tick labels and grid) are redrawn from a pixmap unless their range
+            # changed; replaying their text every frame was half of a plot's drawing time.
+            self.plot_item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.readout = pg.TextItem("", anchor=(0, 0))
+        self.readout.setZValue(100)
+        self._readout_fn: Callable[[float, float], str] | None = None
+        self._vline = pg.InfiniteLine(angle=90, movable=False)
+        self._vline.setZValue(90)
+        self._vline.hide()
+        self.plot_item.addItem(self._vline, ignoreBounds=True)
+        self.plot_item.addItem(self.readout, ignoreBounds=True)
+        self.readout.hide()
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.following = False
+        self.plot_item.vb.sigRangeChangedManually.connect(self._on_manual_range)
+        self._follow_action = self.plot_item.vb.menu.addAction("Follow the run")
+        self._follow_action.setToolTip("Keep the whole run in view as it grows (undone by zooming or panning).")
+        self._follow_action.triggered.connect(self.follow)
+        self.apply_theme(self.theme)
+
+    # -- theme -----------------------------------------------------------------------------
+    def pen(self, color: str, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine):
+        """A cosmetic pen ``width`` times the theme's line width; ``width=0`` is a hairline.
+
+        Qt's raster engine draws 1-pixel lines about ten times faster than wider ones, so plots
+        with many lines (trajectories) use hairlines and only the few main curves are wide.
+        """
+        w = width * self.theme.line_width
+        return pg.mkPen(color, width=1 if w <= 1.25 else w, style=style)
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Background, axes, fonts and the title in the theme's colours and sizes."""
+        self.theme = theme
+        self.setBackground(theme.background)
+        font = QFont()
+        font.setPointSize(theme.tick_pt)
+        for name in ("left", "bottom", "right", "top"):
+            axis = self.plot_item.getAxis(name)
+            axis.setPen(pg.mkPen(theme.foreground))
+            axis.setTextPen(pg.mkPen(theme.foreground))
+            axis.setStyle(tickFont=font)
+            if axis.labelText:
+                axis.setLabel(axis.labelText, units=axis.labelUnits,
+                              **{"color": theme.foreground, "font-size": f"{theme.font_pt}pt"})
+        self.plot_item.showGrid(x=True, y=True, alpha=theme.grid_alpha)
+        for name in ("left", "bottom"):
+            # grid lines at the labelled ticks only: the minor grid costs ~10 ms a frame
+            self.plot_item.getAxis(name).setStyle(maxTickLevel=0)
+        self._vline.setPen(pg.mkPen(theme.foreground, width=1, style=Qt.PenStyle.DotLine))
+        self.readout.setColor(theme.foreground)
+        self.readout.fill = pg.mkBrush(theme.background)
+        self.set_title(self._title)
+        legend = self.plot_item.legend
+        if legend is not None:
+            legend.setLabelTextColor(theme.foreground)
+            legend.setLabelTextSize(f"{max(8, theme.tick_pt)}pt")
+            legend.setBrush(pg.mkBrush(theme.background + "C0"))
+
+    def set_title(self, text: str) -> None:
+        self._title = text
+        self.plot_item.setTitle(text, color=self.theme.foreground, size=f"{self.theme.font_pt + 1}pt")
+
+    def set_labels(self, bottom: str, left: str) -> None:
+        style = {"color": self.theme.foreground, "font-size": f"{self.theme.font_pt}pt"}
+        self.plot_item.setLabel("bottom", bottom, **style)
+        self.plot_item.setLabel("left", left, **style)
+
+    def make_legend(self) -> pg.LegendItem:
+        """A fresh legend in the top-right corner (the old one, if any, is removed)."""
+        old = self.plot_item.legend
+        if old is not None:
+            old.clear()
+            if old.scene() is not None:
+                old.scene().removeItem(old)
+            self.plot_item.legend = None
+        legend = self.plot_item.addLegend(offset=(-8, 8))
+        legend.setLabelTextColor(self.theme.foreground)
+        legend.setLabelTextSize(f"{max(8, self.theme.tick_pt)}pt")
+        legend.setBrush(pg.mkBrush(self.theme.background + "C0"))
+        return legend
+
+    # -- a range that follows a growing run in steps -----------------------------------------
+    def follow(self) -> None:
+        """Keep every point in view (until the user zooms or pans).
+
+        pyqtgraph's auto-range would move the axes a little at every frame, and redrawing the
+        axes is most of a frame's cost; these ranges move in steps (the iteration axis to the
+        next 1, 2 or 5 × 10ᵏ), so most frames leave the axes alone.
+        """
+        self.following = True
+        self.plot_item.vb.disableAutoRange()
+        self._applied: tuple[float, float, float, float] | None = None
+
+    def _on_manual_range(self, *_args) -> None:
+        self.following = False
+
+    def fit_range(self, x_max: float, y: Bounds, log_y: bool = False) -> None:
+        """Show iterations 0 … x_max and the values of ``y`` (with hysteresis, see :meth:`follow`)."""
+        if not self.following or y.empty and not log_y:
+            return
+        vb = self.plot_item.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        applied = getattr(self, "_applied", None)
+        new_x1 = x1 if applied and x_max <= x1 and x_max > 0.4 * x1 else nice_ceiling(max(x_max, 10.0) * 1.02)
+        if log_y:
+            if math.isinf(y.lo_positive):
+                return
+            lo, hi = math.log10(y.lo_positive), math.log10(max(y.hi, y.lo_positive))
+        else:
+            lo, hi = y.lo, y.hi
+        span = max(hi - lo, 1e-12 if not log_y else 0.1, abs(hi) * 1e-9)
+        inside = applied is not None and lo >= y0 and hi <= y1 and span >= 0.6 * (y1 - y0)
+        if inside and new_x1 == x1:
+            return
+        if not inside:
+            y0, y1 = lo - 0.05 * span, hi + 0.05 * span
+        vb.setRange(xRange=(-0.01 * new_x1, new_x1), yRange=(y0, y1), padding=0)
+        self._applied = (0, new_x1, y0, y1)
+
+    # -- crosshair -------------------------------------------------------------------------
+    def set_readout(self, fn: Callable[[float, float], str] | None) -> None:
+        """``fn(x, y) -> text`` describes the data under the mouse; None turns the crosshair off."""
+        self._readout_fn = fn
+        if fn is None:
+            self._vline.hide()
+            self.readout.hide()
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        if self._readout_fn is None:
+            return
+        vb = self.plot_item.vb
+        if not vb.sceneBoundingRect().contains(pos):
+            self._vline.hide()
+            self.readout.hide()
+            return
+        point = vb.mapSceneToView(pos)
+        text = self._readout_fn(point.x(), point.y())
+        if not text:
+            self._vline.hide()
+            self.readout.hide()
+            return
+        self._vline.setPos(point.x())
+        self._vline.show()
+        self.readout.setText(text)
+        (x0, x1), (y0, y1) = vb.viewRange()
+        self.readout.setPos(x0, y1)
+        self.readout.show()
+
+    def readout_text(self) -> str:
+        return self.readout.toPlainText() if self.readout.isVisible() else ""

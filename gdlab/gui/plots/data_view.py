@@ -1,0 +1,131 @@
+"""The data view: the training points with what the network makes of them, live.
+
+* two classes: the network's output P(class 1) as a background map (orange = 0, blue = 1), the
+  decision boundary P = 0.5 as a line;
+* three or more classes: each class's colour mixed by the softmax probabilities;
+* regression: the points and the fitted curve ŷ(x).
+
+Training points are filled, held-out test points are hollow. The network's output over the
+plane is computed by the worker (``NetworkRun.view_data``); this view only colours it in.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from ..palette import BLUE, ORANGE, class_color
+from .base import LivePlot
+
+_BINARY_MAP = pg.ColorMap([0.0, 0.5, 1.0], [pg.mkColor(ORANGE), pg.mkColor("#FFFFFF"), pg.mkColor(BLUE)])
+
+
+def _class_rgb(n: int) -> np.ndarray:
+    return np.array([pg.mkColor(class_color(c)).getRgb()[:3] for c in range(n)], dtype=float)
+
+
+class DataView(LivePlot):
+    def __init__(self, parent=None):
+        super().__init__("Data and decision boundary", parent)
+        self.set_labels("x₁", "x₂")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-20)
+        self.image.setOpacity(0.75)
+        self.plot_item.addItem(self.image)
+        self.boundary = pg.PlotDataItem([], [], pen=pg.mkPen("#333333", width=1), connect="pairs")
+        self.boundary.setZValue(5)
+        self.plot_item.addItem(self.boundary)
+        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#FFFFFF", width=0.8))
+        self.test_points = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(0, 0, 0, 0))
+        self.fit_curve = pg.PlotDataItem([], [], pen=self.pen(BLUE, 1.25))
+        for item in (self.train_points, self.test_points, self.fit_curve):
+            self.plot_item.addItem(item)
+        self.task = "binary"
+        self._map: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._curve: tuple[np.ndarray, np.ndarray] | None = None
+        self._dirty = False
+        self.set_readout(None)
+
+    # -- data --------------------------------------------------------------------------------
+    def set_data(self, X: np.ndarray, targets: np.ndarray, task: str) -> None:
+        """The training points: class ids (classification) or target values (regression)."""
+        self.task = task
+        self._map, self._curve = None, None
+        self.image.clear()
+        self.boundary.setData([], [])
+        self._segments = None
+        self.fit_curve.setData([], [])
+        if X.shape[1] == 1:
+            self.set_title("Data and fitted curve ŷ(x)")
+            self.set_labels("input x", "target y")
+            self.train_points.setData(X[:, 0], targets, brush=pg.mkBrush(ORANGE), symbol="o")
+            self.plot_item.vb.setAspectLocked(False)
+        else:
+            self.plot_item.vb.setAspectLocked(True)  # a circle in the data looks like a circle
+            self.set_title("Data and decision boundary")
+            self.set_labels("x₁", "x₂")
+            self.train_points.setData(X[:, 0], X[:, 1], brush=self._brushes(targets), symbol="o")
+        self.test_points.setData([], [])
+        self.plot_item.enableAutoRange()
+        self._dirty = True
+
+    def set_test_data(self, X: np.ndarray, targets: np.ndarray) -> None:
+        if len(X) == 0:
+            self.test_points.setData([], [])
+        elif X.shape[1] == 1:
+            self.test_points.setData(X[:, 0], targets, pen=pg.mkPen(ORANGE, width=1.5), symbol="o")
+        else:
+            pens = [pg.mkPen(class_color(int(t)), width=1.8) for t in targets]
+            self.test_points.setData(X[:, 0], X[:, 1], pen=pens, symbol="o")
+
+    def _brushes(self, targets: np.ndarray) -> list:
+        return [pg.mkBrush(class_color(int(t))) for t in targets]
+
+    def set_map(self, xs: np.ndarray, ys: np.ndarray, Z: np.ndarray, task: str,
+                boundary: np.ndarray | None = None) -> None:
+        """The network's output on a grid: (ny, nx) for one output, (ny, nx, C) for softmax; the
+        decision boundary as line segments (m, 2, 2), computed by the worker."""
+        self._map = (xs, ys, Z)
+        self._segments = boundary
+        self.task = task
+        self._dirty = True
+
+    def set_curve(self, x: np.ndarray, y_hat: np.ndarray) -> None:
+        self._curve = (x, y_hat)
+        self._dirty = True
+
+    # -- drawing -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        if self._map is not None:
+            xs, ys, Z = self._map
+            rect = QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
+            finite = np.nan_to_num(Z, nan=0.5, posinf=1.0, neginf=0.0)
+            if Z.ndim == 2 and self.task == "binary":
+                self.image.setImage(finite, levels=(0.0, 1.0), lut=_BINARY_MAP.getLookupTable(nPts=256))
+            elif Z.ndim == 3:
+                # each class's colour weighted by its probability, lightened towards white where unsure
+                rgb = finite @ _class_rgb(Z.shape[2])
+                confidence = finite.max(axis=2, keepdims=True)
+                white = 255.0 * (1.0 - confidence)
+                img = np.clip(rgb * confidence + white, 0, 255).astype(np.ubyte)
+                self.image.setImage(img, levels=(0, 255))
+            else:
+                self.image.setImage(finite, autoLevels=True)
+            self.image.setRect(rect)
+            segs = self._segments
+            if segs is not None and len(segs):
+                self.boundary.setData(segs[:, :, 0].ravel(), segs[:, :, 1].ravel(), connect="pairs")
+            else:
+                self.boundary.setData([], [])
+        if self._curve is not None:
+            x, y = self._curve
+            self.fit_curve.setData(x, y, connect="finite")
+
+    def apply_theme(self, theme) -> None:
+        super().apply_theme(theme)
+        if hasattr(self, "fit_curve"):
+            self.fit_curve.setPen(self.pen(BLUE, 1.25))
+            self.boundary.setPen(pg.mkPen(theme.neutral, width=1))

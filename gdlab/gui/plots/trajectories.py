@@ -1,0 +1,219 @@
+"""Weight trajectories: chosen weights over iterations, coloured by layer.
+
+Each line is one weight w moving as gradient descent updates it: w ← w − α·∂J/∂w. By default a
+small network shows every weight (up to 20, spread over the layers for a bigger one); the
+"Weights…" button picks others. For a cost-surface run the lines are each run's w₁ (solid)
+and w₂ (dashed), in the run's colour.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from ...core.decimate import DecimatedSeries
+from ..palette import series_color
+from .base import BUCKETS, RECENT, Bounds, LivePlot, make_curve
+
+MAX_PICKED = 64
+
+
+def weight_label(wid: tuple[int, int, int]) -> str:
+    l, i, j = wid
+    return f"W{l + 1}[{i + 1},{j + 1}]"
+
+
+class WeightPicker(QDialog):
+    """A checklist of every weight of the network, grouped by layer."""
+
+    def __init__(self, shapes: list[tuple[int, int]], chosen: list[tuple[int, int, int]], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Weights to follow")
+        layout = QVBoxLayout(self)
+        note = QLabel(f"Tick the weights whose trajectories to draw (at most {MAX_PICKED}). "
+                      "W2[3,1] is the weight from neuron 3 of layer 1 to neuron 1 of layer 2.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.list = QListWidget()
+        chosen_set = set(chosen)
+        for l, (rows, cols) in enumerate(shapes):
+            for i in range(rows):
+                for j in range(cols):
+                    item = QListWidgetItem(weight_label((l, i, j)))
+                    item.setData(Qt.ItemDataRole.UserRole, (l, i, j))
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setCheckState(Qt.CheckState.Checked if (l, i, j) in chosen_set else Qt.CheckState.Unchecked)
+                    item.setForeground(QColor(series_color(l)))
+                    self.list.addItem(item)
+        layout.addWidget(self.list, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(320, 480)
+
+    def chosen(self) -> list[tuple[int, int, int]]:
+        out = []
+        for k in range(self.list.count()):
+            item = self.list.item(k)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(tuple(item.data(Qt.ItemDataRole.UserRole)))
+        return out[:MAX_PICKED]
+
+
+class TrajectoryPlot(QWidget):
+    """The plot, with a button to choose which weights it follows."""
+
+    selection_changed = Signal(object)  # list of (layer, i, j)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = LivePlot("Weight trajectories")
+        self.plot.set_labels("iteration (weight updates)", "weight value w")
+        self.plot.set_readout(self._describe)
+        self.pick_button = QPushButton("Weights…")
+        self.pick_button.setToolTip("Choose which weights to follow; each line is one weight moving as "
+                                    "w ← w − α·∂J/∂w.")
+        self.pick_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pick_button.clicked.connect(self.open_picker)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        top = QHBoxLayout()
+        top.setContentsMargins(4, 0, 4, 0)
+        top.addWidget(self.caption, 1)
+        top.addWidget(self.pick_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        self.curves: list[pg.PlotCurveItem] = []
+        self.labels: list[str] = []
+        self.ids: list[tuple[int, int, int]] = []
+        self.shapes: list[tuple[int, int]] = []
+        self._groups: list[tuple[list[int], str, Qt.PenStyle, float, str]] = []
+        self._history: DecimatedSeries | None = None
+        self._bounds = Bounds()
+        self._dirty = False
+        self._picker: WeightPicker | None = None
+
+    # -- set-up ----------------------------------------------------------------------------
+    def _configure(self, labels: list[str], groups: list[tuple[list[int], str, Qt.PenStyle, float, str]]) -> None:
+        """``groups``: (columns, colour, style, width, legend name); each group is drawn as one
+        item, its lines separated by gaps, so 20 weights cost a few draw calls, not 20."""
+        plot = self.plot
+        for curve in self.curves:
+            plot.plot_item.removeItem(curve)
+        plot.make_legend()
+        self.curves, self.labels, self._groups = [], list(labels), list(groups)
+        for columns, color, style, width, name in groups:
+            curve = make_curve(plot.pen(color, width, style), name or None)
+            plot.plot_item.addItem(curve)
+            self.curves.append(curve)
+        self._history = DecimatedSeries(len(labels), RECENT, BUCKETS)
+        self._bounds.reset()
+        self._dirty = True
+        plot.follow()
+
+    def configure_weights(self, ids: list[tuple[int, int, int]], labels: list[str],
+                          shapes: list[tuple[int, int]]) -> None:
+        """Lines for the tracked weights W_l[i, j], one colour per layer."""
+        self.ids, self.shapes = [tuple(i) for i in ids], [tuple(s) for s in shapes]
+        per_layer: dict[int, list[int]] = {}
+        for k, (l, _, _) in enumerate(self.ids):
+            per_layer.setdefault(l, []).append(k)
+        width = 0.0 if len(ids) > 4 else 0.75  # hairlines for many lines: see LivePlot.pen
+        groups = [(members, series_color(l), Qt.PenStyle.SolidLine, width, f"W{l + 1} (layer {l + 1})")
+                  for l, members in sorted(per_layer.items())]
+        self._configure(labels, groups)
+        self.pick_button.setVisible(True)
+        total = sum(r * c for r, c in self.shapes)
+        self.caption.setText(f"{len(ids)} of {total} weights" if len(ids) < total else f"all {total} weights")
+
+    def configure_runs(self, labels: list[str], colors: list[str], dim: int) -> None:
+        """Each run's weights: w₁ solid, w₂ dashed, in the run's colour."""
+        names, groups = [], []
+        for k, (label, color) in enumerate(zip(labels, colors)):
+            for i in range(dim):
+                names.append(f"{label}: w{'₁₂'[i] if dim > 1 else ''}")
+                groups.append(([k * dim + i], color, Qt.PenStyle.SolidLine if i == 0 else Qt.PenStyle.DashLine,
+                               0.8, label if i == 0 else ""))
+        self.ids, self.shapes = [], []
+        self._configure(names, groups)
+        self.pick_button.setVisible(False)
+        self.caption.setText("w₁ solid, w₂ dashed" if dim > 1 else "the weight w at each iteration")
+
+    def apply_theme(self, theme) -> None:
+        self.plot.apply_theme(theme)
+        for curve, (_, color, style, width, _) in zip(self.curves, self._groups):
+            curve.setPen(self.plot.pen(color, width, style))
+
+    # -- data ------------------------------------------------------------------------------
+    def append(self, iterations: np.ndarray, values: np.ndarray) -> None:
+        if len(iterations) and self._history is not None:
+            self._history.extend(iterations, values)
+            self._bounds.update(values)
+            self._dirty = True
+
+    def refresh(self) -> None:
+        if not self._dirty or self._history is None:
+            return
+        self._dirty = False
+        x, y = self._history.arrays()
+        n = len(x)
+        for curve, (columns, *_rest) in zip(self.curves, self._groups):
+            # lines one after another, each followed by a NaN gap: [x, nan, x, nan, ...]
+            gx = np.empty((len(columns), n + 1))
+            gy = np.empty((len(columns), n + 1))
+            gx[:, :n], gx[:, n] = x, np.nan
+            gy[:, :n], gy[:, n] = y[:, columns].T, np.nan
+            curve.setData(gx.ravel(), gy.ravel(), connect="finite")
+        if n:
+            self.plot.fit_range(float(x[-1]), self._bounds)
+
+    def data(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(iterations, values) of line k as drawn."""
+        x, y = self._history.arrays()
+        return x, y[:, k]
+
+    # -- picking ---------------------------------------------------------------------------
+    @Slot()
+    def open_picker(self) -> None:
+        if not self.shapes:
+            return
+        self._picker = WeightPicker(self.shapes, self.ids, self)
+        self._picker.accepted.connect(self._on_picked)
+        self._picker.open()
+
+    @Slot()
+    def _on_picked(self) -> None:
+        chosen = self._picker.chosen() if self._picker is not None else []
+        if chosen and chosen != self.ids:
+            self.selection_changed.emit(chosen)
+
+    def toggle_weight(self, wid: tuple[int, int, int]) -> None:
+        """Add a weight to the followed ones, or remove it (used by clicks on the network diagram)."""
+        wid = tuple(wid)
+        ids = [i for i in self.ids if i != wid] if wid in self.ids else self.ids + [wid]
+        if ids:
+            self.selection_changed.emit(ids[:MAX_PICKED])
+
+    # -- readout ---------------------------------------------------------------------------
+    def _describe(self, x: float, y: float) -> str:
+        h = self._history
+        if h is None or not len(h) or not self.curves:
+            return ""
+        its, values = h.arrays()
+        i = int(np.clip(np.searchsorted(its, round(x)), 0, len(its) - 1))
+        row = values[i]
+        finite = np.isfinite(row)
+        if not finite.any():
+            return ""
+        k = int(np.nanargmin(np.where(finite, np.abs(row - y), np.inf)))
+        value = row[k]
+        return f"iteration {int(its[i]):,}:  {self.labels[k]} = {value:.5g}" if math.isfinite(value) else ""
