@@ -20,6 +20,7 @@ a numpy warning. :func:`train` is the plain generator of snapshots that drives a
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -146,6 +147,11 @@ class SurfaceSnapshot:
     paths: np.ndarray        # (m, K, d)
     w: np.ndarray            # (K, d) current weights
     gradient: np.ndarray     # (K, d) gradient at w (what the next step uses)
+    w_next: np.ndarray | None = None     # (K, d) the weights after the next step (a preview)
+    cost_next: np.ndarray | None = None  # (K,) the cost there
+    step_terms: list[dict[str, np.ndarray]] = field(default_factory=list)  # optimiser quantities after it
+    optimizers: list[str] = field(default_factory=list)
+    hyper: list[dict[str, float]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -417,6 +423,47 @@ class NetworkRun:
     def _targets(part) -> np.ndarray:
         return part.labels.copy() if part.labels is not None else part.y[:, 0].copy()
 
+    def weight_path(self, wid_a: tuple[int, int, int], wid_b: tuple[int, int, int],
+                    max_points: int = 3000) -> np.ndarray:
+        """(m, 2): the values two weights took, iteration by iteration (the tracked history; a
+        weight not tracked gives only its current value). Long paths are thinned evenly to at most
+        ``max_points``, always keeping the newest point."""
+        cols = []
+        for wid in (tuple(wid_a), tuple(wid_b)):
+            if wid in self.tracked_ids:
+                cols.append(self.history.view("tracked")[:, self.tracked_ids.index(wid)])
+            else:
+                l, i, j = wid
+                cols.append(np.array([self.model.weights[l][i, j]]))
+        n = min(len(c) for c in cols)
+        path = np.column_stack([c[-n:] for c in cols])
+        if len(path) > max_points:
+            keep = np.unique(np.linspace(0, len(path) - 1, max_points).round().astype(int))
+            path = path[keep]
+        return path.copy()
+
+    def cost_slice(self, wid_a: tuple[int, int, int], wid_b: tuple[int, int, int], xs: np.ndarray,
+                   ys: np.ndarray) -> np.ndarray:
+        """The training cost J over a plane through the current weights: weight ``wid_a`` set to
+        each of ``xs`` and ``wid_b`` to each of ``ys``, every other weight held where it is now.
+
+        Returns Z of shape (len(ys), len(xs)), Z[i, j] = J(w_a = xs[j], w_b = ys[i]) — the
+        network's own cost landscape in two of its weights (a slice, since J lives in the space
+        of all the weights). Non-finite costs are returned as they are.
+        """
+        probe = self.model.copy()
+        (la, ia, ja), (lb, ib, jb) = wid_a, wid_b
+        Wa, Wb = probe.weights[la], probe.weights[lb]
+        v = self._values
+        Z = np.empty((len(ys), len(xs)))
+        with np.errstate(all="ignore"):
+            for i, y in enumerate(ys):
+                Wb[ib, jb] = y
+                for j, x in enumerate(xs):
+                    Wa[ia, ja] = x
+                    Z[i, j] = probe.cost(self.X_train, self.Y_train, self.loss, v["regularization"], v["reg_rate"])
+        return Z
+
     def history_columns(self) -> dict[str, np.ndarray]:
         """The full history (copies), for files: iteration, train_cost, test_cost."""
         h = self.history
@@ -434,7 +481,9 @@ class SurfaceRace:
 
     kind = SURFACE
 
-    def __init__(self, experiment: Experiment):
+    def __init__(self, experiment: Experiment, runs: list[dict[str, Any]] | None = None):
+        """``runs`` (each a full set of run values, as :meth:`Experiment.run_values` gives) replaces
+        the experiment's own runs; a learning-rate sweep uses it for more runs than a file holds."""
         if experiment.kind != SURFACE:
             raise ValueError("SurfaceRace needs a surface experiment")
         self.experiment = experiment
@@ -442,7 +491,7 @@ class SurfaceRace:
         self._values = v
         self.surface = get_surface(v["surface"])
         self.start_point = np.array(v["start"] or self.surface.default_start, dtype=float)
-        self.runs = experiment.run_values()
+        self.runs = [dict(r) for r in runs] if runs is not None else experiment.run_values()
         self.labels = [r["label"] for r in self.runs]
         self.max_iterations = v["max_iterations"]
         K, d = len(self.runs), self.surface.dim
@@ -530,13 +579,18 @@ class SurfaceRace:
                 if self.iteration >= self.max_iterations:
                     self._stop_all(MAX_ITERATIONS, f"reached the iteration limit ({self.max_iterations}).")
                     break
-                before = self.w.copy()
+                stopped = ~self.active
+                before = self.w[stopped] if stopped.any() else None
                 for idx, opt, schedule in self._groups:
                     opt.lr = schedule(self.base_lr[idx][:, None], self.iteration)
+                    if len(idx) == len(self.runs):  # one group: the whole race is one update, in place
+                        opt.step([self.w], [self.gradient])  # w <- w - lr * dJ/dw (or the optimiser's rule)
+                        continue
                     p = self.w[idx]
-                    opt.step([p], [self.gradient[idx]])  # w <- w - lr * dJ/dw (or the optimiser's rule)
+                    opt.step([p], [self.gradient[idx]])
                     self.w[idx] = p
-                self.w[~self.active] = before[~self.active]  # stopped runs stay where they stopped
+                if before is not None:
+                    self.w[stopped] = before  # stopped runs stay where they stopped
                 self.iteration += 1
                 self._evaluate()
                 self._check_runs()
@@ -550,22 +604,28 @@ class SurfaceRace:
         return self.status
 
     def _check_runs(self) -> None:
+        """The stopping tests of :func:`_divergence` and :func:`_convergence` for all runs at once
+        (vectorised: a race of K runs costs no K-fold Python loop); words only for runs that stop."""
         costs = self.history.column("costs")
         row = len(self.history) - 1
-        for k in np.flatnonzero(self.active):
-            cost = float(self.cost[k])
-            reason = _divergence(cost, float(self._start_cost[k]), self.iteration)
-            if reason is None and not np.isfinite(self.w[k]).all():
-                reason = f"a weight became infinite or NaN at iteration {self.iteration}."
-            if reason is not None:
-                self._stop_run(k, DIVERGED, reason)
-                continue
-            gnorm = float(np.sqrt(np.dot(self.gradient[k], self.gradient[k])))
-            reason = _convergence(cost, float(costs[row - 1, k]), gnorm, self.runs[k] | self._values_tol(),
+        cost, active = self.cost, self.active
+        bound = DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(self._start_cost))
+        bad = active & (~np.isfinite(cost) | (cost > bound) | ~np.isfinite(self.w).all(axis=1))
+        for k in np.flatnonzero(bad):
+            reason = _divergence(float(cost[k]), float(self._start_cost[k]), self.iteration)
+            self._stop_run(k, DIVERGED, reason or f"a weight became infinite or NaN at iteration {self.iteration}.")
+        ok = active & ~bad
+        gnorm = np.sqrt(np.einsum("kd,kd->k", self.gradient, self.gradient))   # ‖∂J/∂w‖ per run
+        tol, gtol = self._values["tolerance"], self._values["grad_tolerance"]
+        flat = (gnorm < gtol) if gtol > 0 else np.zeros_like(ok)
+        if tol > 0:
+            flat = flat | (np.abs(costs[row - 1] - cost) <= tol * np.maximum(1.0, np.abs(cost)))
+        for k in np.flatnonzero(ok & flat):
+            reason = _convergence(float(cost[k]), float(costs[row - 1, k]), float(gnorm[k]), self._values_tol(),
                                   self.iteration)
-            if reason is not None:
-                self._stop_run(k, CONVERGED, reason)
-            else:
+            self._stop_run(k, CONVERGED, reason)
+        if self.iteration == 1:
+            for k in np.flatnonzero(ok & ~flat):
                 self.run_status[k] = RUNNING
 
     def _values_tol(self) -> dict[str, float]:
@@ -593,17 +653,42 @@ class SurfaceRace:
         self.reason = ("every run " + self.status + ". " if len(kinds) == 1 else "all runs stopped. ") + \
             " ".join(parts)
 
+    def preview(self) -> tuple[np.ndarray, np.ndarray, list[dict[str, np.ndarray]]]:
+        """What the next step will do, without doing it: (learning rates (K,), weights after the
+        step (K, d), and per run the optimiser's running quantities after the step, e.g.
+        ``{"velocity": v}``). The step is taken on copies of the optimisers, exactly as
+        :meth:`step` would take it; stopped runs stay where they are."""
+        K = len(self.runs)
+        lrs = np.empty(K)
+        w_next = self.w.copy()
+        terms: list[dict[str, np.ndarray]] = [{} for _ in range(K)]
+        with np.errstate(all="ignore"):
+            for idx, opt, schedule in self._groups:
+                trial = copy.deepcopy(opt)
+                trial.lr = schedule(self.base_lr[idx][:, None], self.iteration)
+                lrs[idx] = np.asarray(trial.lr, dtype=float)[:, 0]
+                p = self.w[idx].copy()
+                trial.step([p], [self.gradient[idx]])
+                w_next[idx] = p
+                for slot, arrays in trial.state.items():
+                    for row, k in enumerate(idx):
+                        terms[k][slot] = arrays[0][row].copy()
+        w_next[~self.active] = self.w[~self.active]
+        return lrs, w_next, terms
+
     def snapshot(self, since: int = 0) -> SurfaceSnapshot:
         h = self.history
         since = max(0, min(since, len(h)))
-        lrs = np.empty(len(self.runs))
-        for idx, _, schedule in self._groups:
-            lrs[idx] = np.asarray(schedule(self.base_lr[idx], self.iteration), dtype=float)
+        lrs, w_next, terms = self.preview()
+        with np.errstate(all="ignore"):
+            cost_next = np.asarray(self.surface.value(w_next), dtype=float).reshape(len(self.runs))
         return SurfaceSnapshot(
             iteration=self.iteration, status=self.status, reason=self.reason, labels=list(self.labels),
             learning_rates=lrs, run_status=list(self.run_status), run_reason=list(self.run_reason),
             start=since, iterations=np.arange(since, len(h)), costs=h.copy("costs", since),
-            paths=h.copy("paths", since), w=self.w.copy(), gradient=np.array(self.gradient, copy=True))
+            paths=h.copy("paths", since), w=self.w.copy(), gradient=np.array(self.gradient, copy=True),
+            w_next=w_next, cost_next=cost_next, step_terms=terms, optimizers=[r["optimizer"] for r in self.runs],
+            hyper=[{k: r[k] for k in ("momentum", "beta1", "beta2", "rmsprop_alpha")} for r in self.runs])
 
     def view_data(self, resolution: int = 200) -> dict[str, Any]:
         """The surface for drawing: ``curve`` = (w, J(w)) in 1-D, ``grid`` = (xs, ys, J) in 2-D, and minima."""

@@ -13,18 +13,23 @@ import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow,
-                               QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSlider, QSplitter, QStackedWidget, QVBoxLayout,
+                               QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSlider, QSplitter, QTabBar, QTabWidget, QVBoxLayout,
                                QWidget)
 
+from ..core import landscape
 from ..core.experiment import Experiment, ExperimentError, load_experiment
 from ..core.params import LIVE_PARAMS, NETWORK
 from ..core.presets import load_preset, preset_names
+from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from .palette import series_color
 from .panels import ParameterPanel
 from .plots.cost import CostPlot
+from .plots.contour_view import ContourView
+from .plots.curve_view import CurveView
 from .plots.data_view import DataView
-from .plots.surface_view import SurfaceView
+from .plots.landscape_view import LandscapeView
+from .plots.sweep_view import SweepView
 from .plots.trajectories import TrajectoryPlot
 from .session import TrainingSession
 from .worker import Frame
@@ -103,10 +108,12 @@ class MainWindow(QMainWindow):
         self._frame: Frame | None = None
         self._dirty = False
         self._tick = 0
+        self._surface_shown: str | None = None
         self._event_marked = False
         self._closing = False
         self._build_ui()
         self._build_actions()
+        self._keep_keys_for_shortcuts()
         self._restore_layout()
         self.redraw_timer = QTimer(self)
         self.redraw_timer.setInterval(int(1000 / REDRAW_HZ))
@@ -142,10 +149,31 @@ class MainWindow(QMainWindow):
         self.trajectory_plot = TrajectoryPlot()
         self.trajectory_plot.selection_changed.connect(self._on_tracked_changed)
         self.data_view = DataView()
-        self.surface_view = SurfaceView()
-        self.view_stack = QStackedWidget()
-        self.view_stack.addWidget(self.data_view)
-        self.view_stack.addWidget(self.surface_view)
+        self.curve_view = CurveView()
+        self.curve_view.start_chosen.connect(self._on_start_chosen)
+        self.contour_view = ContourView()
+        self.contour_view.start_chosen.connect(self._on_start_chosen)
+        self.landscape_view = LandscapeView()
+        self.landscape_view.requested.connect(self._on_landscape_requested)
+        self.session.landscape_ready.connect(self.landscape_view.show_slice)
+        self.view_tabs = QTabWidget()
+        self.view_tabs.setDocumentMode(True)
+        for widget, title, tip in (
+                (self.data_view, "Data", "The training points and the network's decision boundary or fitted curve."),
+                (self.landscape_view, "Cost landscape", "The network's cost over two of its weights, the others "
+                                                        "held fixed, with the path the two weights took."),
+                (self.curve_view, "Cost curve", "J(w) with the current weight, the tangent (the gradient) and the "
+                                                "next step; click to choose the start."),
+                (self.contour_view, "Cost surface", "J over two weights as a contour map with each run's path; "
+                                                    "click to choose the start, drag to pan, wheel to zoom.")):
+            index = self.view_tabs.addTab(widget, title)
+            self.view_tabs.setTabToolTip(index, tip)
+        self.view_tabs.currentChanged.connect(self._on_view_tab)
+        self.sweep_view = SweepView()
+        self.sweep_view.run_requested.connect(self._on_sweep_requested)
+        self.sweep_view.cancel_requested.connect(self.session.cancel_sweep)
+        self.session.sweep_progress.connect(self.sweep_view.set_progress)
+        self.session.sweep_done.connect(self._on_sweep_done)
         self.message = MessageBar()
         self.pending_bar = PendingChangeBar(self)
         self.pending_bar.apply_button.clicked.connect(self._apply_pending)
@@ -153,11 +181,20 @@ class MainWindow(QMainWindow):
 
         self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.top_splitter.addWidget(self.cost_plot)
-        self.top_splitter.addWidget(self.view_stack)
+        self.top_splitter.addWidget(self.view_tabs)
         self.top_splitter.setSizes([1000, 1000])
         plots = QSplitter(Qt.Orientation.Vertical)
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.setDocumentMode(True)
+        for widget, title, tip in (
+                (self.trajectory_plot, "Weight trajectories", "Each line is one weight, moved at every "
+                                                              "iteration by w ← w − α·∂J/∂w."),
+                (self.sweep_view, "Learning-rate sweep", "The same run at many learning rates: final cost "
+                                                         "against α.")):
+            index = self.bottom_tabs.addTab(widget, title)
+            self.bottom_tabs.setTabToolTip(index, tip)
         plots.addWidget(self.top_splitter)
-        plots.addWidget(self.trajectory_plot)
+        plots.addWidget(self.bottom_tabs)
         plots.setStretchFactor(0, 3)
         plots.setStretchFactor(1, 2)
         plots.setSizes([600, 400])
@@ -190,6 +227,14 @@ class MainWindow(QMainWindow):
         self.status_iteration.setToolTip("Iterations = weight updates so far; epochs = passes over the training data.")
         self.status_cost.setToolTip("The cost J on the training data (and on the held-out test data).")
         self.status_rate.setToolTip("Training speed: weight updates per second.")
+
+    def _keep_keys_for_shortcuts(self) -> None:
+        """Buttons and tab bars never take keyboard focus: a focused button would take Space (start/
+        pause) as a click on itself. They still work with the mouse, and every command they offer
+        has a menu entry and, for the run commands, a key."""
+        for kind in (QPushButton, QTabBar):
+            for widget in self.centralWidget().findChildren(kind):
+                widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def _build_run_bar(self) -> QWidget:
         bar = QWidget()
@@ -487,7 +532,10 @@ class MainWindow(QMainWindow):
         else:
             self.cost_plot.append(snap.iterations, snap.costs)
             self.trajectory_plot.append(snap.iterations, snap.paths.reshape(len(snap.iterations), snap.w.size))
-            self.surface_view.append(snap)
+            if snap.w.shape[1] == 1:
+                self.curve_view.append(snap)
+            else:
+                self.contour_view.append_paths(snap.paths, snap.w, snap.w_next)
         self._show_outcome(frame)
         self._frame = frame
         self._set_running_look(frame.running)
@@ -498,6 +546,7 @@ class MainWindow(QMainWindow):
         self._event_marked = False
         self.cost_plot.clear_events()
         if snap.kind == NETWORK:
+            self._surface_shown = None
             self.cost_plot.configure_network()
             self.trajectory_plot.configure_weights(snap.tracked_ids, snap.tracked_labels,
                                                    [w.shape for w in snap.weights])
@@ -505,12 +554,28 @@ class MainWindow(QMainWindow):
             if "train" in view:
                 self.data_view.set_data(view["train"][0], view["train"][1], view["task"])
                 self.data_view.set_test_data(*view["test"])
+            self.landscape_view.set_weights(snap.tracked_ids)
         else:
             colors = [series_color(k) for k in range(len(snap.labels))]
             self.cost_plot.configure_runs(snap.labels, colors)
             self.trajectory_plot.configure_runs(snap.labels, colors, snap.w.shape[1])
-            self.surface_view.set_surface(frame.view, snap.labels, colors)
-        self.view_stack.setCurrentWidget(self.data_view if snap.kind == NETWORK else self.surface_view)
+            surface = get_surface(frame.experiment["surface"])
+            new_surface = surface.name != self._surface_shown  # a new start point keeps the user's view
+            self._surface_shown = surface.name
+            title = f"{surface.title}:  J(w) = {surface.formula}"
+            if surface.dim == 1:
+                if new_surface:
+                    ws, _, J = landscape.grid(surface, surface.view_range[0], resolution=400)
+                    minima = [(m[0], surface.value(np.array(m))) for m in surface.minima]
+                    self.curve_view.set_surface(title, ws, J, minima)
+                self.curve_view.set_runs(snap.labels, colors)
+            else:
+                self.contour_view.set_runs(snap.labels, colors)
+                if new_surface:
+                    self.contour_view.set_surface(surface.title, surface.view_range[0], surface.view_range[1],
+                                                  lambda xr, yr, s=surface: landscape.grid(s, xr, yr),
+                                                  surface.minima, surface.saddle_points, surface.formula)
+        self._show_views_for(snap.kind, frame.experiment)
 
     def _show_outcome(self, frame: Frame) -> None:
         snap = frame.snapshot
@@ -546,7 +611,52 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def secondary_views(self) -> list:
-        return [self.trajectory_plot, self.data_view, self.surface_view]
+        return [self.trajectory_plot, self.data_view, self.curve_view, self.contour_view, self.landscape_view]
+
+    def _show_views_for(self, kind: str, experiment: Experiment) -> None:
+        """The tabs that make sense for this kind of experiment; the first of them is shown."""
+        dim = get_surface(experiment["surface"]).dim if kind != NETWORK else 0
+        wanted = {self.data_view: kind == NETWORK, self.landscape_view: kind == NETWORK,
+                  self.curve_view: dim == 1, self.contour_view: dim == 2}
+        for widget, show in wanted.items():
+            self.view_tabs.setTabVisible(self.view_tabs.indexOf(widget), show)
+        current = self.view_tabs.currentWidget()
+        if not wanted.get(current, False):
+            self.view_tabs.setCurrentWidget(next(w for w, show in wanted.items() if show))
+
+    @Slot(int)
+    def _on_view_tab(self, _index: int) -> None:
+        if self.view_tabs.currentWidget() is self.landscape_view and self._frame is not None:
+            if self.landscape_view.shown_iteration != self._frame.snapshot.iteration:
+                self.landscape_view.request()
+
+    @Slot(object)
+    def _on_start_chosen(self, point) -> None:
+        """A click on the cost curve or surface: every run starts again from there."""
+        self.session.set_start(point)
+        where = ", ".join(f"{v:.3g}" for v in point)
+        self.statusBar().showMessage(f"Start point w₀ = ({where}): press Space to descend from there.", 5000)
+
+    @Slot(object, object, object, object)
+    def _on_landscape_requested(self, wid_a, wid_b, x_range, y_range) -> None:
+        self.session.request_landscape(wid_a, wid_b, x_range, y_range)
+
+    @Slot(float, float, int, int)
+    def _on_sweep_requested(self, lr_min: float, lr_max: float, count: int, iterations: int) -> None:
+        self.sweep_view.set_running(True)
+        self._set_running_look(False)
+        self.session.sweep(lr_min, lr_max, count, iterations)
+        self.statusBar().showMessage(f"Sweeping {count} learning rates from {lr_min:g} to {lr_max:g} "
+                                     f"({iterations} iterations each) …")
+
+    @Slot(object)
+    def _on_sweep_done(self, result) -> None:
+        if result is None:
+            self.sweep_view.set_running(False)
+            self.statusBar().showMessage("Sweep stopped.", 4000)
+            return
+        self.sweep_view.show_result(result)
+        self.statusBar().showMessage("Sweep done: " + self.sweep_view.message.text(), 8000)
 
     def _update_status(self) -> None:
         frame = self._frame
@@ -563,7 +673,12 @@ class MainWindow(QMainWindow):
         else:
             self.status_iteration.setText(f"Iteration {snap.iteration:,}")
             if len(snap.costs):
-                self.status_cost.setText("J = " + ", ".join(f"{c:.4g}" for c in snap.costs[-1][:4]))
+                costs = snap.costs[-1]
+                if len(costs) == 1:
+                    self.status_cost.setText(f"J = {costs[0]:.4g}")
+                elif np.isfinite(costs).any():
+                    best = int(np.nanargmin(np.where(np.isfinite(costs), costs, np.nan)))
+                    self.status_cost.setText(f"best: {snap.labels[best]}  J = {costs[best]:.4g}")
         state = "running" if frame.running else ("paused" if snap.status == "running" else snap.status)
         self.status_state.setText(state.replace("_", " "))
         self.status_rate.setText(f"{frame.iters_per_s:,.0f} it/s" if frame.running else "")

@@ -28,6 +28,9 @@ def running_threads() -> list[QThread]:
 class TrainingSession(QObject):
     frame_ready = Signal(object)
     failed = Signal(str)
+    sweep_progress = Signal(float)
+    sweep_done = Signal(object)
+    landscape_ready = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -41,6 +44,9 @@ class TrainingSession(QObject):
         self.thread.started.connect(self._worker.loop)
         self._worker.frame_ready.connect(self._on_frame)
         self._worker.failed.connect(self._on_failed)
+        self._worker.sweep_progress.connect(self._on_sweep_progress)
+        self._worker.sweep_done.connect(self._on_sweep_done)
+        self._worker.landscape_ready.connect(self._on_landscape)
         self.thread.start()
         _SESSIONS.add(self)
 
@@ -86,6 +92,18 @@ class TrainingSession(QObject):
     def set_start(self, point) -> None:
         self._send("set_start", [float(v) for v in point])
 
+    def sweep(self, lr_min: float, lr_max: float, count: int, iterations: int) -> None:
+        """Run the current experiment at ``count`` log-spaced learning rates (pauses training)."""
+        self._send("sweep", (float(lr_min), float(lr_max), int(count), int(iterations)))
+
+    def cancel_sweep(self) -> None:
+        self._send("cancel_sweep")
+
+    def request_landscape(self, wid_a, wid_b, x_range, y_range, n: int = 41) -> None:
+        """Ask for the network's cost over a plane of two weights; answered by ``landscape_ready``."""
+        ranges = tuple(None if r is None else (float(r[0]), float(r[1])) for r in (x_range, y_range))
+        self._send("landscape", (tuple(wid_a), tuple(wid_b), *ranges, int(n)))
+
     @property
     def running(self) -> bool:
         return bool(self.latest and self.latest.running)
@@ -97,6 +115,21 @@ class TrainingSession(QObject):
             return
         self.latest = frame
         self.frame_ready.emit(frame)
+
+    @Slot(float)
+    def _on_sweep_progress(self, fraction: float) -> None:
+        if not self._closing:
+            self.sweep_progress.emit(fraction)
+
+    @Slot(object)
+    def _on_sweep_done(self, result) -> None:
+        if not self._closing:
+            self.sweep_done.emit(result)
+
+    @Slot(object)
+    def _on_landscape(self, payload) -> None:
+        if not self._closing:
+            self.landscape_ready.emit(payload)
 
     @Slot(str)
     def _on_failed(self, report: str) -> None:

@@ -16,7 +16,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+import numpy as np
+
 from ..core.experiment import Experiment
+from ..core.sweep import log_spaced, sweep
 from ..core.training import NetworkRun, SurfaceRace, make_run
 
 EMIT_HZ = 30.0
@@ -46,6 +49,9 @@ class TrainingWorker(QObject):
     frame_ready = Signal(object)
     failed = Signal(str)
     stopped = Signal()
+    sweep_progress = Signal(float)
+    sweep_done = Signal(object)       # a gdlab.core.sweep.SweepResult, or None when cancelled
+    landscape_ready = Signal(object)  # {"wids", "xs", "ys", "Z"}: a slice of the network's cost
 
     def __init__(self, commands: "queue.Queue[tuple[str, Any]]"):
         super().__init__()
@@ -62,6 +68,7 @@ class TrainingWorker(QObject):
         self._rate_mark = (time.perf_counter(), 0)
         self._iters_per_s = 0.0
         self._next_due = 0.0
+        self._job = None  # a learning-rate sweep in progress: a generator advanced between commands
 
     # -- the loop ----------------------------------------------------------------------------
     @Slot()
@@ -69,6 +76,18 @@ class TrainingWorker(QObject):
         """Process commands and step until told to quit (runs on the training thread)."""
         try:
             while True:
+                if self._job is not None:
+                    try:
+                        command = self._commands.get_nowait()
+                    except queue.Empty:
+                        command = None
+                    if command is not None and command[0] == "quit":
+                        break
+                    if command is not None:
+                        self._guarded(self._handle, command)
+                    else:
+                        self._guarded(self._advance_job)
+                    continue
                 busy = self._running and self._run is not None and not self._run.finished
                 try:
                     if not busy:
@@ -94,7 +113,23 @@ class TrainingWorker(QObject):
             fn(*args)
         except Exception:  # a bug must reach the user as a message, never kill the thread
             self._running = False
+            if self._job is not None:
+                self._job = None
+                self.sweep_done.emit(None)
             self.failed.emit(traceback.format_exc())
+
+    def _advance_job(self) -> None:
+        """One slice of the sweep; its generator yields the fraction done and returns the result."""
+        try:
+            fraction = next(self._job)
+        except StopIteration as done:
+            self._job = None
+            self.sweep_done.emit(done.value)
+            return
+        now = time.perf_counter()
+        if now - self._last_emit >= 1.0 / EMIT_HZ:
+            self._last_emit = now
+            self.sweep_progress.emit(float(fraction))
 
     def _advance(self) -> None:
         run = self._run
@@ -116,6 +151,10 @@ class TrainingWorker(QObject):
     def _handle(self, command: tuple[str, Any]) -> None:
         name, arg = command
         if name == "load":
+            if self._job is not None:  # a sweep of the old experiment is no longer wanted
+                self._job.close()
+                self._job = None
+                self.sweep_done.emit(None)
             self._experiment = arg
             self._run = make_run(arg)
             self._running = False
@@ -143,7 +182,12 @@ class TrainingWorker(QObject):
             else:
                 self._run.reset()
             self._fresh = True
-        elif name == "set_start" and isinstance(self._run, SurfaceRace):
+        elif name in ("set_start", "set_tracked") and not isinstance(
+                self._run, SurfaceRace if name == "set_start" else NetworkRun):
+            return  # meant for the other kind of experiment (the one before a preset switch)
+        elif name == "set_start":
+            if len(arg) != self._run.surface.dim:
+                return  # a click on the view of another surface
             self._running = False
             self._run.set_start(arg)
             self._experiment = self._experiment.replace(start=[float(v) for v in arg])
@@ -161,9 +205,32 @@ class TrainingWorker(QObject):
         elif name == "set_speed":
             self._speed = float(arg)
             self._next_due = time.perf_counter()
-        elif name == "set_tracked" and isinstance(self._run, NetworkRun):
+        elif name == "set_tracked":
             self._run.set_tracked(list(arg))
             self._fresh = True
+        elif name == "sweep":
+            lr_min, lr_max, count, iterations = arg
+            self._running = False
+            self._job = sweep(self._experiment, log_spaced(lr_min, lr_max, count), iterations)
+            return
+        elif name == "cancel_sweep":
+            if self._job is not None:
+                self._job.close()
+                self._job = None
+                self.sweep_done.emit(None)
+            return
+        elif name == "landscape":
+            if not isinstance(self._run, NetworkRun):
+                return  # asked about the previous experiment
+            wid_a, wid_b, x_range, y_range, n = arg
+            path = self._run.weight_path(tuple(wid_a), tuple(wid_b))
+            if x_range is None or y_range is None:
+                x_range, y_range = _around(path[:, 0]), _around(path[:, 1])
+            xs, ys = np.linspace(*x_range, n), np.linspace(*y_range, n)
+            Z = self._run.cost_slice(tuple(wid_a), tuple(wid_b), xs, ys)
+            self.landscape_ready.emit({"wids": (tuple(wid_a), tuple(wid_b)), "xs": xs, "ys": ys, "Z": Z,
+                                       "path": path, "iteration": self._run.iteration})
+            return
         else:
             raise ValueError(f"unknown command {name!r}")
         self._emit()
@@ -186,10 +253,18 @@ class TrainingWorker(QObject):
             if self._fresh or not self._running or now - self._last_view >= 1.0 / VIEW_HZ:
                 view = run.view_data(include_points=self._fresh)
                 self._last_view = now
-        elif self._fresh:
-            view = run.view_data()
         frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,
                       iters_per_s=self._iters_per_s, fresh=self._fresh, view=view)
         self._fresh = False
         self._last_emit = now
         self.frame_ready.emit(frame)
+
+
+def _around(values: np.ndarray) -> tuple[float, float]:
+    """A view range around the values a weight took, with room to see the slope beyond them."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return (-1.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    pad = max(0.5, 0.35 * (hi - lo))
+    return (lo - pad, hi + pad)

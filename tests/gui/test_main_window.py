@@ -257,8 +257,8 @@ def test_surface_preset_draws_the_path(qtbot, make_window):
     window.step_ten()
     wait_iteration(qtbot, window, lambda i: i == 10)
     window._redraw()
-    assert window.view_stack.currentWidget() is window.surface_view
-    x, y = window.surface_view._paths[0].getData()
+    assert window.view_tabs.currentWidget() is window.contour_view
+    x, y = window.contour_view.runs[0].path.getData()
     assert len(x) == 11
 
 

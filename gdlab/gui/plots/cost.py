@@ -66,6 +66,7 @@ class CostPlot(LivePlot):
         """One curve per run of a race, in the run's colour (hairlines when there are many)."""
         self._configure(labels, colors, [Qt.PenStyle.SolidLine] * len(labels),
                         [1.0 if len(labels) <= 3 else 0.5] * len(labels))
+        self.plot_item.legend.setVisible(len(labels) > 1)  # one run needs no legend
 
     def apply_theme(self, theme) -> None:
         super().apply_theme(theme)

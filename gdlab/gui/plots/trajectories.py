@@ -83,6 +83,7 @@ class TrajectoryPlot(QWidget):
         self.pick_button.clicked.connect(self.open_picker)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
         top = QHBoxLayout()
         top.setContentsMargins(4, 0, 4, 0)
         top.addWidget(self.caption, 1)
@@ -97,6 +98,7 @@ class TrajectoryPlot(QWidget):
         self.ids: list[tuple[int, int, int]] = []
         self.shapes: list[tuple[int, int]] = []
         self._groups: list[tuple[list[int], str, Qt.PenStyle, float, str]] = []
+        self._legend = ""
         self._history: DecimatedSeries | None = None
         self._bounds = Bounds()
         self._dirty = False
@@ -109,12 +111,14 @@ class TrajectoryPlot(QWidget):
         plot = self.plot
         for curve in self.curves:
             plot.plot_item.removeItem(curve)
-        plot.make_legend()
         self.curves, self.labels, self._groups = [], list(labels), list(groups)
         for columns, color, style, width, name in groups:
-            curve = make_curve(plot.pen(color, width, style), name or None)
+            curve = make_curve(plot.pen(color, width, style))
             plot.plot_item.addItem(curve)
             self.curves.append(curve)
+        # the legend goes in the caption above the plot, where it hides no line
+        self._legend = "&nbsp;&nbsp;".join(f"<span style='color:{color}; font-weight:bold'>● {name}</span>"
+                                           for _, color, _, _, name in groups if name)
         self._history = DecimatedSeries(len(labels), RECENT, BUCKETS)
         self._bounds.reset()
         self._dirty = True
@@ -133,7 +137,8 @@ class TrajectoryPlot(QWidget):
         self._configure(labels, groups)
         self.pick_button.setVisible(True)
         total = sum(r * c for r, c in self.shapes)
-        self.caption.setText(f"{len(ids)} of {total} weights" if len(ids) < total else f"all {total} weights")
+        count = f"{len(ids)} of {total} weights" if len(ids) < total else f"all {total} weights"
+        self.caption.setText(f"{count}:&nbsp;&nbsp;{self._legend}")
 
     def configure_runs(self, labels: list[str], colors: list[str], dim: int) -> None:
         """Each run's weights: w₁ solid, w₂ dashed, in the run's colour."""
@@ -146,7 +151,8 @@ class TrajectoryPlot(QWidget):
         self.ids, self.shapes = [], []
         self._configure(names, groups)
         self.pick_button.setVisible(False)
-        self.caption.setText("w₁ solid, w₂ dashed" if dim > 1 else "the weight w at each iteration")
+        what = "w₁ solid, w₂ dashed" if dim > 1 else "the weight w at each iteration"
+        self.caption.setText(f"{what}:&nbsp;&nbsp;{self._legend}")
 
     def apply_theme(self, theme) -> None:
         self.plot.apply_theme(theme)

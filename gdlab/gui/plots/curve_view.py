@@ -1,0 +1,231 @@
+"""One weight, one cost curve: the picture every lecture on gradient descent draws.
+
+J(w) over its range; the current weight as a point on the curve; the tangent there, whose slope
+is the gradient dJ/dw; an arrow for the next step, of length α·|dJ/dw| (for plain gradient
+descent) pointing downhill, and where it lands; the trail of earlier points, numbered. Under the
+plot the update is spelled out with its numbers. Click on the curve to choose the initial weight.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from .base import LivePlot, make_curve
+from .step_text import step_lines
+
+MAX_NUMBERED = 12      # iteration numbers written next to the trail
+MAX_TRAIL = 400        # trail dots drawn (the newest)
+TANGENT_HALF_WIDTH = 0.18  # of the view's width, each side of the point
+
+
+class _RunItems:
+    def __init__(self, plot: LivePlot, label: str, color: str):
+        self.color = color
+        self.trail = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(color), pen=pg.mkPen("#FFFFFF", width=0.8),
+                                        name=label)
+        self.head = pg.ScatterPlotItem(size=16, brush=pg.mkBrush(color), pen=pg.mkPen("#000000", width=1.5))
+        self.tangent = make_curve(pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine))
+        self.step = make_curve(pg.mkPen(color, width=3))
+        self.drop = make_curve(pg.mkPen(color, width=1, style=Qt.PenStyle.DotLine))
+        self.arrow = pg.ArrowItem(headLen=14, tipAngle=40, brush=pg.mkBrush(color), pen=pg.mkPen("#000000"))
+        self.landing = pg.ScatterPlotItem(size=12, brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(color, width=2))
+        self.items = (self.trail, self.tangent, self.step, self.drop, self.arrow, self.landing, self.head)
+        for z, item in enumerate(self.items):
+            item.setZValue(10 + z)
+            plot.plot_item.addItem(item, ignoreBounds=item is not self.trail)
+        self.trail_w: list[np.ndarray] = []
+        self.trail_J: list[np.ndarray] = []
+
+    def remove(self, plot: LivePlot) -> None:
+        for item in self.items:
+            plot.plot_item.removeItem(item)
+
+
+class CurveView(QWidget):
+    start_chosen = Signal(object)  # [w]: the user clicked a new initial weight
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = LivePlot("Cost curve J(w)")
+        self.plot.set_labels("weight w", "cost J(w)")
+        self.curve = make_curve(self.plot.pen("#333333", 1.0))
+        self.curve.setZValue(0)
+        self.plot.plot_item.addItem(self.curve)
+        self.minima = pg.ScatterPlotItem()
+        self.minima.setZValue(5)
+        self.plot.plot_item.addItem(self.minima, ignoreBounds=True)
+        self.readout = QLabel()
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout.setToolTip("The next step of gradient descent, with this iteration's numbers from the run.")
+        font = QFont("DejaVu Sans Mono")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(11)
+        self.readout.setFont(font)
+        self.readout.setWordWrap(True)
+        self.run_picker = QComboBox()
+        self.run_picker.setToolTip("Which run the numbers below describe.")
+        self.run_picker.currentIndexChanged.connect(self._on_pick)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(6, 2, 6, 2)
+        bottom.addWidget(self.readout, 1)
+        bottom.addWidget(self.run_picker, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(bottom)
+        self.numbers: list[pg.TextItem] = []
+        for _ in range(MAX_NUMBERED):
+            text = pg.TextItem("", anchor=(0.5, 1.3), color="#333333")
+            text.setZValue(30)
+            self.plot.plot_item.addItem(text, ignoreBounds=True)
+            self.numbers.append(text)
+        self.runs: list[_RunItems] = []
+        self.selected = 0
+        self._snap = None
+        self._iterations: list[np.ndarray] = []
+        self._dirty = False
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.plot.set_readout(None)
+
+    # -- set-up --------------------------------------------------------------------------------
+    def set_surface(self, title: str, ws: np.ndarray, J: np.ndarray, minima: list[tuple[float, float]]) -> None:
+        """The curve J(w) (values from the core) and its minima as (w, J) pairs."""
+        self.plot.set_title(title)
+        self.curve.setData(ws, J, connect="finite")
+        self.minima.setData([{"pos": m, "symbol": "star", "size": 16, "brush": pg.mkBrush("#FFFFFF"),
+                              "pen": pg.mkPen("#000000")} for m in minima])
+        finite = J[np.isfinite(J)]
+        if finite.size:
+            lo, hi = float(finite.min()), float(finite.max())
+            pad = 0.08 * (hi - lo or 1.0)
+            self.plot.plot_item.vb.setRange(xRange=(ws[0], ws[-1]), yRange=(lo - pad, hi + pad), padding=0)
+
+    def set_runs(self, labels: list[str], colors: list[str]) -> None:
+        for items in self.runs:
+            items.remove(self.plot)
+        legend = self.plot.make_legend()
+        self.runs = [_RunItems(self.plot, label, color) for label, color in zip(labels, colors)]
+        legend.setVisible(len(labels) > 1)  # one run needs no legend (it would cover the curve)
+        self._iterations = []
+        self.run_picker.blockSignals(True)
+        self.run_picker.clear()
+        self.run_picker.addItems(labels)
+        self.run_picker.setVisible(len(labels) > 1)
+        self.selected = min(self.selected, len(labels) - 1) if labels else 0
+        self.run_picker.setCurrentIndex(self.selected)
+        self.run_picker.blockSignals(False)
+        self._snap = None
+        self._dirty = True
+
+    # -- data ------------------------------------------------------------------------------------
+    def append(self, snapshot) -> None:
+        """A surface snapshot: new trail rows, the current point and the preview of the next step."""
+        if len(snapshot.iterations):
+            self._iterations.append(snapshot.iterations)
+            for k, items in enumerate(self.runs):
+                items.trail_w.append(snapshot.paths[:, k, 0])
+                items.trail_J.append(snapshot.costs[:, k])
+        self._snap = snapshot
+        self._dirty = True
+
+    def _trail(self, items: _RunItems) -> tuple[np.ndarray, np.ndarray]:
+        if len(items.trail_w) > 1:
+            items.trail_w, items.trail_J = [np.concatenate(items.trail_w)], [np.concatenate(items.trail_J)]
+        return (items.trail_w[0], items.trail_J[0]) if items.trail_w else (np.empty(0), np.empty(0))
+
+    def refresh(self) -> None:
+        if not self._dirty or self._snap is None:
+            return
+        self._dirty = False
+        snap = self._snap
+        if len(self._iterations) > 1:
+            self._iterations = [np.concatenate(self._iterations)]
+        its = self._iterations[0] if self._iterations else np.empty(0)
+        (x0, x1), _ = self.plot.plot_item.vb.viewRange()
+        half = TANGENT_HALF_WIDTH * (x1 - x0)
+        for k, items in enumerate(self.runs):
+            tw, tJ = self._trail(items)
+            items.trail.setData(tw[-MAX_TRAIL:], tJ[-MAX_TRAIL:])
+            w, J, g = float(snap.w[k, 0]), float(tJ[-1]) if len(tJ) else np.nan, float(snap.gradient[k, 0])
+            if not (np.isfinite(w) and np.isfinite(J) and np.isfinite(g)):
+                for item in (items.head, items.tangent, items.step, items.drop, items.landing):
+                    item.setData([], [])
+                items.arrow.hide()
+                continue
+            items.head.setData([w], [J])
+            # the tangent: the line through (w, J) whose slope is the gradient
+            items.tangent.setData([w - half, w + half], [J - g * half, J + g * half])
+            w_new = float(snap.w_next[k, 0]) if snap.w_next is not None else w
+            J_new = float(snap.cost_next[k]) if snap.cost_next is not None else np.nan
+            if snap.run_status[k] in ("ready", "running") and w_new != w and np.isfinite(w_new):
+                items.step.setData([w, w_new], [J, J])
+                items.arrow.setStyle(angle=0 if w_new < w else 180)
+                items.arrow.setPos(w_new, J)
+                items.arrow.show()
+                if np.isfinite(J_new):
+                    items.drop.setData([w_new, w_new], [J, J_new])
+                    items.landing.setData([w_new], [J_new])
+            else:
+                for item in (items.step, items.drop, items.landing):
+                    item.setData([], [])
+                items.arrow.hide()
+        self._number_trail(its)
+        self._update_readout()
+
+    def _number_trail(self, its: np.ndarray) -> None:
+        """Iteration numbers next to the selected run's newest points (the steps being discussed)."""
+        if not self.runs:
+            return
+        tw, tJ = self._trail(self.runs[self.selected])
+        n = len(tw)
+        picks = list(range(max(0, n - MAX_NUMBERED), n))
+        for text, idx in zip(self.numbers, picks + [None] * MAX_NUMBERED):
+            if idx is None or not (np.isfinite(tw[idx]) and np.isfinite(tJ[idx])):
+                text.hide()
+                continue
+            text.setText(str(int(its[idx])) if idx < len(its) else str(idx))
+            text.setPos(tw[idx], tJ[idx])
+            text.show()
+
+    def _update_readout(self) -> None:
+        snap, k = self._snap, self.selected
+        if snap is None or k >= len(snap.labels):
+            self.readout.setText("")
+            return
+        status = snap.run_status[k]
+        w, g, lr = float(snap.w[k, 0]), float(snap.gradient[k, 0]), float(snap.learning_rates[k])
+        if status not in ("ready", "running"):
+            self.readout.setText(f"iteration {snap.iteration}: {status.replace('_', ' ')} "
+                                 f"— {snap.run_reason[k] or snap.reason}")
+            return
+        terms = {name: float(np.ravel(value)[0]) for name, value in snap.step_terms[k].items()}  # the one weight's
+        known, update = step_lines(snap.optimizers[k], w, g, lr, float(snap.w_next[k, 0]), terms, snap.hyper[k])
+        self.readout.setText(f"iteration {snap.iteration}\n{known}\n{update}")
+
+    def readout_numbers(self) -> str:
+        return self.readout.text()
+
+    # -- interaction -----------------------------------------------------------------------------
+    @Slot(int)
+    def _on_pick(self, index: int) -> None:
+        self.selected = max(0, index)
+        self._dirty = True
+        self.refresh()
+
+    @Slot(object)
+    def _on_click(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        vb = self.plot.plot_item.vb
+        if vb.sceneBoundingRect().contains(event.scenePos()):
+            self.start_chosen.emit([float(vb.mapSceneToView(event.scenePos()).x())])
+
+    def apply_theme(self, theme) -> None:
+        self.plot.apply_theme(theme)
+        self.curve.setPen(self.plot.pen(theme.neutral, 1.0))
+        for text in self.numbers:
+            text.setColor(theme.foreground)

@@ -1,0 +1,182 @@
+"""The learning-rate sweep: final cost against α on log axes, with the regions a lecture names.
+
+K learning rates, log-spaced between α_min and α_max, each run for N iterations from the same
+start (on the worker thread, batched for cost surfaces). Bands mark where α is too small (the cost
+barely fell), good, too large (it overshoots and oscillates) and where the run diverged.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
+
+from ..palette import GREEN, ORANGE, SKY, VERMILLION
+from .base import LivePlot, make_curve
+
+REGION_COLORS = {"too small": SKY, "good": GREEN, "too large": ORANGE, "diverged": VERMILLION}
+
+
+class SweepView(QWidget):
+    run_requested = Signal(float, float, int, int)  # α_min, α_max, K, iterations
+    cancel_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = LivePlot("Learning-rate sweep: final cost against α")
+        self.plot.set_labels("learning rate α (log scale)", "final cost J (log scale)")
+        for name in ("bottom", "left"):
+            self.plot.plot_item.getAxis(name).setLogMode(True)
+        self.lr_min = QLineEdit("0.001")
+        self.lr_max = QLineEdit("2")
+        self.count = QSpinBox()
+        self.count.setRange(2, 200)
+        self.count.setValue(25)
+        self.iterations = QSpinBox()
+        self.iterations.setRange(1, 1_000_000)
+        self.iterations.setValue(100)
+        self.iterations.setSuffix(" it")
+        self.run_button = QPushButton("Run sweep")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(160)
+        tips = {
+            self.lr_min: "The smallest learning rate α of the sweep.",
+            self.lr_max: "The largest learning rate α of the sweep.",
+            self.count: "How many learning rates, evenly spaced on a log scale between α_min and α_max.",
+            self.iterations: "How many iterations each run takes, all from the same start.",
+            self.run_button: "Run the same experiment once for every α (on the training thread) and plot the "
+                             "final cost against α.",
+            self.cancel_button: "Stop the sweep.",
+            self.progress: "How far the sweep has got.",
+        }
+        for widget, tip in tips.items():
+            widget.setToolTip(tip)
+        self.run_button.clicked.connect(self._on_run)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        controls = QHBoxLayout()
+        controls.setContentsMargins(4, 0, 4, 0)
+        for label, widget in (("α from", self.lr_min), ("to", self.lr_max), ("rates", self.count),
+                              ("each", self.iterations)):
+            text = QLabel(label)
+            text.setToolTip(widget.toolTip())
+            controls.addWidget(text)
+            controls.addWidget(widget)
+        controls.addWidget(self.run_button)
+        controls.addWidget(self.cancel_button)
+        controls.addWidget(self.progress)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        controls.addWidget(self.message, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot, 1)
+        self.line = make_curve(pg.mkPen("#888888", width=1))
+        self.points = pg.ScatterPlotItem(size=10)
+        self.diverged = pg.ScatterPlotItem(size=12, symbol="x", brush=pg.mkBrush(VERMILLION),
+                                           pen=pg.mkPen(VERMILLION, width=2))
+        for item in (self.line, self.points, self.diverged):
+            self.plot.plot_item.addItem(item)
+        self.bands: list[pg.LinearRegionItem] = []
+        self.band_labels: list[pg.TextItem] = []
+        self.result = None
+
+    # -- requests --------------------------------------------------------------------------------
+    def values(self) -> tuple[float, float, int, int]:
+        """The sweep the controls describe; ValueError with a message if they make no sense."""
+        try:
+            lo, hi = float(self.lr_min.text().replace("−", "-")), float(self.lr_max.text().replace("−", "-"))
+        except ValueError:
+            raise ValueError("α_min and α_max must be numbers, e.g. 0.001 and 2") from None
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
+            raise ValueError("the learning rates must satisfy 0 < α_min < α_max")
+        return lo, hi, self.count.value(), self.iterations.value()
+
+    @Slot()
+    def _on_run(self) -> None:
+        try:
+            lo, hi, count, iterations = self.values()
+        except ValueError as exc:
+            self.message.setText(f"<span style='color:#B03A00'>{exc}</span>")
+            return
+        self.message.setText("")
+        self.run_requested.emit(lo, hi, count, iterations)
+
+    def set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        if running:
+            self.progress.setValue(0)
+
+    def set_progress(self, fraction: float) -> None:
+        self.progress.setValue(int(1000 * max(0.0, min(1.0, fraction))))
+
+    # -- the result --------------------------------------------------------------------------------
+    def show_result(self, result) -> None:
+        """Draw a :class:`gdlab.core.sweep.SweepResult`."""
+        self.result = result
+        self.set_running(False)
+        self.progress.setValue(1000)
+        lrs = np.asarray(result.learning_rates, dtype=float)
+        costs = np.asarray(result.final_costs, dtype=float)
+        x = np.log10(lrs)
+        ok = np.array([r != "diverged" for r in result.regions]) & np.isfinite(costs) & (costs > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.where(ok, np.log10(np.where(costs > 0, costs, np.nan)), np.nan)
+        finite_y = y[np.isfinite(y)]
+        top = (finite_y.max() + 0.5) if finite_y.size else 1.0
+        self.line.setData(x, y, connect="finite")
+        self.points.setData([{"pos": (xi, yi), "brush": pg.mkBrush(REGION_COLORS[r]), "pen": pg.mkPen("#000000")}
+                             for xi, yi, r in zip(x, y, result.regions) if np.isfinite(yi)])
+        bad = ~np.isfinite(y)
+        self.diverged.setData(x[bad], np.full(int(bad.sum()), top))
+        for band in self.bands:
+            self.plot.plot_item.removeItem(band)
+        for label in self.band_labels:
+            self.plot.plot_item.removeItem(label)
+        self.bands, self.band_labels = [], []
+        edges = _edges(x)
+        for region, first, last in result.region_bounds():
+            i, j = int(np.searchsorted(lrs, first)), int(np.searchsorted(lrs, last))
+            band = pg.LinearRegionItem((edges[i], edges[j + 1]), movable=False,
+                                       brush=pg.mkBrush(REGION_COLORS[region] + "33"), pen=pg.mkPen(None))
+            band.setZValue(-10)
+            self.plot.plot_item.addItem(band)
+            label = pg.TextItem(region, color=REGION_COLORS[region], anchor=(0.5, 0))
+            label.setPos((edges[i] + edges[j + 1]) / 2, top)
+            self.plot.plot_item.addItem(label)
+            self.bands.append(band)
+            self.band_labels.append(label)
+        lo_y = finite_y.min() - 0.3 if finite_y.size else 0.0
+        self.plot.plot_item.vb.setRange(xRange=(edges[0], edges[-1]), yRange=(lo_y, top + 0.3), padding=0)
+        best = result.best
+        if best >= 0:
+            self.message.setText(f"Best α = {lrs[best]:.3g} (final J = {costs[best]:.3g} after "
+                                 f"{result.iterations} iterations).")
+        else:
+            self.message.setText("Every run diverged: try smaller learning rates.")
+
+    def refresh(self) -> None:
+        pass
+
+    def apply_theme(self, theme) -> None:
+        self.plot.apply_theme(theme)
+
+
+def _edges(x: np.ndarray) -> np.ndarray:
+    """Band edges half-way between neighbouring points (in log α), and half a step beyond the ends."""
+    if len(x) == 1:
+        return np.array([x[0] - 0.5, x[0] + 0.5])
+    mid = (x[:-1] + x[1:]) / 2
+    return np.concatenate([[x[0] - (mid[0] - x[0])], mid, [x[-1] + (x[-1] - mid[-1])]])
+
+
+__all__ = ["SweepView", "REGION_COLORS"]
