@@ -59,10 +59,34 @@ def open_window(app, preset: str, size: tuple[int, int], iterations: int, settin
     return window
 
 
+def show_tab(name: str, bottom: str | None = None):
+    def prepare(window: MainWindow) -> None:
+        for tabs in (window.view_tabs, window.bottom_tabs):
+            for k in range(tabs.count()):
+                if tabs.tabText(k) in (name, bottom):
+                    tabs.setCurrentIndex(k)
+    return prepare
+
+
+def inspector_phase(phase: int):
+    def after(app, window: MainWindow) -> None:
+        wait_for(app, lambda: window.inspector.trace is not None)
+        for _ in range(phase):
+            window.inspector.next()
+        window.inspector.choose_weight((0, 1, 2))
+        app.processEvents()
+    return after
+
+
 SHOTS: dict[str, dict] = {
     "screenshot-window": {"preset": "xor", "iterations": 600},
     "screenshot-race": {"preset": "optimizer-race", "iterations": 400},
     "screenshot-lr-too-large": {"preset": "lr-too-large", "iterations": 12},
+    "screenshot-network": {"preset": "xor", "iterations": 400, "prepare": show_tab("Network", "Gradient flow")},
+    "screenshot-inspector": {"preset": "xor", "iterations": 150, "prepare": show_tab("Backprop inspector"),
+                             "after": inspector_phase(5)},
+    "screenshot-vanishing": {"preset": "vanishing-gradients", "iterations": 1000,
+                             "prepare": show_tab("Network", "Gradient flow")},
 }
 
 
@@ -70,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="names of the shots to make (default: all)")
     parser.add_argument("--size", default="1600x1000")
+    parser.add_argument("--out", default=str(OUT), help="folder for the PNGs (default: docs/)")
     args = parser.parse_args(argv)
     size = tuple(int(v) for v in args.size.split("x"))
     app = make_app()
@@ -79,10 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and name not in args.only:
             continue
         window = open_window(app, shot["preset"], size, shot["iterations"], settings, shot.get("prepare"))
+        if "after" in shot:
+            shot["after"](app, window)
         target = shot.get("widget", lambda w: w)(window)
-        path = OUT / f"{name}.png"
+        path = Path(args.out) / f"{name}.png"
         target.grab().save(str(path))
-        print(f"wrote {path.relative_to(ROOT)}")
+        print(f"wrote {path}")
         window.close()
         app.processEvents()
     return 0

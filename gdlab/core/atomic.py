@@ -20,6 +20,11 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file private (0600); a saved figure or experiment should get the
+        # permissions any new file gets (0666 minus the umask), as open() would give it.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

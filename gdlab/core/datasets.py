@@ -33,6 +33,10 @@ _BLOB_CENTER, _BLOB_SPREAD = 0.5, 0.3          # gaussians: centres ±(c, c), st
 _SPIRAL_TURNS = {2: 1.75, 3: 1.25}             # spiral arms -> turns of each arm
 _SPIRAL_START = 0.05                           # arms start this far from the centre
 _SPLIT_STREAM = 0x5EED                         # split() draws from its own stream of the seed
+_SIN_AMPLITUDE = 0.8                           # sin_boundary: f(x) = 0.8·sin(πx)
+_CUBIC_SCALE = 2.0                             # cubic_boundary: f(x) = 2·(x³ − x)
+_ABS_OFFSET = 0.5                              # abs_boundary: f(x) = |x| − 0.5
+CUSTOM = "custom"                              # the dataset value of your own (imported or drawn) points
 
 DATASET_INFO: dict[str, str] = {
     "xor": "Two classes by quadrant: label 1 where x₁·x₂ > 0 (points in [−1, 1]²); "
@@ -49,6 +53,12 @@ DATASET_INFO: dict[str, str] = {
     "linear": f"Regression: y = {_LINEAR_SLOPE}·x + {_LINEAR_INTERCEPT} + noise for x in [−1, 1]; "
               "a model with no hidden layer fits it.",
     "sine": "Regression: y = sin(πx) + noise for x in [−1, 1]; needs a hidden layer to bend.",
+    "sin_boundary": f"Two classes split by a wave: label 1 where x₂ > {_SIN_AMPLITUDE}·sin(πx₁) "
+                    "(points uniform in [−1, 1]²).",
+    "cubic_boundary": f"Two classes split by a cubic: label 1 where x₂ > {_CUBIC_SCALE:g}·(x₁³ − x₁) "
+                      "(points uniform in [−1, 1]²).",
+    "abs_boundary": f"Two classes split by a V: label 1 where x₂ > |x₁| − {_ABS_OFFSET} "
+                    "(points uniform in [−1, 1]²).",
 }
 DATASET_NAMES: tuple[str, ...] = tuple(DATASET_INFO)
 
@@ -182,9 +192,40 @@ def _spiral(rng: np.random.Generator, sizes: list[int]) -> list[np.ndarray]:
     return parts
 
 
+# Function boundaries (TensorFlow Playground #252): label 1 where x₂ > f(x₁). Each f stays inside
+# (−1, 1) on [−1, 1], and each class covers exactly half of the square [−1, 1]²: sin and the cubic
+# are odd, so ∫f = 0; for |x| − ½, ∫(1 − f) dx = 3 − 1 = 2 = ½ · 4.
+BOUNDARY_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sin_boundary": lambda x: _SIN_AMPLITUDE * np.sin(np.pi * x),     # f(x) = 0.8·sin(πx)
+    "cubic_boundary": lambda x: _CUBIC_SCALE * (x ** 3 - x),          # f(x) = 2·(x³ − x)
+    "abs_boundary": lambda x: np.abs(x) - _ABS_OFFSET,                # f(x) = |x| − 0.5
+}
+
+
+def _boundary(f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.random.Generator, list[int]], list[np.ndarray]]:
+    """A generator of points uniform in [−1, 1]², class 1 where x₂ > f(x₁) and class 0 where x₂ ≤ f(x₁).
+
+    Candidates x ~ U([−1, 1]²) are drawn in batches and each is kept by the class its position
+    gives, until every class has its size: each class is then uniform over its own region.
+    """
+    def draw(rng: np.random.Generator, sizes: list[int]) -> list[np.ndarray]:
+        need = list(sizes)
+        parts: list[list[np.ndarray]] = [[], []]
+        while any(need):
+            points = rng.uniform(-1.0, 1.0, (2 * max(need) + 16, 2))
+            above = points[:, 1] > f(points[:, 0])                 # label = [x₂ > f(x₁)]
+            for label, members in ((0, ~above), (1, above)):
+                kept = points[members][:need[label]]
+                parts[label].append(kept)
+                need[label] -= len(kept)
+        return [np.concatenate(p) for p in parts]
+    return draw
+
+
 _CLASSIFIERS: dict[str, tuple[int, Callable[[np.random.Generator, list[int]], list[np.ndarray]]]] = {
     "xor": (2, _xor), "circles": (2, _circles), "moons": (2, _moons), "gaussians": (2, _gaussians),
     "spiral": (2, _spiral), "spiral3": (3, _spiral),
+    **{name: (2, _boundary(f)) for name, f in BOUNDARY_FUNCTIONS.items()},
 }
 _REGRESSIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "linear": lambda x: _LINEAR_SLOPE * x + _LINEAR_INTERCEPT,   # y = a·x + b

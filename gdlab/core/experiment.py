@@ -9,7 +9,8 @@ The file format (``schema_version`` 1)::
       "summary": "One line for menus and `gdlab presets`.",
       "description": "A paragraph explaining the scenario.",
       "kind": "network",                  # or "surface"
-      "data": {...}, "network": {...},    # network experiments
+      "data": {...}, "network": {...},    # network experiments; "data" holds "points" when the
+                                          # dataset is "custom" (see gdlab.core.customdata)
       "surface": {...}, "runs": [...],    # surface experiments: runs override training values
       "training": {...}
     }
@@ -26,14 +27,16 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .atomic import atomic_write_text
-from .datasets import default_output, make_dataset
+from .customdata import CustomData, points_json
+from .datasets import CUSTOM, default_output, make_dataset
+from .features import num_features
 from .params import (ALL_GROUPS, GROUPS, NETWORK, PARAMS, PARAMS_BY_NAME, RUN_LEVEL_PARAMS, SURFACE,
                      ExperimentError, params_in)
 from .surfaces import get_surface
 
 FORMAT = "gdlab-experiment"
 SCHEMA_VERSION = 1
-MAX_FILE_BYTES = 5_000_000
+MAX_FILE_BYTES = 30_000_000   # fits the largest custom data (customdata.MAX_VALUES numbers, ~27 MB)
 MAX_RUNS = 16
 _TEXT_FIELDS = {"name": 120, "summary": 300, "description": 5000}
 _TOP_KEYS = {"format", "schema_version", "kind", "runs", *_TEXT_FIELDS, *ALL_GROUPS}
@@ -46,14 +49,16 @@ class Experiment:
 
     ``values`` maps every parameter name to its value (defaults filled in); ``runs`` is a tuple
     of dicts, each a ``label`` plus overrides of run-level training values (surface races).
-    Use :meth:`replace` to derive a changed copy: it validates again.
+    ``points`` is the :class:`~gdlab.core.customdata.CustomData` of a network experiment whose
+    dataset is ``custom`` (required then, refused otherwise); a mapping is validated as the
+    file's ``data.points``. Use :meth:`replace` to derive a changed copy: it validates again.
     """
 
-    __slots__ = ("name", "summary", "description", "kind", "_values", "runs")
+    __slots__ = ("name", "summary", "description", "kind", "_values", "runs", "points")
 
     def __init__(self, kind: str = NETWORK, values: Mapping[str, Any] | None = None,
                  runs: Iterable[Mapping[str, Any]] = (), name: str = "untitled",
-                 summary: str = "", description: str = ""):
+                 summary: str = "", description: str = "", points: CustomData | Mapping[str, Any] | None = None):
         if kind not in GROUPS:
             raise ExperimentError("kind", f"{kind!r} is not allowed; expected one of {', '.join(GROUPS)}")
         merged = {p.name: p.default for p in PARAMS}
@@ -73,6 +78,7 @@ class Experiment:
             if len(text) > limit:
                 raise ExperimentError(field, f"at most {limit} characters, got {len(text)}")
         self.name, self.summary, self.description = name, summary, description
+        self.points = _validate_points(kind, merged["dataset"], points)
         self._check_consistency()
 
     # -- access ------------------------------------------------------------------------
@@ -95,13 +101,38 @@ class Experiment:
         return f"Experiment(kind={self.kind!r}, name={self.name!r})"
 
     def replace(self, **changes: Any) -> "Experiment":
-        """A validated copy with some values changed; also accepts name/summary/description/kind/runs."""
-        meta = {k: changes.pop(k) for k in ("name", "summary", "description", "kind", "runs") if k in changes}
+        """A validated copy with some values changed; also accepts name/summary/description/kind/runs/points.
+
+        The custom points stay while the dataset stays ``custom``; changing to another dataset
+        (or kind) drops them unless ``points`` is given too.
+        """
+        meta = {k: changes.pop(k) for k in ("name", "summary", "description", "kind", "runs", "points")
+                if k in changes}
         values = self.values
         values.update(changes)
-        return Experiment(kind=meta.get("kind", self.kind), values=values, runs=meta.get("runs", self.runs),
+        kind = meta.get("kind", self.kind)
+        points = meta.get("points", self.points if (kind == NETWORK and values["dataset"] == CUSTOM) else None)
+        return Experiment(kind=kind, values=values, runs=meta.get("runs", self.runs),
                           name=meta.get("name", self.name), summary=meta.get("summary", self.summary),
-                          description=meta.get("description", self.description))
+                          description=meta.get("description", self.description), points=points)
+
+    def with_points(self, points: CustomData | Mapping[str, Any], **changes: Any) -> "Experiment":
+        """A network experiment on these custom points (dataset ``custom``), other values kept."""
+        return self.replace(kind=NETWORK, dataset=CUSTOM, points=points, **changes)
+
+    def data_task(self) -> str:
+        """The task of the experiment's data: "binary", "multiclass" or "regression"."""
+        return self._data_shape()[0]
+
+    def data_dims(self) -> tuple[int, int]:
+        """(d, k): the raw input coordinates of a point and the network's output neurons."""
+        return self._data_shape()[1:]
+
+    def _data_shape(self) -> tuple[str, int, int]:
+        if self.points is not None:
+            return self.points.task, self.points.n_features, self.points.n_outputs
+        probe = make_dataset(self._values["dataset"], n_samples=8, noise=0.0, seed=0)
+        return probe.task, probe.n_features, probe.n_outputs
 
     def run_values(self) -> list[dict[str, Any]]:
         """The training values of each run: the training group overridden by each run's entries.
@@ -120,8 +151,7 @@ class Experiment:
 
     def output_and_loss(self) -> tuple[str, str]:
         """The output activation and loss, with ``auto`` resolved from the dataset's task."""
-        task = make_dataset(self._values["dataset"], n_samples=8, noise=0.0, seed=0).task
-        auto_out, auto_loss = default_output(task)
+        auto_out, auto_loss = default_output(self.data_task())
         out = self._values["output_activation"]
         loss = self._values["loss"]
         return (auto_out if out == "auto" else out), (auto_loss if loss == "auto" else loss)
@@ -136,10 +166,11 @@ class Experiment:
                                       f"so the start point needs {dim} number(s), got {len(v['start'])}")
             return
         out, loss = self.output_and_loss()
-        task = make_dataset(v["dataset"], n_samples=8, noise=0.0, seed=0).task
+        task, d, _ = self._data_shape()
+        what = "the custom data is a regression dataset" if v["dataset"] == CUSTOM else \
+            f"{v['dataset']} is a regression dataset"
         if loss in ("bce", "cross_entropy") and task == "regression":
-            raise ExperimentError("network.loss", f"{loss} needs a classification dataset; "
-                                  f"{v['dataset']} is a regression dataset (use mse)")
+            raise ExperimentError("network.loss", f"{loss} needs a classification dataset; {what} (use mse)")
         if loss == "bce" and out != "sigmoid":
             raise ExperimentError("network.output_activation", "bce needs outputs in (0, 1): use sigmoid")
         if loss == "cross_entropy" and out != "softmax":
@@ -147,6 +178,10 @@ class Experiment:
         if out == "softmax" and task == "binary":
             raise ExperimentError("network.output_activation",
                                   "softmax needs two or more outputs; a two-class dataset has one (use sigmoid)")
+        try:
+            num_features(d, v["features"])
+        except ValueError as exc:
+            raise ExperimentError("data.features", f"{exc} (the data has {d} input column(s))") from None
 
     # -- files ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -155,12 +190,23 @@ class Experiment:
                                "summary": self.summary, "description": self.description, "kind": self.kind}
         for group in GROUPS[self.kind]:
             doc[group] = {p.name: self[p.name] for p in params_in(group)}
+        if self.points is not None:
+            doc["data"]["points"] = self.points.to_dict()
         if self.kind == SURFACE:
             doc["runs"] = [dict(run) for run in self.runs]
         return doc
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        """Indented JSON; custom points are written one row a line (see :func:`points_json`)."""
+        doc = self.to_dict()
+        if self.points is None:
+            return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        points = doc["data"].pop("points")
+        doc["data"]["points"] = _POINTS_MARK
+        text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
+        # A key in quotes can only be a key (quotes inside strings are escaped): one exact match.
+        mark = f'"points": "{_POINTS_MARK}"'
+        return text.replace(mark, '"points": ' + points_json(points, indent=4, step=2), 1) + "\n"
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the experiment as JSON, atomically (temp file + rename)."""
@@ -186,11 +232,15 @@ class Experiment:
         if kind not in GROUPS:
             raise ExperimentError("kind", f"{kind!r} is not allowed; expected one of {', '.join(GROUPS)}")
         values: dict[str, Any] = {}
+        points = None
         for group in ALL_GROUPS:
             section = doc.get(group, {})
             if not isinstance(section, dict):
                 raise ExperimentError(group, "expected an object { ... }")
             for key, value in section.items():
+                if group == "data" and key == "points":
+                    points = value
+                    continue
                 param = PARAMS_BY_NAME.get(key)
                 if param is None or param.group != group:
                     allowed = ", ".join(p.name for p in params_in(group))
@@ -205,7 +255,7 @@ class Experiment:
             if not isinstance(text, str):
                 raise ExperimentError(field, f"expected text, got {type(text).__name__}")
             texts[field] = text
-        return cls(kind=kind, values=values, runs=runs, **texts)
+        return cls(kind=kind, values=values, runs=runs, points=points, **texts)
 
     @classmethod
     def from_json(cls, text: str) -> "Experiment":
@@ -230,8 +280,16 @@ def parse_json(text: str) -> Any:
 
 
 def load_experiment(path: str | os.PathLike) -> Experiment:
-    """Read and validate an experiment file. Errors name the file and the field."""
+    """Read and validate an experiment file. Errors name the file and the field.
+
+    A PNG figure exported by gdlab is accepted too: it carries its experiment in a text chunk
+    (see :mod:`gdlab.core.pngmeta`).
+    """
     path = Path(path)
+    from .pngmeta import experiment_from_png, is_png  # here: pngmeta imports this module
+
+    if is_png(path):
+        return experiment_from_png(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -245,6 +303,25 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
     except UnicodeDecodeError:
         raise ExperimentError("", f"{path.name} is not a text (UTF-8 JSON) file") from None
     return Experiment.from_json(text)
+
+
+_POINTS_MARK = "@@gdlab-points@@"
+
+
+def _validate_points(kind: str, dataset: str, points: Any) -> CustomData | None:
+    """The custom points, required for (and only for) a network experiment on dataset custom."""
+    used = kind == NETWORK and dataset == CUSTOM
+    if points is None:
+        if used:
+            raise ExperimentError("data.points", "missing: the dataset custom needs its points (import them from "
+                                  "a CSV file or draw them)")
+        return None
+    if not used:
+        where = "a surface experiment" if kind != NETWORK else f"the dataset {dataset}"
+        raise ExperimentError("data.points", f"points are only used with the dataset custom, not with {where}")
+    if isinstance(points, CustomData):
+        return points
+    return CustomData.from_dict(points, "data.points")
 
 
 def _validate_run(run: Any, index: int) -> dict[str, Any]:

@@ -172,6 +172,12 @@ class MLP:
         return sum(Wb.size for Wb in self._Wb)
 
     @property
+    def blocks(self) -> list[np.ndarray]:
+        """Each layer's parameters as one array [W_l; b_l] of shape (fan_in + 1, fan_out): the
+        network's own storage (``weights[l]`` and ``biases[l]`` are views of it)."""
+        return list(self._Wb)
+
+    @property
     def params(self) -> list[np.ndarray]:
         """[W_1, b_1, W_2, b_2, …]: the network's own arrays, for an optimiser to update in place."""
         return [p for W, b in zip(self._weights, self._biases) for p in (W, b)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .activations import ACTIVATION_NAMES
-from .datasets import DATASET_NAMES
+from .datasets import CUSTOM, DATASET_NAMES
 from .features import FEATURE_NAMES
 from .optimizers import OPTIMIZER_NAMES
 from .schedules import SCHEDULE_NAMES
@@ -134,8 +134,9 @@ _P = Param
 PARAMS: tuple[Param, ...] = (
     # -- data ---------------------------------------------------------------------------
     _P("dataset", "data", CHOICE, "Dataset", "xor",
-       "The points the network learns from: a classification pattern or a regression curve.",
-       choices=DATASET_NAMES),
+       "The points the network learns from: a classification pattern, a regression curve, or custom: "
+       "your own points, imported from a CSV file or drawn.",
+       choices=DATASET_NAMES + (CUSTOM,)),
     _P("n_samples", "data", INT, "Samples", 200,
        "How many data points are generated; n in the cost J = 1/n · Σ loss.",
        unit="points", minimum=4, maximum=100_000, log=True),
@@ -263,6 +264,8 @@ def is_relevant(name: str, values: dict[str, Any], kind: str = NETWORK) -> bool:
         "reg_rate": values.get("regularization", "none") != "none",
         "init_scale": values.get("init") == "normal",
         "batch_size": kind == NETWORK,
+        "n_samples": values.get("dataset") != CUSTOM,   # custom data has as many points as it holds
+        "noise": values.get("dataset") != CUSTOM,
     }
     return rules.get(name, True)
 

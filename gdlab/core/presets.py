@@ -6,15 +6,19 @@ experiment file.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from .experiment import Experiment, ExperimentError, load_experiment
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder (beside the package in a checkout or editable install)."""
+    """The ``resources/`` folder (beside the package in a checkout or editable install; in a
+    PyInstaller bundle, where packaging/gdlab.spec puts it under ``sys._MEIPASS``)."""
     here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "resources", here.parents[1] / "resources"):
+    bundle = getattr(sys, "_MEIPASS", None)
+    frozen = (Path(bundle) / "resources",) if bundle else ()
+    for candidate in (*frozen, here.parents[2] / "resources", here.parents[1] / "resources"):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("gdlab's resources folder is missing from this installation")

@@ -126,6 +126,7 @@ class NetworkSnapshot:
     biases: list[np.ndarray]
     grad_weights: list[np.ndarray]
     grad_biases: list[np.ndarray]
+    last_update: list[np.ndarray] = field(default_factory=list)  # [ΔW_l; Δb_l] of the last step, per layer
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -167,7 +168,10 @@ class NetworkRun:
         self.experiment = experiment
         v = experiment.values
         self._values = v
-        data = make_dataset(v["dataset"], n_samples=v["n_samples"], noise=v["noise"], seed=v["data_seed"])
+        if experiment.points is not None:  # dataset "custom": the experiment's own points
+            data = experiment.points.to_dataset()
+        else:
+            data = make_dataset(v["dataset"], n_samples=v["n_samples"], noise=v["noise"], seed=v["data_seed"])
         self.dataset = data
         self.train_set, self.test_set = split(data, test_fraction=v["test_fraction"], seed=v["data_seed"])
         self.features = v["features"]
@@ -199,6 +203,7 @@ class NetworkRun:
     def _start(self) -> None:
         self.iteration = 0
         self.status, self.reason = READY, ""
+        self._before = [block.copy() for block in self.model.blocks]  # no step yet: no update
         self._batch_rng = np.random.default_rng([self._values["seed"], self._values["data_seed"], 7])
         self._order = np.arange(len(self.X_train))
         self._cursor = len(self._order)  # forces a shuffle before the first mini-batch
@@ -299,11 +304,13 @@ class NetworkRun:
         if self.batch_size >= len(self.X_train):
             cost = m.loss_and_gradients(self.X_train, self.Y_train, self.loss, reg, lam)[0]
             data_cost, penalty = m.last_data_cost, m.last_penalty
+            self.batch_index = None
         else:
             cost = m.cost(self.X_train, self.Y_train, self.loss, reg, lam)
             data_cost, penalty = m.last_data_cost, m.last_penalty
             idx = self._next_batch()
             m.loss_and_gradients(self.X_train[idx], self.Y_train[idx], self.loss, reg, lam)
+            self.batch_index = idx.copy()  # the samples whose gradient the next step uses (a reshuffle reuses idx)
         test = m.cost(self.X_test, self.Y_test, self.loss) if len(self.X_test) else math.nan
         h = self.history
         row = h.next_row()
@@ -330,7 +337,7 @@ class NetworkRun:
         if self.finished:
             return self.status
         m, opt, h = self.model, self.optimizer, self.history
-        params = m.params
+        params, blocks = m.params, m.blocks
         train_cost, grad_norms = h.column("train_cost"), h.column("grad_norms")
         with np.errstate(all="ignore"):
             for _ in range(n):
@@ -339,6 +346,8 @@ class NetworkRun:
                     self.reason = f"reached the iteration limit ({self.max_iterations})."
                     break
                 opt.lr = self.schedule(self.base_lr, self.iteration)
+                for kept, block in zip(self._before, blocks):
+                    np.copyto(kept, block)  # the weights before this step, for "the last update"
                 opt.step(params, m.gradients)  # w <- update(w, dJ/dw): gradient descent *uses* the gradient
                 self.iteration += 1
                 self._evaluate()  # backprop *computes* dJ/dw at the new weights
@@ -380,7 +389,31 @@ class NetworkRun:
             grad_norms=h.copy("grad_norms", since), tracked=h.copy("tracked", since),
             tracked_ids=list(self.tracked_ids), tracked_labels=[self.weight_label(w) for w in self.tracked_ids],
             weights=[W.copy() for W in m.weights], biases=[b.copy() for b in m.biases],
-            grad_weights=[g.copy() for g in grads[0::2]], grad_biases=[g.copy() for g in grads[1::2]])
+            grad_weights=[g.copy() for g in grads[0::2]], grad_biases=[g.copy() for g in grads[1::2]],
+            last_update=[block - kept for block, kept in zip(m.blocks, self._before)])
+
+    def sample_activations(self, index: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(z_l, a_l) of every layer for training sample ``index`` (copies), by a forward pass."""
+        x = self.X_train[int(index) % len(self.X_train)][None, :]
+        probe = self.model.copy()
+        with np.errstate(all="ignore"):
+            probe.forward(x)
+        return [(z[0].copy(), a[0].copy()) for z, a in zip(probe.zs, probe.activations[1:])]
+
+    def neuron_maps(self, resolution: int = 24) -> np.ndarray | None:
+        """Every neuron's output a over the input plane, for 2-D inputs: a list (one per layer) of
+        arrays (neurons, resolution, resolution), rows along x₂. None for other inputs."""
+        if self.dataset.n_features != 2:
+            return None
+        lo, hi = self.dataset.X.min(axis=0), self.dataset.X.max(axis=0)
+        pad = 0.1 * (hi - lo) + 1e-9
+        xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
+        ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+        gx, gy = np.meshgrid(xs, ys)
+        probe = self.model.copy()
+        with np.errstate(all="ignore"):
+            probe.forward(expand_features(np.column_stack([gx.ravel(), gy.ravel()]), self.features))
+        return [a.T.reshape(-1, resolution, resolution).copy() for a in probe.activations[1:]]
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The network's output for raw inputs ``X`` (features are expanded here)."""

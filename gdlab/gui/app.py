@@ -8,7 +8,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from ..core.experiment import Experiment
+from .help import APP_ID, app_icon
 from .main_window import MainWindow
+from .welcome import should_show_welcome
 
 ORGANISATION = "gdlab"
 APPLICATION = "gdlab"
@@ -20,6 +22,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("gdlab")
     app.setStyle("Fusion")
+    app.setDesktopFileName(APP_ID)  # Wayland matches the window to the desktop entry (and its icon)
+    app.setWindowIcon(app_icon())
     return app
 
 
@@ -31,6 +35,8 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
     if size:
         window.resize(*size)
     window.show()
+    if experiment is None and quit_after is None and should_show_welcome(window.settings):
+        window.show_welcome()  # first start: offer the three core lessons
     if run_iterations:
         window.session.step(run_iterations)
     if quit_after is not None:

@@ -22,16 +22,21 @@ from ..core.params import LIVE_PARAMS, NETWORK
 from ..core.presets import load_preset, preset_names
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
+from .help import AboutDialog, ShortcutSheet, shortcut_rows
 from .palette import series_color
 from .panels import ParameterPanel
 from .plots.cost import CostPlot
 from .plots.contour_view import ContourView
+from .plots.cost import GradientFlowPlot
+from .plots.inspector_view import InspectorView
+from .plots.network_view import NetworkView
 from .plots.curve_view import CurveView
 from .plots.data_view import DataView
 from .plots.landscape_view import LandscapeView
 from .plots.sweep_view import SweepView
 from .plots.trajectories import TrajectoryPlot
 from .session import TrainingSession
+from .welcome import WelcomeDialog, remember_welcome, should_show_welcome
 from .worker import Frame
 
 REDRAW_HZ = 30
@@ -156,10 +161,20 @@ class MainWindow(QMainWindow):
         self.landscape_view = LandscapeView()
         self.landscape_view.requested.connect(self._on_landscape_requested)
         self.session.landscape_ready.connect(self.landscape_view.show_slice)
+        self.network_view = NetworkView()
+        self.network_view.weight_clicked.connect(self.trajectory_plot.toggle_weight)
+        self.inspector = InspectorView()
+        self.inspector.trace_requested.connect(self.session.request_trace)
+        self.inspector.sample.valueChanged.connect(self.session.select_sample)
+        self.session.trace_ready.connect(self.inspector.show_trace)
         self.view_tabs = QTabWidget()
         self.view_tabs.setDocumentMode(True)
         for widget, title, tip in (
                 (self.data_view, "Data", "The training points and the network's decision boundary or fitted curve."),
+                (self.network_view, "Network", "Neurons and weights, live: colour is the sign, thickness the size; "
+                                               "hover for numbers, click a weight to follow it."),
+                (self.inspector, "Backprop inspector", "One iteration taken apart: forward, cost, backward "
+                                                       "(the chain rule), update. N and B step through it."),
                 (self.landscape_view, "Cost landscape", "The network's cost over two of its weights, the others "
                                                         "held fixed, with the path the two weights took."),
                 (self.curve_view, "Cost curve", "J(w) with the current weight, the tangent (the gradient) and the "
@@ -184,15 +199,19 @@ class MainWindow(QMainWindow):
         self.top_splitter.addWidget(self.view_tabs)
         self.top_splitter.setSizes([1000, 1000])
         plots = QSplitter(Qt.Orientation.Vertical)
+        self.gradient_flow = GradientFlowPlot()
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setDocumentMode(True)
         for widget, title, tip in (
                 (self.trajectory_plot, "Weight trajectories", "Each line is one weight, moved at every "
                                                               "iteration by w ← w − α·∂J/∂w."),
+                (self.gradient_flow, "Gradient flow", "Each layer's gradient norm over iterations (log scale): "
+                                                      "how much of the error reaches each layer."),
                 (self.sweep_view, "Learning-rate sweep", "The same run at many learning rates: final cost "
                                                          "against α.")):
             index = self.bottom_tabs.addTab(widget, title)
             self.bottom_tabs.setTabToolTip(index, tip)
+        self.bottom_tabs.currentChanged.connect(self._on_bottom_tab)
         plots.addWidget(self.top_splitter)
         plots.addWidget(self.bottom_tabs)
         plots.setStretchFactor(0, 3)
@@ -325,6 +344,12 @@ class MainWindow(QMainWindow):
         self._action(run_menu, "New random initial weights", "Ctrl+R", self.new_weights,
                      "Draw new initial weights and start again.")
 
+        inspect_menu = menus.addMenu("&Inspect")
+        self._action(inspect_menu, "Next phase", "N", self.inspector_next,
+                     "Backprop inspector: the next phase of the iteration (forward, cost, backward, update).")
+        self._action(inspect_menu, "Previous phase", "B", self.inspector_back,
+                     "Backprop inspector: the previous phase.")
+
         view_menu = menus.addMenu("&View")
         self.log_action = self._action(view_menu, "Log-scale cost", "L", self._toggle_log,
                                        "Show the cost on a logarithmic axis.")
@@ -332,8 +357,11 @@ class MainWindow(QMainWindow):
         self.cost_plot.log_toggled.connect(self.log_action.setChecked)
 
         help_menu = menus.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts, "List every shortcut.")
-        self._action(help_menu, "&About gdlab", None, self.show_about, "Version and licence.")
+        self._action(help_menu, "&Welcome and first lessons", None, self.show_welcome,
+                     "The three core lessons: one weight, the optimiser race, a network learning XOR.")
+        self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts,
+                     "List every shortcut (printable for the lectern).")
+        self._action(help_menu, "&About gdlab", None, self.show_about, "Version, licence and credits.")
         self._update_recent_menu()
 
     # -- experiments ----------------------------------------------------------------------
@@ -524,7 +552,9 @@ class MainWindow(QMainWindow):
         if snap.kind == NETWORK:
             self.cost_plot.append(snap.iterations, np.column_stack([snap.train_cost, snap.test_cost]))
             self.trajectory_plot.append(snap.iterations, snap.tracked)
+            self.gradient_flow.append(snap.iterations, snap.grad_norms)
             view = frame.view
+            self.network_view.set_snapshot(snap, view.get("sample"), view.get("neuron_maps"))
             if "map" in view:
                 self.data_view.set_map(*view["map"], view["task"], view.get("boundary"))
             elif "curve" in view:
@@ -537,6 +567,8 @@ class MainWindow(QMainWindow):
             else:
                 self.contour_view.append_paths(snap.paths, snap.w, snap.w_next)
         self._show_outcome(frame)
+        self._frame = frame
+        self._update_inspector()
         self._frame = frame
         self._set_running_look(frame.running)
         self._dirty = True
@@ -555,6 +587,13 @@ class MainWindow(QMainWindow):
                 self.data_view.set_data(view["train"][0], view["train"][1], view["task"])
                 self.data_view.set_test_data(*view["test"])
             self.landscape_view.set_weights(snap.tracked_ids)
+            self.gradient_flow.configure_layers(len(snap.weights))
+            sizes = [snap.weights[0].shape[0]] + [w.shape[1] for w in snap.weights]
+            if "input_labels" in view and (sizes != self.network_view.sizes
+                                           or view["input_labels"] != self.network_view.input_labels):
+                self.network_view.set_network(sizes, view["input_labels"])
+            if "n_train" in view:
+                self.inspector.set_samples(view["n_train"])
         else:
             colors = [series_color(k) for k in range(len(snap.labels))]
             self.cost_plot.configure_runs(snap.labels, colors)
@@ -604,31 +643,70 @@ class MainWindow(QMainWindow):
         self.cost_plot.refresh()
         if not running or self._tick % SECONDARY_EVERY == 0:
             for plot in self.secondary_views():
-                plot.refresh()
+                if plot.isVisible():  # a hidden tab keeps its rows and draws them when shown
+                    plot.refresh()
             self._dirty = False
         else:
             self._dirty = True  # the secondary views are still to be drawn
         self._update_status()
 
     def secondary_views(self) -> list:
-        return [self.trajectory_plot, self.data_view, self.curve_view, self.contour_view, self.landscape_view]
+        return [self.trajectory_plot, self.gradient_flow, self.data_view, self.network_view, self.curve_view,
+                self.contour_view, self.landscape_view]
 
     def _show_views_for(self, kind: str, experiment: Experiment) -> None:
         """The tabs that make sense for this kind of experiment; the first of them is shown."""
         dim = get_surface(experiment["surface"]).dim if kind != NETWORK else 0
-        wanted = {self.data_view: kind == NETWORK, self.landscape_view: kind == NETWORK,
-                  self.curve_view: dim == 1, self.contour_view: dim == 2}
+        network = kind == NETWORK
+        wanted = {self.data_view: network, self.network_view: network, self.inspector: network,
+                  self.landscape_view: network, self.curve_view: dim == 1, self.contour_view: dim == 2}
         for widget, show in wanted.items():
             self.view_tabs.setTabVisible(self.view_tabs.indexOf(widget), show)
+        self.bottom_tabs.setTabVisible(self.bottom_tabs.indexOf(self.gradient_flow), network)
         current = self.view_tabs.currentWidget()
         if not wanted.get(current, False):
             self.view_tabs.setCurrentWidget(next(w for w, show in wanted.items() if show))
 
     @Slot(int)
     def _on_view_tab(self, _index: int) -> None:
-        if self.view_tabs.currentWidget() is self.landscape_view and self._frame is not None:
-            if self.landscape_view.shown_iteration != self._frame.snapshot.iteration:
-                self.landscape_view.request()
+        current = self.view_tabs.currentWidget()
+        if self._frame is None:
+            return
+        if current is self.landscape_view and self.landscape_view.shown_iteration != self._frame.snapshot.iteration:
+            self.landscape_view.request()
+        elif current is self.inspector:
+            self._update_inspector()
+        if hasattr(current, "refresh"):
+            self._dirty = True  # a view that was hidden draws what it missed
+
+    @Slot(int)
+    def _on_bottom_tab(self, _index: int) -> None:
+        self._dirty = True  # the tab just shown draws the rows it missed while hidden
+
+    def _update_inspector(self) -> None:
+        """On a paused network run, the inspector shows the next iteration; while running, it waits."""
+        if self.view_tabs.currentWidget() is not self.inspector or self._frame is None:
+            return
+        if self._frame.snapshot.kind != NETWORK:
+            return
+        if self._frame.running:
+            self.inspector.clear("The run is going: pause it (Space) to take its next iteration apart.")
+        elif self.inspector.trace is None or self.inspector.trace.iteration != self._frame.snapshot.iteration:
+            self.inspector.request()
+
+    @Slot()
+    def inspector_next(self) -> None:
+        self._show_inspector()
+        self.inspector.next()
+
+    @Slot()
+    def inspector_back(self) -> None:
+        self._show_inspector()
+        self.inspector.back()
+
+    def _show_inspector(self) -> None:
+        if self.view_tabs.isTabVisible(self.view_tabs.indexOf(self.inspector)):
+            self.view_tabs.setCurrentWidget(self.inspector)
 
     @Slot(object)
     def _on_start_chosen(self, point) -> None:
@@ -696,19 +774,23 @@ class MainWindow(QMainWindow):
     # -- help -------------------------------------------------------------------------------
     @Slot()
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</b></td>"
-                       f"<td>{a.text().replace('&', '')}</td></tr>" for a in self.actions() if not a.shortcut().isEmpty())
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table cellpadding=4>{rows}</table>",
-                          QMessageBox.StandardButton.Close, self)
-        box.open()
+        """Every shortcut of the window, as a sheet that can be printed for the lectern."""
+        self._sheet = ShortcutSheet(shortcut_rows(self.actions()), self)
+        self._sheet.open()
 
     @Slot()
     def show_about(self) -> None:
-        from .. import __version__
+        self._about = AboutDialog(self)
+        self._about.open()
 
-        QMessageBox.about(self, "About gdlab", f"<b>gdlab {__version__}</b> — the Gradient Descent Lab.<br>"
-                          "Backpropagation computes ∂J/∂w; gradient descent uses it: w ← w − α·∂J/∂w.<br>"
-                          "MIT licence.")
+    @Slot()
+    def show_welcome(self) -> None:
+        """The first-run screen: three lessons to start with, and how to export a figure."""
+        dialog = WelcomeDialog(self, show_again=should_show_welcome(self.settings))
+        dialog.preset_chosen.connect(self.load_preset)
+        dialog.finished.connect(lambda _result, d=dialog: remember_welcome(self.settings, d.dont_show_again))
+        self._welcome = dialog
+        dialog.open()
 
     def _error_box(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)

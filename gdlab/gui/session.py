@@ -31,6 +31,7 @@ class TrainingSession(QObject):
     sweep_progress = Signal(float)
     sweep_done = Signal(object)
     landscape_ready = Signal(object)
+    trace_ready = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -47,6 +48,7 @@ class TrainingSession(QObject):
         self._worker.sweep_progress.connect(self._on_sweep_progress)
         self._worker.sweep_done.connect(self._on_sweep_done)
         self._worker.landscape_ready.connect(self._on_landscape)
+        self._worker.trace_ready.connect(self._on_trace)
         self.thread.start()
         _SESSIONS.add(self)
 
@@ -104,6 +106,14 @@ class TrainingSession(QObject):
         ranges = tuple(None if r is None else (float(r[0]), float(r[1])) for r in (x_range, y_range))
         self._send("landscape", (tuple(wid_a), tuple(wid_b), *ranges, int(n)))
 
+    def request_trace(self, mode: str = "batch", sample: int = 0) -> None:
+        """Ask for the next iteration taken apart (the inspector); answered by ``trace_ready``."""
+        self._send("trace", (str(mode), int(sample)))
+
+    def select_sample(self, index: int) -> None:
+        """The training sample whose z and a the diagram shows."""
+        self._send("select_sample", int(index))
+
     @property
     def running(self) -> bool:
         return bool(self.latest and self.latest.running)
@@ -130,6 +140,11 @@ class TrainingSession(QObject):
     def _on_landscape(self, payload) -> None:
         if not self._closing:
             self.landscape_ready.emit(payload)
+
+    @Slot(object)
+    def _on_trace(self, trace) -> None:
+        if not self._closing:
+            self.trace_ready.emit(trace)
 
     @Slot(str)
     def _on_failed(self, report: str) -> None:

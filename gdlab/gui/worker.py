@@ -18,11 +18,14 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 import numpy as np
 
+from ..core.backprop_trace import trace_iteration
 from ..core.experiment import Experiment
 from ..core.sweep import log_spaced, sweep
 from ..core.training import NetworkRun, SurfaceRace, make_run
 
 EMIT_HZ = 30.0
+MAX_DIAGRAM_LAYERS, MAX_DIAGRAM_NEURONS = 8, 16  # neuron thumbnails only for diagrams drawn neuron by neuron
+THUMBNAIL_RESOLUTION = 24
 VIEW_HZ = 6.0  # the network's output over the input plane changes slowly: recompute it 6 times a second
 MAX_SPEED = 0  # speed value meaning "as fast as possible"
 CHUNK_SECONDS = 0.004  # at full speed, look at the command queue about every 4 ms
@@ -52,6 +55,7 @@ class TrainingWorker(QObject):
     sweep_progress = Signal(float)
     sweep_done = Signal(object)       # a gdlab.core.sweep.SweepResult, or None when cancelled
     landscape_ready = Signal(object)  # {"wids", "xs", "ys", "Z"}: a slice of the network's cost
+    trace_ready = Signal(object)      # a gdlab.core.backprop_trace.BackpropTrace of the next iteration
 
     def __init__(self, commands: "queue.Queue[tuple[str, Any]]"):
         super().__init__()
@@ -69,6 +73,7 @@ class TrainingWorker(QObject):
         self._iters_per_s = 0.0
         self._next_due = 0.0
         self._job = None  # a learning-rate sweep in progress: a generator advanced between commands
+        self._sample = 0  # the training sample whose z and a the diagram shows on hover
 
     # -- the loop ----------------------------------------------------------------------------
     @Slot()
@@ -219,6 +224,14 @@ class TrainingWorker(QObject):
                 self._job = None
                 self.sweep_done.emit(None)
             return
+        elif name == "select_sample":
+            self._sample = int(arg)
+        elif name == "trace":
+            if not isinstance(self._run, NetworkRun):
+                return
+            mode, sample = arg
+            self.trace_ready.emit(trace_iteration(self._run, mode, int(sample)))
+            return
         elif name == "landscape":
             if not isinstance(self._run, NetworkRun):
                 return  # asked about the previous experiment
@@ -252,6 +265,13 @@ class TrainingWorker(QObject):
         if isinstance(run, NetworkRun):
             if self._fresh or not self._running or now - self._last_view >= 1.0 / VIEW_HZ:
                 view = run.view_data(include_points=self._fresh)
+                view["sample"] = run.sample_activations(self._sample)
+                sizes = run.model.layer_sizes
+                if len(sizes) - 1 <= MAX_DIAGRAM_LAYERS and max(sizes) <= MAX_DIAGRAM_NEURONS:
+                    view["neuron_maps"] = run.neuron_maps(THUMBNAIL_RESOLUTION)
+                if self._fresh:
+                    view["input_labels"] = list(run.input_labels)
+                    view["n_train"] = len(run.X_train)
                 self._last_view = now
         frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,
                       iters_per_s=self._iters_per_s, fresh=self._fresh, view=view)

@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from gdlab.core.datasets import (DATASET_INFO, DATASET_NAMES, Dataset, default_output, make_dataset,
                                  split)
 
-CLASSIFICATION = ("xor", "circles", "moons", "gaussians", "spiral", "spiral3")
+CLASSIFICATION = ("xor", "circles", "moons", "gaussians", "spiral", "spiral3", "sin_boundary", "cubic_boundary",
+                  "abs_boundary")
 REGRESSION = ("linear", "sine")
 TASK = {"xor": "binary", "circles": "binary", "moons": "binary", "gaussians": "binary",
-        "spiral": "binary", "spiral3": "multiclass", "linear": "regression", "sine": "regression"}
+        "spiral": "binary", "spiral3": "multiclass", "linear": "regression", "sine": "regression",
+        "sin_boundary": "binary", "cubic_boundary": "binary", "abs_boundary": "binary"}
 
 
 def _rows(X: np.ndarray) -> set[tuple[float, ...]]:

@@ -201,3 +201,12 @@ def test_unknown_parameter_lookup_lists_known_ones():
 
 def test_schema_version_is_written():
     assert json.loads(Experiment().to_json())["schema_version"] == SCHEMA_VERSION
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = Experiment().save(tmp_path / "e.json")
+    finally:
+        os.umask(old)
+    assert (path.stat().st_mode & 0o777) == 0o644

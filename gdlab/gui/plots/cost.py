@@ -19,6 +19,8 @@ from .base import BUCKETS, RECENT, Bounds, LivePlot, make_curve
 
 class CostPlot(LivePlot):
     log_toggled = Signal(bool)
+    quantity = "J"     # what the readout calls the values
+    y_label = "cost J"
 
     def __init__(self, parent=None):
         self.curves: list[pg.PlotCurveItem] = []
@@ -32,7 +34,7 @@ class CostPlot(LivePlot):
         self._events: list[pg.InfiniteLine] = []
         self._dirty = False
         self.log_scale = False
-        self.set_labels("iteration (weight updates)", "cost J")
+        self.set_labels("iteration (weight updates)", self.y_label)
         self.set_readout(self._describe)
         self._log_menu = self.plot_item.vb.menu.addAction("Log-scale cost axis")
         self._log_menu.setCheckable(True)
@@ -133,7 +135,7 @@ class CostPlot(LivePlot):
         self._log_menu.blockSignals(True)
         self._log_menu.setChecked(on)
         self._log_menu.blockSignals(False)
-        self.plot_item.setLabel("left", "cost J (log scale)" if on else "cost J",
+        self.plot_item.setLabel("left", f"{self.y_label} (log scale)" if on else self.y_label,
                                 **{"color": self.theme.foreground, "font-size": f"{self.theme.font_pt}pt"})
         self.follow()
         self._dirty = True
@@ -148,9 +150,31 @@ class CostPlot(LivePlot):
         its, ys = h.arrays()
         i = int(np.clip(np.searchsorted(its, round(x)), 0, len(its) - 1))
         costs = ys[i]
-        parts = [f"{label} J = {_fmt(c)}" for label, c in zip(self.labels, costs) if not math.isnan(c)]
+        parts = [f"{label} {self.quantity} = {_fmt(c)}" for label, c in zip(self.labels, costs) if not math.isnan(c)]
         return f"iteration {int(its[i]):,}:  " + "   ".join(parts)
 
 
 def _fmt(value: float) -> str:
     return f"{value:.5g}" if math.isfinite(value) else str(value)
+
+
+class GradientFlowPlot(CostPlot):
+    """Each layer's gradient norm ‖∂J/∂W_l‖ over iterations, on a log scale: how much of the error
+    signal backpropagation delivers to each layer. In a deep sigmoid network the first layers'
+    norms sit orders of magnitude below the last layer's: the gradient vanishes on its way back."""
+
+    quantity = "‖∂J/∂W‖"
+    y_label = "gradient norm ‖∂J/∂W‖"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.set_title("Gradient flow: ‖∂J/∂W‖ of each layer")
+        self.set_log(True)
+
+    def configure_layers(self, count: int) -> None:
+        """One curve per weight layer, from the input side (layer 1) to the output."""
+        from ..palette import series_color
+
+        labels = [f"layer {l + 1}" + (" (output)" if l == count - 1 else "") for l in range(count)]
+        self.configure_runs(labels, [series_color(l) for l in range(count)])
+        self.plot_item.legend.setVisible(True)

@@ -1,0 +1,524 @@
+"""Your own data from a CSV file: read it, check every cell, and turn it into :class:`CustomData`.
+
+Two steps, so that an import dialog can show the columns before the choices are made:
+
+1. :func:`read_csv_table` (or :func:`parse_csv` for text already in memory) reads the cells.
+   It accepts a UTF-8 byte-order mark (and UTF-16 with its mark), ``\\r\\n`` or ``\\n`` line
+   ends, quoted fields (with separators or line breaks inside), blank lines anywhere, and
+   ``,``, ``;`` or tab as the separator: the one that gives every row of the first lines the
+   same number of cells (more than one), ``,`` first. With ``;`` or tab, a decimal comma
+   (``1,5``) is read as 1.5.
+
+   The first row is a header when a cell of it is text (not a number) over a column that
+   holds a number further down, or when all its cells are text. A header-less file gets the
+   names x1, x2, …, and y for the last column.
+
+2. :func:`table_to_data` picks the label (target) column — the last one, unless ``label``
+   names another — and reads every other column as a numeric feature.
+
+   Task inference: text labels (``setosa``) are classes; numeric labels that are all whole
+   numbers with at most 10 distinct values are classes too; anything else is regression.
+   ``task`` overrides it: "binary", "multiclass", "regression", or "classification" (binary
+   for two classes, multiclass for more). Classes are numbered in sorted order (numbers by
+   value, text alphabetically). With ``standardize`` every feature column j becomes
+   x_j ← (x_j − mean_j) / std_j (std with 1/n; a constant column keeps std_j = 1).
+
+Every problem raises :class:`DataError`, whose message names the row (1-based, as a
+spreadsheet numbers it, header included) and the column, e.g. ``row 7, column "x2": "abc" is
+not a number``. Nothing is half-loaded: the result is a complete :class:`CustomData` or an
+exception. Files over 50 MB are refused before they are read.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .atomic import atomic_write_text
+from .customdata import MAX_CLASSES, MAX_FEATURES, MAX_NAME, MAX_VALUES, CustomData
+from .datasets import BINARY, CUSTOM, MAX_SAMPLES, MIN_SAMPLES, MULTICLASS, REGRESSION, make_dataset
+from .params import ExperimentError
+
+MAX_CSV_BYTES = 50_000_000
+MAX_COLUMNS = 1000
+MAX_INTEGER_CLASSES = 10       # whole-number labels with at most this many values are classes
+CLASSIFICATION = "classification"
+TASK_CHOICES = (CLASSIFICATION, BINARY, MULTICLASS, REGRESSION)
+_MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})  # cells read as "missing value"
+_DELIMITERS = (",", ";", "\t")
+_SNIFF_ROWS = 20
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?|[+-]?\d+,(?:[eE][+-]?\d+)?")
+_EXCEL_SEP = re.compile(r"sep=([,;\t|])[ \t]*(?:\r\n|\n|\r|$)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+__all__ = ["CsvTable", "DataError", "experiment_from_csv", "infer_task", "load_csv", "parse_csv",
+           "read_csv_table", "table_to_data", "template_text", "write_template"]
+
+
+class DataError(ValueError):
+    """A problem with a data file. ``row`` (1-based, header included) and ``column`` (its name)
+    say where, when the problem has a place; ``message`` says what."""
+
+    def __init__(self, message: str, row: int | None = None, column: str | None = None):
+        self.message, self.row, self.column = message, row, column
+        where = ([f"row {row:,}"] if row is not None else []) + ([f'column "{column}"'] if column is not None else [])
+        super().__init__(", ".join(where) + ": " + message if where else message)
+
+
+@dataclass(frozen=True, eq=False)
+class CsvTable:
+    """The cells of a CSV file, stripped of surrounding spaces.
+
+    ``columns`` are the names (from the header, or x1, x2, …, y); ``rows`` the data rows;
+    ``row_numbers[i]`` the spreadsheet row number of ``rows[i]`` (1-based, header included).
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    row_numbers: tuple[int, ...]
+    has_header: bool
+    delimiter: str
+    source: str = "data"
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    def column_index(self, label: str | int | None = None) -> int:
+        """The index of the label column: the last one (None), a name, or an index (negative from the end)."""
+        if label is None:
+            return len(self.columns) - 1
+        if isinstance(label, bool) or not isinstance(label, (str, int)):
+            raise DataError(f"the label column must be given by name or number, got {label!r}")
+        if isinstance(label, int):
+            if not -len(self.columns) <= label < len(self.columns):
+                raise DataError(f"there is no column {label}; the file has {len(self.columns)} columns")
+            return label % len(self.columns)
+        if label in self.columns:
+            return self.columns.index(label)
+        folded = [c.casefold() for c in self.columns]
+        if folded.count(label.strip().casefold()) == 1:
+            return folded.index(label.strip().casefold())
+        raise DataError(f'there is no column named "{label}"; the columns are: ' + _listing(self.columns))
+
+    def column(self, index: int) -> list[str]:
+        """The cells of one column, top to bottom."""
+        return [row[index] for row in self.rows]
+
+
+# -- reading -------------------------------------------------------------------------------------
+def read_csv_table(path: str | os.PathLike) -> CsvTable:
+    """Read a CSV file into a :class:`CsvTable` (see the module docstring); raises :class:`DataError`."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise DataError(f"{path.name} is {size / 1e6:.1f} MB; gdlab reads CSV files of at most "
+                            f"{MAX_CSV_BYTES / 1e6:.0f} MB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return parse_csv(raw, source=path.name)
+
+
+def parse_csv(content: bytes | str, source: str = "data") -> CsvTable:
+    """Parse CSV content (bytes as read from a file, or text) into a :class:`CsvTable`."""
+    text = _decode(content) if isinstance(content, (bytes, bytearray)) else content
+    if not isinstance(text, str):
+        raise DataError(f"expected the text or bytes of a CSV file, got {type(content).__name__}")
+    if len(text) > MAX_CSV_BYTES:
+        raise DataError(f"the data is {len(text) / 1e6:.1f} million characters; at most {MAX_CSV_BYTES / 1e6:.0f} MB")
+    text = text.removeprefix("\ufeff")
+    bad = _CONTROL.search(text)
+    if bad:
+        raise DataError(f"this is not a text (CSV) file: it holds binary data (the control character "
+                        f"{ord(bad.group()):#04x} at character {bad.start()})",
+                        row=text.count("\n", 0, bad.start()) + 1)
+    if not text.strip():
+        raise DataError("the file is empty")
+    excel = _EXCEL_SEP.match(text)                             # Excel's "sep=;" first line names the separator
+    delimiter = excel.group(1) if excel else _sniff_delimiter(text)
+    records = _records(text, delimiter)
+    if excel:
+        records = records[1:]
+        if not records:
+            raise DataError("the file holds no data (only the sep= line)")
+    if not records:
+        raise DataError("the file holds no data (only blank rows)")
+    records = _drop_empty_last_columns(records)
+    has_header = _looks_like_header(records, delimiter)
+    width = len(records[0][1])
+    if width > MAX_COLUMNS:
+        raise DataError(f"{width} columns; gdlab reads at most {MAX_COLUMNS}", row=records[0][0])
+    if has_header:
+        columns = _header_names(records[0][1])
+        body = records[1:]
+    else:
+        columns = tuple(f"x{j + 1}" for j in range(width - 1)) + ("y",)
+        body = records
+    if not body:
+        raise DataError(f"no data rows under the header (row {records[0][0]}); gdlab needs at least {MIN_SAMPLES}")
+    if len(body) > MAX_SAMPLES:
+        raise DataError(f"more than {MAX_SAMPLES:,} data rows; gdlab takes at most {MAX_SAMPLES:,}",
+                        row=body[MAX_SAMPLES][0])
+    if sum(len(cells) for _, cells in body) > MAX_VALUES:
+        raise DataError(f"more than {MAX_VALUES:,} cells of data; gdlab takes at most {MAX_VALUES:,} numbers (e.g. "
+                        f"{MAX_SAMPLES:,} rows of up to {MAX_VALUES // MAX_SAMPLES - 1} features and a label)")
+    rows = []
+    for number, cells in body:
+        if len(cells) > width and not any(cells[width:]):
+            cells = cells[:width]                              # trailing separators: empty extra cells
+        if len(cells) != width:
+            if len(cells) < width:
+                raise DataError(f"{len(cells)} cells where row {records[0][0]} has {width}: the cell of column "
+                                f'"{columns[len(cells)]}" is missing', row=number)
+            raise DataError(f"{len(cells)} cells where row {records[0][0]} has {width}: an extra cell "
+                            f'"{_short(cells[width])}" after column "{columns[-1]}"', row=number)
+        rows.append(tuple(cells))
+    return CsvTable(columns=columns, rows=tuple(rows), row_numbers=tuple(n for n, _ in body), has_header=has_header,
+                    delimiter=delimiter, source=source)
+
+
+def _decode(raw: bytes) -> str:
+    raw = bytes(raw)
+    if len(raw) > MAX_CSV_BYTES:
+        raise DataError(f"the data is {len(raw) / 1e6:.1f} MB; gdlab reads CSV files of at most "
+                        f"{MAX_CSV_BYTES / 1e6:.0f} MB")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):            # UTF-16 with its byte-order mark
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError("the file starts like UTF-16 text but cannot be decoded as such") from None
+    zero = raw.find(b"\x00")
+    if zero >= 0:
+        raise DataError(f"this is not a text (CSV) file: it holds binary data (a zero byte at offset {zero})",
+                        row=raw.count(b"\n", 0, zero) + 1)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"this is not UTF-8 text: the byte {raw[exc.start]:#04x} at offset {exc.start} cannot be "
+                        "read; save the file as \"CSV UTF-8\"", row=raw.count(b"\n", 0, exc.start) + 1) from None
+
+
+def _reader(text: str, delimiter: str):
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The separator that splits the first rows into equal numbers (> 1) of cells; "," by default."""
+    head = text[:65536]
+    best, best_width = ",", 0
+    for delimiter in _DELIMITERS:
+        widths: list[int] = []
+        try:
+            for record in _reader(head, delimiter):
+                if any(cell.strip() for cell in record):
+                    widths.append(len(record))
+                if len(widths) > _SNIFF_ROWS:
+                    break
+        except csv.Error:
+            continue
+        if len(head) < len(text) and len(widths) > 1:
+            widths.pop()                                        # the cut may have split the last row
+        if widths and len(set(widths)) == 1 and widths[0] > max(1, best_width):
+            best, best_width = delimiter, widths[0]
+    return best
+
+
+def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """(row number, stripped cells) of every non-blank record, stopping once past the size limits."""
+    out: list[tuple[int, list[str]]] = []
+    number = total = 0
+    reader = _reader(text, delimiter)
+    try:
+        for number, record in enumerate(reader, start=1):
+            cells = [cell.strip() for cell in record]
+            if any(cells):
+                out.append((number, cells))
+                total += len(cells)
+                if len(out) > MAX_SAMPLES + 2 or total > MAX_VALUES + 2 * MAX_COLUMNS:
+                    break                                       # past the limits (with a sep= line and a header)
+    except csv.Error as exc:
+        raise DataError(f"cannot be read as CSV: {exc}", row=number + 1) from None
+    return out
+
+
+def _drop_empty_last_columns(records: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Drop trailing columns that are empty in every row (a separator at the end of each line)."""
+    width = len(records[0][1])
+    while width > 1 and all(len(cells) >= width and not cells[width - 1] for _, cells in records):
+        width -= 1
+    if width == len(records[0][1]):
+        return records
+    return [(n, cells[:width] if len(cells) > width and not any(cells[width:]) else cells) for n, cells in records]
+
+
+def _looks_like_header(records: list[tuple[int, list[str]]], delimiter: str) -> bool:
+    first = records[0][1]
+    texts = [j for j, cell in enumerate(first) if cell and _number(cell, delimiter) is None]
+    if not texts:
+        return False
+    if len(texts) == len(first):
+        return True
+    for j in texts:
+        if any(len(cells) > j and _number(cells[j], delimiter) is not None for _, cells in records[1:]):
+            return True
+    return False
+
+
+def _header_names(cells: Sequence[str]) -> tuple[str, ...]:
+    """Header cells as names: blanks become "column j", long names are shortened, repeats numbered."""
+    names: list[str] = []
+    for j, cell in enumerate(cells):
+        name = cell if cell else f"column {j + 1}"
+        if len(name) > MAX_NAME:
+            name = name[:MAX_NAME - 1] + "…"
+        base, k = name, 2
+        while name in names:
+            suffix = f" ({k})"
+            name = base[:MAX_NAME - len(suffix)] + suffix
+            k += 1
+        names.append(name)
+    return tuple(names)
+
+
+def _number(cell: str, delimiter: str = ",") -> float | None:
+    """The finite number a cell holds, or None (text, a missing value, nan or inf)."""
+    if delimiter != "," and "," in cell and _DECIMAL_COMMA.fullmatch(cell):
+        cell = cell.replace(",", ".")
+    if "_" in cell:  # float() accepts 1_000; a spreadsheet does not
+        return None
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _short(cell: str, limit: int = 40) -> str:
+    return cell if len(cell) <= limit else cell[:limit - 1] + "…"
+
+
+def _listing(names: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f", … ({len(names)} in all)" if len(names) > limit else "")
+
+
+# -- interpreting --------------------------------------------------------------------------------
+def _cell_problem(cell: str, delimiter: str) -> str:
+    if cell.casefold() in _MISSING:
+        return "missing value" if not cell else f'missing value ("{cell}")'
+    try:
+        value = float(cell.replace(",", ".") if delimiter != "," else cell)
+    except ValueError:
+        value = None
+    if value is not None and not math.isfinite(value) and "_" not in cell:
+        return f'"{_short(cell)}" is not a finite number'
+    return f'"{_short(cell)}" is not a number'
+
+
+def _features(table: CsvTable, columns: list[int]) -> np.ndarray:
+    """The feature columns as an (n, d) float array; the first bad cell (in reading order) raises."""
+    n, delimiter = table.n_rows, table.delimiter
+    X = np.empty((n, len(columns)))
+    first: DataError | None = None
+    more = 0
+    for i, row in enumerate(table.rows):
+        for c, j in enumerate(columns):
+            value = _number(row[j], delimiter)
+            if value is None:
+                if first is None:
+                    first = DataError(_cell_problem(row[j], delimiter), row=table.row_numbers[i],
+                                      column=table.columns[j])
+                    column_cells = table.column(j)
+                    if not any(_number(cell, delimiter) is not None for cell in column_cells):
+                        first.message += "; the column holds no numbers at all: only the label column may hold text"
+                else:
+                    more += 1
+                continue
+            X[i, c] = value
+    if first is not None:
+        if more:
+            first.message += f" (and {more:,} more bad cell{'s' if more > 1 else ''})"
+        raise DataError(first.message, row=first.row, column=first.column)
+    return X
+
+
+def _label_values(table: CsvTable, j: int) -> tuple[list[float | None], bool]:
+    """The label cells as numbers (None for text) and whether all are numbers; missing cells raise."""
+    values: list[float | None] = []
+    for i, row in enumerate(table.rows):
+        cell = row[j]
+        if cell.casefold() in _MISSING:
+            raise DataError(_cell_problem(cell, table.delimiter), row=table.row_numbers[i], column=table.columns[j])
+        values.append(_number(cell, table.delimiter))
+    return values, all(v is not None for v in values)
+
+
+def _inferred(values: list[float | None], all_numbers: bool) -> str:
+    if not all_numbers:
+        return CLASSIFICATION
+    if all(float(v).is_integer() for v in values) and len(set(values)) <= MAX_INTEGER_CLASSES:
+        return CLASSIFICATION
+    return REGRESSION
+
+
+def infer_task(table: CsvTable, label: str | int | None = None) -> str:
+    """The task :func:`table_to_data` would choose without ``task``: binary, multiclass or regression."""
+    j = table.column_index(label)
+    values, all_numbers = _label_values(table, j)
+    if _inferred(values, all_numbers) == REGRESSION:
+        return REGRESSION
+    keys = set(values) if all_numbers else {row[j] for row in table.rows}
+    return BINARY if len(keys) <= 2 else MULTICLASS
+
+
+def _format_class(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def table_to_data(table: CsvTable, label: str | int | None = None, task: str | None = None,
+                  standardize: bool = False) -> CustomData:
+    """Features and targets of a :class:`CsvTable` (see the module docstring); raises :class:`DataError`."""
+    if task is not None and task not in TASK_CHOICES:
+        raise DataError(f"task {task!r} is not allowed; expected one of {', '.join(TASK_CHOICES)}")
+    j = table.column_index(label)
+    name = table.columns[j]
+    columns = [c for c in range(len(table.columns)) if c != j]
+    if not columns:
+        raise DataError(f'the file has only one column ("{name}"); gdlab needs at least one feature column '
+                        "besides the label")
+    if len(columns) > MAX_FEATURES:
+        raise DataError(f"{len(columns)} feature columns; gdlab takes at most {MAX_FEATURES}")
+    n = table.n_rows
+    if n < MIN_SAMPLES:
+        raise DataError(f"only {n} data row{'s' if n != 1 else ''}; gdlab needs at least {MIN_SAMPLES}")
+    if n * (len(columns) + 1) > MAX_VALUES:
+        raise DataError(f"{n:,} rows × {len(columns) + 1} columns are {n * (len(columns) + 1):,} numbers; gdlab "
+                        f"takes at most {MAX_VALUES:,} (e.g. {MAX_SAMPLES:,} rows of up to "
+                        f"{MAX_VALUES // MAX_SAMPLES - 1} features and a label)")
+    X = _features(table, columns)
+    values, all_numbers = _label_values(table, j)
+    inferred = _inferred(values, all_numbers)
+    wanted = task or inferred
+    if wanted == REGRESSION:
+        if not all_numbers:
+            i = next(i for i, v in enumerate(values) if v is None)
+            raise DataError(f'"{_short(table.rows[i][j])}" is not a number; a regression target must be numeric',
+                            row=table.row_numbers[i], column=name)
+        y = np.array(values, dtype=np.float64)
+        class_names: tuple[str, ...] | None = None
+        resolved = REGRESSION
+    else:
+        if all_numbers:
+            keys = sorted(set(values))
+            class_names = tuple(_format_class(v) for v in keys)
+            index = {v: c for c, v in enumerate(keys)}
+            y = np.array([index[v] for v in values], dtype=np.int64)
+        else:
+            cells = [row[j] for row in table.rows]
+            keys = sorted(set(cells))
+            class_names = tuple(_short(k, MAX_NAME) for k in keys)
+            if len(set(class_names)) != len(class_names):
+                class_names = tuple(f"{k[:MAX_NAME - 6]}… ({c})" for c, k in enumerate(keys))
+            index = {k: c for c, k in enumerate(keys)}
+            y = np.array([index[k] for k in cells], dtype=np.int64)
+        C = len(class_names)
+        if C == 1:
+            raise DataError(f'every row has the same class "{class_names[0]}"; classification needs at least two '
+                            "classes", column=name)
+        if C > MAX_CLASSES:
+            raise DataError(f"{C:,} different values; gdlab takes at most {MAX_CLASSES} classes. Is this the label "
+                            "column? (choose another with --label NAME, or treat it as regression)", column=name)
+        if wanted == BINARY and C != 2:
+            raise DataError(f"{C} classes ({_listing(class_names, 6)}); binary needs exactly 2: choose multiclass",
+                            column=name)
+        resolved = MULTICLASS if wanted == MULTICLASS or C > 2 else BINARY
+    mean = std = None
+    if standardize:
+        with np.errstate(all="ignore"):
+            mean = X.mean(axis=0)                               # μ_j = 1/n Σ_i x_ij
+            std = X.std(axis=0)                                 # σ_j = √(1/n Σ_i (x_ij − μ_j)²)
+            std[std == 0] = 1.0                                 # a constant column: σ_j = 1
+            X = (X - mean) / std                                # x_ij ← (x_ij − μ_j) / σ_j
+        if not (np.isfinite(X).all() and np.isfinite(mean).all() and np.isfinite(std).all()):
+            raise DataError("the features are too large to standardise (an overflow); scale them down first")
+    feature_names = tuple(table.columns[c] for c in columns)
+    try:
+        return CustomData(X, y, resolved, feature_names=feature_names, class_names=class_names, target_name=name,
+                          mean=mean, std=std, source=table.source[:260])
+    except ExperimentError as exc:  # only if a check above missed something: still a clear message
+        raise DataError(exc.message) from None
+
+
+def load_csv(path: str | os.PathLike, label: str | int | None = None, task: str | None = None,
+             standardize: bool = False) -> CustomData:
+    """Read a CSV file into :class:`CustomData`: :func:`read_csv_table`, then :func:`table_to_data`."""
+    return table_to_data(read_csv_table(path), label=label, task=task, standardize=standardize)
+
+
+# -- the template --------------------------------------------------------------------------------
+def template_text() -> str:
+    """An example CSV: a header, two numeric feature columns and a text label column, 24 rows."""
+    data = make_dataset("gaussians", n_samples=24, noise=0.0, seed=1)
+    names = ("blue", "orange")
+    lines = ["x1,x2,class"]
+    lines += [f"{x1:.3f},{x2:.3f},{names[c]}" for (x1, x2), c in zip(data.X.tolist(), data.labels.tolist())]
+    return "\n".join(lines) + "\n"
+
+
+def write_template(path: str | os.PathLike) -> Path:
+    """Write :func:`template_text` to ``path`` atomically; :func:`load_csv` reads it back."""
+    return atomic_write_text(path, template_text())
+
+
+# -- an experiment from a file -------------------------------------------------------------------
+def experiment_from_csv(path: str | os.PathLike, label: str | int | None = None, task: str | None = None,
+                        standardize: bool = False, base: Any = None):
+    """A network experiment (dataset ``custom``) on the data of a CSV file.
+
+    With a network experiment ``base`` its other values are kept (the output, loss and features
+    fall back to auto, auto and x if they do not suit the data); otherwise one hidden layer of 8
+    tanh neurons, trained by adam with α = 0.01. Raises :class:`DataError` for a bad file.
+    """
+    from .experiment import Experiment  # here: experiment imports customdata, not this module
+
+    data = load_csv(path, label=label, task=task, standardize=standardize)
+    name = Path(path).stem[:120] or "data"
+    summary = _summary(data)[:300]
+    texts = {"name": name, "summary": summary, "description": _description(data)}
+    if base is not None and getattr(base, "kind", None) == "network":
+        try:
+            return base.with_points(data, **texts)
+        except ExperimentError as exc:
+            if exc.field not in ("network.loss", "network.output_activation", "data.features"):
+                raise
+            return base.with_points(data, output_activation="auto", loss="auto", features=["x"], **texts)
+    values = {"dataset": CUSTOM, "hidden_layers": [8], "hidden_activation": "tanh", "optimizer": "adam",
+              "learning_rate": 0.01, "max_iterations": 2000}
+    return Experiment(values=values, points=data, **texts)
+
+
+def _summary(data: CustomData) -> str:
+    what = (f"{data.n_classes} classes" if data.task != REGRESSION else "regression")
+    return f"{data.source or 'Imported data'}: {data.n_samples:,} rows, {data.n_features} features, {what}."
+
+
+def _description(data: CustomData) -> str:
+    parts = [f"Imported from {data.source or 'a CSV file'}: {data.n_samples:,} rows.",
+             f"Features: {_listing(data.feature_names)}."]
+    if data.task == REGRESSION:
+        parts.append(f'Target "{data.target_name}" (regression: the network fits a number, cost mse).')
+    else:
+        parts.append(f'Label "{data.target_name}": {data.n_classes} classes ({_listing(data.class_names)}), '
+                     f"{data.task}.")
+    if data.standardized:
+        parts.append("Each feature was standardised on import: x ← (x − mean) / std.")
+    return " ".join(parts)[:5000]

@@ -1,0 +1,390 @@
+"""Your own data: points imported from a CSV file or drawn in the data view.
+
+A :class:`CustomData` holds n points ``X`` (n, d) and their targets ``y`` (n,):
+
+* classification: ``y`` holds class ids 0 … C−1 (int64), named by ``class_names``. ``task``
+  "binary" has C = 2 and one sigmoid output; "multiclass" has C ≥ 2 and a softmax output whose
+  target is the one-hot row y_ic = [y_i = c]. Every class has at least one point.
+* regression: ``y`` holds real targets (float64); ``class_names`` is empty.
+
+It lives in an experiment whose dataset is ``custom``, as the ``points`` object of the data
+section (:meth:`CustomData.to_dict`)::
+
+    "data": {"dataset": "custom", "test_fraction": 0.2, "data_seed": 0, "features": ["x"], ...,
+             "points": {"task": "binary", "source": "drawn", "feature_names": ["x1", "x2"],
+                        "target_name": "class", "class_names": ["blue", "orange"],
+                        "x": [[0.1, 0.2], [-0.3, 0.5], ...], "y": [0, 1, ...]}}
+
+``standardization`` (optional) records that the features were standardised when they were
+imported, x = (x_raw − mean) / std per column, so that raw values can be mapped the same way.
+
+Every value is checked as strictly as any other experiment field: finite numbers, one row
+length, 4 … 100,000 rows, class ids in range; an error is an :class:`ExperimentError` whose
+``field`` is the path of the bad entry, e.g. ``data.points.y[12]``. Arrays are read-only.
+"""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from .datasets import BINARY, MAX_SAMPLES, MIN_SAMPLES, MULTICLASS, REGRESSION, TASKS, Dataset
+from .params import ExperimentError
+
+MAX_FEATURES = 64          # input columns d
+MAX_CLASSES = 100          # classes C
+MAX_VALUES = 1_000_000     # numbers n·(d + 1) in all: keeps an experiment file under ~30 MB
+MAX_NAME = 60              # characters of a feature, target or class name
+MAX_SOURCE = 260           # characters of the source (a file name, or "drawn")
+_KEYS = ("task", "source", "feature_names", "target_name", "class_names", "standardization", "x", "y")
+_NUMBER_TYPES = (int, float)
+
+__all__ = ["CustomData", "MAX_FEATURES", "MAX_CLASSES", "MAX_VALUES", "points_json"]
+
+
+class CustomData:
+    """Validated, immutable points: ``X`` (n, d) float64, ``y`` (n,) class ids or real targets.
+
+    ``class_names`` defaults to "0", "1", … (C = 2 for binary, max(y) + 1 for multiclass);
+    ``feature_names`` to "x1", "x2", …; ``mean``/``std`` (both or neither, d numbers each) record
+    a standardisation x = (x_raw − mean) / std done on import. Raises :class:`ExperimentError`
+    naming the field under ``where`` (``data.points`` in an experiment).
+    """
+
+    __slots__ = ("X", "y", "task", "feature_names", "class_names", "target_name", "mean", "std", "source")
+
+    def __init__(self, X: Any, y: Any, task: str, feature_names: Sequence[str] | None = None,
+                 class_names: Sequence[str] | None = None, target_name: str = "y",
+                 mean: Sequence[float] | None = None, std: Sequence[float] | None = None, source: str = "",
+                 where: str = "data.points"):
+        if not isinstance(task, str) or task not in TASKS:
+            raise ExperimentError(f"{where}.task", f"{task!r} is not allowed; expected one of {', '.join(TASKS)}")
+        X = _float_array(X, f"{where}.x", "an (n, d) table of numbers")
+        if X.ndim != 2:
+            raise ExperimentError(f"{where}.x", f"expected rows of numbers (n, d), got an array of shape {X.shape}")
+        n, d = X.shape
+        _check_sizes(n, d, f"{where}.x")
+        _check_finite(X, f"{where}.x")
+        y = _float_array(y, f"{where}.y", "a list of numbers")
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.shape != (n,):
+            raise ExperimentError(f"{where}.y", f"expected {n} targets, one per row of x, got shape {y.shape}")
+        _check_finite(y, f"{where}.y")
+        if task == REGRESSION:
+            if class_names:
+                raise ExperimentError(f"{where}.class_names", "regression targets have no classes; leave it out")
+            names: tuple[str, ...] = ()
+            y = y.astype(np.float64)
+        else:
+            whole = y == np.round(y)
+            if not whole.all():
+                i = int(np.flatnonzero(~whole)[0])
+                raise ExperimentError(f"{where}.y[{i}]", f"{y[i]!r} is not a class id (a whole number)")
+            if class_names is None:
+                if task == MULTICLASS and y.max() >= MAX_CLASSES:
+                    i = int(np.argmax(y))
+                    raise ExperimentError(f"{where}.y[{i}]", f"{y[i]:g} is not a class id; expected 0 to "
+                                          f"{MAX_CLASSES - 1}")
+                count = 2 if task == BINARY else max(2, int(y.max()) + 1)
+                names = tuple(str(c) for c in range(count))
+            else:
+                names = _names(class_names, f"{where}.class_names")
+            if task == BINARY and len(names) != 2:
+                raise ExperimentError(f"{where}.class_names", f"binary data has exactly 2 classes, got {len(names)}")
+            if not 2 <= len(names) <= MAX_CLASSES:
+                raise ExperimentError(f"{where}.class_names", f"expected 2 to {MAX_CLASSES} classes, got {len(names)}")
+            bad = (y < 0) | (y >= len(names))
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise ExperimentError(f"{where}.y[{i}]", f"{y[i]:g} is not a class id; expected 0 to {len(names) - 1} "
+                                      f"({len(names)} classes)")
+            y = y.astype(np.int64)
+            counts = np.bincount(y, minlength=len(names))
+            if (counts == 0).any():
+                c = int(np.flatnonzero(counts == 0)[0])
+                raise ExperimentError(f"{where}.y", f"class {c} ({names[c]}) has no points; every class needs at "
+                                      "least one")
+        if feature_names is None:
+            features = tuple(f"x{j + 1}" for j in range(d))
+        else:
+            features = _names(feature_names, f"{where}.feature_names")
+            if len(features) != d:
+                raise ExperimentError(f"{where}.feature_names", f"{d} feature column(s) need as many names, "
+                                      f"got {len(features)}")
+        if not isinstance(target_name, str) or not 1 <= len(target_name.strip()) <= MAX_NAME:
+            raise ExperimentError(f"{where}.target_name", f"expected a name of 1 to {MAX_NAME} characters")
+        if not isinstance(source, str) or len(source) > MAX_SOURCE:
+            raise ExperimentError(f"{where}.source", f"expected text of at most {MAX_SOURCE} characters")
+        if (mean is None) != (std is None):
+            raise ExperimentError(f"{where}.standardization", "needs both mean and std, or neither")
+        if mean is not None:
+            mean_a = _float_array(mean, f"{where}.standardization.mean", "a list of numbers")
+            std_a = _float_array(std, f"{where}.standardization.std", "a list of numbers")
+            for label, arr in (("mean", mean_a), ("std", std_a)):
+                if arr.shape != (d,):
+                    raise ExperimentError(f"{where}.standardization.{label}", f"expected {d} numbers, one per "
+                                          f"feature, got shape {arr.shape}")
+                _check_finite(arr, f"{where}.standardization.{label}")
+            if (std_a <= 0).any():
+                j = int(np.flatnonzero(std_a <= 0)[0])
+                raise ExperimentError(f"{where}.standardization.std[{j}]", f"{std_a[j]!r} is not > 0")
+            mean_t: tuple[float, ...] | None = tuple(float(v) for v in mean_a)
+            std_t: tuple[float, ...] | None = tuple(float(v) for v in std_a)
+        else:
+            mean_t = std_t = None
+        for name, value in (("X", X), ("y", y)):
+            value = np.array(value, copy=True)
+            value.flags.writeable = False
+            object.__setattr__(self, name, value)
+        for name, value in (("task", task), ("feature_names", features), ("class_names", names),
+                            ("target_name", target_name), ("mean", mean_t), ("std", std_t), ("source", source)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("CustomData is immutable: build a new one")
+
+    # -- shape ----------------------------------------------------------------------------
+    @property
+    def n_samples(self) -> int:
+        """n, the number of points."""
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        """d, the number of input coordinates."""
+        return self.X.shape[1]
+
+    @property
+    def n_classes(self) -> int:
+        """C, the number of classes (0 for regression)."""
+        return len(self.class_names)
+
+    @property
+    def n_outputs(self) -> int:
+        """k, the network's output neurons: C for multiclass, else 1."""
+        return self.n_classes if self.task == MULTICLASS else 1
+
+    @property
+    def standardized(self) -> bool:
+        return self.mean is not None
+
+    def __repr__(self) -> str:
+        return (f"CustomData(task={self.task!r}, n_samples={self.n_samples}, n_features={self.n_features}, "
+                f"n_classes={self.n_classes}, source={self.source!r})")
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is, the numbers bit for bit."""
+        if not isinstance(other, CustomData):
+            return NotImplemented
+        return (self.task == other.task and self.feature_names == other.feature_names
+                and self.class_names == other.class_names and self.target_name == other.target_name
+                and self.source == other.source and self.mean == other.mean and self.std == other.std
+                and self.X.shape == other.X.shape and self.X.tobytes() == other.X.tobytes()
+                and self.y.dtype == other.y.dtype and self.y.tobytes() == other.y.tobytes())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # -- conversions ----------------------------------------------------------------------
+    def to_dataset(self, name: str = "custom") -> Dataset:
+        """The :class:`Dataset` a network trains on: targets (n, 1) for binary and regression,
+        one-hot (n, C) with y_ic = [y_i = c] for multiclass."""
+        n = self.n_samples
+        if self.task == REGRESSION:
+            return Dataset(name, self.X, self.y.reshape(n, 1), None, REGRESSION, 0, self.feature_names)
+        if self.task == BINARY:
+            targets = self.y.astype(np.float64).reshape(n, 1)
+        else:
+            targets = np.eye(self.n_classes)[self.y]
+        return Dataset(name, self.X, targets, self.y, self.task, self.n_classes, self.feature_names)
+
+    @classmethod
+    def from_dataset(cls, data: Dataset, source: str = "") -> "CustomData":
+        """Custom data holding a generated dataset's points (e.g. to start drawing from them)."""
+        y = data.labels if data.labels is not None else data.y[:, 0]
+        names = tuple(str(c) for c in range(data.n_classes)) if data.labels is not None else None
+        return cls(data.X, y, data.task, feature_names=data.feature_names, class_names=names,
+                   source=source or data.name)
+
+    def replace(self, **changes: Any) -> "CustomData":
+        """A validated copy with some fields changed (``X``, ``y``, ``task``, ``class_names``, …).
+
+        Changing the task drops class names that no longer fit (regression has none)."""
+        fields = {"X": self.X, "y": self.y, "task": self.task, "feature_names": self.feature_names,
+                  "class_names": self.class_names or None, "target_name": self.target_name,
+                  "mean": self.mean, "std": self.std, "source": self.source}
+        if "task" in changes and "class_names" not in changes and (changes["task"] == REGRESSION) != (
+                self.task == REGRESSION):
+            fields["class_names"] = None
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        fields.update(changes)
+        return CustomData(**fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready ``points`` object: plain lists; class ids are ints, numbers floats."""
+        doc: dict[str, Any] = {"task": self.task, "source": self.source, "feature_names": list(self.feature_names),
+                               "target_name": self.target_name}
+        if self.task != REGRESSION:
+            doc["class_names"] = list(self.class_names)
+        if self.mean is not None:
+            doc["standardization"] = {"mean": list(self.mean), "std": list(self.std)}
+        doc["x"] = self.X.tolist()
+        doc["y"] = self.y.tolist()
+        return doc
+
+    @classmethod
+    def from_dict(cls, doc: Any, where: str = "data.points") -> "CustomData":
+        """Validate a parsed ``points`` object; errors name the entry, e.g. ``data.points.x[3][1]``."""
+        if not isinstance(doc, Mapping):
+            raise ExperimentError(where, "expected an object {\"task\": ..., \"x\": [[...], ...], \"y\": [...]}")
+        for key in doc:
+            if key not in _KEYS:
+                raise ExperimentError(f"{where}.{key}", "unknown key; allowed: " + ", ".join(_KEYS))
+        for key in ("task", "x", "y"):
+            if key not in doc:
+                raise ExperimentError(f"{where}.{key}", "missing; custom points need task, x and y")
+        task = doc["task"]
+        if not isinstance(task, str) or task not in TASKS:
+            raise ExperimentError(f"{where}.task", f"{task!r} is not allowed; expected one of {', '.join(TASKS)}")
+        rows = _json_rows(doc["x"], f"{where}.x")
+        targets = _json_numbers(doc["y"], f"{where}.y", len(rows), whole=task != REGRESSION)
+        mean = std = None
+        scale = doc.get("standardization")
+        if scale is not None:
+            if not isinstance(scale, Mapping) or set(scale) != {"mean", "std"}:
+                raise ExperimentError(f"{where}.standardization", "expected {\"mean\": [...], \"std\": [...]} or null")
+            d = rows.shape[1]
+            mean = _json_numbers(scale["mean"], f"{where}.standardization.mean", d)
+            std = _json_numbers(scale["std"], f"{where}.standardization.std", d)
+        for key in ("feature_names", "class_names"):
+            if key in doc and not isinstance(doc[key], list):
+                raise ExperimentError(f"{where}.{key}", f"expected a list of names, got {type(doc[key]).__name__}")
+        for key in ("source", "target_name"):
+            if key in doc and not isinstance(doc[key], str):
+                raise ExperimentError(f"{where}.{key}", "expected text")
+        class_names = doc.get("class_names")
+        if task == REGRESSION and class_names == []:
+            class_names = None
+        return cls(rows, np.array(targets, dtype=np.float64),
+                   task, feature_names=doc.get("feature_names"), class_names=class_names,
+                   target_name=doc.get("target_name", "y"), mean=mean, std=std, source=doc.get("source", ""),
+                   where=where)
+
+
+def points_json(doc: Mapping[str, Any], indent: int = 4, step: int = 2) -> str:
+    """``to_dict()`` of a :class:`CustomData` as JSON text with one row of x per line and the
+    targets twenty to a line (instead of one number per line), for an experiment file nested
+    ``indent`` spaces deep. ``json.loads`` of the text gives ``doc`` back exactly."""
+    inner, item = " " * (indent + step), " " * (indent + 2 * step)
+    lines = []
+    for key, value in doc.items():
+        if key == "x":  # "[[a, b], [c, d]]" -> one row a line (the rows hold numbers only)
+            body = json.dumps(value, allow_nan=False)[1:-1].replace("], [", "],\n" + item + "[")
+        elif key == "y":
+            chunks = [json.dumps(value[k:k + 20], allow_nan=False)[1:-1] for k in range(0, len(value), 20)]
+            body = (",\n" + item).join(chunks)
+        else:
+            lines.append(f"{inner}{json.dumps(key)}: {json.dumps(value, ensure_ascii=False, allow_nan=False)}")
+            continue
+        name = json.dumps(key)
+        lines.append(f"{inner}{name}: [\n{item}{body}\n{inner}]" if value else f"{inner}{name}: []")
+    return "{\n" + ",\n".join(lines) + "\n" + " " * indent + "}"
+
+
+# -- checks --------------------------------------------------------------------------------------
+def _float_array(value: Any, where: str, what: str) -> np.ndarray:
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "biuf":
+        raise ExperimentError(where, f"expected {what}, got an array of {value.dtype}")
+    try:
+        with np.errstate(all="ignore"):
+            return np.array(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ExperimentError(where, f"expected {what}") from None
+
+
+def _check_sizes(n: int, d: int, where: str) -> None:
+    if not MIN_SAMPLES <= n <= MAX_SAMPLES:
+        raise ExperimentError(where, f"expected {MIN_SAMPLES} to {MAX_SAMPLES:,} rows (points), got {n:,}")
+    if not 1 <= d <= MAX_FEATURES:
+        raise ExperimentError(where, f"expected 1 to {MAX_FEATURES} numbers per row (features), got {d}")
+    if n * (d + 1) > MAX_VALUES:
+        raise ExperimentError(where, f"{n:,} rows of {d} features and a target are {n * (d + 1):,} numbers; at "
+                              f"most {MAX_VALUES:,} fit (e.g. 100,000 rows of up to {MAX_VALUES // MAX_SAMPLES - 1} "
+                              "features)")
+
+
+def _check_finite(values: np.ndarray, where: str) -> None:
+    bad = ~np.isfinite(values)
+    if bad.any():
+        index = np.argwhere(bad)[0]
+        path = where + "".join(f"[{int(i)}]" for i in index)
+        raise ExperimentError(path, f"{values[tuple(index)]!r} is not a finite number")
+
+
+def _names(values: Any, where: str) -> tuple[str, ...]:
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
+        raise ExperimentError(where, "expected a list of names")
+    out = []
+    for i, name in enumerate(values):
+        if not isinstance(name, str) or not 1 <= len(name.strip()) <= MAX_NAME:
+            raise ExperimentError(f"{where}[{i}]", f"expected a name of 1 to {MAX_NAME} characters, got {name!r}")
+        out.append(name)
+    if len(set(out)) != len(out):
+        twice = next(name for name in out if out.count(name) > 1)
+        raise ExperimentError(where, f"the name {twice!r} appears twice; names must differ")
+    return tuple(out)
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in _NUMBER_TYPES or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _json_rows(rows: Any, where: str) -> np.ndarray:
+    """A JSON list of equal-length lists of numbers (no true/false, no text), checked element by element."""
+    if not isinstance(rows, list):
+        raise ExperimentError(where, "expected a list of rows [[x1, x2, ...], ...]")
+    if not MIN_SAMPLES <= len(rows) <= MAX_SAMPLES:
+        raise ExperimentError(where, f"expected {MIN_SAMPLES} to {MAX_SAMPLES:,} rows (points), got {len(rows):,}")
+    width = len(rows[0]) if isinstance(rows[0], list) else -1
+    for i, row in enumerate(rows):
+        if not isinstance(row, list):
+            raise ExperimentError(f"{where}[{i}]", f"expected a row [x1, x2, ...], got {_kind(row)}")
+        if len(row) != width:
+            raise ExperimentError(f"{where}[{i}]", f"expected {width} numbers like row 0, got {len(row)}")
+        if not all(type(v) in _NUMBER_TYPES for v in row):
+            j = next(j for j, v in enumerate(row) if type(v) not in _NUMBER_TYPES)
+            if not _is_number(row[j]):
+                raise ExperimentError(f"{where}[{i}][{j}]", f"expected a number, got {_kind(row[j])}")
+    _check_sizes(len(rows), width, where)
+    try:
+        return np.array(rows, dtype=np.float64).reshape(len(rows), width)
+    except OverflowError:  # a whole number beyond the float range
+        i, j = next((i, j) for i, row in enumerate(rows) for j, v in enumerate(row)
+                    if isinstance(v, int) and not -1e308 < v < 1e308)
+        raise ExperimentError(f"{where}[{i}][{j}]", "the number is too large") from None
+
+
+def _json_numbers(values: Any, where: str, n: int, whole: bool = False) -> list[float]:
+    if not isinstance(values, list):
+        raise ExperimentError(where, f"expected a list of {n} numbers, got {_kind(values)}")
+    if len(values) != n:
+        raise ExperimentError(where, f"expected {n} numbers (one per row of x), got {len(values)}")
+    for i, v in enumerate(values):
+        if not _is_number(v):
+            raise ExperimentError(f"{where}[{i}]", f"expected a number, got {_kind(v)}")
+        if isinstance(v, int) and not -1e308 < v < 1e308:
+            raise ExperimentError(f"{where}[{i}]", "the number is too large")
+        if whole and not (isinstance(v, int) or (math.isfinite(v) and float(v).is_integer())):
+            raise ExperimentError(f"{where}[{i}]", f"{v!r} is not a class id (a whole number)")
+    return values
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "true/false", int: "a whole number", float: "a number", str: "text", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)

@@ -1,0 +1,236 @@
+"""The backpropagation inspector: one training iteration, phase by phase, on a paused run.
+
+Next (N) and Back (B) walk through the forward pass layer by layer (z and a on each neuron), the
+cost, the backward pass layer by layer (δ on each neuron, ∂J/∂w on each edge) and the
+gradient-descent update (w, −α·∂J/∂w and w_new on each edge). The diagram highlights the layer of
+the phase and a caption says in one sentence what happens in it. For a chosen weight (click an
+edge) the chain rule is written out symbolically and with this iteration's numbers, next to the
+finite-difference estimate: the proof on screen that backprop's gradient is right.
+
+Every number comes from :mod:`gdlab.core.backprop_trace`, computed by the training thread from the
+run's own network; nothing here computes.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from ..palette import GREEN, VERMILLION
+from .network_view import NetworkView, _fmt
+from .trajectories import weight_label
+
+
+def _paren(x: float) -> str:
+    """A number, in parentheses when negative (so 0.8·(−0.2), not 0.8·−0.2)."""
+    return f"({_fmt(x)})" if x < 0 else _fmt(x)
+
+
+def _sub(text) -> str:
+    return f"<sub>{text}</sub>"
+
+
+class InspectorView(QWidget):
+    trace_requested = Signal(str, int)     # mode ("batch"/"sample"), sample index
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.network = NetworkView(inspector=True)
+        self.network.plot.set_title("Backpropagation inspector")
+        self.network.weight_clicked.connect(self.choose_weight)
+        self.back_button = QPushButton("◀ Back (B)")
+        self.next_button = QPushButton("Next (N) ▶")
+        self.back_button.setToolTip("The previous phase of this iteration (B).")
+        self.next_button.setToolTip("The next phase of this iteration: forward, cost, backward, update (N).")
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.mode = QComboBox()
+        self.mode.addItems(["whole batch", "one sample"])
+        self.mode.setToolTip("Trace the run's real iteration over its batch (numbers on neurons are batch "
+                             "averages, δ the batch sums), or the same passes for one training sample alone.")
+        self.sample = QSpinBox()
+        self.sample.setRange(0, 0)
+        self.sample.setPrefix("sample ")
+        self.sample.setToolTip("Which training sample (one-sample mode; in batch mode, whose share of the "
+                               "chain rule is shown).")
+        self.mode.currentIndexChanged.connect(self._on_request_changed)
+        self.sample.valueChanged.connect(self._on_request_changed)
+        self.phase_label = QLabel()
+        self.phase_label.setToolTip("Where in the iteration the inspector is.")
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 0, 6, 0)
+        for w in (self.back_button, self.next_button, self.phase_label):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.mode)
+        top.addWidget(self.sample)
+        self.caption = QLabel("Pause the run (Space) to inspect its next iteration.")
+        self.caption.setWordWrap(True)
+        font = QFont()
+        font.setPointSize(13)
+        self.caption.setFont(font)
+        self.caption.setStyleSheet("QLabel { padding: 4px 8px; background: #F4F6F8; border-radius: 4px; }")
+        self.chain = QLabel()
+        self.chain.setWordWrap(True)
+        self.chain.setTextFormat(Qt.TextFormat.RichText)
+        self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chain.setToolTip("The chain rule for the chosen weight (click an edge of the diagram to choose "
+                              "another), evaluated with this iteration's numbers.")
+        self.chain.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.chain.setContentsMargins(6, 4, 6, 4)
+        chain_scroll = QScrollArea()
+        chain_scroll.setWidget(self.chain)
+        chain_scroll.setWidgetResizable(True)
+        chain_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.network)
+        split.addWidget(chain_scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([3000, 2000])  # in proportion, once laid out
+        chain_scroll.setMinimumWidth(240)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addLayout(top)
+        layout.addWidget(self.caption)
+        layout.addWidget(split, 1)
+        self.trace = None
+        self.phase = 0
+        self.chosen: tuple[int, int, int] | None = None
+        self._update_buttons()
+
+    # -- the trace -------------------------------------------------------------------------------
+    def request(self) -> None:
+        self.trace_requested.emit("sample" if self.mode.currentIndex() == 1 else "batch", self.sample.value())
+
+    @Slot()
+    def _on_request_changed(self, *_args) -> None:
+        if self.isVisible():
+            self.request()
+
+    def set_samples(self, count: int) -> None:
+        self.sample.setRange(0, max(0, count - 1))
+
+    def show_trace(self, trace, keep_phase: bool = True) -> None:
+        """A new trace from the worker; the phase stays where it was (when the network is the same)."""
+        same_shape = self.trace is not None and self.trace.layer_sizes == trace.layer_sizes
+        if not same_shape:
+            self.network.set_network(trace.layer_sizes, trace.input_labels)
+            self.chosen = (0, 0, 0)
+            self.phase = 0
+        elif not keep_phase:
+            self.phase = 0
+        self.trace = trace
+        self.phase = min(self.phase, len(trace.phases) - 1)
+        self._show()
+
+    def clear(self, message: str) -> None:
+        if self.trace is None and self.caption.text() == message:
+            return
+        self.trace = None
+        self.caption.setText(message)
+        self.chain.setText("")
+        self.phase_label.setText("")
+        self._update_buttons()
+
+    # -- walking the phases --------------------------------------------------------------------------
+    @Slot()
+    def next(self) -> None:
+        if self.trace is not None and self.phase < len(self.trace.phases) - 1:
+            self.phase += 1
+            self._show()
+
+    @Slot()
+    def back(self) -> None:
+        if self.trace is not None and self.phase > 0:
+            self.phase -= 1
+            self._show()
+
+    @property
+    def phase_kind(self) -> str:
+        return self.trace.phases[self.phase].kind if self.trace is not None else ""
+
+    def _update_buttons(self) -> None:
+        n = len(self.trace.phases) if self.trace is not None else 0
+        self.back_button.setEnabled(self.trace is not None and self.phase > 0)
+        self.next_button.setEnabled(self.trace is not None and self.phase < n - 1)
+
+    def _show(self) -> None:
+        trace = self.trace
+        phase = trace.phases[self.phase]
+        self.network.show_trace(trace, self.phase, self.chosen)
+        where = {"forward": "forward", "cost": "cost", "backward": "backward", "update": "update"}[phase.kind]
+        layer = f" {phase.layer}" if phase.kind in ("forward", "backward") and phase.layer else ""
+        self.phase_label.setText(f"it. {trace.iteration} · {self.phase + 1}/{len(trace.phases)}: {where}{layer}")
+        self.phase_label.setToolTip(f"Iteration {trace.iteration}, phase {self.phase + 1} of {len(trace.phases)}.")
+        self.caption.setText(phase.caption)
+        self._update_buttons()
+        self._show_chain_rule()
+
+    # -- the chain rule --------------------------------------------------------------------------------
+    @Slot(object)
+    def choose_weight(self, wid) -> None:
+        self.chosen = tuple(wid)
+        if self.trace is not None:
+            self.network.set_chosen(self.chosen)
+            self._show_chain_rule()
+
+    def _show_chain_rule(self) -> None:
+        trace, wid = self.trace, self.chosen
+        if trace is None or wid is None:
+            self.chain.setText("")
+            return
+        l, i, j = wid
+        layer = l + 1
+        rule = trace.chain_rule(layer, i, j, sample=self.sample.value() if trace.mode == "batch" else 0)
+        self.chain.setText(chain_rule_html(trace, rule, weight_label(wid)))
+
+    def chain_text(self) -> str:
+        return self.chain.text()
+
+    def apply_theme(self, theme) -> None:
+        self.network.apply_theme(theme)
+
+
+def chain_rule_html(trace, rule, label: str) -> str:
+    """The chain rule for one weight, symbolically and with the numbers of ``rule`` (a ChainRule)."""
+    L = trace.num_layers
+    i, j, layer = rule.i, rule.j, rule.layer
+    src = trace.input_labels[i] if layer == 1 and i < len(trace.input_labels) else f"neuron {i + 1} of layer {layer - 1}"
+    dst = "the output" if layer == L else f"neuron {j + 1} of layer {layer}"
+    lines = [f"<h3 style='margin:0'>∂J/∂w for {label}</h3>",
+             f"<p>the weight from {src} to {dst}</p>",
+             f"<p><b>∂J/∂w{_sub('ij')} = δ{_sub('j')} · a{_sub('i')}</b>"
+             + (" &nbsp;(one sample)" if trace.mode == "sample" else
+                f" &nbsp;for each sample; the batch gradient adds up the n = {rule.n} shares") + "</p>"]
+    who = "" if trace.mode == "sample" else f" (sample {rule.sample + 1} of the batch)"
+    if rule.output_layer:
+        if rule.fused:
+            lines.append(f"<p>output layer{who}: δ{_sub('j')} = (ŷ − y)/n = ({_fmt(rule.y_hat)} − {_fmt(rule.y)})/"
+                         f"{rule.n} = <b>{_fmt(rule.delta_j)}</b><br><small>({trace.loss} after "
+                         f"{trace.activation_names[-1]}: f′ and ∂J/∂ŷ cancel to ŷ − y)</small></p>")
+        else:
+            lines.append(f"<p>output layer{who}: δ{_sub('j')} = f′(z{_sub('j')}) · ∂J/∂ŷ{_sub('j')} = "
+                         f"{_fmt(rule.f_prime)} × {_fmt(rule.dJ_dyhat)} = <b>{_fmt(rule.delta_j)}</b></p>")
+    else:
+        terms = " + ".join(f"{_paren(w)}·{_paren(d)}" for _, w, d in rule.terms[:6])
+        if len(rule.terms) > 6:
+            terms += " + …"
+        lines.append(f"<p>hidden layer{who}: δ{_sub('j')} = f′(z{_sub('j')}) · Σ{_sub('k')} w{_sub('jk')} "
+                     f"δ{_sub('k')}<br>= {_fmt(rule.f_prime)} × ({terms})<br>= {_fmt(rule.f_prime)} × "
+                     f"{_fmt(rule.weighted_sum)} = <b>{_fmt(rule.delta_j)}</b></p>")
+    lines.append(f"<p>a{_sub('i')} = {_fmt(rule.a_i)} &nbsp;&nbsp; share δ{_sub('j')}·a{_sub('i')} = "
+                 f"{_fmt(rule.delta_j)} × {_fmt(rule.a_i)} = <b>{_fmt(rule.share)}</b></p>")
+    if trace.mode == "batch":
+        lines.append(f"<p>Σ over the {rule.n} samples of δ{_sub('j')}·a{_sub('i')}"
+                     + (" + penalty gradient" if trace.regularization != "none" else "")
+                     + f" = <b>{_fmt(rule.chain_value)}</b></p>")
+    ok = rule.rel_error < 1e-6 or abs(rule.backprop) < 1e-12
+    color = GREEN if ok else VERMILLION
+    lines.append(f"<p>backprop: ∂J/∂w = <b>{rule.backprop:.6g}</b><br>finite differences: "
+                 f"(J(w+ε) − J(w−ε))/2ε ≈ <b>{rule.numeric:.6g}</b><br>"
+                 f"<span style='color:{color}'>relative error {rule.rel_error:.1e} "
+                 f"{'✓ backprop is right' if ok else '✗'}</span></p>")
+    return "".join(lines)
