@@ -42,6 +42,7 @@ READY, RUNNING, CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED = (
     "ready", "running", "converged", "diverged", "max_iterations", "finished")
 TERMINAL = frozenset({CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED})
 DIVERGENCE_FACTOR = 1e6
+HISTORY_KEEP = 10_000  # history rows a run keeps in memory (about twice this); older ones go to disk
 MAX_TRACKED = 20
 
 
@@ -194,7 +195,7 @@ class NetworkRun:
         self.batch_size = n if v["batch_size"] in (0,) or v["batch_size"] >= n else v["batch_size"]
         n_layers = len(self.model.weights)
         self.history = History({"train_cost": (), "test_cost": (), "data_cost": (), "penalty": (),
-                                "learning_rate": (), "grad_norms": (n_layers,), "tracked": (0,)})
+                                "learning_rate": (), "grad_norms": (n_layers,), "tracked": (0,)}, keep=HISTORY_KEEP)
         self.tracked_ids: list[tuple[int, int, int]] = []
         self.set_tracked(self.default_tracked())
         self._start()
@@ -268,20 +269,16 @@ class NetworkRun:
             if not (0 <= l < len(self.model.weights) and 0 <= i < self.model.weights[l].shape[0]
                     and 0 <= j < self.model.weights[l].shape[1]):
                 raise ValueError(f"no weight W{l + 1}[{i + 1},{j + 1}] in this network")
-        old = self.history.column("tracked")
         old_ids = self.tracked_ids
-        self.history.replace_column("tracked", (len(ids),))
-        new = self.history.column("tracked")
-        for c, wid in enumerate(ids):
-            if wid in old_ids:
-                new[:, c] = old[:len(new), old_ids.index(wid)]
+        mapping = [old_ids.index(wid) if wid in old_ids else None for wid in ids]
+        self.history.replace_column("tracked", (len(ids),), mapping)
         self.tracked_ids = list(ids)
         self._tracked_rows = [np.array([i * self.model.weights[l].shape[1] + j for (ll, i, j) in ids if ll == l],
                                        dtype=np.intp) for l in range(len(self.model.weights))]
         self._tracked_cols = [np.array([c for c, (ll, _, _) in enumerate(ids) if ll == l], dtype=np.intp)
                               for l in range(len(self.model.weights))]
         if len(self.history):
-            self._record_tracked(len(self.history) - 1)
+            self._record_tracked(len(self.history) - 1 - self.history.offset)
 
     @staticmethod
     def weight_label(wid: tuple[int, int, int]) -> str:
@@ -352,7 +349,7 @@ class NetworkRun:
                 self.iteration += 1
                 self._evaluate()  # backprop *computes* dJ/dw at the new weights
                 train_cost, grad_norms = h.column("train_cost"), h.column("grad_norms")
-                row = len(h) - 1
+                row = len(h) - 1 - h.offset  # local index of the row just written
                 cost = float(train_cost[row])
                 reason = _divergence(cost, self._start_cost, self.iteration)
                 if reason is None and not all(np.isfinite(W).all() for W in m.weights):
@@ -530,7 +527,7 @@ class SurfaceRace:
         K, d = len(self.runs), self.surface.dim
         self.base_lr = np.array([r["learning_rate"] for r in self.runs], dtype=float)
         self._build_groups()
-        self.history = History({"costs": (K,), "paths": (K, d)})
+        self.history = History({"costs": (K,), "paths": (K, d)}, keep=HISTORY_KEEP)
         self.w = np.empty((K, d))
         self._start()
 
@@ -640,7 +637,7 @@ class SurfaceRace:
         """The stopping tests of :func:`_divergence` and :func:`_convergence` for all runs at once
         (vectorised: a race of K runs costs no K-fold Python loop); words only for runs that stop."""
         costs = self.history.column("costs")
-        row = len(self.history) - 1
+        row = len(self.history) - 1 - self.history.offset
         cost, active = self.cost, self.active
         bound = DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(self._start_cost))
         bad = active & (~np.isfinite(cost) | (cost > bound) | ~np.isfinite(self.w).all(axis=1))

@@ -24,6 +24,18 @@ from ..palette import LIGHT, Theme
 RECENT, BUCKETS = 400, 400
 
 
+def thin_older(arrays: list[np.ndarray], limit: int) -> list[np.ndarray]:
+    """Keep a path drawable: past ``limit`` points, every other point of the older half goes (the
+    same rows of every array), so a million-iteration trail stays about ``limit`` points long
+    while the recent half stays complete."""
+    n = len(arrays[0])
+    if n <= limit:
+        return arrays
+    half = n - limit // 2
+    keep = np.concatenate([np.arange(0, half, 2), np.arange(half, n)])
+    return [a[keep] for a in arrays]
+
+
 def make_curve(pen, name: str | None = None) -> pg.PlotCurveItem:
     """A bare curve item. The plots hand it at most a few thousand points (they decimate as
     data arrive), so pyqtgraph's PlotDataItem layer (downsampling, clip-to-view, log mapping),

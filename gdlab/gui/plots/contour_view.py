@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...core.contour import isoline
 from ...core.landscape import log_levels
-from .base import LivePlot, make_curve
+from .base import LivePlot, make_curve, thin_older
 
 BANDS = 14
 MAX_PATH_POINTS = 3000  # a path is drawn through at most this many of its points (always the newest)
@@ -167,10 +167,10 @@ class ContourView(QWidget):
         self._dirty = True
 
     def path(self, k: int) -> np.ndarray:
-        """Every point of run k's path so far."""
+        """Run k's path so far (every point of a short run; a long one thinned in its older part)."""
         parts = self._paths[k]
         if len(parts) > 1:
-            self._paths[k] = parts = [np.concatenate(parts)]
+            self._paths[k] = parts = thin_older([np.concatenate(parts)], 4 * MAX_PATH_POINTS)
         return parts[0] if parts else np.empty((0, 2))
 
     def refresh(self) -> None:

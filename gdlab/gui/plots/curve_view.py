@@ -13,11 +13,12 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .base import LivePlot, make_curve
+from .base import LivePlot, make_curve, thin_older
 from .step_text import step_lines
 
 MAX_NUMBERED = 12      # iteration numbers written next to the trail
 MAX_TRAIL = 400        # trail dots drawn (the newest)
+MAX_KEPT = 20_000      # trail points kept (older ones thinned)
 TANGENT_HALF_WIDTH = 0.18  # of the view's width, each side of the point
 
 
@@ -134,7 +135,8 @@ class CurveView(QWidget):
 
     def _trail(self, items: _RunItems) -> tuple[np.ndarray, np.ndarray]:
         if len(items.trail_w) > 1:
-            items.trail_w, items.trail_J = [np.concatenate(items.trail_w)], [np.concatenate(items.trail_J)]
+            w, J = thin_older([np.concatenate(items.trail_w), np.concatenate(items.trail_J)], MAX_KEPT)
+            items.trail_w, items.trail_J = [w], [J]
         return (items.trail_w[0], items.trail_J[0]) if items.trail_w else (np.empty(0), np.empty(0))
 
     def refresh(self) -> None:
@@ -143,7 +145,7 @@ class CurveView(QWidget):
         self._dirty = False
         snap = self._snap
         if len(self._iterations) > 1:
-            self._iterations = [np.concatenate(self._iterations)]
+            self._iterations = thin_older([np.concatenate(self._iterations)], MAX_KEPT)
         its = self._iterations[0] if self._iterations else np.empty(0)
         (x0, x1), _ = self.plot.plot_item.vb.viewRange()
         half = TANGENT_HALF_WIDTH * (x1 - x0)
