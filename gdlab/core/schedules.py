@@ -65,7 +65,7 @@ class StepDecay(Schedule):
         self.step_size, self.gamma = int(step_size), _positive("gamma", gamma)
 
     def factor(self, t):
-        return self.gamma ** (t // self.step_size)
+        return _power(self.gamma, t // self.step_size)
 
 
 class ExponentialDecay(Schedule):
@@ -77,8 +77,7 @@ class ExponentialDecay(Schedule):
         self.gamma = _positive("gamma", gamma)
 
     def factor(self, t):
-        with np.errstate(under="ignore"):
-            return self.gamma ** t
+        return _power(self.gamma, t)
 
 
 class InverseTimeDecay(Schedule):
@@ -91,6 +90,15 @@ class InverseTimeDecay(Schedule):
 
     def factor(self, t):
         return 1.0 / (1.0 + self.decay * t)
+
+
+def _power(base: float, exponent: int) -> float:
+    """base^exponent, or inf when that is too large for a float (a growing rate: the run then
+    diverges and says so, instead of an OverflowError escaping)."""
+    try:
+        return base ** exponent
+    except OverflowError:
+        return math.inf
 
 
 def _positive(name: str, value: Any) -> float:

@@ -32,6 +32,7 @@ from .datasets import make_dataset, split
 from .experiment import Experiment
 from .features import expand_features, feature_labels
 from .history import History
+from .metrics import Scorer, metric_name
 from .network import MLP
 from .optimizers import make_optimizer
 from .params import NETWORK, SURFACE
@@ -87,13 +88,19 @@ def _divergence(cost: float, start_cost: float, iteration: int) -> str | None:
 
 
 def _convergence(cost: float, previous: float, grad_norm: float, values: dict[str, Any],
-                 iteration: int) -> str | None:
+                 iteration: int, step_norm: float = 0.0, weight_norm: float = 1.0) -> str | None:
+    """Converged when ‖∂J/∂w‖ < grad_tolerance, or when J stopped falling *and* the weights stopped
+    moving: |ΔJ| ≤ tol·max(1, |J|) and ‖Δw‖ ≤ √tol·max(1, ‖w‖). (A step that jumps across the
+    minimum to a point of the same cost, α = 1/L exactly on a parabola, changes J by 0 but is not
+    convergence: the weights are still moving.)"""
     if values["grad_tolerance"] > 0 and grad_norm < values["grad_tolerance"]:
         return (f"the gradient's length fell to {grad_norm:.2g} at iteration {iteration}, below the tolerance "
                 f"{values['grad_tolerance']:g}: the weights sit where J is flat (a minimum, or a saddle).")
-    if values["tolerance"] > 0 and abs(previous - cost) <= values["tolerance"] * max(1.0, abs(cost)):
-        return (f"the cost changed by only {abs(previous - cost):.2g} at iteration {iteration}, below the "
-                f"tolerance: J has stopped falling.")
+    tol = values["tolerance"]
+    if tol > 0 and abs(previous - cost) <= tol * max(1.0, abs(cost)) and \
+            step_norm <= math.sqrt(tol) * max(1.0, weight_norm):
+        return (f"the cost changed by only {abs(previous - cost):.2g} and the weights by {step_norm:.2g} at "
+                f"iteration {iteration}, below the tolerance: J has stopped falling.")
     return None
 
 
@@ -129,6 +136,11 @@ class NetworkSnapshot:
     grad_biases: list[np.ndarray]
     last_update: list[np.ndarray] = field(default_factory=list)  # [ΔW_l; Δb_l] of the last step, per layer
     extra: dict[str, Any] = field(default_factory=dict)
+    # accuracy (classification) or R² (regression), rows since the previous snapshot like train_cost
+    metric_name: str = ""
+    train_metric: np.ndarray = field(default_factory=lambda: np.empty(0))
+    test_metric: np.ndarray = field(default_factory=lambda: np.empty(0))
+    confusion: dict[str, np.ndarray] = field(default_factory=dict)  # "train"/"test": C[true, predicted] now
 
 
 @dataclass
@@ -195,7 +207,11 @@ class NetworkRun:
         self.batch_size = n if v["batch_size"] in (0,) or v["batch_size"] >= n else v["batch_size"]
         n_layers = len(self.model.weights)
         self.history = History({"train_cost": (), "test_cost": (), "data_cost": (), "penalty": (),
-                                "learning_rate": (), "grad_norms": (n_layers,), "tracked": (0,)}, keep=HISTORY_KEEP)
+                                "learning_rate": (), "grad_norms": (n_layers,), "tracked": (0,),
+                                "train_metric": (), "test_metric": ()}, keep=HISTORY_KEEP)
+        self.task, self.n_classes = data.task, data.n_classes
+        self.metric_name = metric_name(data.task)  # "accuracy" or "R²"
+        self._score_train, self._score_test = Scorer(self.Y_train, data.task), Scorer(self.Y_test, data.task)
         self.tracked_ids: list[tuple[int, int, int]] = []
         self.set_tracked(self.default_tracked())
         self._start()
@@ -298,21 +314,31 @@ class NetworkRun:
         """Cost and gradient at the current weights, recorded as the next history row."""
         m, v = self.model, self._values
         reg, lam = v["regularization"], v["reg_rate"]
+        # The metrics (accuracy or R²) read the outputs these passes already computed: the
+        # network's output buffer of the full training set and of the test set (no extra pass).
         if self.batch_size >= len(self.X_train):
             cost = m.loss_and_gradients(self.X_train, self.Y_train, self.loss, reg, lam)[0]
+            train_metric = self._score_train(m.activations[-1])
             data_cost, penalty = m.last_data_cost, m.last_penalty
             self.batch_index = None
         else:
             cost = m.cost(self.X_train, self.Y_train, self.loss, reg, lam)
+            train_metric = self._score_train(m._buffers(len(self.X_train), False).out.T)  # that pass's ŷ
             data_cost, penalty = m.last_data_cost, m.last_penalty
             idx = self._next_batch()
             m.loss_and_gradients(self.X_train[idx], self.Y_train[idx], self.loss, reg, lam)
             self.batch_index = idx.copy()  # the samples whose gradient the next step uses (a reshuffle reuses idx)
-        test = m.cost(self.X_test, self.Y_test, self.loss) if len(self.X_test) else math.nan
+        if len(self.X_test):
+            test = m.cost(self.X_test, self.Y_test, self.loss)
+            test_metric = self._score_test(m._buffers(len(self.X_test), False).out.T)
+        else:
+            test = test_metric = math.nan
         h = self.history
         row = h.next_row()
         h.column("train_cost")[row] = cost
         h.column("test_cost")[row] = test
+        h.column("train_metric")[row] = train_metric
+        h.column("test_metric")[row] = test_metric
         h.column("data_cost")[row] = data_cost
         h.column("penalty")[row] = penalty
         h.column("learning_rate")[row] = self.optimizer.lr if row else self.schedule(self.base_lr, 0)
@@ -360,7 +386,12 @@ class NetworkRun:
                     break
                 if self.batch_size >= len(self.X_train):
                     gnorm = float(np.sqrt(np.dot(grad_norms[row], grad_norms[row])))
-                    reason = _convergence(cost, float(train_cost[row - 1]), gnorm, self._values, self.iteration)
+                    previous = float(train_cost[row - 1])
+                    step_norm = weight_norm = math.inf
+                    if abs(previous - cost) <= self._values["tolerance"] * max(1.0, abs(cost)):
+                        step_norm, weight_norm = self._step_norms()  # only when J has stopped changing
+                    reason = _convergence(cost, previous, gnorm, self._values, self.iteration, step_norm,
+                                          weight_norm)
                     if reason is not None:
                         self.status, self.reason = CONVERGED, reason
                         break
@@ -370,6 +401,12 @@ class NetworkRun:
                     self.status = MAX_ITERATIONS
                     self.reason = f"reached the iteration limit ({self.max_iterations})."
         return self.status
+
+    def _step_norms(self) -> tuple[float, float]:
+        """(‖Δw‖ of the last step, ‖w‖) over every weight and bias."""
+        step = sum(float(np.sum((block - kept) ** 2)) for block, kept in zip(self.model.blocks, self._before))
+        size = sum(float(np.sum(block ** 2)) for block in self.model.blocks)
+        return math.sqrt(step), math.sqrt(size)
 
     # -- reading -------------------------------------------------------------------------
     def snapshot(self, since: int = 0) -> NetworkSnapshot:
@@ -387,7 +424,25 @@ class NetworkRun:
             tracked_ids=list(self.tracked_ids), tracked_labels=[self.weight_label(w) for w in self.tracked_ids],
             weights=[W.copy() for W in m.weights], biases=[b.copy() for b in m.biases],
             grad_weights=[g.copy() for g in grads[0::2]], grad_biases=[g.copy() for g in grads[1::2]],
-            last_update=[block - kept for block, kept in zip(m.blocks, self._before)])
+            last_update=[block - kept for block, kept in zip(m.blocks, self._before)],
+            metric_name=self.metric_name, train_metric=h.copy("train_metric", since),
+            test_metric=h.copy("test_metric", since), confusion=self.confusion())
+
+    def confusion(self) -> dict[str, np.ndarray]:
+        """{"train": C, "test": C}, C[t, p] = #{samples of true class t predicted as p}, for the
+        current weights (empty for regression). Counted from the outputs the last evaluation kept,
+        so it costs no forward pass."""
+        if self.task == "regression":
+            return {}
+        return {"train": self._score_train.confusion(self.n_classes),
+                "test": self._score_test.confusion(self.n_classes)}
+
+    @property
+    def class_names(self) -> list[str]:
+        """Names of the classes 0 … C−1 (your own data's names, else "0", "1", …); [] for regression."""
+        points = self.experiment.points
+        names = list(getattr(points, "class_names", None) or ()) if points is not None else []
+        return names if len(names) == self.n_classes else [str(c) for c in range(self.n_classes)]
 
     def sample_activations(self, index: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """(z_l, a_l) of every layer for training sample ``index`` (copies), by a forward pass."""
@@ -495,9 +550,15 @@ class NetworkRun:
         return Z
 
     def history_columns(self) -> dict[str, np.ndarray]:
-        """The full history (copies), for files: iteration, train_cost, test_cost."""
+        """The full history (copies), for files: iteration, train_cost, test_cost, the metric on both
+        (train_accuracy, test_accuracy; or train_r2, test_r2) and epoch = iteration × batch / n, the
+        passes over the training data (an iteration is one weight update, an epoch one pass)."""
         h = self.history
-        return {"iteration": np.arange(len(h)), "train_cost": h.copy("train_cost"), "test_cost": h.copy("test_cost")}
+        iterations = np.arange(len(h))
+        suffix = "r2" if self.task == "regression" else "accuracy"
+        return {"iteration": iterations, "train_cost": h.copy("train_cost"), "test_cost": h.copy("test_cost"),
+                f"train_{suffix}": h.copy("train_metric"), f"test_{suffix}": h.copy("test_metric"),
+                "epoch": iterations * self.batch_size / max(1, len(self.X_train))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -529,6 +590,7 @@ class SurfaceRace:
         self._build_groups()
         self.history = History({"costs": (K,), "paths": (K, d)}, keep=HISTORY_KEEP)
         self.w = np.empty((K, d))
+        self._w_prev = np.empty((K, d))
         self._start()
 
     def _build_groups(self) -> None:
@@ -611,6 +673,7 @@ class SurfaceRace:
                     break
                 stopped = ~self.active
                 before = self.w[stopped] if stopped.any() else None
+                np.copyto(self._w_prev, self.w)  # for the step length ‖Δw‖ in the stopping tests
                 for idx, opt, schedule in self._groups:
                     opt.lr = schedule(self.base_lr[idx][:, None], self.iteration)
                     if len(idx) == len(self.runs):  # one group: the whole race is one update, in place
@@ -648,11 +711,14 @@ class SurfaceRace:
         gnorm = np.sqrt(np.einsum("kd,kd->k", self.gradient, self.gradient))   # ‖∂J/∂w‖ per run
         tol, gtol = self._values["tolerance"], self._values["grad_tolerance"]
         flat = (gnorm < gtol) if gtol > 0 else np.zeros_like(ok)
+        step = np.sqrt(np.einsum("kd,kd->k", self.w - self._w_prev, self.w - self._w_prev))   # ‖Δw‖ per run
+        size = np.sqrt(np.einsum("kd,kd->k", self.w, self.w))
         if tol > 0:
-            flat = flat | (np.abs(costs[row - 1] - cost) <= tol * np.maximum(1.0, np.abs(cost)))
+            flat = flat | ((np.abs(costs[row - 1] - cost) <= tol * np.maximum(1.0, np.abs(cost)))
+                           & (step <= math.sqrt(tol) * np.maximum(1.0, size)))
         for k in np.flatnonzero(ok & flat):
             reason = _convergence(float(cost[k]), float(costs[row - 1, k]), float(gnorm[k]), self._values_tol(),
-                                  self.iteration)
+                                  self.iteration, float(step[k]), float(size[k]))
             self._stop_run(k, CONVERGED, reason)
         if self.iteration == 1:
             for k in np.flatnonzero(ok & ~flat):

@@ -61,3 +61,12 @@ def test_bad_schedules_are_refused(name, kwargs):
 
 def test_names():
     assert SCHEDULE_NAMES == ("constant", "step", "exponential", "inverse_time")
+
+
+def test_a_growing_rate_overflows_to_inf_and_the_run_diverges_instead_of_crashing():
+    assert make_schedule("exponential", gamma=10.0)(1.0, 10_000) == float("inf")
+    assert make_schedule("step", step_size=1, gamma=10.0)(1.0, 10_000) == float("inf")
+    exp = Experiment(kind="surface", values={"surface": "bowl", "learning_rate": 0.01, "schedule": "exponential",
+                                             "decay_rate": 10.0, "decay_steps": 1, "max_iterations": 2000})
+    run = make_run(exp)
+    assert run.step(2000) == "diverged"

@@ -219,3 +219,13 @@ def test_network_presets_learn(name):
     cost = run.history.view("train_cost")
     assert run.status in (MAX_ITERATIONS, CONVERGED)
     assert cost[-1] < 0.3 * cost[0]
+
+
+def test_a_perfect_oscillation_is_not_convergence():
+    """α = 1 on J = w² (curvature 2) sends w to −w: J is the same at every step, but the weights
+    keep jumping across the minimum, so the run must not claim to have converged."""
+    exp = Experiment(kind="surface", values={"surface": "parabola", "start": [1.5], "learning_rate": 1.0,
+                                             "max_iterations": 40})
+    run = make_run(exp)
+    assert run.step(40) == MAX_ITERATIONS
+    np.testing.assert_array_equal(run.history.view("paths")[-1, 0], [1.5])
