@@ -78,7 +78,12 @@ def inspector_phase(phase: int):
     return after
 
 
+def lecture_mode(window: MainWindow) -> None:
+    window.enter_lecture_mode()
+
+
 SHOTS: dict[str, dict] = {
+    "screenshot-lecture": {"preset": "lr-too-large", "iterations": 7, "prepare": lecture_mode},
     "screenshot-window": {"preset": "xor", "iterations": 600},
     "screenshot-race": {"preset": "optimizer-race", "iterations": 400},
     "screenshot-lr-too-large": {"preset": "lr-too-large", "iterations": 12},

@@ -3,6 +3,12 @@
     gdlab [EXPERIMENT_OR_PRESET]                         open the lab window
     gdlab presets                                        list presets, one a line: name<TAB>summary
     gdlab run EXPERIMENT_OR_PRESET --iterations N --out FILE.csv|FILE.json [--learning-rate ...]
+    gdlab export EXPERIMENT_OR_PRESET --view VIEW --out FILE.png|.svg|.pdf|.gif [--iterations N --size WxH
+                 --theme NAME ...]                       one figure, drawn without any window
+    gdlab export-code EXPERIMENT_OR_PRESET --out FILE.py [--learning-rate ...]
+                                                         the experiment as a standalone numpy script
+    gdlab run --data FILE.csv [--label NAME] --out FILE.csv [--weights FILE.npz|FILE.json]
+                                                         train on your own data, save the weights
 
 Every experiment parameter is also a flag of ``gdlab run`` (``--learning-rate``, ``--optimizer``,
 ``--hidden-layers 8,8`` ...), derived from the declarations in :mod:`gdlab.core.params`.
@@ -20,7 +26,7 @@ from typing import Any, Sequence
 
 from . import __version__
 
-VERBS = ("presets", "run")
+VERBS = ("presets", "run", "export", "export-code")
 EXIT_USAGE = 2
 
 
@@ -32,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in VERBS:
-            return {"presets": cmd_presets, "run": cmd_run}[argv[0]](argv[1:])
+            return {"presets": cmd_presets, "run": cmd_run, "export": cmd_export,
+                    "export-code": cmd_export_code}[argv[0]](argv[1:])
         return cmd_gui(argv)
     except UsageError as exc:
         print(f"gdlab: error: {exc}", file=sys.stderr)
@@ -54,12 +61,14 @@ def gui_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", metavar="WxH", help="initial window size, e.g. 1280x800")
     p.add_argument("--run-iterations", type=int, metavar="N", help="start training at once and pause after "
                    "N iterations (for screenshots)")
+    add_data_flags(p)
     return p
 
 
 def cmd_gui(argv: list[str]) -> int:
     args = gui_parser().parse_args(argv)
     experiment = _resolve(args.experiment) if args.experiment else None
+    experiment = apply_data_flags(args, experiment)
     size = _parse_size(args.size) if args.size else None
     from .gui.app import run_app  # Qt is imported only when the window is wanted
 
@@ -80,20 +89,29 @@ def cmd_presets(argv: list[str]) -> int:
 
 # -- gdlab run -----------------------------------------------------------------------------------
 def run_parser() -> argparse.ArgumentParser:
-    from .core.params import PARAMS
-
     p = argparse.ArgumentParser(prog="gdlab run", description="Train without any window and write the history.")
-    p.add_argument("experiment", help="a preset name (see `gdlab presets`) or an experiment file")
+    p.add_argument("experiment", nargs="?", help="a preset name (see `gdlab presets`) or an experiment file "
+                   "(optional with --data: then its network and training values are used)")
     p.add_argument("--iterations", type=_positive_int, metavar="N",
                    help="iteration limit (default: the experiment's max_iterations)")
     p.add_argument("--out", required=True, metavar="FILE", help="history file: .csv or .json")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="progress bar on stderr (auto: only on a terminal)")
-    group = p.add_argument_group("experiment parameters (override the file)")
+    p.add_argument("--weights", metavar="FILE", help="also write the final weights and biases with the experiment: "
+                   ".npz (arrays W1, b1, ...) or .json")
+    add_data_flags(p)
+    add_param_flags(p)
+    return p
+
+
+def add_param_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per experiment parameter (``--learning-rate`` ...); read back by :func:`_apply_overrides`."""
+    from .core.params import PARAMS
+
+    group = parser.add_argument_group("experiment parameters (override the file)")
     for param in PARAMS:
         group.add_argument(param.flag, dest=f"param_{param.name}", metavar=_metavar(param),
                            help=f"{param.tooltip} ({param.describe_range()})")
-    return p
 
 
 def cmd_run(argv: list[str]) -> int:
@@ -105,7 +123,14 @@ def cmd_run(argv: list[str]) -> int:
         raise UsageError(f"--out {args.out}: the history file must end in .csv or .json")
     if not out.parent.exists():
         raise UsageError(f"--out {args.out}: the folder {out.parent} does not exist")
-    experiment = _apply_overrides(_resolve(args.experiment), args)
+    weights = _weights_target(args.weights, out) if args.weights else None
+    if not args.experiment and not args.data:
+        raise UsageError("give an experiment or preset to run (see `gdlab presets`), or --data FILE.csv")
+    experiment = _apply_overrides(apply_data_flags(args, _resolve(args.experiment) if args.experiment else None),
+                                  args)
+    if weights is not None and experiment.kind != "network":
+        raise UsageError(f"--weights {args.weights}: {experiment.name} is a cost-surface race; only a network "
+                         "has weights to save")
     if args.iterations:
         experiment = _checked(lambda: experiment.replace(max_iterations=args.iterations))
     run = make_run(experiment)
@@ -114,6 +139,8 @@ def cmd_run(argv: list[str]) -> int:
     text = history_json(experiment, run) if out.suffix.lower() == ".json" else history_csv(run)
     from .core.atomic import atomic_write_text
 
+    if weights is not None:
+        _save_weights(weights, run)
     try:
         atomic_write_text(out, text)
     except OSError as exc:
@@ -168,6 +195,237 @@ def history_json(experiment, run) -> str:
                     for n, a in cols.items()},
     }
     return json.dumps(doc, indent=1, allow_nan=False) + "\n"
+
+
+# -- gdlab export-code ---------------------------------------------------------------------------
+def export_code_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gdlab export-code",
+        description="Write an experiment as one standalone, readable Python script that needs only numpy: for a "
+                    "network the data, the network, the forward pass, backprop, the optimiser's rule and the "
+                    "training loop; for a cost-surface race the cost J(w), its gradient, the optimisers and the "
+                    "race loop. `python FILE.py --iterations N --out HISTORY.csv` writes the same history, value "
+                    "for value, as `gdlab run EXPERIMENT --iterations N --out HISTORY.csv`.")
+    p.add_argument("experiment", nargs="?", help="a preset name (see `gdlab presets`) or an experiment file "
+                   "(optional with --data)")
+    p.add_argument("--out", required=True, metavar="FILE.py", help="the script to write")
+    p.add_argument("--iterations", type=_positive_int, metavar="N",
+                   help="the script's default iteration limit (default: the experiment's max_iterations)")
+    add_data_flags(p)
+    add_param_flags(p)
+    return p
+
+
+def cmd_export_code(argv: list[str]) -> int:
+    from .core.codegen import write_code
+
+    args = export_code_parser().parse_args(argv)
+    out = Path(args.out)
+    if out.suffix.lower() != ".py":
+        raise UsageError(f"--out {args.out}: the script must end in .py")
+    if not out.parent.exists():
+        raise UsageError(f"--out {args.out}: the folder {out.parent} does not exist")
+    if not args.experiment and not args.data:
+        raise UsageError("give an experiment or preset to export (see `gdlab presets`), or --data FILE.csv")
+    experiment = _apply_overrides(apply_data_flags(args, _resolve(args.experiment) if args.experiment else None),
+                                  args)
+    if args.iterations:
+        experiment = _checked(lambda: experiment.replace(max_iterations=args.iterations))
+    try:
+        write_code(experiment, out, command=_run_command(argv, args.experiment))
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"wrote {out}: run it with `python {out} --out history.csv` (needs only numpy)", file=sys.stderr)
+    return 0
+
+
+def _run_command(argv: list[str], experiment: str | None) -> str:
+    """The `gdlab run` arguments that train the same experiment: ``argv`` without --out/--iterations,
+    the experiment first (quoted for a shell), for the script's docstring."""
+    import shlex
+
+    rest: list[str] = []
+    found, i = False, 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("--out", "--iterations"):
+            i += 2
+        elif arg.startswith(("--out=", "--iterations=")):
+            i += 1
+        elif arg.startswith("--") and "=" not in arg and arg != "--standardize" and i + 1 < len(argv):
+            rest += argv[i:i + 2]  # a flag and its value (the value may spell the experiment's name)
+            i += 2
+        elif not found and arg == experiment:
+            found = True
+            i += 1
+        else:
+            rest.append(arg)
+            i += 1
+    return shlex.join(([experiment] if experiment else []) + rest)
+
+
+# -- gdlab export --------------------------------------------------------------------------------
+EXPORT_VIEWS = ("cost", "trajectories", "data", "curve", "surface", "network", "gradients", "sheet")
+EXPORT_FORMATS = ("png", "svg", "pdf", "gif")
+EXPORT_THEMES = ("light", "dark", "projector")
+
+
+def export_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gdlab export",
+        description="Run an experiment without any window (no display needed) and write one figure of it: "
+                    "PNG (with the experiment stored inside: File → Open restores it), SVG, PDF, or an animated "
+                    "GIF drawn from the recorded history. The same inputs give the same bytes.")
+    p.add_argument("experiment", nargs="?", help="a preset name (see `gdlab presets`), an experiment file, or a "
+                   "PNG exported by gdlab (optional with --data)")
+    p.add_argument("--view", required=True, metavar="VIEW",
+                   help="what to draw: " + ", ".join(EXPORT_VIEWS) + " (sheet: a one-page handout with the main "
+                   "views, a caption and a parameter table)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the figure file: .png, .svg, .pdf or .gif")
+    p.add_argument("--format", choices=EXPORT_FORMATS, help="the file format (default: from --out's suffix)")
+    p.add_argument("--iterations", type=_positive_int, metavar="N",
+                   help="iterations to run (default: the experiment's max_iterations)")
+    p.add_argument("--size", metavar="WxH", help="the figure's size in pixels (default 800x500; a GIF 640x400; "
+                   "a sheet is one A4 or Letter page)")
+    p.add_argument("--scale", type=float, metavar="X", help="PNG: pixels per screen pixel; 2 draws the same "
+                   "picture twice as sharp")
+    p.add_argument("--dpi", type=float, metavar="DPI", help="PNG: dots per inch written into the file; without "
+                   "--scale it also sets the scale to DPI/96 (300: for print). A sheet PNG is 300 dpi by default")
+    p.add_argument("--theme", choices=EXPORT_THEMES, help="colours and line widths (default: light)")
+    p.add_argument("--page", choices=("A4", "Letter"), default="A4", help="sheet: the page size (default A4)")
+    p.add_argument("--every", type=_positive_int, metavar="K",
+                   help="GIF: one frame every K iterations (default: about 50 frames)")
+    p.add_argument("--fps", type=float, default=10.0, metavar="F", help="GIF: frames per second, up to 50 "
+                   "(default 10)")
+    add_data_flags(p)
+    add_param_flags(p)
+    return p
+
+
+def cmd_export(argv: list[str]) -> int:
+    args = export_parser().parse_args(argv)
+    out = Path(args.out)
+    if not args.experiment and not args.data:
+        raise UsageError("give an experiment or preset to export (see `gdlab presets`), or --data FILE.csv")
+    if args.view not in EXPORT_VIEWS:
+        raise UsageError(f"--view {args.view}: unknown view; views: {', '.join(EXPORT_VIEWS)}")
+    suffix = out.suffix.lower().lstrip(".")
+    fmt = args.format or suffix
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"--out {args.out}: cannot tell the format; end the name in .png, .svg, .pdf or .gif, "
+                         "or give --format")
+    if args.format and suffix in EXPORT_FORMATS and suffix != args.format:
+        raise UsageError(f"--out {args.out} ends in .{suffix} but --format is {args.format}")
+    if args.view == "sheet" and fmt == "gif":
+        raise UsageError("--view sheet: a handout sheet is a page (pdf, png or svg), not an animation")
+    if not 0 < args.fps <= 50:
+        raise UsageError(f"--fps {args.fps:g}: expected above 0 and at most 50")
+    experiment = _apply_overrides(apply_data_flags(args, _resolve(args.experiment) if args.experiment else None),
+                                  args)
+    if args.iterations:
+        experiment = _checked(lambda: experiment.replace(max_iterations=args.iterations))
+    size = _parse_size(args.size) if args.size else ((640, 400) if fmt == "gif" else (800, 500))
+    _headless_qt()
+    from .gui.export import ExportError, export_experiment
+    from .gui.palette import THEMES
+    from .gui.render import ViewError
+
+    try:
+        path = export_experiment(experiment, args.view, out, fmt, size=size,
+                                 theme=THEMES[args.theme] if args.theme else None, scale=args.scale, dpi=args.dpi,
+                                 page=args.page, every_k=args.every, fps=args.fps)
+    except (ValueError, ViewError, ExportError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0
+
+
+def _headless_qt():
+    """The one QApplication of a command that draws but shows nothing: on the offscreen platform
+    (unless QT_QPA_PLATFORM says otherwise), so no display is needed and the pictures do not
+    depend on a screen's settings."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    # Qt seeds its hash tables at random: the order of a PDF's font objects would change from run
+    # to run. A fixed seed (read when Qt first hashes) keeps the same inputs giving the same bytes.
+    os.environ.setdefault("QT_HASH_SEED", "0")
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    def quiet(kind, context, message) -> None:
+        # showing a window offscreen says so once per window; it is not the user's business
+        if "propagateSizeHints" not in message:
+            sys.stderr.write(f"qt: {message}\n" if kind != QtMsgType.QtDebugMsg else "")
+
+    qInstallMessageHandler(quiet)
+    app = QApplication.instance() or QApplication(["gdlab"])
+    app.setStyle("Fusion")
+    return app
+
+
+# -- your own data and weights (shared by gdlab, gdlab run and gdlab export) ----------------------
+TASK_FLAG_CHOICES = ("classification", "binary", "multiclass", "regression")
+
+
+def add_data_flags(parser: argparse.ArgumentParser) -> None:
+    """Add --data FILE.csv, --label NAME, --task and --standardize to a parser; pair with
+    :func:`apply_data_flags` after parsing."""
+    group = parser.add_argument_group("your own data")
+    group.add_argument("--data", metavar="FILE.csv", help="train on the data of a CSV file: numeric feature columns "
+                       "and a label (target) column; a first row of names is optional")
+    group.add_argument("--label", metavar="NAME", help="with --data: the label/target column (default: the last "
+                       "column; a file without a header names its columns x1, x2, ..., y)")
+    group.add_argument("--task", choices=TASK_FLAG_CHOICES, help="with --data: override the inferred task (text "
+                       "labels or up to 10 whole numbers are classes, anything else is regression)")
+    group.add_argument("--standardize", action="store_true", default=None,
+                       help="with --data: standardise each feature, x <- (x - mean) / std")
+
+
+def apply_data_flags(args: argparse.Namespace, experiment=None):
+    """The experiment to use after :func:`add_data_flags`'s flags: ``experiment`` itself without
+    --data, else a custom-data experiment built from the CSV file (keeping ``experiment``'s
+    network and training values when given). A bad file raises :class:`UsageError` naming the
+    file, row and column; nothing is written."""
+    path = getattr(args, "data", None)
+    if path is None:
+        for flag in ("label", "task", "standardize"):
+            if getattr(args, flag, None) is not None:
+                raise UsageError(f"--{flag} needs --data FILE.csv")
+        return experiment
+    if experiment is not None and experiment.kind != "network":
+        raise UsageError(f"--data {path}: {experiment.name} is a cost-surface race; data needs a network experiment")
+    from .core.csvdata import DataError, experiment_from_csv
+    from .core.experiment import ExperimentError
+
+    try:
+        return experiment_from_csv(path, label=args.label, task=args.task, standardize=bool(args.standardize),
+                                   base=experiment)
+    except (DataError, ExperimentError) as exc:
+        raise UsageError(f"{path}: {exc}") from None
+
+
+def _weights_target(text: str, out: Path) -> Path:
+    path = Path(text)
+    if path.suffix.lower() not in (".npz", ".json"):
+        raise UsageError(f"--weights {text}: the weights file must end in .npz or .json")
+    if not path.parent.exists():
+        raise UsageError(f"--weights {text}: the folder {path.parent} does not exist")
+    if path.resolve() == out.resolve():
+        raise UsageError(f"--weights {text}: the same file as --out; choose another name")
+    return path
+
+
+def _save_weights(path: Path, run) -> None:
+    from .core.weights_io import WeightsError, save_weights
+
+    try:
+        save_weights(path, run)
+    except WeightsError as exc:
+        raise UsageError(f"--weights {path}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 # -- helpers -------------------------------------------------------------------------------------

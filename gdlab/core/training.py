@@ -213,20 +213,25 @@ class NetworkRun:
         self.metric_name = metric_name(data.task)  # "accuracy" or "R²"
         self._score_train, self._score_test = Scorer(self.Y_train, data.task), Scorer(self.Y_test, data.task)
         self.tracked_ids: list[tuple[int, int, int]] = []
+        self.tape = None            # a gdlab.core.timeline.WeightTape, when the weights are recorded
         self.set_tracked(self.default_tracked())
         self._start()
 
     # -- lifecycle -----------------------------------------------------------------------
     def _start(self) -> None:
         self.iteration = 0
+        self.first_iteration = 0    # a twin forked at iteration k starts its history at k
         self.status, self.reason = READY, ""
+        if self.tape is not None:
+            self.tape.forget_after(-1)
         self._before = [block.copy() for block in self.model.blocks]  # no step yet: no update
         self._batch_rng = np.random.default_rng([self._values["seed"], self._values["data_seed"], 7])
         self._order = np.arange(len(self.X_train))
         self._cursor = len(self._order)  # forces a shuffle before the first mini-batch
         self.optimizer.reset()
         self.history.truncate(0)
-        self._evaluate()
+        with np.errstate(all="ignore"):  # data of huge magnitude may overflow already: divergence, as data
+            self._evaluate()
         self._start_cost = float(self.history.column("train_cost")[0])
 
     def reset(self) -> None:
@@ -310,27 +315,28 @@ class NetworkRun:
         self._cursor += self.batch_size
         return idx
 
-    def _evaluate(self) -> None:
-        """Cost and gradient at the current weights, recorded as the next history row."""
+    def _evaluate(self, batch: np.ndarray | None = None) -> None:
+        """Cost and gradient at the current weights, recorded as the next history row (``batch``:
+        these training samples' gradient instead of the next mini-batch's, for a fork)."""
         m, v = self.model, self._values
         reg, lam = v["regularization"], v["reg_rate"]
         # The metrics (accuracy or R²) read the outputs these passes already computed: the
         # network's output buffer of the full training set and of the test set (no extra pass).
         if self.batch_size >= len(self.X_train):
             cost = m.loss_and_gradients(self.X_train, self.Y_train, self.loss, reg, lam)[0]
-            train_metric = self._score_train(m.activations[-1])
+            train_metric = self._score_train.score(m.activations[-1])
             data_cost, penalty = m.last_data_cost, m.last_penalty
             self.batch_index = None
         else:
             cost = m.cost(self.X_train, self.Y_train, self.loss, reg, lam)
-            train_metric = self._score_train(m._buffers(len(self.X_train), False).out.T)  # that pass's ŷ
+            train_metric = self._score_train.score(m._buffers(len(self.X_train), False).out.T)  # that pass's ŷ
             data_cost, penalty = m.last_data_cost, m.last_penalty
-            idx = self._next_batch()
+            idx = self._next_batch() if batch is None else batch
             m.loss_and_gradients(self.X_train[idx], self.Y_train[idx], self.loss, reg, lam)
             self.batch_index = idx.copy()  # the samples whose gradient the next step uses (a reshuffle reuses idx)
         if len(self.X_test):
             test = m.cost(self.X_test, self.Y_test, self.loss)
-            test_metric = self._score_test(m._buffers(len(self.X_test), False).out.T)
+            test_metric = self._score_test.score(m._buffers(len(self.X_test), False).out.T)
         else:
             test = test_metric = math.nan
         h = self.history
@@ -369,8 +375,10 @@ class NetworkRun:
                     self.reason = f"reached the iteration limit ({self.max_iterations})."
                     break
                 opt.lr = self.schedule(self.base_lr, self.iteration)
-                for kept, block in zip(self._before, blocks):
-                    np.copyto(kept, block)  # the weights before this step, for "the last update"
+                kept = self._before if self.tape is None else self.tape.slot(self.iteration)
+                for buffer, block in zip(kept, blocks):
+                    np.copyto(buffer, block)  # the weights before this step: "the last update", the tape
+                self._before = kept
                 opt.step(params, m.gradients)  # w <- update(w, dJ/dw): gradient descent *uses* the gradient
                 self.iteration += 1
                 self._evaluate()  # backprop *computes* dJ/dw at the new weights
@@ -417,7 +425,7 @@ class NetworkRun:
         return NetworkSnapshot(
             iteration=self.iteration, epoch=self.epoch, status=self.status, reason=self.reason,
             learning_rate=float(self.schedule(self.base_lr, self.iteration)), optimizer=self.optimizer.name,
-            start=since, iterations=np.arange(since, len(h)),
+            start=since, iterations=np.arange(since, len(h)) + self.first_iteration,
             train_cost=h.copy("train_cost", since), test_cost=h.copy("test_cost", since),
             data_cost=h.copy("data_cost", since), penalty=h.copy("penalty", since),
             grad_norms=h.copy("grad_norms", since), tracked=h.copy("tracked", since),
@@ -444,15 +452,16 @@ class NetworkRun:
         names = list(getattr(points, "class_names", None) or ()) if points is not None else []
         return names if len(names) == self.n_classes else [str(c) for c in range(self.n_classes)]
 
-    def sample_activations(self, index: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(z_l, a_l) of every layer for training sample ``index`` (copies), by a forward pass."""
+    def sample_activations(self, index: int, model: MLP | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(z_l, a_l) of every layer for training sample ``index`` (copies), by a forward pass
+        (of ``model``: e.g. the network at an earlier iteration; default the run's own)."""
         x = self.X_train[int(index) % len(self.X_train)][None, :]
-        probe = self.model.copy()
+        probe = (model or self.model).copy()
         with np.errstate(all="ignore"):
             probe.forward(x)
         return [(z[0].copy(), a[0].copy()) for z, a in zip(probe.zs, probe.activations[1:])]
 
-    def neuron_maps(self, resolution: int = 24) -> np.ndarray | None:
+    def neuron_maps(self, resolution: int = 24, model: MLP | None = None) -> np.ndarray | None:
         """Every neuron's output a over the input plane, for 2-D inputs: a list (one per layer) of
         arrays (neurons, resolution, resolution), rows along x₂. None for other inputs."""
         if self.dataset.n_features != 2:
@@ -462,17 +471,17 @@ class NetworkRun:
         xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
         ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
         gx, gy = np.meshgrid(xs, ys)
-        probe = self.model.copy()
+        probe = (model or self.model).copy()
         with np.errstate(all="ignore"):
             probe.forward(expand_features(np.column_stack([gx.ravel(), gy.ravel()]), self.features))
         return [a.T.reshape(-1, resolution, resolution).copy() for a in probe.activations[1:]]
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
+    def predict(self, X: np.ndarray, model: MLP | None = None) -> np.ndarray:
         """The network's output for raw inputs ``X`` (features are expanded here)."""
         with np.errstate(all="ignore"):
-            return self.model.forward(expand_features(np.asarray(X, dtype=float), self.features)).copy()
+            return (model or self.model).forward(expand_features(np.asarray(X, dtype=float), self.features)).copy()
 
-    def view_data(self, resolution: int = 60, include_points: bool = True) -> dict[str, Any]:
+    def view_data(self, resolution: int = 60, include_points: bool = True, model: MLP | None = None) -> dict[str, Any]:
         """What a data view draws: the raw points and the network's current output over the input space.
 
         2-D inputs: ``map`` = (xs, ys, Z), Z the output on a grid, shape (ny, nx) for one output
@@ -492,7 +501,7 @@ class NetworkRun:
                 gx, gy = np.meshgrid(xs, ys)
                 self._grid = (xs, ys, resolution, np.column_stack([gx.ravel(), gy.ravel()]))
             xs, ys, _, points = self._grid
-            z = self.predict(points)
+            z = self.predict(points, model)
             z = z[:, 0].reshape(len(ys), len(xs)) if z.shape[1] == 1 else z.reshape(len(ys), len(xs), -1)
             out["map"] = (xs.copy(), ys.copy(), z)
             if z.ndim == 2 and data.task == "binary":
@@ -501,7 +510,7 @@ class NetworkRun:
             lo, hi = float(data.X.min()), float(data.X.max())
             pad = 0.05 * (hi - lo) + 1e-9
             x = np.linspace(lo - pad, hi + pad, 200)
-            out["curve"] = (x, self.predict(x[:, None])[:, 0])
+            out["curve"] = (x, self.predict(x[:, None], model)[:, 0])
         return out
 
     @staticmethod
@@ -609,6 +618,7 @@ class SurfaceRace:
     def _start(self) -> None:
         K = len(self.runs)
         self.iteration = 0
+        self.first_iteration = 0    # a twin forked at iteration k starts its history at k
         self.status, self.reason = READY, ""
         self.run_status = [READY] * K
         self.run_reason = [""] * K
@@ -781,7 +791,7 @@ class SurfaceRace:
         return SurfaceSnapshot(
             iteration=self.iteration, status=self.status, reason=self.reason, labels=list(self.labels),
             learning_rates=lrs, run_status=list(self.run_status), run_reason=list(self.run_reason),
-            start=since, iterations=np.arange(since, len(h)), costs=h.copy("costs", since),
+            start=since, iterations=np.arange(since, len(h)) + self.first_iteration, costs=h.copy("costs", since),
             paths=h.copy("paths", since), w=self.w.copy(), gradient=np.array(self.gradient, copy=True),
             w_next=w_next, cost_next=cost_next, step_terms=terms, optimizers=[r["optimizer"] for r in self.runs],
             hyper=[{k: r[k] for k in ("momentum", "beta1", "beta2", "rmsprop_alpha")} for r in self.runs])

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow,
                                QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSlider, QSplitter, QTabBar, QTabWidget, QVBoxLayout,
                                QWidget)
@@ -23,7 +23,9 @@ from ..core.presets import load_preset, preset_names
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from .help import AboutDialog, ShortcutSheet, shortcut_rows
-from .palette import series_color
+from .palette import THEMES, series_color
+from .plots.step_text import narrate, num
+from .theming import MAX_SCALE, MIN_SCALE, apply_to_app, scaled
 from .panels import ParameterPanel
 from .plots.cost import CostPlot
 from .plots.contour_view import ContourView
@@ -35,6 +37,7 @@ from .plots.data_view import DataView
 from .plots.landscape_view import LandscapeView
 from .plots.sweep_view import SweepView
 from .plots.trajectories import TrajectoryPlot
+from .render import VIEWS
 from .session import TrainingSession
 from .welcome import WelcomeDialog, remember_welcome, should_show_welcome
 from .worker import Frame
@@ -113,13 +116,21 @@ class MainWindow(QMainWindow):
         self._frame: Frame | None = None
         self._dirty = False
         self._tick = 0
-        self._surface_shown: str | None = None
+        self._frame_dim = 0
+        self.lecture_mode = False
+        self.theme_name = "light"
+        self.text_scale = 1.0
         self._event_marked = False
         self._closing = False
         self._build_ui()
         self._build_actions()
+        self._install_export_menus()
         self._keep_keys_for_shortcuts()
         self._restore_layout()
+        scale = self.settings.value("text_scale", 1.0)
+        self.text_scale = min(MAX_SCALE, max(MIN_SCALE, float(scale))) if isinstance(scale, (int, float, str)) else 1.0
+        theme = self.settings.value("theme", "light")
+        self.set_theme(theme if theme in THEMES else "light")
         self.redraw_timer = QTimer(self)
         self.redraw_timer.setInterval(int(1000 / REDRAW_HZ))
         self.redraw_timer.timeout.connect(self._redraw)
@@ -221,10 +232,21 @@ class MainWindow(QMainWindow):
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(4, 4, 4, 4)
+        self.lecture_caption = QLabel()  # lecture mode: what the current step does, in words
+        self.lecture_caption.setWordWrap(True)
+        self.lecture_caption.setStyleSheet("QLabel { font-size: 22pt; padding: 6px 12px; background: #FFFFFF; "
+                                           "color: #000000; border-bottom: 3px solid #0072B2; }")
+        self.lecture_caption.hide()
+        self.lecture_keys = QLabel("Space start/pause  ·  → one step  ·  Shift+→ ten steps  ·  R reset  ·  "
+                                   "L log scale  ·  Esc leave lecture mode")
+        self.lecture_keys.setStyleSheet("QLabel { font-size: 13pt; color: #333333; padding: 2px 12px; }")
+        self.lecture_keys.hide()
+        centre_layout.addWidget(self.lecture_caption)
         centre_layout.addWidget(self.pending_bar)
         centre_layout.addWidget(self.message)
         centre_layout.addWidget(plots, 1)
         centre_layout.addWidget(self._build_run_bar())
+        centre_layout.addWidget(self.lecture_keys)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(scroll)
@@ -319,6 +341,12 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Save experiment &as…", QKeySequence.StandardKey.SaveAs, self.save_as_dialog,
                      "Save the current experiment under a new name.")
         file_menu.addSeparator()
+        self._action(file_menu, "&Export figure…", "Ctrl+E", self.export_dialog,
+                     "Save a view, the whole window, a one-page handout sheet or an animated GIF (PNG, SVG, PDF, "
+                     "GIF); a PNG keeps the experiment, so File → Open brings it back.")
+        self._action(file_menu, "&Copy figure", "Ctrl+Shift+C", self.copy_figure,
+                     "Copy the view on show (the top right one) to the clipboard.")
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close, "Quit gdlab.")
 
         preset_menu = menus.addMenu("&Presets")
@@ -355,6 +383,27 @@ class MainWindow(QMainWindow):
                                        "Show the cost on a logarithmic axis.")
         self.log_action.setCheckable(True)
         self.cost_plot.log_toggled.connect(self.log_action.setChecked)
+        view_menu.addSeparator()
+        self.lecture_action = self._action(view_menu, "&Lecture mode", ["F11", "Ctrl+L"], self.toggle_lecture_mode,
+                                           "Full screen, projector theme, a caption that narrates each step.")
+        self.lecture_action.setCheckable(True)
+        self.leave_lecture_action = self._action(view_menu, "Leave lecture mode", "Esc", self.leave_lecture_mode,
+                                                 "Back to the normal window.")
+        self.leave_lecture_action.setEnabled(False)
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for name, tip in (("light", "Dark lines on white."), ("dark", "Light lines on a dark background."),
+                          ("projector", "For a projector: white, thick lines, large fonts, high contrast.")):
+            action = self._action(theme_menu, name.capitalize(), None, lambda _=False, n=name: self.set_theme(n), tip)
+            action.setCheckable(True)
+            self.theme_group.addAction(action)
+            self.theme_actions[name] = action
+        self._action(view_menu, "Larger text", ["Ctrl+=", "Ctrl++"], lambda: self.scale_text(1.15),
+                     "Make all text larger (plots included).")
+        self._action(view_menu, "Smaller text", "Ctrl+-", lambda: self.scale_text(1 / 1.15),
+                     "Make all text smaller.")
+        self._action(view_menu, "Normal text size", "Ctrl+0", lambda: self.scale_text(None), "Text at its usual size.")
 
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, "&Welcome and first lessons", None, self.show_welcome,
@@ -402,7 +451,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_dialog(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open experiment", str(self._last_dir()),
-                                              "gdlab experiments (*.json);;All files (*)")
+                                              "gdlab experiments and figures (*.json *.png);;All files (*)")
         if name:
             self.open_path(name)
 
@@ -546,81 +595,44 @@ class MainWindow(QMainWindow):
     # -- frames and drawing ---------------------------------------------------------------
     @Slot(object)
     def _on_frame(self, frame: Frame) -> None:
+        """A frame from the worker: every view that shows this kind of experiment takes its rows
+        (the same feeding as the headless export: :mod:`gdlab.gui.render`)."""
         snap = frame.snapshot
+        if snap.kind != NETWORK:
+            self._frame_dim = snap.w.shape[1]
+        for name, view in self._fed_views(snap.kind):
+            VIEWS[name].feed(view, frame)
         if frame.fresh:
-            self._configure_plots(frame)
-        if snap.kind == NETWORK:
-            self.cost_plot.append(snap.iterations, np.column_stack([snap.train_cost, snap.test_cost]))
-            self.trajectory_plot.append(snap.iterations, snap.tracked)
-            self.gradient_flow.append(snap.iterations, snap.grad_norms)
-            view = frame.view
-            self.network_view.set_snapshot(snap, view.get("sample"), view.get("neuron_maps"))
-            if "map" in view:
-                self.data_view.set_map(*view["map"], view["task"], view.get("boundary"))
-            elif "curve" in view:
-                self.data_view.set_curve(*view["curve"])
-        else:
-            self.cost_plot.append(snap.iterations, snap.costs)
-            self.trajectory_plot.append(snap.iterations, snap.paths.reshape(len(snap.iterations), snap.w.size))
-            if snap.w.shape[1] == 1:
-                self.curve_view.append(snap)
-            else:
-                self.contour_view.append_paths(snap.paths, snap.w, snap.w_next)
+            self._configured(frame)
         self._show_outcome(frame)
         self._frame = frame
         self._update_inspector()
-        self._frame = frame
         self._set_running_look(frame.running)
         self._dirty = True
 
-    def _configure_plots(self, frame: Frame) -> None:
+    def _fed_views(self, kind: str) -> list[tuple[str, QWidget]]:
+        if kind == NETWORK:
+            return [("cost", self.cost_plot), ("trajectories", self.trajectory_plot), ("gradients", self.gradient_flow),
+                    ("data", self.data_view), ("network", self.network_view)]
+        dim = self.curve_view if self._frame_dim == 1 else self.contour_view
+        return [("cost", self.cost_plot), ("trajectories", self.trajectory_plot),
+                ("curve" if dim is self.curve_view else "surface", dim)]
+
+    def _configured(self, frame: Frame) -> None:
+        """What a fresh start changes beyond the plots: tabs, weight lists, sample counts."""
         snap = frame.snapshot
-        self._event_marked = False
-        self.cost_plot.clear_events()
         if snap.kind == NETWORK:
-            self._surface_shown = None
-            self.cost_plot.configure_network()
-            self.trajectory_plot.configure_weights(snap.tracked_ids, snap.tracked_labels,
-                                                   [w.shape for w in snap.weights])
-            view = frame.view
-            if "train" in view:
-                self.data_view.set_data(view["train"][0], view["train"][1], view["task"])
-                self.data_view.set_test_data(*view["test"])
             self.landscape_view.set_weights(snap.tracked_ids)
-            self.gradient_flow.configure_layers(len(snap.weights))
-            sizes = [snap.weights[0].shape[0]] + [w.shape[1] for w in snap.weights]
-            if "input_labels" in view and (sizes != self.network_view.sizes
-                                           or view["input_labels"] != self.network_view.input_labels):
-                self.network_view.set_network(sizes, view["input_labels"])
-            if "n_train" in view:
-                self.inspector.set_samples(view["n_train"])
-        else:
-            colors = [series_color(k) for k in range(len(snap.labels))]
-            self.cost_plot.configure_runs(snap.labels, colors)
-            self.trajectory_plot.configure_runs(snap.labels, colors, snap.w.shape[1])
-            surface = get_surface(frame.experiment["surface"])
-            new_surface = surface.name != self._surface_shown  # a new start point keeps the user's view
-            self._surface_shown = surface.name
-            title = f"{surface.title}:  J(w) = {surface.formula}"
-            if surface.dim == 1:
-                if new_surface:
-                    ws, _, J = landscape.grid(surface, surface.view_range[0], resolution=400)
-                    minima = [(m[0], surface.value(np.array(m))) for m in surface.minima]
-                    self.curve_view.set_surface(title, ws, J, minima)
-                self.curve_view.set_runs(snap.labels, colors)
-            else:
-                self.contour_view.set_runs(snap.labels, colors)
-                if new_surface:
-                    self.contour_view.set_surface(surface.title, surface.view_range[0], surface.view_range[1],
-                                                  lambda xr, yr, s=surface: landscape.grid(s, xr, yr),
-                                                  surface.minima, surface.saddle_points, surface.formula)
+            if "n_train" in frame.view:
+                self.inspector.set_samples(frame.view["n_train"])
         self._show_views_for(snap.kind, frame.experiment)
 
     def _show_outcome(self, frame: Frame) -> None:
         snap = frame.snapshot
+        if frame.fresh:
+            self._event_marked = False
         if snap.status in (DIVERGED, CONVERGED, FINISHED) and not self._event_marked:
-            self._event_marked = True
-            self.cost_plot.mark_event(snap.iteration, snap.status, f"{snap.status} at {snap.iteration}")
+            self._event_marked = True  # the cost plot marks the iteration (render._feed_cost)
             style = "bad" if snap.status == DIVERGED else "ok"
             self.message.show_message(f"<b>{snap.status.capitalize()} at iteration {snap.iteration}.</b> "
                                       f"{_html(snap.reason)}", style)
@@ -740,6 +752,7 @@ class MainWindow(QMainWindow):
         frame = self._frame
         if frame is None:
             return
+        self._update_lecture_caption()
         snap = frame.snapshot
         if snap.kind == NETWORK:
             epoch = f" · epoch {snap.epoch:.1f}" if snap.epoch != snap.iteration else ""
@@ -770,6 +783,153 @@ class MainWindow(QMainWindow):
         box.setDetailedText(report)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.open()
+
+    # -- export -------------------------------------------------------------------------------
+    def export_views(self) -> dict[str, QWidget]:
+        """The views that can be exported now, by title (the visible tabs of this experiment)."""
+        views = {"Cost per iteration": self.cost_plot}
+        for tabs in (self.view_tabs, self.bottom_tabs):
+            for k in range(tabs.count()):
+                if tabs.isTabVisible(k):
+                    views[tabs.tabText(k)] = tabs.widget(k)
+        return views
+
+    def current_view(self) -> QWidget:
+        return self.view_tabs.currentWidget() or self.cost_plot
+
+    @Slot()
+    def export_dialog(self, current: str | None = None) -> None:
+        """File → Export (Ctrl+E): a view, the window, the handout sheet or an animation."""
+        from .export import ExportDialog
+        from .sheet import summarize
+
+        if self._frame is None:
+            return
+        experiment = self._current_experiment()
+        views = self.export_views()
+        network = experiment.kind == NETWORK
+        sheet = {"cost": self.cost_plot, "trajectories": self.trajectory_plot.plot}
+        sheet["view"] = self.data_view if network else (self.curve_view if self.curve_view.runs else
+                                                         self.contour_view)
+        gif = ("cost", "trajectories", "data") if network else ("cost", "trajectories", "curve", "surface")
+        dialog = ExportDialog(views, experiment, self, window=self, sheet_views=sheet,
+                              summary=summarize(self._frame.snapshot, experiment), gif_views=gif,
+                              current=current or self.view_tabs.tabText(self.view_tabs.currentIndex()),
+                              directory=self._last_dir())
+        dialog.exported.connect(lambda path: self.statusBar().showMessage(f"Exported {path}", 6000))
+        self._export = dialog
+        dialog.open()
+
+    @Slot()
+    def copy_figure(self, view: QWidget | None = None) -> None:
+        from .export import copy_to_clipboard
+
+        copy_to_clipboard(view or self.current_view(), experiment=self._current_experiment())
+        self.statusBar().showMessage("Figure copied to the clipboard (as an image and as SVG).", 4000)
+
+    def _install_export_menus(self) -> None:
+        """"Export figure…" and "Copy figure" in every view's right-click menu."""
+        from .export import install_export_actions
+
+        for title, view in (("Cost per iteration", self.cost_plot), *[(self.view_tabs.tabText(k), self.view_tabs.widget(k))
+                                                                     for k in range(self.view_tabs.count())],
+                            *[(self.bottom_tabs.tabText(k), self.bottom_tabs.widget(k))
+                              for k in range(self.bottom_tabs.count())]):
+            install_export_actions(view, lambda _=False, t=title: self.export_dialog(t),
+                                   lambda _=False, v=view: self.copy_figure(v))
+
+    # -- themes, text size, lecture mode ---------------------------------------------------------
+    def themed_views(self) -> list:
+        return [self.cost_plot, self.gradient_flow, self.trajectory_plot, self.data_view, self.network_view,
+                self.inspector, self.landscape_view, self.curve_view, self.contour_view, self.sweep_view]
+
+    def set_theme(self, name: str) -> None:
+        """Switch every plot (and the widgets' colours) to a theme, at any time."""
+        self.theme_name = name
+        self.theme_actions[name].setChecked(True)
+        theme = scaled(THEMES[name], self.text_scale)
+        app = QApplication.instance()
+        if app is not None:
+            apply_to_app(app, THEMES[name], self.text_scale)
+        for view in self.themed_views():
+            view.apply_theme(theme)
+        self.scenario.setStyleSheet(f"QLabel {{ background:{theme.panel_background}; border-radius:4px; "
+                                    f"padding:8px; color:{theme.foreground}; }}")
+        if not self.lecture_mode:
+            self.settings.setValue("theme", name)
+        self._dirty = True
+
+    def scale_text(self, factor: float | None) -> None:
+        """Multiply every font size by ``factor`` (None: back to 1)."""
+        self.text_scale = 1.0 if factor is None else min(MAX_SCALE, max(MIN_SCALE, self.text_scale * factor))
+        self.settings.setValue("text_scale", self.text_scale)
+        self.set_theme(self.theme_name)
+        self.statusBar().showMessage(f"Text at {self.text_scale:.0%} of its usual size.", 2000)
+
+    @Slot()
+    def toggle_lecture_mode(self) -> None:
+        if self.lecture_mode:
+            self.leave_lecture_mode()
+        else:
+            self.enter_lecture_mode()
+
+    def enter_lecture_mode(self) -> None:
+        """Full screen, projector theme, the parameter panel folded away, a narrating caption."""
+        if self.lecture_mode:
+            return
+        self.lecture_mode = True
+        self._before_lecture = (self.theme_name, self.isFullScreen(), self.left_scroll.isVisible())
+        self.lecture_action.setChecked(True)
+        self.leave_lecture_action.setEnabled(True)
+        self.left_scroll.hide()
+        self.menuBar().hide()
+        self.lecture_caption.show()
+        self.lecture_keys.show()
+        self.set_theme("projector")
+        self.showFullScreen()
+        self._update_lecture_caption()
+
+    @Slot()
+    def leave_lecture_mode(self) -> None:
+        if not self.lecture_mode:
+            return
+        self.lecture_mode = False
+        theme, was_full, panel = self._before_lecture
+        self.lecture_action.setChecked(False)
+        self.leave_lecture_action.setEnabled(False)
+        self.lecture_caption.hide()
+        self.lecture_keys.hide()
+        self.menuBar().show()
+        self.left_scroll.setVisible(panel)
+        self.set_theme(theme)
+        if not was_full:
+            self.showNormal()
+
+    def lecture_text(self) -> str:
+        """The current step in words, from the latest frame."""
+        frame = self._frame
+        if frame is None:
+            return ""
+        snap = frame.snapshot
+        if snap.status in (DIVERGED, CONVERGED, FINISHED, MAX_ITERATIONS) and snap.status != "running":
+            return f"Iteration {snap.iteration}: {snap.status.replace('_', ' ')} — {snap.reason}"
+        if snap.kind != NETWORK:
+            if snap.w.shape[1] == 1 and snap.w_next is not None:
+                return narrate(snap.iteration, snap.optimizers[0], float(snap.w[0, 0]), float(snap.gradient[0, 0]),
+                               float(snap.learning_rates[0]), float(snap.w_next[0, 0]))
+            g = ", ".join(num(v) for v in snap.gradient[0])
+            return (f"Iteration {snap.iteration}: the gradient at ({', '.join(num(v) for v in snap.w[0])}) is "
+                    f"({g}); each run steps downhill, its own way.")
+        J = snap.train_cost[-1] if len(snap.train_cost) else float("nan")
+        weights = sum(w.size + b.size for w, b in zip(snap.weights, snap.biases))
+        return (f"Iteration {snap.iteration}: the cost is J = {num(J)}. Backprop computes ∂J/∂w for all {weights} "
+                f"weights and biases; gradient descent moves each by −α·∂J/∂w with α = {num(snap.learning_rate)}.")
+
+    def _update_lecture_caption(self) -> None:
+        if self.lecture_mode:
+            text = self.lecture_text()
+            if text != self.lecture_caption.text():
+                self.lecture_caption.setText(text)
 
     # -- help -------------------------------------------------------------------------------
     @Slot()

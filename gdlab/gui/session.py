@@ -32,6 +32,7 @@ class TrainingSession(QObject):
     sweep_done = Signal(object)
     landscape_ready = Signal(object)
     trace_ready = Signal(object)
+    peek_ready = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -49,6 +50,7 @@ class TrainingSession(QObject):
         self._worker.sweep_done.connect(self._on_sweep_done)
         self._worker.landscape_ready.connect(self._on_landscape)
         self._worker.trace_ready.connect(self._on_trace)
+        self._worker.peek_ready.connect(self._on_peek)
         self.thread.start()
         _SESSIONS.add(self)
 
@@ -110,6 +112,21 @@ class TrainingSession(QObject):
         """Ask for the next iteration taken apart (the inspector); answered by ``trace_ready``."""
         self._send("trace", (str(mode), int(sample)))
 
+    def peek(self, iteration: int) -> None:
+        """Ask for the run as it was at ``iteration``; answered by ``peek_ready``."""
+        self._send("peek", int(iteration))
+
+    def rewind(self, iteration: int) -> None:
+        """Go back to ``iteration`` and train on from there (a new branch)."""
+        self._send("rewind", int(iteration))
+
+    def fork(self, **changes) -> None:
+        """A twin of the run now with ``changes`` (e.g. learning_rate=…), stepped in lockstep."""
+        self._send("fork", dict(changes))
+
+    def unfork(self) -> None:
+        self._send("unfork")
+
     def select_sample(self, index: int) -> None:
         """The training sample whose z and a the diagram shows."""
         self._send("select_sample", int(index))
@@ -145,6 +162,11 @@ class TrainingSession(QObject):
     def _on_trace(self, trace) -> None:
         if not self._closing:
             self.trace_ready.emit(trace)
+
+    @Slot(object)
+    def _on_peek(self, payload) -> None:
+        if not self._closing:
+            self.peek_ready.emit(payload)
 
     @Slot(str)
     def _on_failed(self, report: str) -> None:

@@ -21,11 +21,13 @@ import numpy as np
 from ..core.backprop_trace import trace_iteration
 from ..core.experiment import Experiment
 from ..core.sweep import log_spaced, sweep
+from ..core.timeline import attach_tape, describe_change, fork, probe_at, rewind
 from ..core.training import NetworkRun, SurfaceRace, make_run
 
 EMIT_HZ = 30.0
 MAX_DIAGRAM_LAYERS, MAX_DIAGRAM_NEURONS = 8, 16  # neuron thumbnails only for diagrams drawn neuron by neuron
 THUMBNAIL_RESOLUTION = 24
+TAPE_BUDGET_BYTES = 16_000_000  # weights of recent iterations kept for the timeline
 VIEW_HZ = 6.0  # the network's output over the input plane changes slowly: recompute it 6 times a second
 MAX_SPEED = 0  # speed value meaning "as fast as possible"
 CHUNK_SECONDS = 0.004  # at full speed, look at the command queue about every 4 ms
@@ -44,6 +46,9 @@ class Frame:
     iters_per_s: float
     fresh: bool
     view: dict[str, Any]
+    twin: Any = None              # the twin run's snapshot (rows since its last frame), when forked
+    twin_label: str = ""
+    twin_fresh: bool = False      # the twin was just made: its plots start
 
 
 class TrainingWorker(QObject):
@@ -56,6 +61,7 @@ class TrainingWorker(QObject):
     sweep_done = Signal(object)       # a gdlab.core.sweep.SweepResult, or None when cancelled
     landscape_ready = Signal(object)  # {"wids", "xs", "ys", "Z"}: a slice of the network's cost
     trace_ready = Signal(object)      # a gdlab.core.backprop_trace.BackpropTrace of the next iteration
+    peek_ready = Signal(object)       # the run at an earlier iteration (the timeline): see _peek
 
     def __init__(self, commands: "queue.Queue[tuple[str, Any]]"):
         super().__init__()
@@ -74,6 +80,8 @@ class TrainingWorker(QObject):
         self._next_due = 0.0
         self._job = None  # a learning-rate sweep in progress: a generator advanced between commands
         self._sample = 0  # the training sample whose z and a the diagram shows on hover
+        self._twin = None  # a forked twin run stepped in lockstep (gdlab.core.timeline.fork)
+        self._twin_label, self._twin_since, self._twin_fresh = "", 0, False
 
     # -- the loop ----------------------------------------------------------------------------
     @Slot()
@@ -93,7 +101,8 @@ class TrainingWorker(QObject):
                     else:
                         self._guarded(self._advance_job)
                     continue
-                busy = self._running and self._run is not None and not self._run.finished
+                busy = self._running and self._run is not None and not (
+                    self._run.finished and (self._twin is None or self._twin.finished))
                 try:
                     if not busy:
                         command = self._commands.get()
@@ -137,19 +146,22 @@ class TrainingWorker(QObject):
             self.sweep_progress.emit(float(fraction))
 
     def _advance(self) -> None:
-        run = self._run
+        run, twin = self._run, self._twin
         n = self._chunk if self._speed == MAX_SPEED else 1
         t0 = time.perf_counter()
         run.step(n)
+        if twin is not None:
+            twin.step(n)  # in lockstep with the original
         now = time.perf_counter()
         if self._speed == MAX_SPEED:
             per_step = (now - t0) / max(1, n)
             self._chunk = max(1, min(10_000, int(CHUNK_SECONDS / max(per_step, 1e-9))))
         else:
             self._next_due = max(self._next_due + 1.0 / self._speed, now)
-        if run.finished:
+        finished = run.finished and (twin is None or twin.finished)
+        if finished:
             self._running = False
-        if run.finished or now - self._last_emit >= 1.0 / EMIT_HZ or self._speed and self._speed <= EMIT_HZ:
+        if finished or now - self._last_emit >= 1.0 / EMIT_HZ or self._speed and self._speed <= EMIT_HZ:
             self._emit()
 
     # -- commands ----------------------------------------------------------------------------
@@ -162,12 +174,15 @@ class TrainingWorker(QObject):
                 self.sweep_done.emit(None)
             self._experiment = arg
             self._run = make_run(arg)
+            if isinstance(self._run, NetworkRun):
+                attach_tape(self._run, TAPE_BUDGET_BYTES)  # the timeline can go back to any recent iteration
+            self._twin = None
             self._running = False
             self._fresh = True
         elif self._run is None:
             return
         elif name == "start":
-            self._running = not self._run.finished
+            self._running = not (self._run.finished and (self._twin is None or self._twin.finished))
             self._next_due = time.perf_counter()
             self._rate_mark = (time.perf_counter(), self._run.iteration)
         elif name == "pause":
@@ -177,10 +192,12 @@ class TrainingWorker(QObject):
             self._run.step(int(arg))
         elif name == "reset":
             self._running = False
+            self._twin = None
             self._run.reset()
             self._fresh = True
         elif name == "reinitialize":
             self._running = False
+            self._twin = None
             if isinstance(self._run, NetworkRun):
                 self._run.reinitialize(int(arg))
                 self._experiment = self._experiment.replace(seed=int(arg))
@@ -194,6 +211,7 @@ class TrainingWorker(QObject):
             if len(arg) != self._run.surface.dim:
                 return  # a click on the view of another surface
             self._running = False
+            self._twin = None
             self._run.set_start(arg)
             self._experiment = self._experiment.replace(start=[float(v) for v in arg])
             self._fresh = True
@@ -224,6 +242,21 @@ class TrainingWorker(QObject):
                 self._job = None
                 self.sweep_done.emit(None)
             return
+        elif name == "peek":
+            self.peek_ready.emit(self._peek(int(arg)))
+            return
+        elif name == "rewind":
+            self._running = False
+            self._twin = None
+            rewind(self._run, int(arg))
+            self._fresh = True
+        elif name == "fork":
+            changes = dict(arg)
+            self._twin = fork(self._run, **changes)
+            self._twin_label = describe_change(changes)
+            self._twin_since, self._twin_fresh = 0, True
+        elif name == "unfork":
+            self._twin = None
         elif name == "select_sample":
             self._sample = int(arg)
         elif name == "trace":
@@ -248,6 +281,31 @@ class TrainingWorker(QObject):
             raise ValueError(f"unknown command {name!r}")
         self._emit()
 
+    def _peek(self, iteration: int) -> dict[str, Any]:
+        """The run as it was at ``iteration`` (the nearest recorded one): what the views show while
+        the timeline is scrubbed back. The run itself is not changed."""
+        run = self._run
+        iteration = max(run.first_iteration if isinstance(run, NetworkRun) else 0, min(iteration, run.iteration))
+        if isinstance(run, SurfaceRace):
+            row = iteration
+            return {"iteration": iteration, "found": iteration, "kind": "surface",
+                    "w": run.history.view("paths", row, row + 1)[0].copy(),
+                    "costs": run.history.view("costs", row, row + 1)[0].copy()}
+        found = probe_at(run, iteration)
+        if found is None:
+            return {"iteration": iteration, "found": None, "kind": "network"}
+        it, probe = found
+        row = it - run.first_iteration
+        with np.errstate(all="ignore"):
+            probe.loss_and_gradients(run.X_train, run.Y_train, run.loss, run.experiment["regularization"],
+                                     run.experiment["reg_rate"])
+        grads = probe.gradients
+        view = network_view_data(run, False, self._sample, model=probe)
+        return {"iteration": iteration, "found": it, "kind": "network",
+                "weights": [w.copy() for w in probe.weights], "biases": [b.copy() for b in probe.biases],
+                "grad_weights": [g.copy() for g in grads[0::2]], "grad_biases": [g.copy() for g in grads[1::2]],
+                "train_cost": float(run.history.view("train_cost", row, row + 1)[0]), "view": view}
+
     # -- frames --------------------------------------------------------------------------------
     def _emit(self) -> None:
         run = self._run
@@ -264,17 +322,16 @@ class TrainingWorker(QObject):
         view: dict[str, Any] = {}
         if isinstance(run, NetworkRun):
             if self._fresh or not self._running or now - self._last_view >= 1.0 / VIEW_HZ:
-                view = run.view_data(include_points=self._fresh)
-                view["sample"] = run.sample_activations(self._sample)
-                sizes = run.model.layer_sizes
-                if len(sizes) - 1 <= MAX_DIAGRAM_LAYERS and max(sizes) <= MAX_DIAGRAM_NEURONS:
-                    view["neuron_maps"] = run.neuron_maps(THUMBNAIL_RESOLUTION)
-                if self._fresh:
-                    view["input_labels"] = list(run.input_labels)
-                    view["n_train"] = len(run.X_train)
+                view = network_view_data(run, self._fresh, self._sample)
                 self._last_view = now
         frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,
                       iters_per_s=self._iters_per_s, fresh=self._fresh, view=view)
+        if self._twin is not None:
+            since = 0 if (self._fresh or self._twin_fresh) else self._twin_since
+            frame.twin = self._twin.snapshot(since)
+            self._twin_since = frame.twin.start + len(frame.twin.iterations)
+            frame.twin_label, frame.twin_fresh = self._twin_label, self._twin_fresh or self._fresh
+            self._twin_fresh = False
         self._fresh = False
         self._last_emit = now
         self.frame_ready.emit(frame)
@@ -288,3 +345,18 @@ def _around(values: np.ndarray) -> tuple[float, float]:
     lo, hi = float(finite.min()), float(finite.max())
     pad = max(0.5, 0.35 * (hi - lo))
     return (lo - pad, hi + pad)
+
+
+def network_view_data(run: NetworkRun, fresh: bool, sample: int, model=None) -> dict[str, Any]:
+    """What the network's views draw besides the history: the data and the network's output over
+    the input plane, the selected sample's z and a, each neuron's output map (small networks), and
+    on a fresh start the input labels and the number of training samples."""
+    view = run.view_data(include_points=fresh, model=model)
+    view["sample"] = run.sample_activations(sample, model=model)
+    sizes = run.model.layer_sizes
+    if len(sizes) - 1 <= MAX_DIAGRAM_LAYERS and max(sizes) <= MAX_DIAGRAM_NEURONS:
+        view["neuron_maps"] = run.neuron_maps(THUMBNAIL_RESOLUTION, model=model)
+    if fresh:
+        view["input_labels"] = list(run.input_labels)
+        view["n_train"] = len(run.X_train)
+    return view

@@ -89,6 +89,7 @@ class ContourView(QWidget):
         self.markers.setZValue(15)
         self.plot.plot_item.addItem(self.markers, ignoreBounds=True)
         self.grid_source: GridSource | None = None
+        self.surface_name = ""
         self.runs: list[_RunItems] = []
         self.labels: list[str] = []
         self.grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -107,8 +108,9 @@ class ContourView(QWidget):
 
     # -- surface -----------------------------------------------------------------------------
     def set_surface(self, title: str, x_range, y_range, grid_source: GridSource | None,
-                    minima=(), saddles=(), formula: str = "") -> None:
+                    minima=(), saddles=(), formula: str = "", name: str = "") -> None:
         """A new surface: its view, where its values come from, and its known minima."""
+        self.surface_name = name
         self.plot.set_title(title)
         self.formula = formula
         self._update_caption()

@@ -85,6 +85,7 @@ class CurveView(QWidget):
             self.plot.plot_item.addItem(text, ignoreBounds=True)
             self.numbers.append(text)
         self.runs: list[_RunItems] = []
+        self.surface_name = ""
         self.selected = 0
         self._snap = None
         self._iterations: list[np.ndarray] = []
@@ -93,8 +94,10 @@ class CurveView(QWidget):
         self.plot.set_readout(None)
 
     # -- set-up --------------------------------------------------------------------------------
-    def set_surface(self, title: str, ws: np.ndarray, J: np.ndarray, minima: list[tuple[float, float]]) -> None:
+    def set_surface(self, title: str, ws: np.ndarray, J: np.ndarray, minima: list[tuple[float, float]],
+                    name: str = "") -> None:
         """The curve J(w) (values from the core) and its minima as (w, J) pairs."""
+        self.surface_name = name
         self.plot.set_title(title)
         self.curve.setData(ws, J, connect="finite")
         self.minima.setData([{"pos": m, "symbol": "star", "size": 16, "brush": pg.mkBrush("#FFFFFF"),

@@ -44,6 +44,7 @@ class DataView(LivePlot):
         self._map: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._curve: tuple[np.ndarray, np.ndarray] | None = None
         self._dirty = False
+        self.keep_range = False  # True while points are drawn (DrawTool): new data leaves the view's range alone
         self.set_readout(None)
 
     # -- data --------------------------------------------------------------------------------
@@ -66,7 +67,8 @@ class DataView(LivePlot):
             self.set_labels("x₁", "x₂")
             self.train_points.setData(X[:, 0], X[:, 1], brush=self._brushes(targets), symbol="o")
         self.test_points.setData([], [])
-        self.plot_item.enableAutoRange()
+        if not self.keep_range:
+            self.plot_item.enableAutoRange()
         self._dirty = True
 
     def set_test_data(self, X: np.ndarray, targets: np.ndarray) -> None:

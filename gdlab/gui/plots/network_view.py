@@ -42,7 +42,7 @@ def _fmt(x: float) -> str:
 class NetworkView(QWidget):
     weight_clicked = Signal(object)   # (layer, i, j), 0-based layer
 
-    def __init__(self, parent=None, inspector: bool = False):
+    def __init__(self, parent=None, inspector: bool = False, toolbar: bool = True):
         super().__init__(parent)
         self.plot = LivePlot("Network: neurons and weights")
         self.plot.plot_item.hideAxis("left")
@@ -74,7 +74,7 @@ class NetworkView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        if not inspector:
+        if toolbar and not inspector:
             layout.addLayout(top)
         layout.addWidget(self.plot, 1)
         # items
@@ -180,9 +180,12 @@ class NetworkView(QWidget):
             self.plot.plot_item.removeItem(label)
         self._layer_labels = []
 
-    def _draw_nodes(self) -> None:
+    def _draw_nodes(self, inputs_only: bool = False) -> None:
+        """Neurons as circles (blocks when summarised); with thumbnails, only the inputs need one."""
         spots = []
         for l, pos in enumerate(self.positions):
+            if inputs_only and l > 0:
+                continue
             for p in pos:
                 spots.append({"pos": tuple(p), "size": self.node_size,
                               "symbol": "s" if self.summarised else "o",
@@ -251,6 +254,7 @@ class NetworkView(QWidget):
                     self.plot.plot_item.addItem(image, ignoreBounds=True)
                     row.append(image)
                 self.thumbnails.append(row)
+            self._draw_nodes(inputs_only=True)  # the thumbnails are the other neurons
         lut = _thumbnail_lut()
         for l, row in enumerate(self.thumbnails):
             if l >= len(maps):

@@ -1,0 +1,571 @@
+"""Draw your own points in the data view: add, move and remove training points with the mouse.
+
+    tool = DrawTool(data_view)
+    layout.addWidget(tool.toolbar)                 # above the data view
+    tool.set_experiment(experiment)                # what drawing starts from (on load / fresh frame)
+    tool.points_changed.connect(on_points)         # CustomData, or None while the points are not usable
+
+In draw mode (the "Draw points" toggle):
+
+* left click on empty ground adds a point of the current class (the class picker); right click
+  adds a point of the other class (class 1 when the current class is 0, else class 0);
+* drag a point (left button) to move it;
+* Delete or Backspace removes the point under the mouse, or else the point touched last;
+* Undo (Ctrl+Z, or the button) reverts the last change: every change pushes the point set
+  it replaced onto a stack; Clear empties the plane (and can be undone too).
+
+The middle button still pans and the wheel still zooms. Drawing starts from the experiment's
+points: a generated two-dimensional classification dataset is copied
+(:meth:`CustomData.from_dataset`); anything else (regression, other dimensions) starts from an
+empty plane. While drawing, the tool shows the points itself (the data view's own train/test
+points are hidden), so every edit shows at once. After each change ``points_changed`` carries
+the points as a :class:`CustomData` (source "drawn"; binary for two classes, multiclass for
+more), or None while there are fewer than 4 points, only one class, or a class between has no
+points; the hint line says which. The window turns the data into
+``experiment.with_points(data)`` and restarts training when asked.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QCursor, QIcon, QKeyEvent, QMouseEvent, QPainter, QPixmap
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from shiboken6 import isValid
+
+from ...core.customdata import CustomData
+from ...core.datasets import BINARY, MIN_SAMPLES, MULTICLASS, REGRESSION, Dataset, make_dataset
+from ...core.experiment import Experiment
+from ...core.params import NETWORK
+from ..palette import BLUE, CLASS_COLORS, GREEN, ORANGE, PURPLE, SKY, VERMILLION, class_color
+from .data_view import DataView
+
+DRAW_CLASSES = len(CLASS_COLORS)       # classes offered (one colour each), or as many as the data has
+HIT_PIXELS = 9.0                       # a click within this many pixels of a point touches it
+DRAG_PIXELS = 3.0                      # a press moves a point once the mouse has gone this far
+UNDO_LIMIT = 200
+EMPTY_RANGE = (-1.5, 1.5)              # the plane shown when drawing starts from nothing
+DRAW_TITLE = "Draw your own points"
+_COLOR_WORDS = {ORANGE: "orange", BLUE: "blue", GREEN: "green", PURPLE: "purple", VERMILLION: "vermillion",
+                SKY: "sky blue"}
+_KEYS_HINT = "Left click adds {left}, right click {right} · drag moves a point · Delete removes · Ctrl+Z undoes"
+
+
+class DrawTool(QObject):
+    """Mouse drawing of 2-D classification points on a :class:`DataView`; see the module docstring."""
+
+    points_changed = Signal(object)     # CustomData, or None (fewer than 4 points, a class missing)
+    drawing_changed = Signal(bool)      # draw mode on/off
+
+    def __init__(self, view: DataView, parent: QObject | None = None):
+        super().__init__(parent if parent is not None else view)
+        self.view = view
+        self.X = np.empty((0, 2))
+        self.y = np.empty(0, dtype=np.int64)
+        self.class_names = [str(c) for c in range(DRAW_CLASSES)]
+        self.feature_names: tuple[str, str] = ("x1", "x2")
+        self.target_name = "class"
+        self.source_note = ""            # why drawing started from an empty plane, if it did
+        self._foreign = True             # the data view shows other data (or none) than the drawing starts from
+        self.drawing = False
+        self.touched: int | None = None  # the point clicked, added or moved last
+        self._undo: list[tuple[np.ndarray, np.ndarray]] = []
+        self._drag: dict | None = None
+        self._hidden: list = []
+        self._saved_look: tuple | None = None
+        self._brushes: list = []
+        self.reason = ""                 # why the points are not usable yet ("" when they are)
+
+        self.scatter = pg.ScatterPlotItem(size=10, pen=pg.mkPen("#FFFFFF", width=1.0), symbol="o")
+        self.scatter.setZValue(30)
+        self.ring = pg.ScatterPlotItem(size=18, brush=pg.mkBrush(0, 0, 0, 0), symbol="o")
+        self.ring.setZValue(31)
+        for item in (self.scatter, self.ring):
+            item.hide()
+            view.plot_item.addItem(item, ignoreBounds=True)
+
+        self.toolbar = QWidget()
+        self.toolbar.setToolTip("Draw your own training points in the data view.")
+        column = QVBoxLayout(self.toolbar)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        layout = QHBoxLayout()
+        self.draw_button = QPushButton("✎ Draw points")
+        self.draw_button.setCheckable(True)
+        self.draw_button.setToolTip("Draw mode: left click adds a point of the chosen class, right click one of the "
+                                    "other class, drag moves a point, Delete removes the point under the mouse. "
+                                    "Starts from the current data's points (2-D classes) or an empty plane.")
+        self.draw_button.toggled.connect(self.set_drawing)
+        self.class_combo = QComboBox()
+        self.class_combo.setToolTip("The class a left click adds (a right click adds the other class: class 1, "
+                                    "or class 0 when class 1 or higher is chosen). Classes are numbered from 0 and "
+                                    "each needs at least one point.")
+        self._name_classes()
+        self.class_combo.currentIndexChanged.connect(self._update_controls)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setToolTip("Undo the last change to the points (Ctrl+Z in the data view).")
+        self.undo_button.clicked.connect(self.undo)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Remove every point and start from an empty plane (Undo brings them back).")
+        self.clear_button.clicked.connect(self.clear)
+        self.hint = HintLabel()
+        self.hint.setToolTip("What the points are now, and what the mouse does.")
+        for button in (self.draw_button, self.undo_button, self.clear_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space stays start/pause
+        layout.addWidget(self.draw_button)
+        layout.addWidget(self.class_combo)
+        layout.addWidget(self.undo_button)
+        layout.addWidget(self.clear_button)
+        layout.addStretch(1)
+        column.addLayout(layout)
+        column.addWidget(self.hint)
+
+        self._viewport = view.viewport()
+        self._viewport.installEventFilter(self)
+        view.installEventFilter(self)
+        self._update_controls()
+
+    # -- what drawing starts from ------------------------------------------------------------------
+    def set_experiment(self, experiment: Experiment) -> None:
+        """Take the experiment's data as the points to draw on (see :meth:`set_source`); a surface
+        experiment has no data to draw: the tool is switched off and disabled."""
+        if experiment.kind != NETWORK:
+            self.set_drawing(False)
+            self.toolbar.setEnabled(False)
+            self.hint.setText("Drawing points needs a network experiment (this one is a cost surface).")
+            return
+        self.toolbar.setEnabled(True)
+        if experiment.points is not None:
+            self.set_source(experiment.points)
+        else:
+            v = experiment.values
+            self.set_source(make_dataset(v["dataset"], n_samples=v["n_samples"], noise=v["noise"],
+                                         seed=v["data_seed"]))
+
+    def set_source(self, data: CustomData | Dataset | None) -> None:
+        """The points drawing starts from: two-dimensional classification data is copied; anything
+        else (or None) gives an empty plane. Points equal to the current ones change nothing (the
+        window hands back what was drawn); other points replace the drawing, which Undo restores."""
+        note = ""
+        if isinstance(data, Dataset):
+            ok = data.n_features == 2 and data.task != REGRESSION
+            name = data.name
+            data = CustomData.from_dataset(data) if ok else None
+            if not ok:
+                note = f"{name} is not two-dimensional classes"
+        elif isinstance(data, CustomData) and (data.n_features != 2 or data.task == REGRESSION):
+            what = "regression data" if data.task == REGRESSION else f"{data.n_features}-dimensional data"
+            note = f"{data.source or 'the data'} is {what}"
+            data = None
+        if data is None:
+            X, y = np.empty((0, 2)), np.empty(0, dtype=np.int64)
+            names, features, target = [], ("x1", "x2"), "class"
+        else:
+            X, y = np.array(data.X, dtype=float), np.array(data.y, dtype=np.int64)
+            names, features, target = list(data.class_names), tuple(data.feature_names), data.target_name
+        self.source_note = note
+        self._foreign = data is None     # the data view does not show these points: start from a plain plane
+        self.feature_names, self.target_name = features, target
+        self.class_names = _unique_names(names)
+        self._name_classes()
+        if X.shape == self.X.shape and X.tobytes() == self.X.tobytes() and y.tobytes() == self.y.tobytes():
+            if self.drawing and data is not None:
+                self._show_map(True)       # the drawing was applied: the view's map is about these points now
+            self._update_controls()
+            return
+        if len(self.X) and self.drawing:
+            self._push_undo()
+        elif not self.drawing:
+            self._undo.clear()
+        self.X, self.y = X, y
+        self.touched = None
+        self._show_points()
+
+    # -- draw mode --------------------------------------------------------------------------------
+    @Slot(bool)
+    def set_drawing(self, on: bool) -> None:
+        """Draw mode on or off (the toggle follows)."""
+        on = bool(on)
+        if on and not self.toolbar.isEnabled():
+            on = False
+        if self.draw_button.isChecked() != on:
+            self.draw_button.setChecked(on)     # comes back here through toggled
+            return
+        if on == self.drawing:
+            return
+        self.drawing = on
+        self._drag = None
+        view, vb = self.view, self.view.plot_item.vb
+        if on:
+            axes = view.plot_item
+            self._saved_look = (axes.titleLabel.text, axes.getAxis("bottom").labelText, axes.getAxis("left").labelText,
+                                vb.state["aspectLocked"])
+            view.keep_range = True
+            vb.disableAutoRange()    # first: hiding the view's points must not re-fit the range
+            # The view shows the data drawing starts from, unless that is not 2-D classes: then its
+            # map or fitted curve means nothing here, and the plane starts at a standard size.
+            foreign = self._foreign
+            self._hidden = [item for item in (view.train_points, view.test_points) if item.isVisible()]
+            for item in self._hidden:
+                item.hide()
+            if foreign:
+                self._show_map(False)
+            view.set_title(DRAW_TITLE)
+            view.set_labels("x₁", "x₂")
+            if not vb.state["aspectLocked"]:
+                vb.setAspectLocked(True)
+            if foreign and len(self.X):
+                vb.setRange(xRange=_padded(self.X[:, 0]), yRange=_padded(self.X[:, 1]), padding=0)
+            elif foreign:
+                vb.setRange(xRange=EMPTY_RANGE, yRange=EMPTY_RANGE, padding=0)
+            view.viewport().setCursor(Qt.CursorShape.CrossCursor)
+            self.scatter.show()
+            self.ring.show()
+            self._show_points()
+        else:
+            view.keep_range = False
+            for item in self._hidden:
+                item.show()
+            self._hidden = []
+            # The view's own title and axes come back, unless it was given new data meanwhile (which
+            # set its title and axes for that data)
+            if self._saved_look is not None and view.plot_item.titleLabel.text == DRAW_TITLE:
+                title, bottom, left, aspect = self._saved_look
+                view.set_title(title)
+                view.set_labels(bottom, left)
+                vb.setAspectLocked(bool(aspect))
+            view.viewport().unsetCursor()
+            self.scatter.hide()
+            self.ring.hide()
+        self._update_controls()
+        self.drawing_changed.emit(on)
+
+    @property
+    def current_class(self) -> int:
+        return self.class_combo.currentIndex()
+
+    def set_current_class(self, c: int) -> None:
+        self.class_combo.setCurrentIndex(int(c))
+
+    def other_class(self) -> int:
+        """The class a right click adds: 1 when the current class is 0, else 0."""
+        return 1 if self.current_class == 0 else 0
+
+    # -- edits --------------------------------------------------------------------------------------
+    def add_point(self, x: float, y: float, c: int) -> None:
+        self._push_undo()
+        self.X = np.vstack([self.X, [[float(x), float(y)]]])
+        self.y = np.append(self.y, np.int64(c))
+        self.touched = len(self.X) - 1
+        self._changed()
+
+    def move_point(self, i: int, x: float, y: float) -> None:
+        """Move point i (no undo entry: a drag pushes one when it starts)."""
+        X = self.X.copy()
+        X[i] = (x, y)
+        self.X = X
+        self._show_points(positions_only=True)
+
+    def remove_point(self, i: int) -> None:
+        self._push_undo()
+        self.X = np.delete(self.X, i, axis=0)
+        self.y = np.delete(self.y, i)
+        self.touched = None
+        self._changed()
+
+    @Slot()
+    def delete_point(self) -> bool:
+        """Delete the point under the mouse, or else the point touched last; False if there is none."""
+        viewport = self.view.viewport()
+        mouse = viewport.mapFromGlobal(QCursor.pos())
+        i = self._point_at(self.view.mapToScene(mouse)) if viewport.rect().contains(mouse) else None
+        if i is None:
+            i = self.touched
+        if i is None or not 0 <= i < len(self.X):
+            self.hint.setText("Nothing to delete: point at a point (or click one) and press Delete.")
+            return False
+        self.remove_point(i)
+        return True
+
+    @Slot()
+    def undo(self) -> bool:
+        """Back to the point set before the last change; False if there is nothing to undo."""
+        if not self._undo:
+            return False
+        self._drag = None
+        self.X, self.y = self._undo.pop()
+        self.touched = None
+        self._changed()
+        return True
+
+    @Slot()
+    def clear(self) -> None:
+        """An empty plane (undoable)."""
+        if not len(self.X):
+            return
+        self._push_undo()
+        self.X, self.y = np.empty((0, 2)), np.empty(0, dtype=np.int64)
+        self.touched = None
+        self._changed()
+
+    def _push_undo(self) -> None:
+        self._undo.append((self.X.copy(), self.y.copy()))
+        del self._undo[:-UNDO_LIMIT]
+
+    def _changed(self) -> None:
+        self._show_points()
+        self.points_changed.emit(self.data())
+
+    # -- the result ---------------------------------------------------------------------------------
+    def data(self) -> CustomData | None:
+        """The points as :class:`CustomData` (binary for two classes, multiclass for more), or None
+        while they cannot be trained on; :attr:`reason` then says why."""
+        n = len(self.X)
+        self.reason = ""
+        if n < MIN_SAMPLES:
+            self.reason = (f"{n} point{'s' if n != 1 else ''}: at least {MIN_SAMPLES} are needed "
+                           f"({MIN_SAMPLES - n} more).")
+            return None
+        classes = int(self.y.max()) + 1
+        counts = np.bincount(self.y, minlength=classes)
+        if classes < 2:
+            self.reason = f"Only {self._class_words(0)} so far: add points of another class (right click)."
+            return None
+        empty = [c for c in range(classes) if counts[c] == 0]
+        if empty:
+            self.reason = (f"{self._class_words(empty[0]).capitalize()} has no points: add one, or remove the points "
+                           f"of {self._class_words(classes - 1)}.")
+            return None
+        return CustomData(self.X, self.y, BINARY if classes == 2 else MULTICLASS, feature_names=self.feature_names,
+                          class_names=self.class_names[:classes], target_name=self.target_name, source="drawn")
+
+    def _class_words(self, c: int) -> str:
+        name = self.class_names[c]
+        colour = _COLOR_WORDS.get(class_color(c), "")
+        label = f"class {c}" if name == str(c) else f'class {c} "{name}"'
+        return f"{label} ({colour})" if colour else label
+
+    # -- drawing the points ---------------------------------------------------------------------------
+    def _show_map(self, on: bool) -> None:
+        """Hide the view's map, boundary and fitted curve while they describe other points than the
+        drawing (foreign data, an emptied plane), or show them again (kept hidden until draw mode ends)."""
+        items = (self.view.image, self.view.boundary, self.view.fit_curve)
+        if on:
+            for item in items:
+                if item in self._hidden:
+                    self._hidden.remove(item)
+                    item.show()
+        else:
+            for item in items:
+                if item.isVisible():
+                    item.hide()
+                    self._hidden.append(item)
+
+    def _show_points(self, positions_only: bool = False) -> None:
+        """Draw the points now; ``positions_only`` (a drag) keeps the colours and the hint as they are."""
+        if self.drawing and not len(self.X):
+            self._show_map(False)          # an empty plane: no decision map of points that are gone
+        if not positions_only or len(self._brushes) != len(self.X):
+            palette = [pg.mkBrush(class_color(c)) for c in range(len(self.class_names))]
+            self._brushes = [palette[int(c)] for c in self.y]
+        if len(self.X):
+            self.scatter.setData(self.X[:, 0], self.X[:, 1], brush=self._brushes)
+        else:
+            self.scatter.setData([], [])
+        if self.touched is not None and self.touched < len(self.X):
+            p = self.X[self.touched]
+            self.ring.setData([p[0]], [p[1]], pen=pg.mkPen(self.view.theme.foreground, width=1.5))
+        else:
+            self.ring.setData([], [])
+        if not positions_only:
+            self._update_controls()
+
+    @Slot()
+    def _update_controls(self, *_args) -> None:
+        self.undo_button.setEnabled(self.drawing and bool(self._undo))
+        self.clear_button.setEnabled(self.drawing and bool(len(self.X)))
+        self.class_combo.setEnabled(self.drawing)
+        if not self.toolbar.isEnabled():
+            return
+        if not self.drawing:
+            self.hint.setText("Press Draw points to add, move and remove training points with the mouse.")
+            return
+        data = self.data()
+        keys = _KEYS_HINT.format(left=f"class {self.current_class}", right=f"class {self.other_class()}")
+        if data is None:
+            start = f"Drawing from an empty plane ({self.source_note}). " if self.source_note and not len(self.X) else ""
+            self.hint.setText(f"{start}{self.reason}\n{keys}")
+        else:
+            counts = np.bincount(data.y, minlength=data.n_classes)
+            per_class = ", ".join(f"{counts[c]} {_COLOR_WORDS.get(class_color(c), f'class {c}')}"
+                                  for c in range(data.n_classes))
+            self.hint.setText(f"{data.n_samples} points ({per_class}): {data.task}.\n{keys}")
+
+    def _name_classes(self) -> None:
+        """One picker entry per class name (the current class kept if it still exists)."""
+        current = max(0, self.class_combo.currentIndex())
+        self.class_combo.blockSignals(True)
+        while self.class_combo.count() > len(self.class_names):
+            self.class_combo.removeItem(self.class_combo.count() - 1)
+        while self.class_combo.count() < len(self.class_names):
+            self.class_combo.addItem(_disc(class_color(self.class_combo.count())), "")
+        self.class_combo.setCurrentIndex(min(current, self.class_combo.count() - 1))
+        self.class_combo.blockSignals(False)
+        for c, name in enumerate(self.class_names):
+            colour = _COLOR_WORDS.get(class_color(c), "")
+            text = f"class {c}" + (f" ({name})" if name != str(c) else "") + (f" · {colour}" if colour else "")
+            self.class_combo.setItemText(c, text)
+            self.class_combo.setItemData(c, f"A left click adds a point of class {c}, drawn in {colour or 'its colour'}.",
+                                         Qt.ItemDataRole.ToolTipRole)
+
+    # -- the mouse and the keys -------------------------------------------------------------------------
+    def _view_point(self, scene: QPointF) -> tuple[float, float]:
+        p = self.view.plot_item.vb.mapSceneToView(scene)
+        return p.x(), p.y()
+
+    def _inside(self, scene: QPointF) -> bool:
+        return self.view.plot_item.vb.sceneBoundingRect().contains(scene)
+
+    def _point_at(self, scene: QPointF) -> int | None:
+        """The point nearest to a scene position, if within HIT_PIXELS pixels of it."""
+        if not len(self.X) or not self._inside(scene):
+            return None
+        x, y = self._view_point(scene)
+        pw, ph = self.view.plot_item.vb.viewPixelSize()         # data units per pixel
+        d2 = ((self.X[:, 0] - x) / pw) ** 2 + ((self.X[:, 1] - y) / ph) ** 2
+        i = int(np.argmin(d2))
+        return i if d2[i] <= HIT_PIXELS ** 2 else None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Events also arrive while the view is being destroyed (the tool is its child): compare
+        # with the kept wrappers, and touch the view only when it is still alive.
+        if not self.drawing or not isValid(self.view):
+            return False
+        kind = event.type()
+        if watched is self._viewport:
+            if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+                return self._press(event)
+            if kind == QEvent.Type.MouseMove:
+                return self._move(event)
+            if kind == QEvent.Type.MouseButtonRelease:
+                return self._release(event)
+            if kind == QEvent.Type.ContextMenu:
+                return self._inside(self.view.mapToScene(event.pos()))
+            return False
+        if watched is self.view and kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            return self._key(event, kind == QEvent.Type.ShortcutOverride)
+        return False
+
+    def _press(self, event: QMouseEvent) -> bool:
+        button = event.button()
+        if button not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            return False                                  # the middle button pans, as always
+        scene = self.view.mapToScene(event.position().toPoint())
+        if not self._inside(scene):
+            return False
+        self.view.setFocus(Qt.FocusReason.MouseFocusReason)
+        hit = self._point_at(scene)
+        if button == Qt.MouseButton.LeftButton and hit is not None:
+            self._drag = {"index": hit, "start": event.position(), "moved": False}
+            self.touched = hit
+            self._show_points()
+            return True
+        x, y = self._view_point(scene)
+        self.add_point(x, y, self.current_class if button == Qt.MouseButton.LeftButton else self.other_class())
+        return True
+
+    def _move(self, event: QMouseEvent) -> bool:
+        scene = self.view.mapToScene(event.position().toPoint())
+        drag = self._drag
+        if drag is None:
+            over = self._point_at(scene) is not None
+            self.view.viewport().setCursor(Qt.CursorShape.OpenHandCursor if over else Qt.CursorShape.CrossCursor)
+            return False
+        if not drag["moved"]:
+            delta = event.position() - drag["start"]
+            if abs(delta.x()) + abs(delta.y()) < DRAG_PIXELS:
+                return True
+            drag["moved"] = True
+            self._push_undo()
+            self.view.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+        x, y = self._view_point(scene)
+        self.move_point(drag["index"], x, y)
+        return True
+
+    def _release(self, event: QMouseEvent) -> bool:
+        drag, self._drag = self._drag, None
+        if drag is None:
+            return event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton) and \
+                self._inside(self.view.mapToScene(event.position().toPoint()))
+        if drag["moved"]:
+            self.view.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            self._changed()
+        return True
+
+    def _key(self, event: QKeyEvent, override: bool) -> bool:
+        key, mods = event.key(), event.modifiers()
+        undo = key == Qt.Key.Key_Z and mods & Qt.KeyboardModifier.ControlModifier
+        delete = key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods & ~Qt.KeyboardModifier.KeypadModifier
+        if not (undo or delete):
+            return False
+        if override:              # these keys are ours while drawing, before any window shortcut
+            event.accept()
+            return True
+        if undo:
+            self.undo()
+        else:
+            self.delete_point()
+        return True
+
+
+class HintLabel(QLabel):
+    """A word-wrapped line of help that is always two lines high: a longer or shorter text must not
+    resize the data view below it (its aspect is locked, so a new height would move the axes)."""
+
+    LINES = 2
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def sizeHint(self) -> QSize:
+        margins = self.contentsMargins()
+        height = self.LINES * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 2
+        return QSize(super().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.sizeHint().height())
+
+
+def _disc(color: str) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(color))
+    painter.setPen(QColor("#FFFFFF"))
+    painter.drawEllipse(1, 1, 12, 12)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """The data's class names, then "2", "3", … for classes it does not have (made unique)."""
+    out = list(names)
+    for c in range(len(out), DRAW_CLASSES):
+        name, k = str(c), 2
+        while name in out:
+            name, k = f"{c} ({k})", k + 1
+        out.append(name)
+    return out
+
+
+def _padded(values: np.ndarray) -> tuple[float, float]:
+    lo, hi = float(values.min()), float(values.max())
+    pad = 0.1 * (hi - lo) + 0.5 * (hi == lo)
+    return lo - pad, hi + pad

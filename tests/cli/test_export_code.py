@@ -1,0 +1,153 @@
+"""gdlab export-code: the experiment as a numpy script whose history matches `gdlab run`'s byte for byte."""
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gdlab.cli import VERBS, main
+from gdlab.core.presets import load_preset
+
+
+def run_cli(capsys, *args):
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as exc:  # argparse's own usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def numpy_only_env(tmp_path_factory) -> dict[str, str]:
+    """Environment variables for `python -S -s`: the standard library and numpy, nothing else."""
+    lib = tmp_path_factory.mktemp("numpy-only")
+    site = Path(np.__file__).resolve().parent.parent
+    for name in ("numpy", "numpy.libs"):
+        if (site / name).exists():
+            os.symlink(site / name, lib / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(lib)
+    return env
+
+
+def run_script(script: Path, env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-S", "-s", str(script), *map(str, args)], cwd=script.parent, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def export_and_compare(capsys, tmp_path, env, source_args, iterations=None, script_iterations=None):
+    """`gdlab run ARGS` and `gdlab export-code ARGS` + the script: the same bytes."""
+    reference = tmp_path / "gdlab.csv"
+    run_args = ["run", *source_args, "--out", reference] + (["--iterations", iterations] if iterations else [])
+    code, _, err = run_cli(capsys, *run_args)
+    assert code == 0, err
+    folder = tmp_path / "export"
+    folder.mkdir()
+    script = folder / "exported.py"
+    export_args = ["export-code", *source_args, "--out", script] + (["--iterations", iterations] if iterations else [])
+    code, _, err = run_cli(capsys, *export_args)
+    assert code == 0, err
+    assert "wrote" in err and script.is_file()
+    done = run_script(script, env, "--out", "numpy.csv",
+                      *(["--iterations", script_iterations] if script_iterations else []))
+    assert done.returncode == 0, done.stderr
+    assert (folder / "numpy.csv").read_bytes() == reference.read_bytes()
+    return script.read_text(encoding="utf-8")
+
+
+def test_export_code_is_a_verb():
+    assert "export-code" in VERBS
+
+
+def test_export_code_with_override_flags_matches_gdlab_run(capsys, tmp_path, numpy_only_env):
+    text = export_and_compare(capsys, tmp_path, numpy_only_env,
+                              ["xor", "--optimizer", "nesterov", "--hidden-layers", "8,8", "--learning-rate", "0.05",
+                               "--dataset", "xor"], iterations=250)
+    doc = ast.get_docstring(ast.parse(text))
+    assert ("\n    gdlab run xor --optimizer nesterov --hidden-layers 8,8 --learning-rate 0.05 --dataset xor "
+            "--iterations 250 --out history.csv\n") in doc
+    assert "python exported.py --iterations 250 --out history.csv" in doc
+    assert "2 → 8 → 8 → 1" in doc and "nesterov" in doc
+
+
+def test_a_mini_batch_adam_variant_of_a_preset_matches(capsys, tmp_path, numpy_only_env):
+    export_and_compare(capsys, tmp_path, numpy_only_env,
+                       ["vanishing-gradients", "--optimizer", "adam", "--learning-rate", "0.01", "--batch-size", "24",
+                        "--regularization", "l2"], iterations=200)
+
+
+def test_iterations_sets_the_scripts_default(capsys, tmp_path, numpy_only_env):
+    text = export_and_compare(capsys, tmp_path, numpy_only_env, ["spiral-deep"], iterations=60)
+    assert "MAX_ITERATIONS = 60" in text
+
+
+def test_an_experiment_file_matches_to_its_end(capsys, tmp_path, numpy_only_env):
+    path = tmp_path / "linear fit.json"
+    load_preset("xor").replace(dataset="linear", hidden_layers=[], learning_rate=0.5, name="linear fit").save(path)
+    text = export_and_compare(capsys, tmp_path, numpy_only_env, [path])
+    assert (tmp_path / "gdlab.csv").read_text().splitlines()[-1].startswith("# status: converged;")
+    assert f"\n    gdlab run '{path}' --iterations 2000 --out history.csv\n" in text
+
+
+def test_a_surface_race_with_overrides_matches(capsys, tmp_path, numpy_only_env):
+    text = export_and_compare(capsys, tmp_path, numpy_only_env,
+                              ["optimizer-race", "--surface", "himmelblau", "--start", "0.5,-0.5", "--tolerance", "0"],
+                              iterations=400)
+    assert "Himmelblau's function" in text and "\n    gdlab run optimizer-race --surface himmelblau" in text
+
+
+def test_your_own_csv_data_matches(capsys, tmp_path, numpy_only_env):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(50, 3))
+    labels = np.where(X[:, 0] * X[:, 1] > 0, "inside", "outside")
+    data = tmp_path / "points.csv"
+    data.write_text("a,b,c,where\n" + "".join(f"{float(x[0])!r},{float(x[1])!r},{float(x[2])!r},{lab}\n"
+                                             for x, lab in zip(X, labels)))
+    text = export_and_compare(capsys, tmp_path, numpy_only_env,
+                              ["--data", data, "--standardize", "--features", "x,square"], iterations=150)
+    comments = " ".join(line.strip().removeprefix("# ") for line in text.splitlines() if line.startswith("#"))
+    assert "x1 = a, x2 = b, x3 = c" in comments and "0 = inside, 1 = outside" in comments
+    assert "standardised when they were imported" in comments
+
+
+@pytest.mark.parametrize("args, message", [
+    (["xor", "--learning-rate", "-1"], "training.learning_rate"),
+    (["xor", "--hidden-layers", "4,x"], "is not a whole number"),
+    (["no-such-preset"], "neither a preset nor an experiment file"),
+    ([], "give an experiment or preset"),
+    (["xor", "--label", "y"], "--label needs --data"),
+    (["--data", "missing.csv"], "missing.csv"),
+])
+def test_bad_arguments_exit_2_and_write_nothing(capsys, tmp_path, args, message):
+    out = tmp_path / "x.py"
+    code, _, err = run_cli(capsys, "export-code", *args, "--out", out)
+    assert code == 2
+    assert message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("out, message", [("x.txt", "must end in .py"), ("nope/x.py", "does not exist")])
+def test_a_bad_out_path_exits_2(capsys, tmp_path, out, message):
+    code, _, err = run_cli(capsys, "export-code", "xor", "--out", tmp_path / out)
+    assert code == 2 and message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_argparse_errors_exit_2(capsys, tmp_path):
+    assert run_cli(capsys, "export-code", "xor")[0] == 2                       # no --out
+    assert run_cli(capsys, "export-code", "xor", "--out", tmp_path / "x.py", "--iterations", "0")[0] == 2
+    assert run_cli(capsys, "export-code", "xor", "--out", tmp_path / "x.py", "--no-such-flag", "1")[0] == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_explains_the_verb(capsys):
+    code, out, _ = run_cli(capsys, "export-code", "--help")
+    assert code == 0
+    words = " ".join(out.split())
+    assert "needs only numpy" in words and "cost-surface race" in words and "--learning-rate" in words
