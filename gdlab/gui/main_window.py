@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -19,11 +20,12 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, Q
 from ..core import landscape
 from ..core.experiment import Experiment, ExperimentError, load_experiment
 from ..core.params import LIVE_PARAMS, NETWORK
+from ..core.csvdata import write_template
 from ..core.presets import load_preset, preset_names
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from .help import AboutDialog, ShortcutSheet, shortcut_rows
-from .palette import THEMES, series_color
+from .palette import THEMES, VERMILLION, series_color
 from .plots.step_text import narrate, num
 from .theming import MAX_SCALE, MIN_SCALE, apply_to_app, scaled
 from .panels import ParameterPanel
@@ -36,8 +38,12 @@ from .plots.curve_view import CurveView
 from .plots.data_view import DataView
 from .plots.landscape_view import LandscapeView
 from .plots.sweep_view import SweepView
+from .import_dialog import ImportDataDialog
+from .plots.draw_tool import DrawTool
 from .plots.trajectories import TrajectoryPlot
 from .render import VIEWS
+from .runs_table import RunsView, cost_overlay, overlay_items
+from .timeline_bar import TimelineBar
 from .session import TrainingSession
 from .welcome import WelcomeDialog, remember_welcome, should_show_welcome
 from .worker import Frame
@@ -117,6 +123,8 @@ class MainWindow(QMainWindow):
         self._dirty = False
         self._tick = 0
         self._frame_dim = 0
+        self._twin_shown = False
+        self.scrub_iteration: int | None = None
         self.lecture_mode = False
         self.theme_name = "light"
         self.text_scale = 1.0
@@ -131,6 +139,12 @@ class MainWindow(QMainWindow):
         self.text_scale = min(MAX_SCALE, max(MIN_SCALE, float(scale))) if isinstance(scale, (int, float, str)) else 1.0
         theme = self.settings.value("theme", "light")
         self.set_theme(theme if theme in THEMES else "light")
+        runs = self.settings.value("runs")
+        if isinstance(runs, str):
+            try:
+                self.runs_view.from_json(runs)  # the runs of the last session
+            except ValueError:
+                pass  # a damaged record: the table starts empty
         self.redraw_timer = QTimer(self)
         self.redraw_timer.setInterval(int(1000 / REDRAW_HZ))
         self.redraw_timer.timeout.connect(self._redraw)
@@ -165,6 +179,14 @@ class MainWindow(QMainWindow):
         self.trajectory_plot = TrajectoryPlot()
         self.trajectory_plot.selection_changed.connect(self._on_tracked_changed)
         self.data_view = DataView()
+        self.draw_tool = DrawTool(self.data_view)
+        self.draw_tool.points_changed.connect(self._on_points_drawn)
+        self.data_tab = QWidget()
+        data_layout = QVBoxLayout(self.data_tab)
+        data_layout.setContentsMargins(0, 0, 0, 0)
+        data_layout.setSpacing(2)
+        data_layout.addWidget(self.draw_tool.toolbar)
+        data_layout.addWidget(self.data_view, 1)
         self.curve_view = CurveView()
         self.curve_view.start_chosen.connect(self._on_start_chosen)
         self.contour_view = ContourView()
@@ -181,7 +203,8 @@ class MainWindow(QMainWindow):
         self.view_tabs = QTabWidget()
         self.view_tabs.setDocumentMode(True)
         for widget, title, tip in (
-                (self.data_view, "Data", "The training points and the network's decision boundary or fitted curve."),
+                (self.data_tab, "Data", "The training points and the network's decision boundary or fitted curve; "
+                                        "draw your own points here."),
                 (self.network_view, "Network", "Neurons and weights, live: colour is the sign, thickness the size; "
                                                "hover for numbers, click a weight to follow it."),
                 (self.inspector, "Backprop inspector", "One iteration taken apart: forward, cost, backward "
@@ -211,6 +234,8 @@ class MainWindow(QMainWindow):
         self.top_splitter.setSizes([1000, 1000])
         plots = QSplitter(Qt.Orientation.Vertical)
         self.gradient_flow = GradientFlowPlot()
+        self.runs_view = RunsView()
+        self.runs_view.overlay_changed.connect(self._on_overlay)
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setDocumentMode(True)
         for widget, title, tip in (
@@ -219,7 +244,9 @@ class MainWindow(QMainWindow):
                 (self.gradient_flow, "Gradient flow", "Each layer's gradient norm over iterations (log scale): "
                                                       "how much of the error reaches each layer."),
                 (self.sweep_view, "Learning-rate sweep", "The same run at many learning rates: final cost "
-                                                         "against α.")):
+                                                         "against α."),
+                (self.runs_view, "Runs", "Every run of this session: its setup, iterations and final cost; "
+                                         "select several to overlay their cost curves.")):
             index = self.bottom_tabs.addTab(widget, title)
             self.bottom_tabs.setTabToolTip(index, tip)
         self.bottom_tabs.currentChanged.connect(self._on_bottom_tab)
@@ -245,6 +272,12 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.pending_bar)
         centre_layout.addWidget(self.message)
         centre_layout.addWidget(plots, 1)
+        self.timeline = TimelineBar()
+        self.timeline.scrubbed.connect(self._on_scrubbed)
+        self.timeline.resume_requested.connect(self._on_resume_from)
+        self.timeline.live_requested.connect(self._on_live)
+        self.session.peek_ready.connect(self._on_peek)
+        centre_layout.addWidget(self.timeline)
         centre_layout.addWidget(self._build_run_bar())
         centre_layout.addWidget(self.lecture_keys)
 
@@ -341,6 +374,16 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Save experiment &as…", QKeySequence.StandardKey.SaveAs, self.save_as_dialog,
                      "Save the current experiment under a new name.")
         file_menu.addSeparator()
+        self._action(file_menu, "&Import data…", "Ctrl+I", self.import_data_dialog,
+                     "Your own points from a CSV file: choose the label column; classes or regression are found.")
+        self._action(file_menu, "Save data &template…", None, self.save_template_dialog,
+                     "Write an example CSV file to fill in with your own data.")
+        file_menu.addSeparator()
+        self._action(file_menu, "Export as &Python…", None, self.export_code_dialog,
+                     "One standalone numpy script that trains this network exactly as gdlab does, backprop "
+                     "written out.")
+        self._action(file_menu, "Export &weights…", None, self.export_weights_dialog,
+                     "The weights and biases as they are now, with the experiment (.npz or .json).")
         self._action(file_menu, "&Export figure…", "Ctrl+E", self.export_dialog,
                      "Save a view, the whole window, a one-page handout sheet or an animated GIF (PNG, SVG, PDF, "
                      "GIF); a PNG keeps the experiment, so File → Open brings it back.")
@@ -371,6 +414,13 @@ class MainWindow(QMainWindow):
         self._action(run_menu, "Reset to initial weights", "R", self.reset, "Back to iteration 0.")
         self._action(run_menu, "New random initial weights", "Ctrl+R", self.new_weights,
                      "Draw new initial weights and start again.")
+        run_menu.addSeparator()
+        self._action(run_menu, "Fork a twin run…", "Ctrl+T", self.fork_dialog,
+                     "A twin of the run as it is now, with one setting changed (α × 10, another optimiser, "
+                     "another activation), trained side by side in lockstep.")
+        self._action(run_menu, "End the twin run", None, self.end_twin, "Stop and remove the twin run.")
+        self._action(run_menu, "Rewind 10 iterations", "Ctrl+Left", lambda: self.timeline.go_to(
+            self.timeline.value - 10), "Show the run ten iterations earlier (the timeline).")
 
         inspect_menu = menus.addMenu("&Inspect")
         self._action(inspect_menu, "Next phase", "N", self.inspector_next,
@@ -510,13 +560,16 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{self.panel.fields[name].param.label} = {value}: used from the next "
                                          "step on.", 4000)
             return
+        self._propose(changed, self.panel.fields[name].param.label)
+
+    def _propose(self, changed: Experiment, what: str) -> None:
+        """A change that restarts training: applied at once at iteration 0, asked about otherwise."""
         at_start = self._frame is None or self._frame.snapshot.iteration == 0
         if at_start and self._pending is None:
             self._reload(changed)
             return
         self._pending = changed
-        label = self.panel.fields[name].param.label
-        self.pending_bar.text.setText(f"<b>{label}</b> changed. This restarts training from iteration 0 "
+        self.pending_bar.text.setText(f"<b>{_html(what)}</b> changed. This restarts training from iteration 0 "
                                       f"(the current run is at iteration {self._frame.snapshot.iteration}).")
         self.pending_bar.show()
 
@@ -535,6 +588,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _revert_pending(self) -> None:
+        self.draw_tool.set_experiment(self._current_experiment())  # the drawing snaps back to the run's data
         self._pending = None
         self.pending_bar.hide()
         self.panel.set_values(self._current_experiment().values, self.experiment.kind)
@@ -554,6 +608,8 @@ class MainWindow(QMainWindow):
                                                                            MAX_ITERATIONS):
                 self.statusBar().showMessage("This run has ended: press R to reset, or change a setting.", 5000)
                 return
+            if self.scrub_iteration is not None:
+                self.timeline.go_live()
             self.session.start()
             self._set_running_look(True)
 
@@ -604,6 +660,14 @@ class MainWindow(QMainWindow):
             VIEWS[name].feed(view, frame)
         if frame.fresh:
             self._configured(frame)
+            self.draw_tool.set_experiment(frame.experiment)
+            overlay = cost_overlay(self.cost_plot)
+            if overlay is not None:
+                overlay.refresh()  # the cost plot was reconfigured: the overlay gets its legend back
+        self.runs_view.record_frame(frame)
+        self._feed_twin(frame)
+        first = snap.iterations[0] if frame.fresh and len(snap.iterations) else self.timeline.first
+        self.timeline.set_range(int(first), int(snap.iteration))
         self._show_outcome(frame)
         self._frame = frame
         self._update_inspector()
@@ -617,6 +681,109 @@ class MainWindow(QMainWindow):
         dim = self.curve_view if self._frame_dim == 1 else self.contour_view
         return [("cost", self.cost_plot), ("trajectories", self.trajectory_plot),
                 ("curve" if dim is self.curve_view else "surface", dim)]
+
+    def _feed_twin(self, frame: Frame) -> None:
+        """A forked twin: dashed curves beside the run's own, in vermillion."""
+        twin = frame.twin
+        if twin is None:
+            if self._twin_shown:
+                self.cost_plot.clear_twin()
+                self.trajectory_plot.clear_twin()
+                self._twin_shown = False
+            return
+        label = f"twin: {frame.twin_label}"
+        if frame.twin_fresh or not self._twin_shown:
+            if twin.kind == NETWORK:
+                self.cost_plot.configure_twin([label], [VERMILLION])
+                self.trajectory_plot.configure_twin(len(twin.tracked_ids), VERMILLION, label)
+            else:
+                self.cost_plot.configure_twin([f"{label} {run}" for run in twin.labels], [VERMILLION] * len(twin.labels))
+                self.trajectory_plot.configure_twin(twin.w.size, VERMILLION, label)
+            self._twin_shown = True
+        if twin.kind == NETWORK:
+            self.cost_plot.append_twin(twin.iterations, twin.train_cost[:, None])
+            self.trajectory_plot.append_twin(twin.iterations, twin.tracked)
+        else:
+            self.cost_plot.append_twin(twin.iterations, twin.costs)
+            self.trajectory_plot.append_twin(twin.iterations, twin.paths.reshape(len(twin.iterations), twin.w.size))
+
+    @Slot()
+    def fork_dialog(self) -> None:
+        """Run → Fork a twin run: choose the one setting the twin changes."""
+        if self._frame is None:
+            return
+        from .fork_dialog import ForkDialog
+
+        dialog = ForkDialog(self._current_experiment(), self)
+        dialog.chosen.connect(self.fork)
+        self._fork_dialog = dialog
+        dialog.open()
+
+    def fork(self, changes: dict) -> None:
+        self.session.fork(**changes)
+        self.statusBar().showMessage("A twin run (dashed) now trains beside the run, in lockstep.", 5000)
+
+    @Slot()
+    def end_twin(self) -> None:
+        self.session.unfork()
+
+    # -- the timeline -----------------------------------------------------------------------
+    @Slot(int)
+    def _on_scrubbed(self, iteration: int) -> None:
+        """The timeline moved back: pause, mark the moment, ask for the run as it was then."""
+        if self.session.running:
+            self.session.pause()
+        self.scrub_iteration = iteration
+        for plot in (self.cost_plot, self.trajectory_plot.plot, self.gradient_flow):
+            plot.show_moment(iteration)
+        self.session.peek(iteration)
+
+    @Slot(object)
+    def _on_peek(self, payload: dict) -> None:
+        if self.scrub_iteration is None or payload["iteration"] != self.scrub_iteration:
+            return  # an older question, or the timeline went live since
+        if payload["kind"] == "surface":
+            w, costs = payload["w"], payload["costs"]
+            if w.shape[1] == 1:
+                self.curve_view.show_moment(w, costs)
+            else:
+                self.contour_view.show_moment(w)
+            return
+        if payload["found"] is None:
+            self.statusBar().showMessage(f"Iteration {payload['iteration']} is no longer recorded.", 4000)
+            return
+        moment = SimpleNamespace(**{k: payload[k] for k in ("weights", "biases", "grad_weights", "grad_biases")},
+                                 last_update=[])
+        view = payload["view"]
+        self.network_view.set_snapshot(moment, view.get("sample"), view.get("neuron_maps"))
+        if "map" in view:
+            self.data_view.set_map(*view["map"], view["task"], view.get("boundary"))
+        elif "curve" in view:
+            self.data_view.set_curve(*view["curve"])
+        if payload["found"] != payload["iteration"]:
+            self.statusBar().showMessage(f"Showing iteration {payload['found']}, the nearest one recorded.", 4000)
+        self._dirty = True
+
+    @Slot()
+    def _on_live(self) -> None:
+        """Back to the present: the views show the latest frame again."""
+        self.scrub_iteration = None
+        for plot in (self.cost_plot, self.trajectory_plot.plot, self.gradient_flow):
+            plot.show_moment(None)
+        self.curve_view.show_moment(None)
+        self.contour_view.show_moment(None)
+        if self._frame is not None and self._frame.snapshot.kind == NETWORK:
+            self.network_view.set_snapshot(self._frame.snapshot)
+            self.session.step(0)  # a fresh frame with the view data of now
+        self._dirty = True
+
+    @Slot(int)
+    def _on_resume_from(self, iteration: int) -> None:
+        """Train on from an earlier iteration: a new branch (the old one stays in the runs table)."""
+        self.timeline.go_live()
+        self.session.rewind(iteration)
+        self.statusBar().showMessage(f"Back at iteration {iteration}: press Space to train on from there "
+                                     "(a new branch).", 6000)
 
     def _configured(self, frame: Frame) -> None:
         """What a fresh start changes beyond the plots: tabs, weight lists, sample counts."""
@@ -670,7 +837,7 @@ class MainWindow(QMainWindow):
         """The tabs that make sense for this kind of experiment; the first of them is shown."""
         dim = get_surface(experiment["surface"]).dim if kind != NETWORK else 0
         network = kind == NETWORK
-        wanted = {self.data_view: network, self.network_view: network, self.inspector: network,
+        wanted = {self.data_tab: network, self.network_view: network, self.inspector: network,
                   self.landscape_view: network, self.curve_view: dim == 1, self.contour_view: dim == 2}
         for widget, show in wanted.items():
             self.view_tabs.setTabVisible(self.view_tabs.indexOf(widget), show)
@@ -783,6 +950,98 @@ class MainWindow(QMainWindow):
         box.setDetailedText(report)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.open()
+
+    # -- your own data and code -------------------------------------------------------------------
+    @Slot()
+    def import_data_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import data", str(self._last_dir()),
+                                              "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        if name:
+            self.import_data(name)
+
+    def import_data(self, path: str | Path) -> ImportDataDialog:
+        """The import dialog for a CSV file; accepting it loads the experiment with those points."""
+        dialog = ImportDataDialog(str(path), base=self._current_experiment(), parent=self)
+        dialog.accepted.connect(lambda d=dialog: self._on_import_accepted(d))
+        self._import = dialog
+        dialog.open()
+        return dialog
+
+    def _on_import_accepted(self, dialog: ImportDataDialog) -> None:
+        experiment = dialog.result_experiment()
+        if experiment is not None:
+            self.load_experiment(experiment)
+            self.statusBar().showMessage(f"Imported {experiment.points.n_samples} points from "
+                                         f"{Path(dialog.path).name}.", 6000)
+
+    @Slot()
+    def save_template_dialog(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Save data template", str(self._last_dir() / "gdlab-template.csv"),
+                                              "CSV files (*.csv)")
+        if name:
+            try:
+                write_template(name)
+            except OSError as exc:
+                self._error_box("Cannot save the template", f"{name} could not be written: {exc.strerror or exc}.")
+                return
+            self.statusBar().showMessage(f"Wrote {name}: fill it in and import it (File → Import data).", 6000)
+
+    @Slot(object)
+    def _on_points_drawn(self, data) -> None:
+        """Points drawn in the data view: the experiment's data, asking before training restarts."""
+        if data is None:
+            return
+        base = self._pending or self._current_experiment()
+        try:
+            changed = base.with_points(data)
+        except ExperimentError:
+            changed = base.with_points(data, output_activation="auto", loss="auto", features=["x"])
+        self._propose(changed, "Drawn points")
+
+    @Slot()
+    def export_code_dialog(self) -> None:
+        experiment = self._current_experiment()
+        suggested = self._last_dir() / f"{experiment.name or 'experiment'}.py".replace(" ", "_")
+        name, _ = QFileDialog.getSaveFileName(self, "Export as Python", str(suggested), "Python scripts (*.py)")
+        if name:
+            self.export_code(name if name.endswith(".py") else name + ".py")
+
+    def export_code(self, path: str | Path) -> bool:
+        from ..core.codegen import write_code
+
+        try:
+            write_code(self._current_experiment(), path)
+        except (OSError, ValueError) as exc:
+            self._error_box("Cannot export the script", f"{path}: {exc}")
+            return False
+        self.statusBar().showMessage(f"Wrote {path}: run it with python {Path(path).name} --iterations N", 8000)
+        return True
+
+    @Slot()
+    def export_weights_dialog(self) -> None:
+        if self._frame is None or self._frame.snapshot.kind != NETWORK:
+            self.statusBar().showMessage("Weights files are for network experiments.", 4000)
+            return
+        name, _ = QFileDialog.getSaveFileName(self, "Export weights", str(self._last_dir() / "weights.npz"),
+                                              "numpy archive (*.npz);;JSON (*.json)")
+        if name:
+            self.export_weights(name)
+
+    def export_weights(self, path: str | Path) -> bool:
+        from ..core.weights_io import write_weights
+
+        snap = self._frame.snapshot
+        try:
+            write_weights(path, self._current_experiment(), snap.weights, snap.biases, snap.iteration, snap.status)
+        except (OSError, ValueError) as exc:
+            self._error_box("Cannot export the weights", f"{path}: {exc}")
+            return False
+        self.statusBar().showMessage(f"Wrote the weights of iteration {snap.iteration} to {path}.", 6000)
+        return True
+
+    @Slot(object)
+    def _on_overlay(self, records) -> None:
+        overlay_items(self.cost_plot, records)
 
     # -- export -------------------------------------------------------------------------------
     def export_views(self) -> dict[str, QWidget]:
@@ -1015,10 +1274,12 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.redraw_timer.stop()
+        self.timeline.stop()
         self.statusBar().clearMessage()  # stops the status bar's own message timer
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.setValue("last_experiment", self._current_experiment().to_json())
+        self.settings.setValue("runs", self.runs_view.to_json())
         self.settings.sync()
         self.session.shutdown()
 

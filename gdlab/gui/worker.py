@@ -190,6 +190,8 @@ class TrainingWorker(QObject):
         elif name == "step":
             self._running = False
             self._run.step(int(arg))
+            if self._twin is not None:
+                self._twin.step(int(arg))  # the twin keeps in lockstep
         elif name == "reset":
             self._running = False
             self._twin = None

@@ -102,6 +102,12 @@ class LivePlot(pg.PlotWidget):
         self.plot_item.addItem(self.readout, ignoreBounds=True)
         self.readout.hide()
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._moment = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#D55E00", width=2),
+                                       label="", labelOpts={"position": 0.05, "color": "#D55E00",
+                                                            "fill": (255, 255, 255, 220)})
+        self._moment.setZValue(95)
+        self._moment.hide()
+        self.plot_item.addItem(self._moment, ignoreBounds=True)
         self.following = False
         self.plot_item.vb.sigRangeChangedManually.connect(self._on_manual_range)
         self._follow_action = self.plot_item.vb.menu.addAction("Follow the run")
@@ -207,6 +213,16 @@ class LivePlot(pg.PlotWidget):
             y0, y1 = lo - 0.05 * span, hi + 0.05 * span
         vb.setRange(xRange=(-0.01 * new_x1, new_x1), yRange=(y0, y1), padding=0)
         self._applied = (0, new_x1, y0, y1)
+
+    # -- the timeline's moment ------------------------------------------------------------------
+    def show_moment(self, iteration: int | None) -> None:
+        """Mark the iteration the timeline shows (None: the present, no mark)."""
+        if iteration is None:
+            self._moment.hide()
+            return
+        self._moment.setPos(iteration)
+        self._moment.label.setText(f"iteration {iteration:,}")
+        self._moment.show()
 
     # -- crosshair -------------------------------------------------------------------------
     def set_readout(self, fn: Callable[[float, float], str] | None) -> None:

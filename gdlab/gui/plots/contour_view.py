@@ -103,6 +103,9 @@ class ContourView(QWidget):
         self._recompute.setInterval(120)
         self._recompute.timeout.connect(self._on_view_settled)
         self.plot.plot_item.vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
+        self._moment = pg.ScatterPlotItem(size=24, brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen("#D55E00", width=3))
+        self._moment.setZValue(40)
+        self.plot.plot_item.addItem(self._moment, ignoreBounds=True)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.plot.set_readout(self._describe)
 
@@ -167,6 +170,14 @@ class ContourView(QWidget):
         self._heads = np.asarray(heads, dtype=float)
         self._next = None if next_points is None else np.asarray(next_points, dtype=float)
         self._dirty = True
+
+    def show_moment(self, points: np.ndarray | None) -> None:
+        """Ring the runs' points at the iteration the timeline shows (None: the present)."""
+        if points is None:
+            self._moment.setData([], [])
+            return
+        p = np.asarray(points, dtype=float)
+        self._moment.setData(p[:, 0], p[:, 1])
 
     def path(self, k: int) -> np.ndarray:
         """Run k's path so far (every point of a short run; a long one thinned in its older part)."""

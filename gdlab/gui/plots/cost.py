@@ -28,6 +28,8 @@ class CostPlot(LivePlot):
         self._colors: list[str] = []
         self._styles: list[Qt.PenStyle] = []
         self._widths: list[float] = []
+        self._twin_curves: list[pg.PlotCurveItem] = []
+        self._twin: DecimatedSeries | None = None
         super().__init__("Cost J per iteration", parent)
         self._history: DecimatedSeries | None = None
         self._bounds = Bounds()
@@ -97,8 +99,43 @@ class CostPlot(LivePlot):
                 curve.setData([], [])  # e.g. no test set
             else:
                 curve.setData(x, column, connect="finite")
+        if self._twin is not None and len(self._twin):
+            tx, ty = self._twin.arrays()
+            if self.log_scale:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ty = np.log10(np.where(ty > 0, ty, np.nan))
+            for k, curve in enumerate(self._twin_curves):
+                curve.setData(tx, ty[:, k], connect="finite")
         if len(x):
             self.fit_range(float(x[-1]), self._bounds, self.log_scale)
+
+    # -- a twin run (forked), overlaid dashed ---------------------------------------------------
+    def configure_twin(self, labels: list[str], colors: list[str]) -> None:
+        """Curves for a twin run (dashed, in its colours) beside the run's own."""
+        self.clear_twin()
+        self._twin_curves = [make_curve(self.pen(color, 1.0, Qt.PenStyle.DashLine), label)
+                             for label, color in zip(labels, colors)]
+        for curve in self._twin_curves:
+            self.plot_item.addItem(curve)
+        self._twin = DecimatedSeries(len(labels), RECENT, BUCKETS)
+
+    def append_twin(self, iterations: np.ndarray, values: np.ndarray) -> None:
+        if self._twin is not None and len(iterations):
+            self._twin.extend(iterations, values)
+            self._bounds.update(values)
+            self._dirty = True
+
+    def clear_twin(self) -> None:
+        for curve in self._twin_curves:
+            self.plot_item.removeItem(curve)
+            legend = self.plot_item.legend
+            if legend is not None:
+                legend.removeItem(curve)
+        self._twin_curves, self._twin = [], None
+
+    def twin_data(self, k: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self._twin.arrays()
+        return x, y[:, k]
 
     def data(self, k: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """(iterations, costs) of curve k as drawn (older iterations of a long run as min/max pairs)."""

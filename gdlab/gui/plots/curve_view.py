@@ -90,6 +90,9 @@ class CurveView(QWidget):
         self._snap = None
         self._iterations: list[np.ndarray] = []
         self._dirty = False
+        self._moment = pg.ScatterPlotItem(size=26, brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen("#D55E00", width=3))
+        self._moment.setZValue(40)
+        self.plot.plot_item.addItem(self._moment, ignoreBounds=True)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.plot.set_readout(None)
 
@@ -210,6 +213,13 @@ class CurveView(QWidget):
         terms = {name: float(np.ravel(value)[0]) for name, value in snap.step_terms[k].items()}  # the one weight's
         known, update = step_lines(snap.optimizers[k], w, g, lr, float(snap.w_next[k, 0]), terms, snap.hyper[k])
         self.readout.setText(f"iteration {snap.iteration}\n{known}\n{update}")
+
+    def show_moment(self, w: np.ndarray | None, J: np.ndarray | None = None) -> None:
+        """Ring the runs' points at the iteration the timeline shows (None: the present)."""
+        if w is None:
+            self._moment.setData([], [])
+            return
+        self._moment.setData(np.asarray(w, dtype=float)[:, 0], np.asarray(J, dtype=float))
 
     def readout_numbers(self) -> str:
         return self.readout.text()

@@ -99,6 +99,9 @@ class TrajectoryPlot(QWidget):
         self.shapes: list[tuple[int, int]] = []
         self._groups: list[tuple[list[int], str, Qt.PenStyle, float, str]] = []
         self._legend = ""
+        self._twin_curve = None
+        self._twin: DecimatedSeries | None = None
+        self._twin_legend = ""
         self._history: DecimatedSeries | None = None
         self._bounds = Bounds()
         self._dirty = False
@@ -109,6 +112,7 @@ class TrajectoryPlot(QWidget):
         """``groups``: (columns, colour, style, width, legend name); each group is drawn as one
         item, its lines separated by gaps, so 20 weights cost a few draw calls, not 20."""
         plot = self.plot
+        self.clear_twin()
         for curve in self.curves:
             plot.plot_item.removeItem(curve)
         self.curves, self.labels, self._groups = [], list(labels), list(groups)
@@ -179,8 +183,35 @@ class TrajectoryPlot(QWidget):
             gx[:, :n], gx[:, n] = x, np.nan
             gy[:, :n], gy[:, n] = y[:, columns].T, np.nan
             curve.setData(gx.ravel(), gy.ravel(), connect="finite")
+        if self._twin is not None and len(self._twin):
+            tx, ty = self._twin.arrays()
+            m = len(tx)
+            gx = np.empty((ty.shape[1], m + 1))
+            gy = np.empty((ty.shape[1], m + 1))
+            gx[:, :m], gx[:, m], gy[:, :m], gy[:, m] = tx, np.nan, ty.T, np.nan
+            self._twin_curve.setData(gx.ravel(), gy.ravel(), connect="finite")
         if n:
             self.plot.fit_range(float(x[-1]), self._bounds)
+
+    # -- a twin run (forked), overlaid dashed ---------------------------------------------------
+    def configure_twin(self, columns: int, color: str, label: str) -> None:
+        self.clear_twin()
+        self._twin_curve = make_curve(self.plot.pen(color, 0.5, Qt.PenStyle.DashLine))
+        self.plot.plot_item.addItem(self._twin_curve)
+        self._twin = DecimatedSeries(columns, RECENT, BUCKETS)
+        self._twin_legend = f"&nbsp;&nbsp;<span style='color:{color}; font-weight:bold'>┅ {label}</span>"
+        self.caption.setText(self.caption.text() + self._twin_legend)
+
+    def append_twin(self, iterations: np.ndarray, values: np.ndarray) -> None:
+        if self._twin is not None and len(iterations):
+            self._twin.extend(iterations, values)
+            self._dirty = True
+
+    def clear_twin(self) -> None:
+        if self._twin_curve is not None:
+            self.plot.plot_item.removeItem(self._twin_curve)
+            self.caption.setText(self.caption.text().replace(self._twin_legend, ""))
+        self._twin_curve, self._twin, self._twin_legend = None, None, ""
 
     def data(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(iterations, values) of line k as drawn."""

@@ -1,0 +1,77 @@
+"""Run → Fork a twin run: the one setting a twin changes.
+
+"What if α were ten times larger?": the twin starts from the run as it is now (the same weights,
+the same next mini-batches) and trains beside it in lockstep, so the two differ only by the change.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QLabel, QRadioButton,
+                               QVBoxLayout)
+
+from ..core.activations import ACTIVATION_NAMES
+from ..core.experiment import Experiment
+from ..core.optimizers import OPTIMIZER_NAMES
+from ..core.params import NETWORK
+
+
+class ForkDialog(QDialog):
+    chosen = Signal(object)   # the changes, e.g. {"learning_rate": 0.5}
+
+    def __init__(self, experiment: Experiment, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Fork a twin run")
+        self.experiment = experiment
+        lr = experiment["learning_rate"]
+        intro = QLabel("The twin starts from the run as it is now — the same weights, the same next batches — "
+                       "and trains beside it. Change one thing:")
+        intro.setWordWrap(True)
+        self.group = QButtonGroup(self)
+        grid = QGridLayout()
+        self.options: list[tuple[QRadioButton, object]] = []
+
+        def option(text: str, tip: str, make, widget=None) -> QRadioButton:
+            button = QRadioButton(text)
+            button.setToolTip(tip)
+            self.group.addButton(button)
+            row = grid.rowCount()
+            grid.addWidget(button, row, 0)
+            if widget is not None:
+                widget.setToolTip(tip)
+                grid.addWidget(widget, row, 1)
+            self.options.append((button, make))
+            return button
+
+        option(f"α × 10 (α = {lr * 10:g})", "Ten times the learning rate: steps ten times as long.",
+               lambda: {"learning_rate": min(lr * 10, 1e4)}).setChecked(True)
+        option(f"α ÷ 10 (α = {lr / 10:g})", "A tenth of the learning rate: steps ten times as short.",
+               lambda: {"learning_rate": max(lr / 10, 1e-8)})
+        self.optimizer = QComboBox()
+        self.optimizer.addItems([o for o in OPTIMIZER_NAMES if o != experiment["optimizer"]])
+        option("another optimiser:", "The same gradients, used by another update rule.",
+               lambda: {"optimizer": self.optimizer.currentText()}, self.optimizer)
+        if experiment.kind == NETWORK:
+            self.activation = QComboBox()
+            self.activation.addItems([a for a in ACTIVATION_NAMES
+                                      if a not in (experiment["hidden_activation"], "softmax")])
+            option("another hidden activation:", "The same weights, another non-linearity f in a = f(z).",
+                   lambda: {"hidden_activation": self.activation.currentText()}, self.activation)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Fork")
+        buttons.accepted.connect(self._on_ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(grid)
+        layout.addWidget(buttons)
+
+    def changes(self) -> dict:
+        for button, make in self.options:
+            if button.isChecked():
+                return make()
+        return {}
+
+    @Slot()
+    def _on_ok(self) -> None:
+        self.chosen.emit(self.changes())
+        self.accept()

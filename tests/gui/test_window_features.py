@@ -1,0 +1,188 @@
+"""Features wired into the window: time travel, twin runs, your own data, runs table, code and
+weights export, the welcome screen — each driven through the real window and checked against the core."""
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from gdlab.core.experiment import Experiment, load_experiment
+from gdlab.core.presets import load_preset
+from gdlab.core.timeline import fork
+from gdlab.core.training import make_run
+from gdlab.core.weights_io import load_weights
+from gdlab.gui.main_window import MainWindow
+
+TIMEOUT = 15_000
+
+
+@pytest.fixture
+def make_window(qtbot, settings):
+    def make(preset="xor", **changes):
+        exp = load_preset(preset).replace(**changes) if changes else load_preset(preset)
+        window = MainWindow(exp, settings=settings)
+        qtbot.addWidget(window)
+        window.resize(1400, 900)
+        window.show()
+        qtbot.waitUntil(lambda: window._frame is not None and window._frame.experiment.name == exp.name,
+                        timeout=TIMEOUT)
+        return window
+    return make
+
+
+def snap(window):
+    return window.session.latest.snapshot
+
+
+def step_to(qtbot, window, n):
+    window.session.step(n - snap(window).iteration)
+    qtbot.waitUntil(lambda: snap(window).iteration == n, timeout=TIMEOUT)
+    window._redraw()
+
+
+def test_scrubbing_back_shows_the_weights_of_that_iteration(qtbot, make_window):
+    window = make_window("xor")
+    step_to(qtbot, window, 40)
+    reference = make_run(window.session.latest.experiment)
+    reference.step(17)
+    window.view_tabs.setCurrentWidget(window.network_view)
+    with qtbot.waitSignal(window.session.peek_ready, timeout=TIMEOUT):
+        window.timeline.go_to(17)
+    qtbot.waitUntil(lambda: window.network_view.snapshot is not None
+                    and not hasattr(window.network_view.snapshot, "iteration"), timeout=TIMEOUT)
+    for got, want in zip(window.network_view.snapshot.weights, reference.model.weights):
+        np.testing.assert_array_equal(got, want)
+    assert window.cost_plot._moment.isVisible() and window.cost_plot._moment.value() == 17
+    # resume from here: a new branch at iteration 17
+    qtbot.mouseClick(window.timeline.resume_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: snap(window).iteration == 17, timeout=TIMEOUT)
+    assert not window.cost_plot._moment.isVisible() and window.timeline.live
+    step_to(qtbot, window, 20)
+    reference.step(3)
+    for got, want in zip(snap(window).weights, reference.model.weights):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_replay_plays_the_recorded_run_back(qtbot, make_window):
+    window = make_window("lr-too-large")
+    step_to(qtbot, window, 30)
+    window.timeline.go_to(0)
+    window.timeline.speed.setCurrentIndex(4)  # 4×
+    window.timeline.replay_button.setChecked(True)
+    qtbot.waitUntil(lambda: window.timeline.value >= 30 and not window.timeline.replay_button.isChecked(),
+                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.scrub_iteration == 30, timeout=TIMEOUT)
+    window.timeline.go_live()
+    assert window.scrub_iteration is None
+
+
+def test_a_forked_twin_trains_in_lockstep_with_one_change(qtbot, make_window):
+    window = make_window("xor", learning_rate=0.1)
+    step_to(qtbot, window, 10)
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._fork_dialog
+    assert "α × 10" in dialog.options[0][0].text() and dialog.options[0][0].isChecked()
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).buttons()[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session.latest.twin is not None, timeout=TIMEOUT)
+    step_to(qtbot, window, 30)
+    window._redraw()
+    reference = make_run(window.session.latest.experiment)
+    reference.step(10)
+    twin = fork(reference, learning_rate=1.0)
+    twin.step(20)
+    x, y = window.cost_plot.twin_data(0)
+    assert x[0] == 10 and x[-1] == 30
+    np.testing.assert_array_equal(y, twin.history.view("train_cost"))
+    assert "twin: α = 1" in window.trajectory_plot.caption.text()
+    window.end_twin()
+    qtbot.waitUntil(lambda: window.session.latest.twin is None, timeout=TIMEOUT)
+    window.step_once()
+    qtbot.waitUntil(lambda: not window._twin_shown, timeout=TIMEOUT)
+
+
+def test_importing_a_csv_loads_its_points(qtbot, make_window, tmp_path):
+    window = make_window("xor")
+    path = tmp_path / "mine.csv"
+    rows = ["a,b,label"] + [f"{x:.2f},{y:.2f},{'up' if y > x else 'down'}"
+                            for x, y in np.random.default_rng(0).uniform(-1, 1, (30, 2))]
+    path.write_text("\n".join(rows) + "\n")
+    dialog = window.import_data(path)
+    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=TIMEOUT)
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.session.latest.experiment["dataset"] == "custom", timeout=TIMEOUT)
+    points = window.session.latest.experiment.points
+    assert points.n_samples == 30 and set(points.class_names) == {"down", "up"}
+
+
+def test_drawn_points_become_the_data_after_asking(qtbot, make_window, tmp_path):
+    window = make_window("xor")
+    step_to(qtbot, window, 5)
+    tool = window.draw_tool
+    tool.set_drawing(True)
+    tool.clear()
+    for x, y, c in ((-0.5, -0.5, 0), (-0.4, 0.3, 0), (0.5, 0.5, 1), (0.6, -0.2, 1), (0.1, 0.8, 1)):
+        tool.add_point(x, y, c)
+    assert window.pending_bar.isVisible() and "Drawn points" in window.pending_bar.text.text()
+    qtbot.mouseClick(window.pending_bar.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session.latest.experiment["dataset"] == "custom", timeout=TIMEOUT)
+    assert window.session.latest.experiment.points.n_samples == 5
+    assert window.save_to(tmp_path / "drawn.json")
+    assert load_experiment(tmp_path / "drawn.json").points.n_samples == 5
+
+
+def test_two_runs_with_different_rates_are_kept_and_overlaid(qtbot, make_window):
+    window = make_window("xor", learning_rate=0.5)
+    step_to(qtbot, window, 50)
+    first = make_run(window.session.latest.experiment)
+    first.step(50)
+    window.panel.fields["learning_rate"].edit.setText("0.05")
+    window.panel.fields["learning_rate"].edit.editingFinished.emit()
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: snap(window).iteration == 0, timeout=TIMEOUT)
+    step_to(qtbot, window, 50)
+    second = make_run(window.session.latest.experiment)
+    second.step(50)
+    records = window.runs_view.records()
+    assert len(records) == 2
+    assert records[0].train_cost == pytest.approx(first.history.view("train_cost")[-1], rel=1e-12)
+    assert records[1].train_cost == pytest.approx(second.history.view("train_cost")[-1], rel=1e-12)
+    window.runs_view.select_rows([0, 1])
+    window.runs_view.overlay_selected()
+    overlay = window.cost_plot.plot_item.listDataItems()
+    dashed = [c for c in overlay if c.opts["pen"].style() == Qt.PenStyle.DashLine and c not in window.cost_plot.curves]
+    assert len(dashed) == 2
+
+
+def test_export_as_python_and_weights_from_the_window(qtbot, make_window, tmp_path):
+    window = make_window("xor")
+    step_to(qtbot, window, 12)
+    assert window.export_code(tmp_path / "xor.py")
+    assert "import numpy as np" in (tmp_path / "xor.py").read_text() and "gdlab" not in \
+        (tmp_path / "xor.py").read_text().split('"""')[2].split("import numpy")[0]
+    assert window.export_weights(tmp_path / "w.npz")
+    experiment, weights, biases = load_weights(tmp_path / "w.npz")
+    for got, want in zip(weights, snap(window).weights):
+        np.testing.assert_array_equal(got, want)
+    assert experiment == window.session.latest.experiment
+
+
+def test_the_welcome_screen_starts_a_lesson(qtbot, make_window):
+    window = make_window("xor")
+    window.show_welcome()
+    dialog = window._welcome
+    qtbot.mouseClick(dialog.panel.lesson_buttons["optimizer-race"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session.latest.experiment.name == "optimizer-race", timeout=TIMEOUT)
+
+
+def test_a_png_figure_opens_its_experiment(qtbot, make_window, tmp_path):
+    from gdlab.gui.export import export_widget
+
+    window = make_window("lr-too-large")
+    export_widget(window.cost_plot, tmp_path / "fig.png", experiment=window.session.latest.experiment)
+    window.load_preset("xor")
+    qtbot.waitUntil(lambda: window.session.latest.experiment.name == "xor", timeout=TIMEOUT)
+    assert window.open_path(tmp_path / "fig.png")
+    qtbot.waitUntil(lambda: window.session.latest.experiment.name == "lr-too-large", timeout=TIMEOUT)
+    assert window.session.latest.experiment == load_preset("lr-too-large")
+    assert json.loads(Experiment.to_json(window.session.latest.experiment))["name"] == "lr-too-large"
