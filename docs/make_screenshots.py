@@ -82,7 +82,12 @@ def lecture_mode(window: MainWindow) -> None:
     window.enter_lecture_mode()
 
 
+def dark_theme(window: MainWindow) -> None:
+    window.set_theme("dark")
+
+
 SHOTS: dict[str, dict] = {
+    "screenshot-dark": {"preset": "spiral-deep", "iterations": 1500, "prepare": dark_theme},
     "screenshot-lecture": {"preset": "lr-too-large", "iterations": 7, "prepare": lecture_mode},
     "screenshot-window": {"preset": "xor", "iterations": 600},
     "screenshot-race": {"preset": "optimizer-race", "iterations": 400},

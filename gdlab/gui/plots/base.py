@@ -152,6 +152,8 @@ class LivePlot(pg.PlotWidget):
             legend.setLabelTextColor(theme.foreground)
             legend.setLabelTextSize(f"{max(8, theme.tick_pt)}pt")
             legend.setBrush(pg.mkBrush(theme.background + "C0"))
+            for _sample, label in legend.items:
+                label.setText(label.text, color=theme.foreground, size=f"{max(8, theme.tick_pt)}pt")
 
     def set_title(self, text: str) -> None:
         self._title = text

@@ -242,5 +242,8 @@ class CurveView(QWidget):
     def apply_theme(self, theme) -> None:
         self.plot.apply_theme(theme)
         self.curve.setPen(self.plot.pen(theme.neutral, 1.0))
+        font = self.readout.font()
+        font.setPointSize(theme.font_pt)  # the spelled-out update reads from the back of the room too
+        self.readout.setFont(font)
         for text in self.numbers:
             text.setColor(theme.foreground)
