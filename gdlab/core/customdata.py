@@ -322,7 +322,7 @@ def _check_finite(values: np.ndarray, where: str) -> None:
     if bad.any():
         index = np.argwhere(bad)[0]
         path = where + "".join(f"[{int(i)}]" for i in index)
-        raise ExperimentError(path, f"{values[tuple(index)]!r} is not a finite number")
+        raise ExperimentError(path, f"{float(values[tuple(index)])!r} is not a finite number")
 
 
 def _names(values: Any, where: str) -> tuple[str, ...]:

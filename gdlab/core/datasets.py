@@ -301,7 +301,8 @@ def split(dataset: Dataset, test_fraction: float = 0.2, seed: int = 0) -> tuple[
     :func:`make_dataset`'s, so one seed can serve both without the two draws being related.
 
     Classification splits are stratified: each class gives about the same share to the test
-    set, and every class keeps at least one point in the training set. ``test_fraction`` 0
+    set, and every class keeps at least one point in the training set; a regression split keeps
+    at least one training point too. ``test_fraction`` 0
     gives an empty test set of shape (0, d).
     """
     if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float, np.integer, np.floating)) \
@@ -310,7 +311,7 @@ def split(dataset: Dataset, test_fraction: float = 0.2, seed: int = 0) -> tuple[
     n = dataset.n_samples
     order = np.random.default_rng([seed, _SPLIT_STREAM]).permutation(n)
     if dataset.labels is None:
-        n_test = int(round(test_fraction * n))
+        n_test = min(int(round(test_fraction * n)), n - 1)  # at least one point left to train on
         is_test = np.arange(n) < n_test
     else:
         shuffled = dataset.labels[order]

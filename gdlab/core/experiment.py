@@ -59,7 +59,7 @@ class Experiment:
     def __init__(self, kind: str = NETWORK, values: Mapping[str, Any] | None = None,
                  runs: Iterable[Mapping[str, Any]] = (), name: str = "untitled",
                  summary: str = "", description: str = "", points: CustomData | Mapping[str, Any] | None = None):
-        if kind not in GROUPS:
+        if not isinstance(kind, str) or kind not in GROUPS:  # a list or object is not hashable
             raise ExperimentError("kind", f"{kind!r} is not allowed; expected one of {', '.join(GROUPS)}")
         merged = {p.name: p.default for p in PARAMS}
         for key, value in (values or {}).items():
@@ -229,7 +229,7 @@ class Experiment:
             raise ExperimentError("schema_version", f"{version!r} is not supported; this gdlab reads "
                                   f"schema_version {SCHEMA_VERSION}")
         kind = doc.get("kind", NETWORK)
-        if kind not in GROUPS:
+        if not isinstance(kind, str) or kind not in GROUPS:
             raise ExperimentError("kind", f"{kind!r} is not allowed; expected one of {', '.join(GROUPS)}")
         values: dict[str, Any] = {}
         points = None
@@ -271,12 +271,19 @@ def parse_json(text: str) -> Any:
     def reject_constant(name: str) -> Any:
         raise ExperimentError("", f"{name} is not a valid number in an experiment file")
 
+    if not text.strip():
+        raise ExperimentError("", "not valid JSON: it is empty")
     try:
         return json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
-        raise ExperimentError("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        what = exc.msg.removesuffix(" at")  # "Unterminated string starting at" + " at line ..."
+        raise ExperimentError("", f"not valid JSON: {what} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
         raise ExperimentError("", "not a valid experiment: the JSON is nested too deeply") from None
+    except ExperimentError:
+        raise
+    except ValueError:  # Python refuses to convert integers of more than 4300 digits
+        raise ExperimentError("", "not a valid experiment: a number in it has thousands of digits") from None
 
 
 def load_experiment(path: str | os.PathLike) -> Experiment:
@@ -301,7 +308,11 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ExperimentError("", f"{path.name} is not a text (UTF-8 JSON) file") from None
+        also = " nor a PNG image (the PNG signature is missing)" if path.suffix.lower() == ".png" else ""
+        raise ExperimentError("", f"{path.name} is not a text (UTF-8 JSON) file{also}") from None
+    if "\0" in text:  # valid UTF-8, but no JSON text holds a zero byte: UTF-16 without its BOM, or binary
+        raise ExperimentError("", f"{path.name} is not a text (UTF-8 JSON) file: it holds zero bytes "
+                              "(UTF-16 text, or binary data?)")
     return Experiment.from_json(text)
 
 

@@ -62,13 +62,14 @@ def expand_features(X: np.ndarray, features: Sequence[str]) -> np.ndarray:
     if "x" in chosen:
         out[:, c:c + d] = X                                   # x_i
         c += d
-    if "square" in chosen:
-        np.multiply(X, X, out=out[:, c:c + d])                # x_i²
-        c += d
-    if "product" in chosen:
-        for i, j in _pairs(d):
-            np.multiply(X[:, i], X[:, j], out=out[:, c])      # x_i·x_j
-            c += 1
+    with np.errstate(over="ignore"):  # |x| > 1e154: the square is inf, and a run on it diverges and says so
+        if "square" in chosen:
+            np.multiply(X, X, out=out[:, c:c + d])            # x_i²
+            c += d
+        if "product" in chosen:
+            for i, j in _pairs(d):
+                np.multiply(X[:, i], X[:, j], out=out[:, c])  # x_i·x_j
+                c += 1
     if "sin" in chosen:
         np.sin(X, out=out[:, c:c + d])                        # sin x_i
         c += d

@@ -114,7 +114,10 @@ class Param:
                     raise ExperimentError(where, f"expected a whole number, got {value!r}")
                 value = int(value)
         else:
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:  # a whole number beyond the float range (JSON allows any length)
+                raise ExperimentError(where, f"the number is too large; expected {self.describe_range()}") from None
             if not math.isfinite(value):
                 raise ExperimentError(where, f"{value!r} is not a finite number; expected {self.describe_range()}")
         if (self.minimum is not None and value < self.minimum) or (

@@ -5,10 +5,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..core.experiment import Experiment
 from .help import APP_ID, app_icon
+from .autosave import Autosaver
+from .errors import install_excepthook
 from .main_window import MainWindow
 from .welcome import should_show_welcome
 
@@ -31,7 +33,19 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
             size: tuple[int, int] | None = None, run_iterations: int | None = None) -> int:
     """Show the lab window and run the event loop; returns the exit status (0 on a normal quit)."""
     app = make_app()
-    window = MainWindow(experiment)
+    autosaver = Autosaver()
+    recovered = None
+    if experiment is None and quit_after is None:
+        pending = autosaver.pending_recovery()  # the last run did not close cleanly
+        if pending is not None and QMessageBox.question(
+                None, "gdlab", f"gdlab did not close properly last time. Restore the experiment you were working "
+                f"on ({pending.name})?") == QMessageBox.StandardButton.Yes:
+            recovered = pending
+    window = MainWindow(recovered or experiment)
+    autosaver.discard()
+    autosaver.start(window._current_experiment)
+    app.aboutToQuit.connect(autosaver.stop)
+    window.error_hooks = install_excepthook(lambda: window)  # uncaught errors: a dialog and the log
     if size:
         window.resize(*size)
     window.show()

@@ -943,13 +943,12 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_failed(self, report: str) -> None:
+        """The training thread hit an unexpected error: a dialog with a copyable report, and the log."""
+        from .errors import report_error
+
         self._set_running_look(False)
-        box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
-                          "Training stopped because of an unexpected error. Your experiment is kept; "
-                          "the details below can be copied into a bug report.", QMessageBox.StandardButton.Ok, self)
-        box.setDetailedText(report)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.open()
+        self._error_dialog = report_error(report, "Training stopped because of an unexpected error "
+                                                  "(your experiment is kept)", self)
 
     # -- your own data and code -------------------------------------------------------------------
     @Slot()
