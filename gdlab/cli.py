@@ -265,7 +265,7 @@ def _run_command(argv: list[str], experiment: str | None) -> str:
 
 
 # -- gdlab export --------------------------------------------------------------------------------
-EXPORT_VIEWS = ("cost", "trajectories", "data", "curve", "surface", "network", "gradients", "sheet")
+EXPORT_VIEWS = ("cost", "trajectories", "data", "curve", "surface", "network", "gradients", "metrics", "sheet")
 EXPORT_FORMATS = ("png", "svg", "pdf", "gif")
 EXPORT_THEMES = ("light", "dark", "projector")
 

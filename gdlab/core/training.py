@@ -141,6 +141,8 @@ class NetworkSnapshot:
     train_metric: np.ndarray = field(default_factory=lambda: np.empty(0))
     test_metric: np.ndarray = field(default_factory=lambda: np.empty(0))
     confusion: dict[str, np.ndarray] = field(default_factory=dict)  # "train"/"test": C[true, predicted] now
+    class_names: list[str] = field(default_factory=list)            # C names; [] for regression
+    epochs_per_iteration: float = 1.0                                # batch / n: an iteration is this much of an epoch
 
 
 @dataclass
@@ -434,7 +436,8 @@ class NetworkRun:
             grad_weights=[g.copy() for g in grads[0::2]], grad_biases=[g.copy() for g in grads[1::2]],
             last_update=[block - kept for block, kept in zip(m.blocks, self._before)],
             metric_name=self.metric_name, train_metric=h.copy("train_metric", since),
-            test_metric=h.copy("test_metric", since), confusion=self.confusion())
+            test_metric=h.copy("test_metric", since), confusion=self.confusion(), class_names=self.class_names,
+            epochs_per_iteration=self.batch_size / max(1, len(self.X_train)))
 
     def confusion(self) -> dict[str, np.ndarray]:
         """{"train": C, "test": C}, C[t, p] = #{samples of true class t predicted as p}, for the

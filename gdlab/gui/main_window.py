@@ -40,6 +40,7 @@ from .plots.landscape_view import LandscapeView
 from .plots.sweep_view import SweepView
 from .import_dialog import ImportDataDialog
 from .plots.draw_tool import DrawTool
+from .plots.metrics_view import MetricsView, metric_status
 from .plots.trajectories import TrajectoryPlot
 from .render import VIEWS
 from .runs_table import RunsView, cost_overlay, overlay_items
@@ -234,6 +235,7 @@ class MainWindow(QMainWindow):
         self.top_splitter.setSizes([1000, 1000])
         plots = QSplitter(Qt.Orientation.Vertical)
         self.gradient_flow = GradientFlowPlot()
+        self.metrics_view = MetricsView()
         self.runs_view = RunsView()
         self.runs_view.overlay_changed.connect(self._on_overlay)
         self.bottom_tabs = QTabWidget()
@@ -243,6 +245,8 @@ class MainWindow(QMainWindow):
                                                               "iteration by w ← w − α·∂J/∂w."),
                 (self.gradient_flow, "Gradient flow", "Each layer's gradient norm over iterations (log scale): "
                                                       "how much of the error reaches each layer."),
+                (self.metrics_view, "Accuracy", "Accuracy (classification) or R² (regression) on the training and "
+                                                "test data over iterations, and the confusion matrix."),
                 (self.sweep_view, "Learning-rate sweep", "The same run at many learning rates: final cost "
                                                          "against α."),
                 (self.runs_view, "Runs", "Every run of this session: its setup, iterations and final cost; "
@@ -277,6 +281,7 @@ class MainWindow(QMainWindow):
         self.timeline.resume_requested.connect(self._on_resume_from)
         self.timeline.live_requested.connect(self._on_live)
         self.session.peek_ready.connect(self._on_peek)
+        self.session.worksheet_ready.connect(self._on_worksheet)
         centre_layout.addWidget(self.timeline)
         centre_layout.addWidget(self._build_run_bar())
         centre_layout.addWidget(self.lecture_keys)
@@ -293,8 +298,11 @@ class MainWindow(QMainWindow):
         self.status_cost = QLabel()
         self.status_state = QLabel()
         self.status_rate = QLabel()
-        for w, width in ((self.status_iteration, 190), (self.status_cost, 200), (self.status_state, 110),
-                         (self.status_rate, 90)):
+        self.status_metric = QLabel()
+        self.status_metric.setToolTip("Accuracy (share of points classified right) or R², on the training and the "
+                                      "test data.")
+        for w, width in ((self.status_iteration, 230), (self.status_cost, 200), (self.status_metric, 190),
+                         (self.status_state, 110), (self.status_rate, 90)):
             w.setContentsMargins(8, 0, 8, 0)
             w.setMinimumWidth(width)  # so a changing number does not relayout the status bar
             bar.addPermanentWidget(w)
@@ -384,6 +392,9 @@ class MainWindow(QMainWindow):
                      "written out.")
         self._action(file_menu, "Export &weights…", None, self.export_weights_dialog,
                      "The weights and biases as they are now, with the experiment (.npz or .json).")
+        self._action(file_menu, "Export wor&ksheet…", None, self.export_worksheet_dialog,
+                     "A PDF that walks through one forward pass, the cost, the backward pass and one update with "
+                     "every number, a version with blanks for students, and an answer key (tiny networks).")
         self._action(file_menu, "&Export figure…", "Ctrl+E", self.export_dialog,
                      "Save a view, the whole window, a one-page handout sheet or an animated GIF (PNG, SVG, PDF, "
                      "GIF); a PNG keeps the experiment, so File → Open brings it back.")
@@ -677,7 +688,7 @@ class MainWindow(QMainWindow):
     def _fed_views(self, kind: str) -> list[tuple[str, QWidget]]:
         if kind == NETWORK:
             return [("cost", self.cost_plot), ("trajectories", self.trajectory_plot), ("gradients", self.gradient_flow),
-                    ("data", self.data_view), ("network", self.network_view)]
+                    ("metrics", self.metrics_view), ("data", self.data_view), ("network", self.network_view)]
         dim = self.curve_view if self._frame_dim == 1 else self.contour_view
         return [("cost", self.cost_plot), ("trajectories", self.trajectory_plot),
                 ("curve" if dim is self.curve_view else "surface", dim)]
@@ -830,8 +841,8 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def secondary_views(self) -> list:
-        return [self.trajectory_plot, self.gradient_flow, self.data_view, self.network_view, self.curve_view,
-                self.contour_view, self.landscape_view]
+        return [self.trajectory_plot, self.gradient_flow, self.metrics_view, self.data_view, self.network_view,
+                self.curve_view, self.contour_view, self.landscape_view]
 
     def _show_views_for(self, kind: str, experiment: Experiment) -> None:
         """The tabs that make sense for this kind of experiment; the first of them is shown."""
@@ -842,6 +853,10 @@ class MainWindow(QMainWindow):
         for widget, show in wanted.items():
             self.view_tabs.setTabVisible(self.view_tabs.indexOf(widget), show)
         self.bottom_tabs.setTabVisible(self.bottom_tabs.indexOf(self.gradient_flow), network)
+        self.bottom_tabs.setTabVisible(self.bottom_tabs.indexOf(self.metrics_view), network)
+        if network:
+            regression = bool(experiment.data_task() == "regression")
+            self.bottom_tabs.setTabText(self.bottom_tabs.indexOf(self.metrics_view), "R²" if regression else "Accuracy")
         current = self.view_tabs.currentWidget()
         if not wanted.get(current, False):
             self.view_tabs.setCurrentWidget(next(w for w, show in wanted.items() if show))
@@ -922,13 +937,17 @@ class MainWindow(QMainWindow):
         self._update_lecture_caption()
         snap = frame.snapshot
         if snap.kind == NETWORK:
-            epoch = f" · epoch {snap.epoch:.1f}" if snap.epoch != snap.iteration else ""
-            self.status_iteration.setText(f"Iteration {snap.iteration:,}{epoch}")
+            # iterations (weight updates) and epochs (passes over the data) are not the same thing
+            self.status_iteration.setText(f"Iteration {snap.iteration:,} · epoch {snap.epoch:,.2f}")
             train = snap.train_cost[-1] if len(snap.train_cost) else float("nan")
             test = snap.test_cost[-1] if len(snap.test_cost) else float("nan")
             test_text = "" if np.isnan(test) else f"   test {test:.4g}"
             self.status_cost.setText(f"J = {train:.4g}{test_text}" if len(snap.train_cost) else "")
+            if len(snap.train_metric):
+                self.status_metric.setText(metric_status(snap.metric_name, snap.train_metric[-1],
+                                                         snap.test_metric[-1]))
         else:
+            self.status_metric.setText("")
             self.status_iteration.setText(f"Iteration {snap.iteration:,}")
             if len(snap.costs):
                 costs = snap.costs[-1]
@@ -1038,6 +1057,36 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Wrote the weights of iteration {snap.iteration} to {path}.", 6000)
         return True
 
+    @Slot()
+    def export_worksheet_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export worksheets into", str(self._last_dir()))
+        if folder:
+            self.export_worksheets(folder)
+
+    def export_worksheets(self, folder: str | Path) -> None:
+        """Ask the worker for this run's worksheet (the answer comes as ``worksheet_ready``)."""
+        self._worksheet_folder = Path(folder)
+        self.session.request_worksheet()
+
+    @Slot(object)
+    def _on_worksheet(self, answer) -> None:
+        from ..core.worksheet import make_worksheet
+        from .worksheet_pdf import write_worksheet_set
+
+        worksheet, problem = answer
+        if worksheet is None:  # too big a network for a worksheet: the textbook 2-2-1 example instead
+            worksheet = make_worksheet()
+            self.statusBar().showMessage(f"{problem} A worksheet for the 2-2-1 textbook example instead.", 8000)
+        stem = (self._current_experiment().name or "worksheet").replace(" ", "_")
+        try:
+            paths = write_worksheet_set(self._worksheet_folder, worksheet, stem)
+        except OSError as exc:
+            self._error_box("Cannot write the worksheets", f"{self._worksheet_folder}: {exc.strerror or exc}")
+            return
+        self.last_worksheets = paths
+        if problem is None:
+            self.statusBar().showMessage("Wrote " + ", ".join(p.name for p in paths), 8000)
+
     @Slot(object)
     def _on_overlay(self, records) -> None:
         overlay_items(self.cost_plot, records)
@@ -1098,8 +1147,9 @@ class MainWindow(QMainWindow):
 
     # -- themes, text size, lecture mode ---------------------------------------------------------
     def themed_views(self) -> list:
-        return [self.cost_plot, self.gradient_flow, self.trajectory_plot, self.data_view, self.network_view,
-                self.inspector, self.landscape_view, self.curve_view, self.contour_view, self.sweep_view]
+        return [self.cost_plot, self.gradient_flow, self.metrics_view, self.trajectory_plot, self.data_view,
+                self.network_view, self.inspector, self.landscape_view, self.curve_view, self.contour_view,
+                self.sweep_view]
 
     def set_theme(self, name: str) -> None:
         """Switch every plot (and the widgets' colours) to a theme, at any time."""

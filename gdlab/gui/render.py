@@ -387,7 +387,26 @@ def _feed_gradient_flow(plot, frame: Frame) -> None:
     plot.append(snap.iterations, snap.grad_norms)
 
 
+def _create_metrics(experiment: Experiment, theme: Theme) -> QWidget:
+    from .plots.metrics_view import MetricsView
+
+    view = MetricsView()
+    view.apply_theme(theme)
+    return view
+
+
+def _feed_metrics(view, frame: Frame) -> None:
+    snap = frame.snapshot
+    if frame.fresh:
+        view.configure(snap.metric_name, len(snap.class_names), snap.class_names, snap.epochs_per_iteration)
+    view.append(snap.iterations, snap.train_metric, snap.test_metric)
+    if snap.confusion:
+        view.set_confusion(snap.confusion["train"], snap.confusion["test"])
+
+
 register(ViewSpec("cost", "Cost per iteration", _create_cost, _feed_cost))
+register(ViewSpec("metrics", "Accuracy or R² and the confusion matrix", _create_metrics, _feed_metrics,
+                  _kinds(NETWORK)))
 register(ViewSpec("trajectories", "Weight trajectories", _create_trajectories, _feed_trajectories))
 register(ViewSpec("data", "Data and decision boundary", _create_data, _feed_data, _kinds(NETWORK)))
 register(ViewSpec("curve", "Cost curve J(w) of one weight", _create_curve, _feed_curve, _surface_dim(1)))

@@ -33,6 +33,7 @@ class TrainingSession(QObject):
     landscape_ready = Signal(object)
     trace_ready = Signal(object)
     peek_ready = Signal(object)
+    worksheet_ready = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -51,6 +52,7 @@ class TrainingSession(QObject):
         self._worker.landscape_ready.connect(self._on_landscape)
         self._worker.trace_ready.connect(self._on_trace)
         self._worker.peek_ready.connect(self._on_peek)
+        self._worker.worksheet_ready.connect(self._on_worksheet)
         self.thread.start()
         _SESSIONS.add(self)
 
@@ -127,6 +129,10 @@ class TrainingSession(QObject):
     def unfork(self) -> None:
         self._send("unfork")
 
+    def request_worksheet(self) -> None:
+        """Ask for a worksheet of the run's next iteration; answered by ``worksheet_ready``."""
+        self._send("worksheet")
+
     def select_sample(self, index: int) -> None:
         """The training sample whose z and a the diagram shows."""
         self._send("select_sample", int(index))
@@ -167,6 +173,11 @@ class TrainingSession(QObject):
     def _on_peek(self, payload) -> None:
         if not self._closing:
             self.peek_ready.emit(payload)
+
+    @Slot(object)
+    def _on_worksheet(self, answer) -> None:
+        if not self._closing:
+            self.worksheet_ready.emit(answer)
 
     @Slot(str)
     def _on_failed(self, report: str) -> None:

@@ -23,6 +23,7 @@ from ..core.experiment import Experiment
 from ..core.sweep import log_spaced, sweep
 from ..core.timeline import attach_tape, describe_change, fork, probe_at, rewind
 from ..core.training import NetworkRun, SurfaceRace, make_run
+from ..core.worksheet import worksheet_from_run
 
 EMIT_HZ = 30.0
 MAX_DIAGRAM_LAYERS, MAX_DIAGRAM_NEURONS = 8, 16  # neuron thumbnails only for diagrams drawn neuron by neuron
@@ -62,6 +63,7 @@ class TrainingWorker(QObject):
     landscape_ready = Signal(object)  # {"wids", "xs", "ys", "Z"}: a slice of the network's cost
     trace_ready = Signal(object)      # a gdlab.core.backprop_trace.BackpropTrace of the next iteration
     peek_ready = Signal(object)       # the run at an earlier iteration (the timeline): see _peek
+    worksheet_ready = Signal(object)  # (a gdlab.core.worksheet.Worksheet or None, a problem in words or None)
 
     def __init__(self, commands: "queue.Queue[tuple[str, Any]]"):
         super().__init__()
@@ -259,6 +261,15 @@ class TrainingWorker(QObject):
             self._twin_since, self._twin_fresh = 0, True
         elif name == "unfork":
             self._twin = None
+        elif name == "worksheet":
+            if not isinstance(self._run, NetworkRun):
+                self.worksheet_ready.emit((None, "Worksheets are for network experiments."))
+                return
+            try:
+                self.worksheet_ready.emit((worksheet_from_run(self._run), None))
+            except ValueError as exc:
+                self.worksheet_ready.emit((None, str(exc)))
+            return
         elif name == "select_sample":
             self._sample = int(arg)
         elif name == "trace":

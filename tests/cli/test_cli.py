@@ -40,11 +40,13 @@ def test_run_writes_a_csv_history(tmp_path, capsys):
     code, _, err = run_cli(capsys, "run", "xor", "--iterations", "25", "--out", str(path))
     assert code == 0
     lines = path.read_text().splitlines()
-    assert lines[0] == "iteration,train_cost,test_cost"
+    assert lines[0] == "iteration,train_cost,test_cost,train_accuracy,test_accuracy,epoch"
     assert lines[-1].startswith("# status: max_iterations; iteration: 25")
     rows = list(csv.reader(io.StringIO("\n".join(lines[:-1]))))[1:]
     assert [int(r[0]) for r in rows] == list(range(26))
     assert float(rows[-1][1]) < float(rows[0][1])
+    assert all(0.0 <= float(r[c]) <= 1.0 for r in rows for c in (3, 4))   # accuracies
+    assert [float(r[5]) for r in rows] == [float(k) for k in range(26)]   # full batch: one epoch an iteration
     assert "max_iterations" in err
 
 

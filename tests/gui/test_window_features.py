@@ -186,3 +186,26 @@ def test_a_png_figure_opens_its_experiment(qtbot, make_window, tmp_path):
     qtbot.waitUntil(lambda: window.session.latest.experiment.name == "lr-too-large", timeout=TIMEOUT)
     assert window.session.latest.experiment == load_preset("lr-too-large")
     assert json.loads(Experiment.to_json(window.session.latest.experiment))["name"] == "lr-too-large"
+
+
+def test_accuracy_over_iterations_and_epochs_in_the_status_bar(qtbot, make_window):
+    window = make_window("xor", batch_size=40)
+    step_to(qtbot, window, 30)
+    window.bottom_tabs.setCurrentWidget(window.metrics_view)
+    window._redraw()
+    reference = make_run(window.session.latest.experiment)
+    reference.step(30)
+    x, train = window.metrics_view.plot.data(0)
+    np.testing.assert_array_equal(train, reference.history.view("train_metric"))
+    assert window.bottom_tabs.tabText(window.bottom_tabs.indexOf(window.metrics_view)) == "Accuracy"
+    assert "epoch 7.50" in window.status_iteration.text()   # 30 iterations × 40 / 160 training points
+    assert "accuracy" in window.status_metric.text()
+
+
+def test_worksheets_export_three_pdfs(qtbot, make_window, tmp_path):
+    window = make_window("xor", hidden_layers=[2])
+    step_to(qtbot, window, 3)
+    window.export_worksheets(tmp_path)
+    qtbot.waitUntil(lambda: len(list(tmp_path.glob("*.pdf"))) == 3, timeout=TIMEOUT)
+    for path in tmp_path.glob("*.pdf"):
+        assert path.read_bytes().startswith(b"%PDF")

@@ -91,6 +91,7 @@ class MetricPlot(LivePlot):
             self.plot_item.showAxis("top")
             top.setScale(self.epochs_per_iteration)   # tick values × batch/n: epochs
             top.enableAutoSIPrefix(False)
+            top.setGrid(False)                        # the iteration axis draws the grid
             top.setLabel("epoch (passes over the training data)",
                          **{"color": self.theme.foreground, "font-size": f"{self.theme.font_pt}pt"})
         else:
@@ -104,6 +105,9 @@ class MetricPlot(LivePlot):
 
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
+        top = self.plot_item.getAxis("top")
+        top.setGrid(False)                            # the epoch axis: labels only, the grid is the iterations'
+        top.setStyle(maxTickLevel=0)
         for curve, (color, width, style) in zip(self.curves, getattr(self, "_styles", [])):
             curve.setPen(self.pen(color, width, style))
 

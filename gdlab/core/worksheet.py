@@ -1,0 +1,445 @@
+"""A worksheet: one iteration of a tiny network, every number written out, to compute by hand.
+
+A student follows one sample through a small network (by default 2-2-1 with sigmoid neurons and
+weights of two decimals) and writes down every number of one gradient-descent iteration. The
+numbers come from the core's own :class:`~gdlab.core.network.MLP` (``loss_and_gradients`` on the
+one sample) and its own ``sgd`` optimiser, never from a second implementation; the steps only
+spell them out. Notation (layers l = 1 … L, neuron i of layer l−1 feeds neuron j of layer l):
+
+    1. forward    z_j⁽ˡ⁾ = Σ_i w_ij⁽ˡ⁾ a_i⁽ˡ⁻¹⁾ + b_j⁽ˡ⁾,   a_j⁽ˡ⁾ = f(z_j⁽ˡ⁾),   a⁽⁰⁾ = x,  ŷ = a⁽ᴸ⁾
+                  σ(z) = 1/(1 + exp(−z)),  tanh z,  max(0, z),  z
+    2. cost       mse: J = ½ Σ_k (ŷ_k − y_k)²     bce: J = −Σ_k [y_k ln ŷ_k + (1 − y_k) ln(1 − ŷ_k)]
+                  (the core's 1/(2n)·Σ and 1/n·Σ with n = 1 sample)
+    3. backward   δ_j⁽ᴸ⁾ = ∂J/∂z_j⁽ᴸ⁾ = (ŷ_j − y_j)·f′(z_j⁽ᴸ⁾)   (mse);   = ŷ_j − y_j   (bce after a sigmoid)
+                  δ_i⁽ˡ⁾ = f′(z_i⁽ˡ⁾) · Σ_j w_ij⁽ˡ⁺¹⁾ δ_j⁽ˡ⁺¹⁾        σ′(z) = a(1 − a),  tanh′ = 1 − a²
+                  ∂J/∂w_ij⁽ˡ⁾ = a_i⁽ˡ⁻¹⁾ · δ_j⁽ˡ⁾,   ∂J/∂b_j⁽ˡ⁾ = δ_j⁽ˡ⁾
+    4. update     w ← w − α·∂J/∂w,   b ← b − α·∂J/∂b
+
+:func:`make_worksheet` gives a :class:`Worksheet`: the numbers as arrays and the worked
+:class:`Step` list, each (section, equation with symbols, equation with numbers, result).
+:func:`worksheet_from_run` makes one from a run's current weights, rounded so they can be
+computed with by hand.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from .network import MLP
+from .optimizers import make_optimizer
+
+FORWARD, COST, BACKWARD, UPDATE = "forward", "cost", "backward", "update"
+SECTIONS = {FORWARD: "1. Forward pass", COST: "2. The cost", BACKWARD: "3. Backward pass", UPDATE: "4. The update"}
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+OUTPUT_ACTIVATIONS = ("sigmoid", "tanh", "linear")
+LOSSES = ("mse", "bce")
+MAX_NEURONS = 4          # per layer: a page holds the steps of a small network only
+MAX_LAYERS = 3           # weight layers
+DECIMALS = 4             # computed numbers are shown with this many decimals
+
+# the classic worked example (Mazur's numbers, with one output): inputs, weights, target, α
+DEFAULT_X = (0.05, 0.10)
+DEFAULT_Y = (0.01,)
+DEFAULT_W = (((0.15, 0.25), (0.20, 0.30)), ((0.40,), (0.45,)))
+DEFAULT_B = ((0.35, 0.35), (0.60,))
+DEFAULT_LR = 0.5
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUP = str.maketrans("0123456789()-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻⁺")
+
+
+def sub(text: Any) -> str:
+    """Digits as subscripts: sub(12) = "₁₂"."""
+    return str(text).translate(_SUB)
+
+
+def sup(text: Any) -> str:
+    """Digits and brackets as superscripts: sup("(1)") = "⁽¹⁾"."""
+    return str(text).translate(_SUP)
+
+
+def fmt(value: float, decimals: int = DECIMALS) -> str:
+    """A computed number as the worksheet prints it, with a true minus sign: ``decimals`` decimals
+    ("0.5933", "1.1059"); below 0.01, 3 significant digits ("0.000668"); below 10⁻⁶ with a power of
+    ten ("6.68×10⁻⁸"), so a small gradient never shows as 0.0000."""
+    v = float(value)
+    if not math.isfinite(v):
+        return str(v)
+    if v == 0.0:
+        return f"{0.0:.{decimals}f}"
+    if abs(v) < 1e-6:
+        mantissa, exponent = f"{v:.2e}".split("e")
+        return f"{mantissa.replace('-', '−')}×10{sup(int(exponent))}"
+    if abs(v) < 0.01:
+        digits = 2 - math.floor(math.log10(abs(v)))          # 3 significant digits
+        text = f"{v:.{digits}f}"
+        if abs(float(text)) >= 0.01:                         # rounded up to 0.0100
+            text = f"{v:.{decimals}f}"
+        return text.replace("-", "−")
+    return f"{v:.{decimals}f}".replace("-", "−")
+
+
+def fmt_given(value: float) -> str:
+    """A given number (input, target, weight, α) as it was given, with at least two decimals:
+    0.15, 0.50, −0.37, 0.125."""
+    v = float(value) + 0.0                   # −0.0 prints as 0.00
+    text = f"{v:.6g}"
+    if "e" in text:
+        text = f"{v:.6f}".rstrip("0")
+    if len(text.partition(".")[2]) < 2:
+        text = f"{v:.2f}"                   # 0.2 → 0.20, 1 → 1.00: the sheet's numbers line up
+    return text.replace("-", "−")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A number inside an equation: ``given`` numbers are printed on every sheet, the others are
+    the student's to fill in (blank on the blank sheet)."""
+
+    value: float
+    symbol: str
+    given: bool = False
+    bracket: bool = False            # a factor after an operator: a negative number goes in brackets
+
+    def text(self) -> str:
+        text = fmt_given(self.value) if self.given else fmt(self.value)
+        return f"({text})" if self.bracket and text.startswith("−") else text
+
+
+@dataclass
+class Step:
+    """One line of the worksheet: ``symbol`` = ``equation`` (with symbols) = ``numbers`` = ``result``."""
+
+    section: str                     # forward, cost, backward, update
+    symbol: str                      # what this line computes, e.g. "z₁⁽¹⁾"
+    equation: str                    # e.g. "w₁₁⁽¹⁾x₁ + w₂₁⁽¹⁾x₂ + b₁⁽¹⁾"
+    parts: list[Any]                 # the right-hand side with numbers: strings and Values
+    result: float
+    note: str = ""                   # a short hint (e.g. "σ′(z) = a(1 − a)")
+
+    @property
+    def numbers(self) -> str:
+        """The equation with every number filled in."""
+        return "".join(p.text() if isinstance(p, Value) else p for p in self.parts)
+
+    def blanked(self, blank: str = "_____") -> str:
+        """The equation with only the given numbers; the student's numbers are ``blank`` (with no
+        brackets around them, which would give the sign away)."""
+        return "".join((p.text() if p.given else blank) if isinstance(p, Value) else p for p in self.parts)
+
+    @property
+    def result_text(self) -> str:
+        return fmt(self.result)
+
+    def as_tuple(self) -> tuple[str, str, str, float]:
+        """(section, equation with symbols, equation with numbers, result)."""
+        return (self.section, f"{self.symbol} = {self.equation}", f"{self.symbol} = {self.numbers}", self.result)
+
+
+@dataclass
+class Worksheet:
+    """Every number of one iteration on one sample, and the worked steps (see the module docstring).
+
+    Per layer l = 1 … L (list index l − 1): ``z``, ``a`` (``a[0]`` is x), ``delta`` of shape (k_l,);
+    ``W`` (fan_in, fan_out) and ``b`` before, ``dW``/``db`` the gradients, ``W_new``/``b_new`` after.
+    """
+
+    layer_sizes: list[int]
+    activation_names: list[str]
+    loss: str
+    x: np.ndarray
+    y: np.ndarray
+    W: list[np.ndarray]
+    b: list[np.ndarray]
+    learning_rate: float
+    z: list[np.ndarray]
+    a: list[np.ndarray]
+    y_hat: np.ndarray
+    J: float
+    delta: list[np.ndarray]
+    dW: list[np.ndarray]
+    db: list[np.ndarray]
+    W_new: list[np.ndarray]
+    b_new: list[np.ndarray]
+    J_new: float                     # the cost at the updated weights (did it fall?)
+    steps: list[Step] = field(default_factory=list)
+    title: str = ""
+    source: str = ""                 # where the weights came from, in words
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.W)
+
+    def given(self) -> list[tuple[str, float]]:
+        """(symbol, value) of everything the sheet gives: x, y, every w and b, and α."""
+        out = [(f"x{sub(i + 1)}", float(v)) for i, v in enumerate(self.x)]
+        out += [(_y_symbol(k, len(self.y)), float(v)) for k, v in enumerate(self.y)]
+        for l, (W, b) in enumerate(zip(self.W, self.b), start=1):
+            out += [(w_symbol(l, i, j), float(W[i, j])) for i in range(W.shape[0]) for j in range(W.shape[1])]
+            out += [(b_symbol(l, j), float(b[j])) for j in range(len(b))]
+        out.append(("α", float(self.learning_rate)))
+        return out
+
+    def steps_of(self, section: str) -> list[Step]:
+        return [s for s in self.steps if s.section == section]
+
+
+# -- symbols ----------------------------------------------------------------------------------
+def _layer(l: int) -> str:
+    return sup(f"({l})")
+
+
+def w_symbol(l: int, i: int, j: int) -> str:
+    """w_ij⁽ˡ⁾ (1-based layer l, 0-based i, j): the weight from neuron i of layer l−1 to neuron j."""
+    return f"w{sub(i + 1)}{sub(j + 1)}{_layer(l)}"
+
+
+def b_symbol(l: int, j: int) -> str:
+    return f"b{sub(j + 1)}{_layer(l)}"
+
+
+def z_symbol(l: int, j: int) -> str:
+    return f"z{sub(j + 1)}{_layer(l)}"
+
+
+def delta_symbol(l: int, j: int) -> str:
+    return f"δ{sub(j + 1)}{_layer(l)}"
+
+
+def _y_symbol(k: int, count: int) -> str:
+    return "y" if count == 1 else f"y{sub(k + 1)}"
+
+
+def _yhat_symbol(k: int, count: int) -> str:
+    return "ŷ" if count == 1 else f"ŷ{sub(k + 1)}"
+
+
+def a_symbol(l: int, j: int, sizes: Sequence[int]) -> str:
+    """x_j for l = 0, ŷ_j for the output layer, a_j⁽ˡ⁾ between."""
+    if l == 0:
+        return f"x{sub(j + 1)}"
+    if l == len(sizes) - 1:
+        return _yhat_symbol(j, sizes[-1])
+    return f"a{sub(j + 1)}{_layer(l)}"
+
+
+# -- building -------------------------------------------------------------------------------------
+def _check(sizes: list[int], hidden: str, output: str, loss: str) -> None:
+    if len(sizes) < 2 or len(sizes) - 1 > MAX_LAYERS or max(sizes) > MAX_NEURONS or min(sizes) < 1:
+        raise ValueError(f"a worksheet needs a tiny network: at most {MAX_LAYERS} weight layers of at most "
+                         f"{MAX_NEURONS} neurons each, got {'-'.join(map(str, sizes))}")
+    if hidden not in HIDDEN_ACTIVATIONS:
+        raise ValueError(f"worksheets cover hidden activations {', '.join(HIDDEN_ACTIVATIONS)}, not {hidden}")
+    if output not in OUTPUT_ACTIVATIONS:
+        raise ValueError(f"worksheets cover output activations {', '.join(OUTPUT_ACTIVATIONS)}, not {output}")
+    if loss not in LOSSES:
+        raise ValueError(f"worksheets cover the losses {', '.join(LOSSES)}, not {loss}")
+    if loss == "bce" and output != "sigmoid":
+        raise ValueError("bce needs a sigmoid output")
+
+
+def make_worksheet(x: Sequence[float] = DEFAULT_X, y: Sequence[float] = DEFAULT_Y,
+                   weights: Sequence[Any] = DEFAULT_W, biases: Sequence[Any] = DEFAULT_B,
+                   learning_rate: float = DEFAULT_LR, hidden_activation: str = "sigmoid",
+                   output_activation: str = "sigmoid", loss: str = "mse", title: str = "",
+                   source: str = "") -> Worksheet:
+    """One iteration of gradient descent on one sample (x, y), computed by the core's MLP.
+
+    ``weights[l]`` has shape (fan_in, fan_out), ``biases[l]`` shape (fan_out,), as in
+    :class:`~gdlab.core.network.MLP`. The defaults are a 2-2-1 sigmoid network with mse.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    W = [np.array(w, dtype=np.float64, ndmin=2) for w in weights]
+    b = [np.asarray(v, dtype=np.float64).reshape(-1) for v in biases]
+    sizes = [len(x)] + [w.shape[1] for w in W]
+    _check(sizes, hidden_activation, output_activation, loss)
+    if len(b) != len(W) or any(w.shape != (sizes[l], sizes[l + 1]) or len(b[l]) != sizes[l + 1]
+                               for l, w in enumerate(W)):
+        raise ValueError(f"weights and biases do not fit the layer sizes {sizes}")
+    if len(y) != sizes[-1]:
+        raise ValueError(f"the network has {sizes[-1]} output(s) but the target has {len(y)} number(s)")
+    if not (isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"the learning rate must be a number > 0, got {learning_rate!r}")
+
+    net = MLP(sizes, hidden_activation=hidden_activation, output_activation=output_activation, init="zeros")
+    net.weights = W
+    net.biases = b
+    with np.errstate(all="ignore"):
+        J, gW, gb = net.loss_and_gradients(x[None, :], y[None, :], loss)   # backprop on the one sample
+    z = [zz[0].copy() for zz in net.zs]
+    a = [x.copy()] + [aa[0].copy() for aa in net.activations[1:]]
+    delta = [d[0].copy() for d in net.deltas]
+    dW, db = [g.copy() for g in gW], [g.copy() for g in gb]
+    after = net.copy()
+    make_optimizer("sgd", float(learning_rate)).step(after.params, [g for pair in zip(dW, db) for g in pair])
+    with np.errstate(all="ignore"):
+        J_new = after.cost(x[None, :], y[None, :], loss)
+    names = [f.name for f in net.layer_activations]
+    sheet = Worksheet(layer_sizes=sizes, activation_names=names, loss=loss, x=x, y=y,
+                      W=[w.copy() for w in W], b=[v.copy() for v in b], learning_rate=float(learning_rate),
+                      z=z, a=a, y_hat=a[-1].copy(), J=float(J), delta=delta, dW=dW, db=db,
+                      W_new=[w.copy() for w in after.weights], b_new=[v.copy() for v in after.biases],
+                      J_new=float(J_new), title=title or f"One iteration of backpropagation and gradient descent: "
+                                                           f"a {'-'.join(map(str, sizes))} network",
+                      source=source)
+    sheet.steps = _steps(sheet)
+    return sheet
+
+
+def worksheet_from_run(run, sample: int = 0, decimals: int = 2) -> Worksheet:
+    """A worksheet for a :class:`~gdlab.core.training.NetworkRun`'s current weights and one of its
+    training samples, every given number rounded to ``decimals`` decimals (so it can be computed by
+    hand); the iteration is then computed exactly from those rounded numbers."""
+    model = run.model
+    hidden = model.hidden_activation.name
+    output = model.output_activation.name
+    index = int(sample) % len(run.X_train)
+    x = np.round(run.X_train[index], decimals)
+    y = np.round(run.Y_train[index], decimals)
+    lr = float(run.schedule(run.base_lr, run.iteration))
+    return make_worksheet(x, y, [np.round(w, decimals) for w in model.weights],
+                          [np.round(v, decimals) for v in model.biases],
+                          learning_rate=float(np.round(lr, max(decimals, 4))) or lr,
+                          hidden_activation=hidden, output_activation=output, loss=run.loss,
+                          source=f"{run.experiment.name or 'this run'}, iteration {run.iteration}, training sample "
+                                 f"{index + 1}; numbers rounded to {decimals} decimals")
+
+
+# -- the steps ------------------------------------------------------------------------------------
+def _activation_parts(name: str, z: Value) -> tuple[str, list[Any]]:
+    """a = f(z): the formula in symbols and its numbers."""
+    zs = z.symbol
+    if name == "sigmoid":
+        if z.value >= 0:
+            return f"σ({zs}) = 1 / (1 + exp(−{zs}))", ["1 / (1 + exp(−", z, "))"]
+        return f"σ({zs}) = 1 / (1 + exp(−{zs}))", ["1 / (1 + exp(", Value(-z.value, z.symbol), "))"]
+    if name == "tanh":
+        return f"tanh({zs})", ["tanh(", z, ")"]
+    if name == "relu":
+        return f"max(0, {zs})", ["max(0, ", z, ")"]
+    return zs, [z]                                                  # linear: a = z
+
+
+def _derivative_parts(name: str, a: Value, z: Value) -> tuple[str, list[Any], str]:
+    """f′(z) in symbols (written with a = f(z) where it can be), its numbers, and a hint."""
+    s = a.symbol
+    if name == "sigmoid":
+        return f"{s}(1 − {s})", [a, " × (1 − ", a, ")"], "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)"
+    if name == "tanh":
+        return f"(1 − {s}²)", ["(1 − ", a, "²)"], "tanh′(z) = 1 − tanh²(z) = 1 − a²"
+    if name == "relu":
+        one = "1" if z.value > 0 else "0"
+        return f"f′({z.symbol})", [one], f"relu′(z) = 1 for z > 0, else 0 (here z {'>' if z.value > 0 else '≤'} 0)"
+    return "1", ["1"], "linear: f′(z) = 1"
+
+
+def _steps(ws: Worksheet) -> list[Step]:
+    sizes, L = ws.layer_sizes, ws.num_layers
+    k_out = sizes[-1]
+    steps: list[Step] = []
+
+    def given(v: float, symbol: str) -> Value:
+        return Value(float(v), symbol, True)
+
+    def comp(v: float, symbol: str) -> Value:
+        return Value(float(v), symbol, False)
+
+    def a_val(l: int, j: int) -> Value:
+        symbol = a_symbol(l, j, sizes)
+        return given(ws.x[j], symbol) if l == 0 else comp(ws.a[l][j], symbol)
+
+    def paren(v: Value) -> list[Any]:
+        """A factor after an operator: a negative number in brackets, as on paper."""
+        return [Value(v.value, v.symbol, v.given, bracket=True)]
+
+    # 1. forward pass
+    for l in range(1, L + 1):
+        W, b, f = ws.W[l - 1], ws.b[l - 1], ws.activation_names[l - 1]
+        for j in range(sizes[l]):
+            terms_sym, parts = [], []
+            for i in range(sizes[l - 1]):
+                terms_sym.append(f"{w_symbol(l, i, j)}{a_symbol(l - 1, i, sizes)}")
+                parts += ([" + "] if i else []) + paren(given(W[i, j], w_symbol(l, i, j))) + [" × "] + \
+                    paren(a_val(l - 1, i))                                   # w_ij · a_i
+            parts += [" + "] + paren(given(b[j], b_symbol(l, j)))
+            z = comp(ws.z[l - 1][j], z_symbol(l, j))
+            steps.append(Step(FORWARD, z.symbol, " + ".join(terms_sym) + f" + {b_symbol(l, j)}", parts, z.value))
+            equation, aparts = _activation_parts(f, z)
+            a = a_val(l, j)
+            steps.append(Step(FORWARD, a.symbol, equation, aparts, a.value))
+
+    # 2. the cost
+    yhat = [a_val(L, k) for k in range(k_out)]
+    ys = [given(ws.y[k], _y_symbol(k, k_out)) for k in range(k_out)]
+    if ws.loss == "mse":
+        sym = " + ".join(f"({h.symbol} − {t.symbol})²" for h, t in zip(yhat, ys))
+        parts: list[Any] = ["½ × "] + (["("] if k_out > 1 else [])
+        for k, (h, t) in enumerate(zip(yhat, ys)):
+            parts += ([" + "] if k else []) + ["(", h, " − "] + paren(t) + [")²"]
+        parts += [")"] if k_out > 1 else []
+        steps.append(Step(COST, "J", f"½ {'(' + sym + ')' if k_out > 1 else sym}", parts, ws.J,
+                          note="mean squared error of one sample: J = ½ Σ (ŷ − y)²"))
+    else:
+        sym = " + ".join(f"{t.symbol} ln({h.symbol}) + (1 − {t.symbol}) ln(1 − {h.symbol})" for h, t in zip(yhat, ys))
+        parts = ["−["]
+        for k, (h, t) in enumerate(zip(yhat, ys)):
+            parts += ([" + "] if k else []) + [t, " × ln(", h, ") + (1 − ", t, ") × ln(1 − ", h, ")"]
+        parts += ["]"]
+        steps.append(Step(COST, "J", f"−[{sym}]", parts, ws.J,
+                          note="binary cross-entropy of one sample (ln: the natural logarithm)"))
+
+    # 3. backward pass: δ of a layer, then that layer's gradients, from the output back
+    for l in range(L, 0, -1):
+        f = ws.activation_names[l - 1]
+        for j in range(sizes[l]):
+            d = comp(ws.delta[l - 1][j], delta_symbol(l, j))
+            z = comp(ws.z[l - 1][j], z_symbol(l, j))
+            a = a_val(l, j)
+            if l == L:
+                t = ys[j]
+                if ws.loss == "bce":          # sigmoid + bce: σ′ cancels the 1/(ŷ(1 − ŷ)) of ∂J/∂ŷ
+                    steps.append(Step(BACKWARD, d.symbol, f"{a.symbol} − {t.symbol}", [a, " − "] + paren(t), d.value,
+                                      note="bce after a sigmoid: δ = ∂J/∂z = ŷ − y (σ′ cancels)"))
+                    continue
+                fsym, fparts, hint = _derivative_parts(f, a, z)
+                parts = ["(", a, " − "] + paren(t) + [") × "] + fparts
+                steps.append(Step(BACKWARD, d.symbol, f"({a.symbol} − {t.symbol}) · {fsym}", parts, d.value,
+                                  note=f"δ = ∂J/∂ŷ · f′(z);  {hint}"))
+            else:
+                W_next = ws.W[l]
+                fsym, fparts, hint = _derivative_parts(f, a, z)
+                terms_sym = [f"{w_symbol(l + 1, j, k)}{delta_symbol(l + 1, k)}" for k in range(sizes[l + 1])]
+                parts = fparts + [" × ("]
+                for k in range(sizes[l + 1]):
+                    parts += ([" + "] if k else []) + paren(given(W_next[j, k], w_symbol(l + 1, j, k))) + [" × "] + \
+                        paren(comp(ws.delta[l][k], delta_symbol(l + 1, k)))
+                parts += [")"]
+                steps.append(Step(BACKWARD, d.symbol, f"{fsym} · ({' + '.join(terms_sym)})", parts, d.value,
+                                  note=f"the error flows back along the weights;  {hint}"))
+        for j in range(sizes[l]):
+            d = comp(ws.delta[l - 1][j], delta_symbol(l, j))
+            for i in range(sizes[l - 1]):
+                ai = a_val(l - 1, i)
+                steps.append(Step(BACKWARD, f"∂J/∂{w_symbol(l, i, j)}", f"{ai.symbol} · {d.symbol}",
+                                  paren(ai) + [" × "] + paren(d), float(ws.dW[l - 1][i, j])))
+            steps.append(Step(BACKWARD, f"∂J/∂{b_symbol(l, j)}", d.symbol, [d], float(ws.db[l - 1][j])))
+
+    # 4. the update
+    alpha = given(ws.learning_rate, "α")
+    for l in range(1, L + 1):
+        W, b = ws.W[l - 1], ws.b[l - 1]
+        for j in range(sizes[l]):
+            for i in range(sizes[l - 1]):
+                w, s = given(W[i, j], w_symbol(l, i, j)), w_symbol(l, i, j)
+                g = comp(ws.dW[l - 1][i, j], f"∂J/∂{s}")
+                steps.append(Step(UPDATE, f"{s} (new)", f"{s} − α · ∂J/∂{s}", [w, " − ", alpha, " × "] + paren(g),
+                                  float(ws.W_new[l - 1][i, j])))
+            s = b_symbol(l, j)
+            g = comp(ws.db[l - 1][j], f"∂J/∂{s}")
+            steps.append(Step(UPDATE, f"{s} (new)", f"{s} − α · ∂J/∂{s}", [given(b[j], s), " − ", alpha, " × "]
+                              + paren(g), float(ws.b_new[l - 1][j])))
+    return steps

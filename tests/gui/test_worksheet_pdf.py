@@ -1,0 +1,186 @@
+"""File → Export worksheet: the PDF opens, is A4, and prints the core's numbers (worked, blank, key).
+
+PySide6-Essentials has no QtPdf, so the PDF is read here with the standard library: the objects,
+the page tree, each page's content stream (zlib) and each font's ToUnicode map turn the glyphs that
+Qt writes (``<gid> Tj`` inside ``BT … ET``) back into text, one string per drawn line.
+"""
+import re
+import zlib
+
+import numpy as np
+import pytest
+
+from gdlab.core.network import MLP
+from gdlab.core.worksheet import fmt, fmt_given, make_worksheet
+from gdlab.gui.worksheet_pdf import BLANK, pdf_bytes, render_pages, write_worksheet, write_worksheet_set
+
+
+# -- a small PDF reader ---------------------------------------------------------------------------------
+class Pdf:
+    def __init__(self, data: bytes):
+        assert data.startswith(b"%PDF-1."), data[:16]
+        assert data.rstrip().endswith(b"%%EOF")
+        self.data = data
+        self.objects = {int(n): body for n, body in re.findall(rb"(\d+) 0 obj\s*(.*?)\s*endobj", data, re.S)}
+        startxref = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+        assert data[startxref:startxref + 4] == b"xref"                 # the cross-reference table is where it says
+        root = int(re.search(rb"/Root (\d+) 0 R", data).group(1))
+        pages = int(re.search(rb"/Pages (\d+) 0 R", self.objects[root]).group(1))
+        self.page_tree = self.objects[pages]
+        self.count = int(re.search(rb"/Count (\d+)", self.page_tree).group(1))
+        kids = re.search(rb"/Kids\s*\[(.*?)\]", self.page_tree, re.S).group(1)
+        self.pages = [int(n) for n in re.findall(rb"(\d+) 0 R", kids)]
+
+    def stream(self, number: int) -> bytes:
+        body = self.objects[number]
+        raw = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S).group(1)
+        return zlib.decompress(raw) if b"/FlateDecode" in body.split(b"stream")[0] else raw
+
+    def media_box(self, page: int) -> list[float]:
+        box = re.search(rb"/MediaBox\s*\[([^\]]*)\]", self.objects[self.pages[page]]).group(1)
+        return [float(v) for v in box.split()]
+
+    def _cmap(self, font: int) -> dict[int, str]:
+        ref = re.search(rb"/ToUnicode (\d+) 0 R", self.objects[font]).group(1)
+        text = self.stream(int(ref)).decode("latin-1")
+        out: dict[int, str] = {}
+        for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+            for lo, hi, dest in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\[[^\]]*\]|<[0-9A-Fa-f]+>)", block):
+                lo, hi = int(lo, 16), int(hi, 16)
+                if dest.startswith("["):
+                    for k, code in enumerate(re.findall(r"<([0-9A-Fa-f]+)>", dest)):
+                        out[lo + k] = _utf16(code)
+                else:
+                    first = int(dest[1:-1], 16)
+                    for k in range(hi - lo + 1):
+                        out[lo + k] = chr(first + k)
+        for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+            for src, dest in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                out[int(src, 16)] = _utf16(dest)
+        return out
+
+    def page_lines(self, page: int) -> list[str]:
+        """The text of each BT … ET block of the page, in drawing order."""
+        obj = self.objects[self.pages[page]]
+        resources = self.objects[int(re.search(rb"/Resources (\d+) 0 R", obj).group(1))]
+        fonts = {name.decode(): self._cmap(int(num))
+                 for name, num in re.findall(rb"/(F\d+) (\d+) 0 R", resources)}
+        contents = int(re.search(rb"/Contents (\d+) 0 R", obj).group(1))
+        content = self.stream(contents).decode("latin-1")
+        lines = []
+        for block in re.findall(r"BT(.*?)ET", content, re.S):
+            cmap, text = {}, []
+            for font, hexes, array in re.findall(r"/(F\d+)\s+[\d.]+\s+Tf|<([0-9A-Fa-f]+)>\s*Tj|\[(.*?)\]\s*TJ", block):
+                if font:
+                    cmap = fonts[font]
+                for h in [hexes] if hexes else re.findall(r"<([0-9A-Fa-f]+)>", array):
+                    text += [cmap.get(int(h[k:k + 4], 16), "?") for k in range(0, len(h), 4)]
+            lines.append("".join(text).replace("\t", " "))
+        return lines
+
+    def text(self) -> str:
+        return "\n".join(line for page in range(len(self.pages)) for line in self.page_lines(page))
+
+
+def _utf16(hexcode: str) -> str:
+    return bytes.fromhex(hexcode).decode("utf-16-be")
+
+
+# -- the tests -------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sheet():
+    return make_worksheet()
+
+
+def test_the_worked_pdf_opens_is_a4_and_prints_the_cores_numbers(qapp, tmp_path, sheet):
+    path = write_worksheet(tmp_path / "worked.pdf", sheet, "worked")
+    pdf = Pdf(path.read_bytes())
+    assert pdf.count == len(pdf.pages) == 2
+    for page in range(pdf.count):
+        x0, y0, w, h = pdf.media_box(page)
+        assert (x0, y0) == (0, 0) and w == pytest.approx(595.28, abs=0.5) and h == pytest.approx(841.89, abs=0.5)
+    lines = pdf.page_lines(0) + pdf.page_lines(1)
+    text = "\n".join(lines)
+    assert lines[0].startswith("One iteration of backpropagation")
+    for title in ("1. Forward pass", "2. The cost", "3. Backward pass", "4. The update"):
+        assert title in lines
+    # the key numbers, straight from the core's MLP on the sheet's sample, as the sheet formats them
+    net = MLP([2, 2, 1], "sigmoid", "sigmoid", init="zeros")
+    net.weights, net.biases = sheet.W, sheet.b
+    J, gW, gb = net.loss_and_gradients(sheet.x[None, :], sheet.y[None, :], "mse")
+    y_hat, deltas = net.activations[-1][0, 0], [d[0].copy() for d in net.deltas]
+    W_new = [w - sheet.learning_rate * g for w, g in zip(sheet.W, gW)]
+    assert fmt(y_hat) == "0.7514" and fmt(J) == "0.2748"
+    results = [fmt(y_hat), fmt(J), fmt(deltas[1][0]), fmt(deltas[0][0]), fmt(deltas[0][1]), fmt(W_new[1][0, 0]),
+               fmt(W_new[0][1, 1]), fmt(sheet.b[1][0] - sheet.learning_rate * gb[1][0])]
+    for value in results:
+        assert value in lines, value                       # each one drawn in its own result box
+    assert "= (0.7514 − 0.01) × 0.7514 × (1 − 0.7514)" in lines   # δ of the output, worked out
+    assert "= 0.40 − 0.50 × 0.0822" in lines                      # the update of w₁₁⁽²⁾
+    assert f"After the update the cost is J = {fmt(sheet.J_new)} (before: {fmt(sheet.J)}): it fell." in text
+    assert "w₁₁⁽¹⁾ = 0.15" in lines and "b₁⁽²⁾ = 0.60" in lines    # the diagram's weights and biases
+    assert not list(tmp_path.glob(".*.tmp"))                      # written atomically: no temp file left
+
+
+def test_the_blank_sheet_has_the_given_numbers_but_not_the_results(qapp, sheet):
+    pdf = Pdf(pdf_bytes(sheet, "blank"))
+    lines = [line for page in range(pdf.count) for line in pdf.page_lines(page)]
+    text = "\n".join(lines)
+    assert lines[0] == "Worksheet: backpropagation by hand"
+    for symbol, value in sheet.given():
+        assert f"{symbol}\u00a0=\u00a0{fmt_given(value)}" in text          # the given numbers stay
+    for s in sheet.steps:
+        assert s.result_text not in lines, s.symbol                    # no result box is filled
+    for value in (sheet.y_hat[0], sheet.J, sheet.delta[1][0], sheet.delta[0][0], sheet.W_new[1][0, 0],
+                  sheet.W_new[0][0, 0], sheet.J_new):
+        assert fmt(value) not in text, fmt(value)                      # nor written anywhere else
+    assert f"= 0.40 × {BLANK} + 0.45 × {BLANK} + 0.60" in lines        # blanks where the student's numbers go
+    assert "= 0.15 × 0.05 + 0.20 × 0.10 + 0.35" in lines
+    assert "Name: " in text.replace("_", "")
+
+
+def test_the_key_is_the_worked_sheet_titled_answer_key(qapp, sheet):
+    worked = Pdf(pdf_bytes(sheet, "worked"))
+    key = Pdf(pdf_bytes(sheet, "key"))
+    assert key.page_lines(0)[0] == "Answer key"
+    worked_lines = [line for p in range(worked.count) for line in worked.page_lines(p)]
+    key_lines = [line for p in range(key.count) for line in key.page_lines(p)]
+    numbers = [s.result_text for s in sheet.steps]
+    assert [line for line in key_lines if line in numbers] == [line for line in worked_lines if line in numbers]
+    assert len([line for line in key_lines if line in numbers]) == len(sheet.steps)   # every result, in order
+    assert b"/Title" in key.objects[1] and "Answer key".encode("utf-16-be") in key.objects[1]
+
+
+def test_the_set_and_bad_kinds(qapp, tmp_path, sheet):
+    paths = write_worksheet_set(tmp_path, sheet, stem="xor")
+    assert [p.name for p in paths] == ["xor-worked.pdf", "xor-blank.pdf", "xor-key.pdf"]
+    assert all(Pdf(p.read_bytes()).count == 2 for p in paths)
+    with pytest.raises(ValueError, match="kind"):
+        write_worksheet(tmp_path / "x.pdf", sheet, "draft")
+    assert not (tmp_path / "x.pdf").exists()
+    with pytest.raises(OSError):
+        write_worksheet(tmp_path / "missing" / "x.pdf", sheet)
+
+
+def test_the_pages_render_to_images_with_ink_where_the_text_is(qapp, sheet):
+    pages = render_pages(sheet, "blank", dpi=60)
+    assert len(pages) == 2
+    image = pages[0]
+    assert (image.width(), image.height()) == (round(210 * 60 / 25.4), round(297 * 60 / 25.4))
+    ptr = image.constBits()
+    pixels = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    dark_rows = (pixels[:, : image.width() * 4] < 128).any(axis=1)
+    assert dark_rows[: image.height() // 10].any() and dark_rows[image.height() // 2:].any()
+    assert not dark_rows[: round(15 * 60 / 25.4)].any()             # the top margin stays white
+
+
+def test_a_bigger_network_fits_its_steps_on_more_pages(qapp):
+    ws = make_worksheet(x=[0.2, 0.4], y=[0.0, 1.0],
+                        weights=[[[0.1, 0.2, 0.3], [0.4, -0.5, 0.6]], [[0.7, -0.1], [0.2, 0.3], [-0.4, 0.5]]],
+                        biases=[[0.1, 0.1, 0.1], [0.2, -0.2]], loss="bce")
+    pdf = Pdf(pdf_bytes(ws, "worked"))
+    lines = [line for p in range(pdf.count) for line in pdf.page_lines(p)]
+    assert pdf.count >= 3
+    results = [line for line in lines if line in {s.result_text for s in ws.steps}]
+    assert len(results) == len(ws.steps)
+    assert fmt(ws.y_hat[1]) in lines and "= −[" in "\n".join(lines)
