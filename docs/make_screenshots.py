@@ -100,12 +100,33 @@ SHOTS: dict[str, dict] = {
 }
 
 
+GALLERY = {
+    # made by `gdlab export`, exactly as a lecturer would script a handout
+    "handout-sheet.png": ["xor", "--view", "sheet", "--iterations", "800", "--dpi", "110"],
+    "lr-too-large.gif": ["lr-too-large", "--view", "curve", "--iterations", "30", "--every", "1", "--fps", "4",
+                         "--size", "640x420"],
+    "optimizer-race.gif": ["optimizer-race", "--view", "surface", "--iterations", "1500", "--every", "30",
+                           "--fps", "12", "--size", "640x440"],
+}
+
+
+def gallery(out: Path) -> None:
+    import subprocess
+
+    for name, args in GALLERY.items():
+        subprocess.run([sys.executable, "-m", "gdlab", "export", *args, "--out", str(out / name)], check=True,
+                       cwd=ROOT)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="names of the shots to make (default: all)")
     parser.add_argument("--size", default="1600x1000")
     parser.add_argument("--out", default=str(OUT), help="folder for the PNGs (default: docs/)")
+    parser.add_argument("--gallery", action="store_true", help="also make the handout sheet and the GIFs")
     args = parser.parse_args(argv)
+    if args.gallery:
+        gallery(Path(args.out))
     size = tuple(int(v) for v in args.size.split("x"))
     app = make_app()
     folder = tempfile.mkdtemp(prefix="gdlab-shots-")

@@ -9,6 +9,9 @@
                                                          the experiment as a standalone numpy script
     gdlab run --data FILE.csv [--label NAME] --out FILE.csv [--weights FILE.npz|FILE.json]
                                                          train on your own data, save the weights
+    gdlab lessons                                        list lessons, one a line: name<TAB>title
+    gdlab lesson NAME_OR_FILE [--export DIR]             play a lesson in the window, or write every
+                                                         pause of it as numbered PNGs, without any window
 
 Every experiment parameter is also a flag of ``gdlab run`` (``--learning-rate``, ``--optimizer``,
 ``--hidden-layers 8,8`` ...), derived from the declarations in :mod:`gdlab.core.params`.
@@ -26,7 +29,7 @@ from typing import Any, Sequence
 
 from . import __version__
 
-VERBS = ("presets", "run", "export", "export-code")
+VERBS = ("presets", "run", "export", "export-code", "lessons", "lesson")
 EXIT_USAGE = 2
 
 
@@ -39,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] in VERBS:
             return {"presets": cmd_presets, "run": cmd_run, "export": cmd_export,
-                    "export-code": cmd_export_code}[argv[0]](argv[1:])
+                    "export-code": cmd_export_code, "lessons": cmd_lessons, "lesson": cmd_lesson}[argv[0]](argv[1:])
         return cmd_gui(argv)
     except UsageError as exc:
         print(f"gdlab: error: {exc}", file=sys.stderr)
@@ -363,6 +366,76 @@ def _headless_qt():
     app = QApplication.instance() or QApplication(["gdlab"])
     app.setStyle("Fusion")
     return app
+
+
+# -- gdlab lessons, gdlab lesson ----------------------------------------------------------------
+def cmd_lessons(argv: list[str]) -> int:
+    argparse.ArgumentParser(prog="gdlab lessons", description="List the shipped lessons: name<TAB>title "
+                            "(play one with `gdlab lesson NAME`).").parse_args(argv)
+    from .core.lessons import lesson_names
+
+    for name in lesson_names():
+        print(f"{name}\t{_lesson(name).title}")
+    return 0
+
+
+def lesson_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gdlab lesson",
+        description="Play a lesson (a TOML file of steps: load, set, run to iteration N, pause with a caption …) "
+                    "in the lab window: Page Down for the next pause, Page Up for the previous one. With --export, "
+                    "write every pause as a numbered PNG instead, without any window (no display needed); each PNG "
+                    "carries its experiment (File → Open restores it).")
+    p.add_argument("lesson", help="a lesson name (see `gdlab lessons`) or a lesson file (.toml)")
+    p.add_argument("--export", metavar="DIR", help="write the pauses to DIR as 01-NAME.png, 02-NAME.png, … (DIR is "
+                   "created if it does not exist)")
+    p.add_argument("--size", metavar="WxH", help="--export: the window's size in pixels (default 1600x900)")
+    p.add_argument("--quit-after", type=int, metavar="MS", help="close the window after MS milliseconds "
+                   "(for smoke tests)")
+    p.add_argument("--screenshot", metavar="PNG", help="with --quit-after: save the window to PNG before quitting")
+    return p
+
+
+def cmd_lesson(argv: list[str]) -> int:
+    args = lesson_parser().parse_args(argv)
+    lesson = _lesson(args.lesson)
+    size = _parse_size(args.size) if args.size else (1600, 900)
+    if args.export is None:
+        if args.size:
+            raise UsageError("--size goes with --export; the window opens at its own size")
+        from .gui.app import run_app
+
+        return run_app(experiment=lesson.pauses()[0].experiment, quit_after=args.quit_after,
+                       screenshot=args.screenshot, lesson=lesson)
+    if args.quit_after is not None or args.screenshot:
+        raise UsageError("--quit-after and --screenshot are for the window, not for --export")
+    out = Path(args.export)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--export {args.export}: a file of that name exists; give a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--export {args.export}: cannot create the folder: {exc.strerror or exc}") from None
+    _headless_qt()
+    from .gui.export import ExportError
+    from .gui.lesson_player import render_pauses
+
+    try:
+        paths = render_pauses(lesson, out, size=size,
+                              progress=lambda path: print(f"wrote {path}", file=sys.stderr))
+    except (ExportError, RuntimeError) as exc:
+        raise UsageError(f"{lesson.path.name}: {exc}") from None
+    print(f"{lesson.title}: {len(paths)} pause(s) written to {out}", file=sys.stderr)
+    return 0
+
+
+def _lesson(name_or_file: str):
+    from .core.lessons import LessonError, load_lesson
+
+    try:
+        return load_lesson(name_or_file)
+    except LessonError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # -- your own data and weights (shared by gdlab, gdlab run and gdlab export) ----------------------

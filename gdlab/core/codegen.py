@@ -1,11 +1,12 @@
 """Show me the numpy: an experiment as one standalone, readable numpy script.
 
-:func:`export_code` writes the whole experiment as a Python script that needs nothing but numpy.
-For a network: the data (embedded, exact to the last bit), the network and its initial weights,
-the activations, the cost, the forward pass, backpropagation with the chain rule in its comments,
-the optimiser's update rule, the training loop with its stopping tests, and the history file. For
-a cost-surface race: the cost J(w) and its gradient, the optimisers of its runs, the runs (grouped
-as gdlab groups them), the race loop with each run's stopping tests, and the history file. Run as
+:func:`export_code` writes the whole experiment as a Python script that needs nothing but numpy. For
+a network: the data (embedded, exact to the last bit), the network and its initial weights, the
+activations, the cost, the forward pass, backpropagation with the chain rule in its comments, the
+optimiser's update rule, the accuracy (or R² for regression), the training loop with its stopping
+tests, and the history file with the cost and the accuracy (or R²) on both sets and the epoch. For a
+cost-surface race: the cost J(w) and its gradient, the optimisers of its runs, the runs (grouped as
+gdlab groups them), the race loop with each run's stopping tests, and the history file. Run as
 
     python FILE.py --iterations N --out HISTORY.csv
 
@@ -21,9 +22,10 @@ the arrays are fresh results instead of gdlab's reused buffers (an elementwise o
 matrix product gives the same bits whether or not it writes into a given array).
 
 A script is assembled from the pieces below, and only the pieces the experiment uses go in: its
-activations, its cost, its optimiser, its schedule, the penalty and the mini-batches if it has
-them, the convergence tests it switches on. Before returning, :func:`export_code` checks that the
-embedded data rebuild exactly gdlab's training and test arrays, and compiles the script.
+activations, its cost, its metric (accuracy for classification, R² for regression), its optimiser,
+its schedule, the penalty and the mini-batches if it has them, the convergence tests it switches on.
+Before returning, :func:`export_code` checks that the embedded data rebuild exactly gdlab's training
+and test arrays, and compiles the script.
 """
 from __future__ import annotations
 
@@ -79,6 +81,7 @@ class _Spec:
     initial: list[np.ndarray]                # [W_l; b_l] of every layer at the start
     data_note: str                           # the names of custom data's columns and classes
     embed_weights: bool                      # True when a seeded draw does not give `initial`
+    task: str                                # "binary", "multiclass" or "regression" (the data's)
 
     @property
     def L(self) -> int:
@@ -109,6 +112,19 @@ class _Spec:
     @property
     def stateful(self) -> bool:
         return self.values["optimizer"] != "sgd"
+
+    @property
+    def regression(self) -> bool:
+        return self.task == "regression"
+
+    @property
+    def metric(self) -> str:
+        """The function the script scores with, and the stem of its variables: accuracy or r2."""
+        return "r2" if self.regression else "accuracy"
+
+    @property
+    def metric_function(self) -> str:
+        return "r_squared" if self.regression else "accuracy"
 
     @property
     def convergence_tests(self) -> list[str]:
@@ -180,7 +196,7 @@ def _read(experiment: Experiment, command: str | None, filename: str | None) -> 
         train=(np.asarray(train.X), np.asarray(train.y), labels(train)),
         test=(np.asarray(test.X), np.asarray(test.y), labels(test)),
         initial=initial, embed_weights=not all(_same_bits(a, b) for a, b in zip(initial, seeded)),
-        data_note=_custom_note(getattr(experiment, "points", None), int(train.X.shape[1])))
+        data_note=_custom_note(getattr(experiment, "points", None), int(train.X.shape[1])), task=run.task)
     return spec, run
 
 
@@ -269,6 +285,7 @@ _ACTIVATION_WORDS = {"linear": "linear", "sigmoid": "sigmoid", "tanh": "tanh", "
 _LOSS_WORDS = {"mse": "mean squared error (mse): J = 1/(2n) Σ (ŷ − y)²",
                "bce": "binary cross-entropy (bce): J = −1/n Σ [y log ŷ + (1 − y) log(1 − ŷ)]",
                "cross_entropy": "categorical cross-entropy: J = −1/n Σ y log ŷ"}
+_METRIC_WORDS = {"accuracy": "accuracy", "r2": "R²"}
 _INIT_WORDS = {"xavier": "Glorot/Xavier uniform", "he": "He normal", "normal": "normal", "zeros": "all-zero"}
 
 
@@ -326,6 +343,10 @@ def _header(s: _Spec) -> str:
                               for p in s.description.split("\n\n") if p.strip())
     it = v["max_iterations"]
     schedule = "" if v["schedule"] == "constant" else f"\n    schedule   {_schedule_words(v)}"
+    rows = textwrap.fill(f"does: one row per iteration with the cost and the {_METRIC_WORDS[s.metric]} on the "
+                         f"training points and on the test points, and the epoch (the passes over the training "
+                         f"points so far), then a last line saying how the run ended and why.", _WIDTH,
+                         break_on_hyphens=False)
     text = f"""{title}
 
 {description}
@@ -347,8 +368,7 @@ It writes the same history file, value for value, as
 
     gdlab run {s.command} --iterations {it} --out history.csv
 
-does: one row per iteration (the cost on the training points and on the test points), then a last
-line saying how the run ended and why.
+{rows}
 
 Notation, as in lectures: n samples; layers l = 1 … L; a_0 = X, the inputs;
 z_l = a_{{l−1}} W_l + b_l, the weighted input of layer l; a_l = f(z_l), its activation; ŷ = a_L, the
@@ -370,9 +390,10 @@ def _data_section(s: _Spec) -> str:
     out = _section("1", "The data")
     origin = _origin(s)
     origin = origin[0].upper() + origin[1:]
-    held = (f"{s.n_test} of them are held out as a test set: never used for a gradient, their cost shows how "
-            f"well the network generalises." if s.n_test else
-            "None of them is held out as a test set (test fraction 0), so the test cost is nan.")
+    metric = _METRIC_WORDS[s.metric]
+    held = (f"{s.n_test} of them are held out as a test set: never used for a gradient, their cost and {metric} "
+            f"show how well the network generalises." if s.n_test else
+            f"None of them is held out as a test set (test fraction 0), so the test cost and {metric} are nan.")
     out += _comment(f"{origin}. {held} They are written out in full at the end of this file, with repr, so "
                     f"every number is exactly the float gdlab trains on and this script needs nothing but "
                     f"numpy. {s.data_note}".strip())
@@ -862,7 +883,65 @@ def _optimizer_section(s: _Spec) -> str:
     return out.rstrip("\n") + "\n\n\n" + _code(_UPDATE[name])
 
 
-# 8. the training loop ----------------------------------------------------------------------------
+# 8. the metric: accuracy or R² -------------------------------------------------------------------
+_METRIC = {
+    "binary": '''
+        def accuracy(y_hat, Y):
+            """The share of points classified right:  accuracy = (1/n) Σ [ĉ = c].
+
+            The output ŷ is read as P(class 1): the predicted class is ĉ = 1 where ŷ > 0.5, else 0
+            (ŷ = 0.5 exactly counts as class 0). The true class c is the target, 0 or 1.
+            """
+            predicted = y_hat[0] > 0.5                      # ĉ = [ŷ > 0.5], one a point
+            true = Y[0] > 0.5                               # c
+            return float(np.count_nonzero(predicted == true)) / Y.shape[1]  # (1/n) Σ [ĉ = c]
+        ''',
+    "multiclass": '''
+        def accuracy(y_hat, Y):
+            """The share of points classified right:  accuracy = (1/n) Σ [ĉ = c].
+
+            The predicted class is the output with the largest value, ĉ = argmax_k ŷ_k (on a tie, the
+            first); the true class c is where the one-hot target y has its 1.
+            """
+            predicted = np.argmax(y_hat, axis=0)            # ĉ = argmax_k ŷ_k, down each column (point)
+            true = np.argmax(Y, axis=0)                     # c
+            return float(np.count_nonzero(predicted == true)) / Y.shape[1]  # (1/n) Σ [ĉ = c]
+        ''',
+    "regression": '''
+        def r_squared(y_hat, Y):
+            """The coefficient of determination:  R² = 1 − SS_res/SS_tot,
+
+                SS_res = Σ (y − ŷ)²,  the squared errors left over,
+                SS_tot = Σ (y − ȳ)²,  the squared errors of always answering the mean target ȳ.
+
+            When every target is the same (SS_tot = 0), R² is 1 for a perfect fit and 0 otherwise.
+            """
+            d = y_hat - Y                                   # ŷ − y
+            ss_res = float(np.vdot(d, d))                   # SS_res = Σ (y − ŷ)²
+            ss_tot = float(np.sum((Y - Y.mean(axis=1, keepdims=True)) ** 2))   # SS_tot = Σ (y − ȳ)²
+            if ss_tot == 0.0:
+                return 1.0 if ss_res == 0.0 else 0.0
+            return 1.0 - ss_res / ss_tot                    # R² = 1 − SS_res/SS_tot
+        ''',
+}
+
+
+def _metric_section(s: _Spec) -> str:
+    if s.regression:
+        out = _section("8", "How good the fit is: R²")
+        out += _comment("The cost J is what gradient descent minimises; R² is what a person reads: the share of "
+                        "the targets' spread around their mean that the network explains. 1 is a perfect fit, 0 "
+                        "is no better than always answering the mean, and below 0 is worse than that. It is "
+                        "computed from the output ŷ of the forward pass that gave J, so it costs no extra pass.")
+    else:
+        out = _section("8", "How good the answers are: the accuracy")
+        out += _comment("The cost J is what gradient descent minimises; the accuracy is what a person reads: the "
+                        "share of points the network puts in the right class. It is computed from the output ŷ "
+                        "of the forward pass that gave J, so it costs no extra pass.")
+    return out + "\n\n" + _code(_METRIC[s.task])
+
+
+# 9. the training loop ----------------------------------------------------------------------------
 def _schedule_piece(s: _Spec) -> str:
     v = s.values
     name, k, rate = v["schedule"], v["decay_steps"], _num(v["decay_rate"])
@@ -900,9 +979,14 @@ def _schedule_piece(s: _Spec) -> str:
         ''')
 
 
+def _docstring(text: str) -> str:
+    """A one-paragraph docstring of a function, wrapped, with its quotes."""
+    return '    """' + _fill(text)[4:] + '"""\n'
+
+
 def _training_section(s: _Spec) -> str:
     v = s.values
-    out = _section("8", "The training loop")
+    out = _section("9", "The training loop")
     rows: list[tuple[str, str] | str] = [
         (f"ALPHA = {_num(v['learning_rate'])}", "the learning rate α"),
         (f"MAX_ITERATIONS = {v['max_iterations']}", "the default of --iterations"),
@@ -910,7 +994,7 @@ def _training_section(s: _Spec) -> str:
     if "grad_tolerance" in s.convergence_tests:
         rows.append((f"GRAD_TOLERANCE = {_num(v['grad_tolerance'])}", "converged when ‖∂J/∂w‖ falls below this"))
     if "tolerance" in s.convergence_tests:
-        rows.append((f"TOLERANCE = {_num(v['tolerance'])}", "... or when J changes by less (relative)"))
+        rows.append((f"TOLERANCE = {_num(v['tolerance'])}", "... or when J and w stop changing (relative)"))
     if not s.full_batch:
         rows += [(f"BATCH_SIZE = {s.batch_size}", "training points in each gradient"),
                  (f"SHUFFLE_SEED = [{v['seed']}, {v['data_seed']}, 7]", "[weight seed, data seed, 7], as in gdlab")]
@@ -921,11 +1005,14 @@ def _training_section(s: _Spec) -> str:
     add_penalty = [("add_penalty_gradient(grads, Wbs)", "∂J/∂W_l += the penalty's gradient")] if s.regularized \
         else []
     J = "J = J_data + penalty" if s.regularized else "J"
+    score, words = s.metric_function, "the R²" if s.regression else "the accuracy"
     if s.full_batch:
-        out += "\n\ndef cost_and_gradients(Wbs, X, Y):\n" + (
-            f'    """The cost {J} at the weights Wbs and, by backprop, its gradient for every layer."""\n'
-            + _lines(["inputs, zs, activations = forward(Wbs, X)", f"J = cost({cost_of}, Y){penalty}",
-                      "grads = backward(Wbs, inputs, activations, Y)"] + add_penalty + ["return J, grads"], "    "))
+        out += "\n\ndef cost_and_gradients(Wbs, X, Y):\n" + _docstring(
+            f"The cost {J} at the weights Wbs, its gradient for every layer by backprop, and {words} of the "
+            f"output ŷ that the same forward pass gave.") + _lines(
+            ["inputs, zs, activations = forward(Wbs, X)", f"J = cost({cost_of}, Y){penalty}",
+             "grads = backward(Wbs, inputs, activations, Y)"] + add_penalty +
+            [f"return J, grads, {score}(activations[-1], Y)"], "    ")
     else:
         out += "\n\n" + _code('''
             def mini_batches(n, size, rng):
@@ -937,18 +1024,20 @@ def _training_section(s: _Spec) -> str:
                     for start in range(0, n - size + 1, size):
                         yield order[start:start + size]
             ''')
-        out += "\n\ndef cost_and_gradients(Wbs, X, Y, batch):\n" + (
-            f'    """The cost {J} on all the training points, and its gradient estimated by\n'
-            '    backprop on one mini-batch only (the columns `batch` of X and Y): stochastic gradient\n'
-            '    descent."""\n'
-            + _lines(["inputs, zs, activations = forward(Wbs, X)", f"J = cost({cost_of}, Y){penalty}",
-                      "inputs, zs, activations = forward(Wbs, X[:, batch])",
-                      "grads = backward(Wbs, inputs, activations, Y[:, batch])"] + add_penalty
-                     + ["return J, grads"], "    "))
+        out += "\n\ndef cost_and_gradients(Wbs, X, Y, batch):\n" + _docstring(
+            f"The cost {J} on all the training points and {words} of that pass's output ŷ, and the gradient "
+            f"estimated by backprop on one mini-batch only (the columns `batch` of X and Y): stochastic gradient "
+            f"descent.") + _lines(
+            ["inputs, zs, activations = forward(Wbs, X)", f"J = cost({cost_of}, Y){penalty}",
+             (f"score = {score}(activations[-1], Y)", "on all the training points"),
+             "inputs, zs, activations = forward(Wbs, X[:, batch])",
+             "grads = backward(Wbs, inputs, activations, Y[:, batch])"] + add_penalty
+            + ["return J, grads, score"], "    ")
     if s.n_test:
-        out += "\n\ndef test_cost(Wbs, X, Y):\n" + (
-            '    """The data cost on the held-out test points: a forward pass only, no penalty."""\n'
-            + _lines(["inputs, zs, activations = forward(Wbs, X)", f"return cost({cost_of}, Y)"], "    "))
+        out += f"\n\ndef test_cost_and_{score}(Wbs, X, Y):\n" + _docstring(
+            f"The data cost and {words} on the held-out test points: a forward pass only, no penalty.") + _lines(
+            ["inputs, zs, activations = forward(Wbs, X)", f"return cost({cost_of}, Y), {score}(activations[-1], Y)"],
+            "    ")
     out += "\n\n" + _code('''
         def diverged(J, J_start, Wbs, iteration):
             """A reason in plain words if the run has diverged, else None."""
@@ -977,6 +1066,15 @@ def _training_section(s: _Spec) -> str:
                     layer_norms = np.array(layer_norms)
                     return math.sqrt(float(np.dot(layer_norms, layer_norms)))
                 ''')
+        if "tolerance" in tests:
+            out += "\n\n" + _code('''
+                def step_and_weight_norms(Wbs, Wbs_before):
+                    """‖Δw‖, the length of the last step, and ‖w‖, the length of the weights, over every weight
+                    and bias: each layer's sum of squares, added up layer by layer, as gdlab adds them."""
+                    step = sum(float(np.sum((Wb - before) ** 2)) for Wb, before in zip(Wbs, Wbs_before))
+                    size = sum(float(np.sum(Wb ** 2)) for Wb in Wbs)
+                    return math.sqrt(step), math.sqrt(size)         # ‖Δw‖ = √Σ (Δw)²,  ‖w‖ = √Σ w²
+                ''')
         body = ""
         if "grad_tolerance" in tests:
             body += _code('''
@@ -986,12 +1084,20 @@ def _training_section(s: _Spec) -> str:
                             f"tolerance {GRAD_TOLERANCE:g}: the weights sit where J is flat (a minimum, or a saddle).")
                 ''')
         if "tolerance" in tests:
-            body += _code('''
-                if abs(J_previous - J) <= TOLERANCE * max(1.0, abs(J)):
-                    return (f"the cost changed by only {abs(J_previous - J):.2g} at iteration {iteration}, below "
-                            f"the tolerance: J has stopped falling.")
+            body += _comment(
+                "J has stopped falling when it changed by at most TOLERANCE, relative: |ΔJ| ≤ tol·max(1, |J|). "
+                "That alone is not convergence: a step can jump across the minimum to a point of the same cost "
+                "(α = 1/L exactly on a parabola gives ΔJ = 0 at every step). So the weights must have stopped "
+                "moving too: the last step ‖Δw‖ ≤ √tol·max(1, ‖w‖).") + _code('''
+                change = abs(J_previous - J)                        # |ΔJ|
+                if change <= TOLERANCE * max(1.0, abs(J)):
+                    step, size = step_and_weight_norms(Wbs, Wbs_before)     # ‖Δw‖ and ‖w‖
+                    if step <= math.sqrt(TOLERANCE) * max(1.0, size):
+                        return (f"the cost changed by only {change:.2g} and the weights by {step:.2g} at "
+                                f"iteration {iteration}, below the tolerance: J has stopped falling.")
                 ''')
-        out += ("\n\ndef converged(J, J_previous, grads, iteration):\n"
+        weights = ", Wbs, Wbs_before" if "tolerance" in tests else ""
+        out += (f"\n\ndef converged(J, J_previous, grads{weights}, iteration):\n"
                 '    """A reason in plain words if the run has converged, else None."""\n'
                 + textwrap.indent(body, "    ") + "    return None\n")
     out += "\n\n" + _train_function(s)
@@ -1004,7 +1110,9 @@ def _train_function(s: _Spec) -> str:
     alpha = "α_t" if v["schedule"] != "constant" else "α"
     step = f"update(Wbs, grads, state, {lr}, iteration)" if s.stateful else f"update(Wbs, grads, {lr})"
     batch = "" if s.full_batch else ", next(batches)"
-    test = "test_cost(Wbs, X_test, Y_test)" if s.n_test else "math.nan"
+    m = s.metric
+    score, words = s.metric_function, "the R²" if s.regression else "the accuracy"
+    test = f"test_cost_and_{score}(Wbs, X_test, Y_test)"
     rows: list[tuple[str, str] | str] = ["X_train, Y_train = load(TRAIN_POINTS)"]
     if s.n_test:
         rows.append("X_test, Y_test = load(TEST_POINTS)")
@@ -1013,41 +1121,56 @@ def _train_function(s: _Spec) -> str:
         rows.append("state = optimizer_state(Wbs)")
     if not s.full_batch:
         rows.append("batches = mini_batches(X_train.shape[1], BATCH_SIZE, np.random.default_rng(SHUFFLE_SEED))")
-    rows += [f"J, grads = cost_and_gradients(Wbs, X_train, Y_train{batch})",
-             (f"history = [(0, J, {test})]", "row 0: the initial weights" if s.n_test else
-              "row 0: the initial weights (no test points: nan)"),
+    rows.append(f"J, grads, train_{m} = cost_and_gradients(Wbs, X_train, Y_train{batch})")
+    rows.append(f"J_test, test_{m} = {test}" if s.n_test else
+                (f"J_test = test_{m} = math.nan", "no test points: nan"))
+    rows += [(f"history = [(0, J, J_test, train_{m}, test_{m}, 0.0)]", "row 0: the initial weights, epoch 0"),
              "J_start = J",
-             ("for iteration in range(1, max_iterations + 1):", "iteration t = 1, 2, …: one update each"),
-             (f"    {step}", f"w ← w − {alpha}·g, by the optimiser's rule" if s.values["optimizer"] != "sgd"
-              else f"w ← w − {alpha}·∂J/∂w")]
+             ("for iteration in range(1, max_iterations + 1):", "iteration t = 1, 2, …: one update each")]
+    if "tolerance" in s.convergence_tests:
+        rows.append(("    Wbs_before = [Wb.copy() for Wb in Wbs]", "the weights before the step, for ‖Δw‖"))
+    rows.append((f"    {step}", f"w ← w − {alpha}·g, by the optimiser's rule" if s.values["optimizer"] != "sgd"
+                 else f"w ← w − {alpha}·∂J/∂w"))
     if s.convergence_tests:
         rows.append("    J_previous = J")
-    rows += [(f"    J, grads = cost_and_gradients(Wbs, X_train, Y_train{batch})", "backprop at the new weights"),
-             f"    history.append((iteration, J, {test}))",
+    rows.append((f"    J, grads, train_{m} = cost_and_gradients(Wbs, X_train, Y_train{batch})",
+                 "backprop at the new weights"))
+    if s.n_test:
+        rows.append((f"    J_test, test_{m} = {test}", "the test points: a forward pass"))
+    if s.full_batch:
+        rows.append(("    epoch = float(iteration)", "full batch: each iteration is one pass (epoch)"))
+    else:
+        rows.append(("    epoch = iteration * BATCH_SIZE / X_train.shape[1]", "passes over the training points"))
+    rows += [f"    history.append((iteration, J, J_test, train_{m}, test_{m}, epoch))",
              "    reason = diverged(J, J_start, Wbs, iteration)",
              "    if reason is not None:",
              '        return history, "diverged", iteration, reason']
     if s.convergence_tests:
-        rows += ["    reason = converged(J, J_previous, grads, iteration)",
+        weights = ", Wbs, Wbs_before" if "tolerance" in s.convergence_tests else ""
+        rows += [f"    reason = converged(J, J_previous, grads{weights}, iteration)",
                  "    if reason is not None:",
                  '        return history, "converged", iteration, reason']
     elif not s.full_batch:
         rows.append("    # (gdlab tests mini-batch runs for divergence only: their gradient never settles at 0)")
     rows.append('return history, "max_iterations", max_iterations, f"reached the iteration limit ({max_iterations})."')
+    epoch = ("an epoch is one pass over the training points; with full batches every iteration is one" if s.full_batch
+             else "an epoch is one pass over the training points: iteration × batch / n")
     return ("def train(max_iterations):\n"
             '    """Gradient descent: backprop computes ∂J/∂w, the optimiser uses it, again and again until\n'
             "    the run converges, diverges or reaches max_iterations.\n\n"
-            "    Returns the history, rows (iteration, J on the training points, J on the test points) with\n"
-            "    row k taken after k updates, and how the run ended: status, iteration and reason.\n"
+            + _fill(f"Returns the history, rows (iteration, J on the training points, J on the test points, {words} "
+                    f"on both, epoch) with row k taken after k updates ({epoch}), and how the run ended: status, "
+                    f"iteration and reason.") + "\n"
             '    """\n' + _lines(rows, "    "))
 
 
-# 9. writing the history --------------------------------------------------------------------------
+# 10. writing the history -------------------------------------------------------------------------
 _OUTPUT = '''
     def history_csv(history, status, iteration, reason):
         """The history as `gdlab run` writes it, floats with repr() so that every digit survives."""
-        lines = ["iteration,train_cost,test_cost"]
-        lines += [f"{k},{train!r},{test!r}" for k, train, test in history]
+        lines = ["iteration,train_cost,test_cost,train_$metric,test_$metric,epoch"]
+        lines += [f"{k},{J!r},{J_test!r},{train_$metric!r},{test_$metric!r},{epoch!r}"
+                  for k, J, J_test, train_$metric, test_$metric, epoch in history]
         lines.append(f"# status: {status}; iteration: {iteration}; reason: {reason}")
         return "\\n".join(lines) + "\\n"
 
@@ -1073,7 +1196,7 @@ _OUTPUT = '''
 
 
 def _output_section(s: _Spec) -> str:
-    return _section("9", "Writing the history") + "\n" + _code(_OUTPUT)
+    return _section("10", "Writing the history") + "\n" + _code(_OUTPUT, metric=s.metric)
 
 
 # appendix ----------------------------------------------------------------------------------------
@@ -1451,7 +1574,7 @@ so one call of cost(w) or gradient(w) serves the whole race.
     out += _lines([(f"MAX_ITERATIONS = {it}", "the default of --iterations"),
                    (f"DIVERGENCE_FACTOR = {_num(DIVERGENCE_FACTOR)}", "a cost this many times its start has diverged"),
                    (f"GRAD_TOLERANCE = {_num(v['grad_tolerance'])}", "converged when ‖∂J/∂w‖ falls below this (0: off)"),
-                   (f"TOLERANCE = {_num(v['tolerance'])}", "... or when J changes by less, relative (0: off)")])
+                   (f"TOLERANCE = {_num(v['tolerance'])}", "... or when J and w stop changing (0: off)")])
     lr = ('ALPHAS[runs][:, None] * learning_rate_factor(group["schedule"], iteration - 1)' if scheduled else
           "ALPHAS[runs][:, None]")
     lr_comment = "    # α of these runs, a column" if not scheduled else ""
@@ -1466,8 +1589,11 @@ so one call of cost(w) or gradient(w) serves the whole race.
 
 
 _RACE_LOOP = """
-    def stopping_reason(k, J, J_previous, J_start, w, grad_norm, iteration):
-        \"\"\"(status, reason in plain words) if run k stops at this iteration, else None.\"\"\"
+    def stopping_reason(k, J, J_previous, J_start, w, grad_norm, step, size, iteration):
+        \"\"\"(status, reason in plain words) if run k stops at this iteration, else None.
+
+        grad_norm, step and size hold ‖∂J/∂w‖, ‖Δw‖ (the length of the last step) and ‖w‖ of every run.
+        \"\"\"
         if not math.isfinite(J[k]):
             return "diverged", (f"the cost became {J[k]} at iteration {iteration}: the steps overshot the minimum "
                                 f"and grew until the numbers overflowed. Try a smaller learning rate α.")
@@ -1481,10 +1607,14 @@ _RACE_LOOP = """
             return "converged", (f"the gradient's length fell to {grad_norm[k]:.2g} at iteration {iteration}, "
                                  f"below the tolerance {GRAD_TOLERANCE:g}: the weights sit where J is flat (a "
                                  f"minimum, or a saddle).")
-        change = abs(J_previous[k] - J[k])
-        if TOLERANCE > 0 and change <= TOLERANCE * max(1.0, abs(J[k])):
-            return "converged", (f"the cost changed by only {change:.2g} at iteration {iteration}, below the "
-                                 f"tolerance: J has stopped falling.")
+        # J has stopped falling when |ΔJ| ≤ tol·max(1, |J|); and the weights must have stopped moving too,
+        # ‖Δw‖ ≤ √tol·max(1, ‖w‖): a step can jump across the minimum to a point of the same cost (α = 1/L
+        # exactly on a parabola, w → −w, gives ΔJ = 0 at every step) without converging.
+        change = abs(J_previous[k] - J[k])              # |ΔJ|
+        if (TOLERANCE > 0 and change <= TOLERANCE * max(1.0, abs(J[k]))
+                and step[k] <= math.sqrt(TOLERANCE) * max(1.0, size[k])):
+            return "converged", (f"the cost changed by only {change:.2g} and the weights by {step[k]:.2g} at "
+                                 f"iteration {iteration}, below the tolerance: J has stopped falling.")
         return None
 
 
@@ -1506,6 +1636,7 @@ _RACE_LOOP = """
         for iteration in range(1, max_iterations + 1):
             stopped = ~active
             frozen = w[stopped]
+            w_previous = w.copy()                       # the weights before the step, for ‖Δw‖
             for group, state in zip(GROUPS, states):
                 runs = group["runs"]
                 lr = $lr$lr_comment
@@ -1517,8 +1648,11 @@ _RACE_LOOP = """
             J, g = cost(w), gradient(w)                 # J and ∂J/∂w at the new weights
             history.append((J.copy(), w.copy()))
             grad_norm = np.sqrt(np.einsum("kd,kd->k", g, g))   # ‖∂J/∂w‖ of every run
+            dw = w - w_previous                         # Δw, the last step of every run
+            step = np.sqrt(np.einsum("kd,kd->k", dw, dw))       # ‖Δw‖ of every run
+            size = np.sqrt(np.einsum("kd,kd->k", w, w))         # ‖w‖ of every run
             for k in np.flatnonzero(active):
-                stop = stopping_reason(k, J, J_previous, J_start, w, grad_norm, iteration)
+                stop = stopping_reason(k, J, J_previous, J_start, w, grad_norm, step, size, iteration)
                 if stop is not None:
                     status[k], reasons[k] = stop
                     active[k] = False
@@ -1594,7 +1728,8 @@ def export_code(experiment: Experiment, command: str | None = None, filename: st
     _check_embedding(spec, run)
     text = "".join([_header(spec), _data_section(spec), _network_section(spec), _activation_section(spec),
                     _cost_section(spec), _forward_section(spec), _backward_section(spec),
-                    _optimizer_section(spec), _training_section(spec), _output_section(spec), _appendix(spec),
+                    _optimizer_section(spec), _metric_section(spec), _training_section(spec),
+                    _output_section(spec), _appendix(spec),
                     '\n\nif __name__ == "__main__":\n    main()\n'])
     text = re.sub(r"\n{4,}", "\n\n\n", text)
     compile(text, spec.filename, "exec")  # a generator bug shows up here, not in the user's terminal

@@ -30,8 +30,10 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def run_app(experiment: Experiment | None = None, quit_after: int | None = None, screenshot: str | None = None,
-            size: tuple[int, int] | None = None, run_iterations: int | None = None) -> int:
-    """Show the lab window and run the event loop; returns the exit status (0 on a normal quit)."""
+            size: tuple[int, int] | None = None, run_iterations: int | None = None, lesson=None) -> int:
+    """Show the lab window and run the event loop; returns the exit status (0 on a normal quit).
+
+    ``lesson``: a :class:`~gdlab.core.lessons.Lesson` to play from its first pause."""
     app = make_app()
     autosaver = Autosaver()
     recovered = None
@@ -49,7 +51,9 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
     if size:
         window.resize(*size)
     window.show()
-    if experiment is None and quit_after is None and should_show_welcome(window.settings):
+    if lesson is not None:
+        _play(window, lesson)
+    elif experiment is None and quit_after is None and should_show_welcome(window.settings):
         window.show_welcome()  # first start: offer the three core lessons
     if run_iterations:
         window.session.step(run_iterations)
@@ -61,3 +65,8 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
 
         QTimer.singleShot(quit_after, finish)
     return app.exec()
+
+
+def _play(window: MainWindow, lesson) -> None:
+    """Start ``lesson`` with the window's lesson player."""
+    window.lesson_player.start(lesson)

@@ -21,6 +21,7 @@ from ..core import landscape
 from ..core.experiment import Experiment, ExperimentError, load_experiment
 from ..core.params import LIVE_PARAMS, NETWORK
 from ..core.csvdata import write_template
+from ..core.lessons import LessonError, lesson_names, load_lesson
 from ..core.presets import load_preset, preset_names
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
@@ -39,6 +40,7 @@ from .plots.data_view import DataView
 from .plots.landscape_view import LandscapeView
 from .plots.sweep_view import SweepView
 from .import_dialog import ImportDataDialog
+from .lesson_player import LessonPlayer
 from .plots.draw_tool import DrawTool
 from .plots.metrics_view import MetricsView, metric_status
 from .plots.trajectories import TrajectoryPlot
@@ -127,6 +129,7 @@ class MainWindow(QMainWindow):
         self._twin_shown = False
         self.scrub_iteration: int | None = None
         self.lecture_mode = False
+        self.caption_override = None  # a callable giving the lecture caption instead (a lesson playing)
         self.theme_name = "light"
         self.text_scale = 1.0
         self._event_marked = False
@@ -433,6 +436,26 @@ class MainWindow(QMainWindow):
         self._action(run_menu, "Rewind 10 iterations", "Ctrl+Left", lambda: self.timeline.go_to(
             self.timeline.value - 10), "Show the run ten iterations earlier (the timeline).")
 
+        lesson_menu = menus.addMenu("L&esson")
+        play_menu = lesson_menu.addMenu("&Play")
+        for name in lesson_names():
+            lesson = load_lesson(name)
+            action = play_menu.addAction(lesson.title)
+            action.setToolTip(lesson.summary)
+            action.setStatusTip(lesson.summary)
+            action.triggered.connect(lambda _=False, n=name: self.play_lesson(n))
+        play_menu.setToolTipsVisible(True)
+        self._action(lesson_menu, "&Open lesson file…", None, self.open_lesson_dialog,
+                     "Play a lesson from a TOML file of your own.")
+        lesson_menu.addSeparator()
+        self.lesson_player = LessonPlayer(self)
+        self.lesson_player.finished.connect(
+            lambda: self.statusBar().showMessage("End of the lesson: Page Up goes back, Lesson → Restart "
+                                                 "starts again.", 8000))
+        for action in self.lesson_player.make_actions(self).values():
+            lesson_menu.addAction(action)
+            self.addAction(action)
+
         inspect_menu = menus.addMenu("&Inspect")
         self._action(inspect_menu, "Next phase", "N", self.inspector_next,
                      "Backprop inspector: the next phase of the iteration (forward, cost, backward, update).")
@@ -609,8 +632,29 @@ class MainWindow(QMainWindow):
         self.session.set_tracked(ids)
 
     # -- run commands ---------------------------------------------------------------------
+    def play_lesson(self, name_or_path: str | Path) -> bool:
+        """Start a lesson track (a name from resources/lessons, or a file)."""
+        try:
+            lesson = load_lesson(name_or_path)
+        except (LessonError, OSError) as exc:
+            self._error_box("Cannot play the lesson", str(exc))
+            return False
+        self.lesson_player.start(lesson)
+        self.statusBar().showMessage(f"Lesson: {lesson.title}. Space or Page Down: next; Page Up: back.", 8000)
+        return True
+
+    @Slot()
+    def open_lesson_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open lesson", str(self._last_dir()),
+                                              "gdlab lessons (*.toml);;All files (*)")
+        if name:
+            self.play_lesson(name)
+
     @Slot()
     def toggle_running(self) -> None:
+        if self.lesson_player.playing:  # a lesson decides what happens next: Space is "next"
+            self.lesson_player.next()
+            return
         if self.session.running:
             self.session.pause()
             self._set_running_look(False)
@@ -939,10 +983,10 @@ class MainWindow(QMainWindow):
         if snap.kind == NETWORK:
             # iterations (weight updates) and epochs (passes over the data) are not the same thing
             self.status_iteration.setText(f"Iteration {snap.iteration:,} · epoch {snap.epoch:,.2f}")
-            train = snap.train_cost[-1] if len(snap.train_cost) else float("nan")
-            test = snap.test_cost[-1] if len(snap.test_cost) else float("nan")
-            test_text = "" if np.isnan(test) else f"   test {test:.4g}"
-            self.status_cost.setText(f"J = {train:.4g}{test_text}" if len(snap.train_cost) else "")
+            if len(snap.train_cost):  # a frame after a command may carry no new rows: the last costs stand
+                train, test = snap.train_cost[-1], snap.test_cost[-1]
+                test_text = "" if np.isnan(test) else f"   test {test:.4g}"
+                self.status_cost.setText(f"J = {train:.4g}{test_text}")
             if len(snap.train_metric):
                 self.status_metric.setText(metric_status(snap.metric_name, snap.train_metric[-1],
                                                          snap.test_metric[-1]))
@@ -1214,7 +1258,9 @@ class MainWindow(QMainWindow):
             self.showNormal()
 
     def lecture_text(self) -> str:
-        """The current step in words, from the latest frame."""
+        """The current step in words, from the latest frame (a lesson's caption while one plays)."""
+        if self.caption_override is not None:
+            return self.caption_override()
         frame = self._frame
         if frame is None:
             return ""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -114,6 +115,34 @@ def test_your_own_csv_data_matches(capsys, tmp_path, numpy_only_env):
     comments = " ".join(line.strip().removeprefix("# ") for line in text.splitlines() if line.startswith("#"))
     assert "x1 = a, x2 = b, x3 = c" in comments and "0 = inside, 1 = outside" in comments
     assert "standardised when they were imported" in comments
+
+
+def test_a_regression_on_mini_batches_writes_r2_and_fractional_epochs(capsys, tmp_path, numpy_only_env):
+    export_and_compare(capsys, tmp_path, numpy_only_env,
+                       ["xor", "--dataset", "sine", "--hidden-layers", "6", "--batch-size", "8"], iterations=80)
+    lines = (tmp_path / "gdlab.csv").read_text().splitlines()
+    assert lines[0] == "iteration,train_cost,test_cost,train_r2,test_r2,epoch"
+    rows = [line.split(",") for line in lines[1:-1]]
+    n_train = round(8 / float(rows[1][5]))                       # epoch 1 = one batch of 8 over n
+    assert [float(r[5]) for r in rows] == [k * 8 / n_train for k in range(81)]
+    assert float(rows[-1][3]) > float(rows[0][3])                 # the fit improves: R² grows
+
+
+def test_an_empty_test_set_is_nan_in_the_script_and_null_in_json(capsys, tmp_path, numpy_only_env):
+    args = ["xor", "--dataset", "spiral3", "--hidden-layers", "8", "--test-fraction", "0"]
+    export_and_compare(capsys, tmp_path, numpy_only_env, args, iterations=40)
+    lines = (tmp_path / "export" / "numpy.csv").read_text().splitlines()
+    names = lines[0].split(",")
+    assert names == ["iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy", "epoch"]
+    rows = [line.split(",") for line in lines[1:-1]]
+    assert {r[2] for r in rows} == {r[4] for r in rows} == {"nan"}
+    code, _, err = run_cli(capsys, "run", *args, "--iterations", 40, "--out", tmp_path / "gdlab.json")
+    assert code == 0, err
+    history = json.loads((tmp_path / "gdlab.json").read_text())["history"]
+    assert list(history) == names and history["test_cost"] == history["test_accuracy"] == [None] * 41
+    for i, name in enumerate(names):  # the script's CSV and gdlab's JSON hold the same values
+        assert [None if r[i] == "nan" else (int(r[i]) if name == "iteration" else float(r[i])) for r in rows] \
+            == history[name], name
 
 
 @pytest.mark.parametrize("args, message", [

@@ -42,7 +42,8 @@ def test_run_on_a_csv_file_writes_the_history(good, tmp_path, capsys):
     code, _, err = run_cli(capsys, "run", "--data", str(good), "--iterations", "20", "--out", str(out))
     assert code == 0, err
     status, rows = _history(out)
-    assert rows[0] == ["iteration", "train_cost", "test_cost"] and len(rows) == 22
+    assert rows[0] == ["iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy", "epoch"]
+    assert len(rows) == 22
     assert status.startswith("# status: max_iterations; iteration: 20")
     assert float(rows[-1][1]) < float(rows[1][1])
 

@@ -63,10 +63,17 @@ VARIATIONS: dict[str, tuple[str, dict, int | None]] = {
     "no-hidden-layer": ("xor", dict(dataset="gaussians", hidden_layers=[]), 300),
     "zero-init": ("xor", dict(init="zeros"), 300),
     "no-test-set": ("xor", dict(test_fraction=0.0), 300),
+    "regression-mini-batch-no-test-set": ("xor", dict(dataset="sine", hidden_layers=[8], batch_size=10,
+                                                      test_fraction=0.0, learning_rate=0.1), 200),
+    "multiclass-no-test-set": ("xor", dict(dataset="spiral3", hidden_layers=[8], test_fraction=0.0), 200),
     # runs to their end: convergence (both tests), divergence (both kinds), and a long run
     "converges-by-gradient": ("xor", dict(dataset="linear", hidden_layers=[], learning_rate=0.5), None),
     "converges-by-cost": ("xor", dict(dataset="linear", hidden_layers=[], learning_rate=0.9,
                                       grad_tolerance=0.0, tolerance=1e-12), None),
+    # α = 1.9 overshoots the minimum every step: J settles (|ΔJ| ≤ tol) while the weights still swing,
+    # so the cost test holds some iterations before the run may stop
+    "converges-by-cost-once-the-weights-settle": ("xor", dict(dataset="linear", hidden_layers=[], learning_rate=1.9,
+                                                              grad_tolerance=0.0, tolerance=1e-8), None),
     "diverges-by-growth": ("xor", dict(dataset="linear", hidden_layers=[], learning_rate=2.2, tolerance=0.0,
                                        grad_tolerance=0.0), None),
     "diverges-to-inf": ("xor", dict(dataset="sine", hidden_activation="linear", hidden_layers=[64] * 6,
@@ -95,6 +102,9 @@ RACES: dict[str, tuple[str, dict, int | None]] = {
     "every-run-diverges-one-to-inf": ("lr-divergent", dict(surface="beale", start=[1e6, 1e6], runs=[
         dict(learning_rate=1.0), dict(learning_rate=1e-8, label="tiny")]), None),
     "tolerances-off": ("lr-just-right", dict(tolerance=0.0, grad_tolerance=0.0), None),
+    # α = 1 on J = w² steps w → −w: J never changes, but the weights jump, so that run must not converge
+    "a-jump-across-the-minimum-is-not-convergence": ("lr-just-right", dict(runs=[
+        dict(learning_rate=1.0, label="α = 1"), dict(learning_rate=0.25, label="α = 0.25")]), None),
 }
 
 
@@ -147,6 +157,18 @@ def check_same_history(experiment: Experiment, tmp_path: Path, env: dict[str, st
     return expected.decode()
 
 
+def columns(text: str) -> dict[str, list[str]]:
+    """The CSV's columns by name, as written (the status line left out)."""
+    lines = text.splitlines()
+    names = lines[0].split(",")
+    rows = [line.split(",") for line in lines[1:-1]]
+    return {name: [row[i] for row in rows] for i, name in enumerate(names)}
+
+
+def final_iteration(text: str) -> int:
+    return int(text.splitlines()[-1].split("iteration: ")[1].split(";")[0])
+
+
 # -- the environment really is numpy-only ---------------------------------------------------------
 def test_the_subprocess_python_has_numpy_but_not_gdlab(numpy_only_env, tmp_path):
     probe = tmp_path / "probe.py"
@@ -179,6 +201,12 @@ def test_every_race_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_
         assert status.startswith("# status: converged;") and "every run converged." in status
     if name == "every-run-diverges-one-to-inf":
         assert status.startswith("# status: diverged;") and "the cost became inf" in status
+    if name == "a-jump-across-the-minimum-is-not-convergence":
+        cols = columns(text)
+        assert set(cols["run1_cost"]) == {"2.25"}                        # J = 1.5² at every iteration
+        assert cols["run1_w1"][:4] == ["1.5", "-1.5", "1.5", "-1.5"]      # the weights jump across
+        assert status.startswith("# status: finished; iteration: 60;")
+        assert "α = 1: max_iterations" in status and "α = 0.25: converged" in status
 
 
 def test_the_races_cover_every_surface_optimizer_and_schedule():
@@ -203,7 +231,36 @@ def test_every_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_
     if name == "converges-by-cost":
         assert "J has stopped falling" in status
     if name == "long-run-converges":
-        assert int(status.split("iteration: ")[1].split(";")[0]) > 1500
+        assert final_iteration(text) > 1500
+    experiment = load_preset(preset).replace(**changes)
+    check_metric_and_epoch_columns(experiment, text)
+    if name == "converges-by-cost-once-the-weights-settle":
+        # the old rule (|ΔJ| alone) would have stopped at the first iteration where J settled; the
+        # weights were still moving then, so the run went on
+        cost = [float(x) for x in columns(text)["train_cost"]]
+        tol = experiment["tolerance"]
+        settled = [k for k in range(1, len(cost)) if abs(cost[k - 1] - cost[k]) <= tol * max(1.0, abs(cost[k]))]
+        end = final_iteration(text)
+        assert status.startswith("# status: converged;") and "and the weights by" in status
+        assert settled[0] < end - 10 and end == settled[-1] == 99
+
+
+def check_metric_and_epoch_columns(experiment: Experiment, text: str) -> None:
+    """The metric the data's task calls for, nan without test points, and epoch = iteration × batch / n."""
+    from gdlab.core.training import NetworkRun
+
+    run = NetworkRun(experiment)
+    cols = columns(text)
+    metric = "r2" if run.task == "regression" else "accuracy"
+    assert list(cols) == ["iteration", "train_cost", "test_cost", f"train_{metric}", f"test_{metric}", "epoch"]
+    n = len(run.X_train)
+    assert [float(e) for e in cols["epoch"]] == [k * run.batch_size / n for k in range(len(cols["epoch"]))]
+    if not len(run.X_test):
+        assert set(cols["test_cost"]) == set(cols[f"test_{metric}"]) == {"nan"}
+    if metric == "accuracy":  # a count of points over n: a whole number of points right
+        for name, size in (("train_accuracy", n), ("test_accuracy", len(run.X_test))):
+            values = [float(x) for x in cols[name] if x != "nan"]
+            assert all(0.0 <= a <= 1.0 and round(a * size) / size == a for a in values), name
 
 
 def test_the_cases_cover_every_optimizer_activation_loss_and_schedule():
@@ -264,7 +321,8 @@ def test_the_script_spells_out_the_chain_rule_and_the_update_rule():
         assert line in text, line
     sections = ["1. The data", "2. The network and its initial weights", "3. The activations", "4. The cost",
                 "5. The forward pass", "6. The backward pass (backpropagation)", "7. The optimiser: sgd",
-                "8. The training loop", "9. Writing the history", "Appendix. The data"]
+                "8. How good the answers are: the accuracy", "9. The training loop", "10. Writing the history",
+                "Appendix. The data"]
     positions = [text.index(f"# {s}") for s in sections]
     assert positions == sorted(positions)
 
@@ -299,6 +357,35 @@ def test_only_the_pieces_the_experiment_uses_go_in():
     assert "np.sign(Wb[:-1]) * LAMBDA" in regression and "np.logaddexp" not in regression
 
 
+def test_each_task_scores_with_its_own_metric_only():
+    binary = export_code(load_preset("xor"))
+    multiclass = export_code(load_preset("xor").replace(dataset="spiral3"))
+    regression = export_code(load_preset("xor").replace(dataset="sine"))
+    assert "predicted = y_hat[0] > 0.5" in binary and "argmax" not in binary
+    assert "predicted = np.argmax(y_hat, axis=0)" in multiclass and "y_hat[0] > 0.5" not in multiclass
+    assert "R² = 1 − SS_res/SS_tot" in regression and "def test_cost_and_r_squared(" in regression
+    for text in (binary, multiclass):
+        assert "def accuracy(" in text and "def test_cost_and_accuracy(" in text and "r_squared" not in text
+        assert "# 8. How good the answers are: the accuracy" in text
+    assert "def accuracy(" not in regression and "# 8. How good the fit is: R²" in regression
+    assert '"iteration,train_cost,test_cost,train_r2,test_r2,epoch"' in regression
+    assert '"iteration,train_cost,test_cost,train_accuracy,test_accuracy,epoch"' in multiclass
+
+
+def test_the_stopping_rule_is_spelled_out_and_only_the_tests_switched_on_go_in():
+    text = export_code(load_preset("xor"))
+    for piece in ("|ΔJ| ≤ tol·max(1, |J|)", "‖Δw‖ ≤ √tol·max(1, ‖w‖)", "def step_and_weight_norms(Wbs, Wbs_before):",
+                  "Wbs_before = [Wb.copy() for Wb in Wbs]", "if step <= math.sqrt(TOLERANCE) * max(1.0, size):",
+                  "def converged(J, J_previous, grads, Wbs, Wbs_before, iteration):"):
+        assert piece in text, piece
+    gradient_only = export_code(load_preset("xor").replace(tolerance=0.0))
+    assert "def gradient_norm(" in gradient_only and "TOLERANCE =" in gradient_only  # GRAD_TOLERANCE
+    for absent in ("step_and_weight_norms", "Wbs_before", "\nTOLERANCE ="):
+        assert absent not in gradient_only, absent
+    race = export_code(load_preset("lr-just-right"))
+    assert "w_previous = w.copy()" in race and "step[k] <= math.sqrt(TOLERANCE) * max(1.0, size[k])" in race
+
+
 def test_the_docstring_says_what_the_experiment_is_and_how_to_run_it():
     text = export_code(load_preset("spiral-deep"), command="spiral-deep", filename="spiral.py")
     doc = ast.get_docstring(ast.parse(text))
@@ -324,7 +411,8 @@ def test_the_script_checks_its_arguments_and_prints_without_out(tmp_path, numpy_
     done = run_script(script, numpy_only_env)  # no --iterations: the experiment's max_iterations
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "iteration,train_cost,test_cost" and lines[-2].startswith("7,")
+    assert lines[0] == "iteration,train_cost,test_cost,train_accuracy,test_accuracy,epoch"
+    assert lines[-2].startswith("7,") and lines[-2].endswith(",7.0")
     assert lines[-1] == "# status: max_iterations; iteration: 7; reason: reached the iteration limit (7)."
     bad = run_script(script, numpy_only_env, "--iterations", "0")
     assert bad.returncode == 2 and "--iterations must be at least 1" in bad.stderr

@@ -159,7 +159,7 @@ def custom_points(draw) -> CustomData:
     if task == REGRESSION:
         y = draw(arrays(np.float64, (n,), elements=numbers))
     else:
-        classes = 2 if task == BINARY else draw(st.integers(2, 5))
+        classes = 2 if task == BINARY else draw(st.integers(2, min(5, n)))  # n ≥ classes: every class gets a point
         y = draw(arrays(np.int64, (n,), elements=st.integers(0, classes - 1)))
         y[:classes] = np.arange(classes)  # every class has a point
     mean = std = None

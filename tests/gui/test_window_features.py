@@ -209,3 +209,19 @@ def test_worksheets_export_three_pdfs(qtbot, make_window, tmp_path):
     qtbot.waitUntil(lambda: len(list(tmp_path.glob("*.pdf"))) == 3, timeout=TIMEOUT)
     for path in tmp_path.glob("*.pdf"):
         assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_a_lesson_plays_from_the_menu_and_space_goes_to_the_next_pause(qtbot, make_window):
+    window = make_window("xor")
+    assert window.play_lesson("one-weight")
+    player = window.lesson_player
+    qtbot.waitUntil(lambda: player.ready and player.pause_index == 0, timeout=TIMEOUT)
+    first = player.caption
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: player.ready and player.pause_index == 1, timeout=TIMEOUT)
+    assert player.caption != first and window.message.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    qtbot.waitUntil(lambda: player.ready and player.pause_index == 0, timeout=TIMEOUT)
+    assert player.caption == first
+    player.stop()
+    assert window.caption_override is None

@@ -1,0 +1,434 @@
+"""Playing a lesson in the lab window: Next, Previous, Restart, each pause rebuilt from scratch.
+
+A :class:`~gdlab.core.lessons.Lesson` is a list of pauses, each with the state it shows (see
+:meth:`~gdlab.core.lessons.Lesson.pauses`). Going to a pause — forwards, backwards or again —
+always rebuilds that state the same way, so a rehearsed lesson shows the same picture in the
+lecture hall:
+
+1. load the pause's experiment (a fresh copy: frames of this visit are told apart from older ones
+   by the identity of ``frame.experiment``) and ask the session for exactly N iterations;
+2. when the frame of iteration N (or of the run's end, if it ends sooner) arrives, show the views,
+   ask the inspector for its trace and the landscape for its slice, and send a barrier
+   (``session.peek(N)``: the worker answers every command in order, so when the barrier's answer
+   comes back, every answer asked for before it has arrived; a peek makes no frame, so the last
+   frame the window saw is still the run's own);
+3. when the barrier's answer arrives, put the inspector on its weight and phase, show the caption
+   and the highlight, and emit :attr:`LessonPlayer.changed`.
+
+Nothing blocks the event loop: the player is a small state machine driven by the session's
+``frame_ready`` and ``peek_ready`` signals. :func:`render_pauses` plays every pause in a window of its own, offscreen,
+and writes each one as a numbered PNG that carries its experiment (File → Open restores it).
+"""
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+
+from ..core.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson, Pause
+from ..core.training import TERMINAL
+from .palette import VERMILLION
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+__all__ = ["LessonPlayer", "render_pauses", "view_widget"]
+
+HIGHLIGHT_COLOR = VERMILLION
+HIGHLIGHT_WIDTH = 6
+_IDLE, _RUNNING, _SETTLING = "idle", "running", "settling"
+
+
+def view_widget(window: "MainWindow", name: str, tab: bool = False) -> QWidget:
+    """The widget of a lesson's view name: the figure (``tab=False``) or the tab page that holds it."""
+    if name == "data":
+        return window.data_tab if tab else window.data_view
+    return {"network": window.network_view, "inspector": window.inspector, "landscape": window.landscape_view,
+            "curve": window.curve_view, "surface": window.contour_view, "trajectories": window.trajectory_plot,
+            "gradients": window.gradient_flow, "sweep": window.sweep_view, "runs": window.runs_view,
+            "cost": window.cost_plot}[name]
+
+
+class HighlightFrame(QWidget):
+    """A thick coloured frame drawn over a view (mouse clicks pass through it); it follows the
+    view's size until :meth:`remove`."""
+
+    def __init__(self, target: QWidget):
+        super().__init__(target)
+        self.target = target
+        self.setObjectName("lesson-highlight")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
+        target.installEventFilter(self)
+        self.setGeometry(target.rect())
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.target and event.type() in (QEvent.Type.Resize, QEvent.Type.ChildAdded):
+            self.setGeometry(self.target.rect())
+            self.raise_()
+        return False
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        pen = QPen(QColor(HIGHLIGHT_COLOR), HIGHLIGHT_WIDTH)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        painter.setPen(pen)
+        half = HIGHLIGHT_WIDTH // 2
+        painter.drawRect(self.rect().adjusted(half, half, -half - 1, -half - 1))
+        painter.end()
+
+    def remove(self) -> None:
+        self.target.removeEventFilter(self)
+        self.hide()
+        self.setParent(None)
+        self.deleteLater()
+
+
+class LessonPlayer(QObject):
+    """Plays a lesson in a :class:`~gdlab.gui.main_window.MainWindow`.
+
+    ``start(lesson)`` goes to the first pause; ``next()``, ``previous()``, ``restart()`` and
+    ``go_to(k)`` to others; ``stop()`` ends the lesson (the window keeps the state on show).
+    ``pause_index`` is the 0-based pause on show (or being built; -1 before the start), ``index``
+    the 0-based position of its ``[[step]]`` in the lesson, ``caption`` its caption once ``ready``.
+    ``changed`` is emitted when a pause's state has been reached (and by ``stop``); ``finished``
+    when Next is pressed at the last pause.
+    """
+
+    changed = Signal()
+    finished = Signal()
+
+    def __init__(self, window: "MainWindow", parent: QObject | None = None):
+        super().__init__(parent if parent is not None else window)
+        self.window = window
+        self.lesson: Lesson | None = None
+        self.large_caption = False   # the caption in the window's big caption line even outside lecture mode
+        self._pauses: list[Pause] = []
+        self._pause_index = -1
+        self._stage = _IDLE
+        self._experiment = None
+        self._caption = ""
+        self._highlight: HighlightFrame | None = None
+        self._tab_mark: tuple[QTabWidget, int, QColor] | None = None
+        self._actions: dict[str, QAction] = {}
+        self._target = 0
+        window.session.frame_ready.connect(self._on_frame)
+        window.session.peek_ready.connect(self._on_peek)
+        window.session.failed.connect(self._on_failed)
+
+    # -- state ----------------------------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        return self.lesson is not None
+
+    @property
+    def ready(self) -> bool:
+        """True when the pause's state is on show (and until the next move)."""
+        return self.lesson is not None and self._stage == _IDLE and self._pause_index >= 0
+
+    @property
+    def pause_index(self) -> int:
+        return self._pause_index
+
+    @property
+    def index(self) -> int:
+        """The 0-based position of the current pause's ``[[step]]`` in the lesson (-1 before the start)."""
+        return self._pauses[self._pause_index].step - 1 if self._pause_index >= 0 else -1
+
+    @property
+    def pause(self) -> Pause | None:
+        return self._pauses[self._pause_index] if self._pause_index >= 0 else None
+
+    @property
+    def caption(self) -> str:
+        return self._caption
+
+    @property
+    def count(self) -> int:
+        return len(self._pauses)
+
+    # -- moving -----------------------------------------------------------------------------------
+    def start(self, lesson: Lesson) -> None:
+        """Play ``lesson`` from its first pause."""
+        if self.lesson is not None:
+            self._clear_marks()
+        self.lesson = lesson
+        self._pauses = lesson.pauses()
+        self._override_lecture_text(True)
+        self._update_actions()
+        self.go_to(0)
+
+    @Slot()
+    def next(self) -> bool:
+        """The next pause; at the last one, emit ``finished`` and stay. Returns whether it moved."""
+        if self.lesson is None:
+            return False
+        if self._pause_index + 1 >= len(self._pauses):
+            self.finished.emit()
+            return False
+        self.go_to(self._pause_index + 1)
+        return True
+
+    @Slot()
+    def previous(self) -> bool:
+        """The previous pause, rebuilt from scratch. Returns whether it moved."""
+        if self.lesson is None or self._pause_index <= 0:
+            return False
+        self.go_to(self._pause_index - 1)
+        return True
+
+    @Slot()
+    def restart(self) -> None:
+        if self.lesson is not None:
+            self.go_to(0)
+
+    def go_to(self, k: int) -> None:
+        """Rebuild pause ``k`` (0-based) from scratch: load, run N iterations, then show it."""
+        if self.lesson is None:
+            raise RuntimeError("no lesson is playing: call start(lesson) first")
+        if not 0 <= k < len(self._pauses):
+            raise IndexError(f"pause {k} of a lesson with {len(self._pauses)} pauses")
+        w = self.window
+        pause = self._pauses[k]
+        self._clear_marks()
+        self._pause_index = k
+        self._caption = ""
+        if w.session.running:
+            w.session.pause()
+        if not w.timeline.live:
+            w.timeline.go_live()
+        # the inspector's own choices are part of the picture: back to the whole batch, sample 0
+        w.inspector.mode.setCurrentIndex(0)
+        w.inspector.sample.setValue(0)
+        self._experiment = pause.experiment.replace()  # a fresh object: this visit's frames carry it
+        self._stage = _RUNNING
+        w.load_experiment(self._experiment)
+        if pause.iterations:
+            w.session.step(pause.iterations)
+        self._update_actions()
+
+    @Slot()
+    def stop(self) -> None:
+        """End the lesson: the marks and the caption go, the window keeps the state on show."""
+        if self.lesson is None:
+            return
+        self._clear_marks()
+        self._override_lecture_text(False)
+        w = self.window
+        if self.large_caption and not w.lecture_mode:
+            w.lecture_caption.hide()
+        w.message.hide()
+        self.lesson, self._pauses, self._pause_index = None, [], -1
+        self._stage, self._experiment, self._caption = _IDLE, None, ""
+        self._update_actions()
+        self.changed.emit()
+
+    # -- the state machine ----------------------------------------------------------------------------
+    @Slot(object)
+    def _on_frame(self, frame) -> None:
+        if self._stage != _RUNNING or frame.experiment is not self._experiment:
+            return  # not this visit's frame: an older pause's, or the user's own commands
+        pause = self._pauses[self._pause_index]
+        snap = frame.snapshot
+        if snap.iteration < pause.iterations and snap.status not in TERMINAL:
+            return  # the fresh frame of the load; the run's frame is still to come
+        self._show_views(pause)
+        self._stage, self._target = _SETTLING, int(snap.iteration)
+        self.window.session.peek(self._target)  # the barrier: answered after everything asked for above
+
+    @Slot(object)
+    def _on_peek(self, payload) -> None:
+        if self._stage != _SETTLING or payload.get("iteration") != self._target:
+            return
+        self._stage = _IDLE
+        self._show_pause(self._pauses[self._pause_index])
+        self.changed.emit()
+
+    @Slot(str)
+    def _on_failed(self, _report: str) -> None:
+        self._stage = _IDLE  # the window shows the error; the pause stays where it got to
+
+    def _show_views(self, pause: Pause) -> None:
+        w = self.window
+        top = view_widget(w, pause.view, tab=True)
+        w.view_tabs.setCurrentWidget(top)
+        w.bottom_tabs.setCurrentWidget(view_widget(w, pause.bottom, tab=True))
+        if pause.view == "inspector":
+            w.inspector.request()  # even if it holds a trace of the same iteration number: of another run
+        elif pause.view == "landscape":
+            view = w.landscape_view
+            for combo, index in ((view.weight_a, 0), (view.weight_b, 1)):
+                combo.blockSignals(True)
+                combo.setCurrentIndex(min(index, combo.count() - 1))
+                combo.blockSignals(False)
+            view.request()
+
+    def _show_pause(self, pause: Pause) -> None:
+        w = self.window
+        if pause.inspect is not None and w.inspector.trace is not None:
+            inspector = w.inspector
+            inspector.choose_weight(pause.inspect.weight)
+            target = min(pause.inspect.phase_index(len(inspector.trace.layer_sizes) - 1),
+                         len(inspector.trace.phases) - 1)
+            while inspector.phase > target:
+                inspector.back()
+            while inspector.phase < target:
+                inspector.next()
+        self._caption = pause.caption
+        if self.large_caption or w.lecture_mode:
+            w.lecture_caption.setText(pause.caption)
+            w.lecture_caption.show()
+        else:
+            title = html.escape(self.lesson.title)
+            w.message.show_message(f"<b>{title} · {pause.number}/{len(self._pauses)}</b>&nbsp;&nbsp;"
+                                   f"{html.escape(pause.caption)}", "info")
+        if pause.highlight is not None:
+            self._mark(pause.highlight)
+        w._redraw()  # the plots and the status bar show this state now, not at the redraw timer's next tick
+
+    # -- the highlight ------------------------------------------------------------------------------------
+    def _mark(self, name: str) -> None:
+        w = self.window
+        self._highlight = HighlightFrame(view_widget(w, name))
+        if name in TOP_VIEWS or name in BOTTOM_VIEWS:
+            tabs = w.view_tabs if name in TOP_VIEWS else w.bottom_tabs
+            index = tabs.indexOf(view_widget(w, name, tab=True))
+            bar = tabs.tabBar()
+            self._tab_mark = (tabs, index, bar.tabTextColor(index))
+            bar.setTabTextColor(index, QColor(HIGHLIGHT_COLOR))
+
+    def _clear_marks(self) -> None:
+        if self._highlight is not None:
+            self._highlight.remove()
+            self._highlight = None
+        if self._tab_mark is not None:
+            tabs, index, color = self._tab_mark
+            tabs.tabBar().setTabTextColor(index, color)
+            self._tab_mark = None
+
+    def highlight_frame(self) -> HighlightFrame | None:
+        """The frame drawn around the highlighted view (None when nothing is highlighted)."""
+        return self._highlight
+
+    # -- the window's caption line ---------------------------------------------------------------------------
+    def _override_lecture_text(self, on: bool) -> None:
+        """While a lesson plays, the window's big caption line (lecture mode) is the lesson's caption."""
+        w = self.window
+        w.caption_override = self._lecture_text if on else None
+        if not on:
+            w._update_lecture_caption()
+
+    def _lecture_text(self) -> str:
+        return self._caption
+
+    # -- actions for a menu ------------------------------------------------------------------------------------
+    def make_actions(self, parent: QWidget) -> dict[str, QAction]:
+        """QActions for a Lesson menu: "next" (Page Down), "previous" (Page Up), "restart", "stop";
+        enabled while a lesson plays. Add them to ``parent`` (``parent.addAction``) so their keys work
+        while the menu bar is hidden."""
+        specs = (("next", "&Next", [QKeySequence.StandardKey.MoveToNextPage], self.next,
+                  "The lesson's next pause (Page Down, or a slide clicker)."),
+                 ("previous", "&Previous", [QKeySequence.StandardKey.MoveToPreviousPage], self.previous,
+                  "The lesson's previous pause, rebuilt exactly (Page Up)."),
+                 ("restart", "&Restart", [], self.restart, "Back to the lesson's first pause."),
+                 ("stop", "&Stop lesson", [], self.stop, "End the lesson; the window keeps what it shows."))
+        for key, text, shortcuts, slot, tip in specs:
+            action = QAction(text, parent)
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+            action.triggered.connect(slot)
+            self._actions[key] = action
+        self._update_actions()
+        return dict(self._actions)
+
+    def _update_actions(self) -> None:
+        for key, action in self._actions.items():  # Next stays on at the end: it says the lesson is over
+            action.setEnabled(self.lesson is not None and (key != "previous" or self._pause_index > 0))
+
+
+# -- slides without a screen ------------------------------------------------------------------------------
+def render_pauses(lesson: Lesson, out_dir: str | Path, size: tuple[int, int] = (1600, 900),
+                  timeout_ms: int = 120_000, progress: Callable[[Path], None] | None = None) -> list[Path]:
+    """Play every pause of ``lesson`` in a window of its own and write each as a numbered PNG in
+    ``out_dir`` (``01-<slug>.png``, …): the whole window at ``size``, caption on top, or the view
+    the pause's ``export`` names. Each PNG carries the pause's experiment. Needs a QApplication
+    (offscreen is fine); returns the paths. Raises ``RuntimeError`` if training fails or a pause
+    is not reached within ``timeout_ms``."""
+    from .export import export_widget
+    from .main_window import MainWindow
+
+    if QApplication.instance() is None:
+        raise RuntimeError("render_pauses needs a QApplication (QT_QPA_PLATFORM=offscreen needs no display)")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pauses = lesson.pauses()
+    paths: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="gdlab-lesson-") as tmp:
+        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(pauses[0].experiment, settings=settings)
+        player = LessonPlayer(window)
+        player.large_caption = True
+        failures: list[str] = []
+        window.session.failed.connect(failures.append)
+        try:
+            window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+            window.resize(*size)
+            window.show()
+            for k, pause in enumerate(pauses):
+                if k == 0:
+                    player.start(lesson)
+                else:
+                    player.go_to(k)
+                _wait_until_ready(player, failures, timeout_ms, pause)
+                target = window if pause.export == "window" else view_widget(window, pause.export)
+                frame = player.highlight_frame()
+                if frame is not None and target is not window:
+                    frame.hide()  # a figure for a handout: the view alone
+                path = export_widget(target, out / pause.file_name, size=size,
+                                     experiment=window.session.latest.experiment,
+                                     title=f"{lesson.title} {pause.number}/{len(pauses)}: {pause.caption}")
+                if frame is not None:
+                    frame.show()
+                paths.append(path)
+                if progress is not None:
+                    progress(path)
+        finally:
+            player.stop()
+            window.close()
+            window.deleteLater()
+            QApplication.processEvents()
+            del settings
+    return paths
+
+
+def _wait_until_ready(player: LessonPlayer, failures: list[str], timeout_ms: int, pause: Pause) -> None:
+    """Run the event loop until the player's pause is on show (no sleeping, no busy loop)."""
+    if player.ready:
+        return
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    player.changed.connect(loop.quit)
+    player.window.session.failed.connect(loop.quit)
+    timer.start(timeout_ms)
+    try:
+        while not player.ready and not failures and timer.isActive():
+            loop.exec()
+    finally:
+        timer.stop()
+        player.changed.disconnect(loop.quit)
+        player.window.session.failed.disconnect(loop.quit)
+    if failures:
+        raise RuntimeError(f"training failed at pause {pause.number} (step {pause.step}):\n{failures[0]}")
+    if not player.ready:
+        raise RuntimeError(f"pause {pause.number} (step {pause.step}) was not reached within "
+                           f"{timeout_ms / 1000:g} s")
