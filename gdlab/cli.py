@@ -50,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gdlab: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `gdlab presets | head`: the reader has gone, which is fine
+        sys.stdout = None
+        return 0
 
 
 # -- gdlab (the window) --------------------------------------------------------------------------

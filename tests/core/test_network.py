@@ -403,7 +403,9 @@ def test_unknown_names_list_the_allowed_ones():
 @pytest.mark.parametrize("output, loss", [("sigmoid", "bce"), ("sigmoid", "mse"), ("linear", "mse")])
 def test_the_hot_path_does_not_allocate_per_sample(hidden, output, loss):
     """After the first call for a batch size, loss_and_gradients reuses its work arrays: it
-    allocates nothing that grows with n (one layer here is 16 × 20000 × 8 B = 2.5 MB)."""
+    allocates nothing that grows with n (one layer here is 16 × 20000 × 8 B = 2.5 MB, one column
+    160 kB). The bound leaves room for NumPy's fixed ufunc buffer (8192 elements × 8 B = 64 kB),
+    which NumPy 2.0 takes for some reductions and later versions do not."""
     rng = np.random.default_rng(14)
     n = 20000
     m = MLP([2, 16, 16, 1], hidden, output)
@@ -418,7 +420,7 @@ def test_the_hot_path_does_not_allocate_per_sample(hidden, output, loss):
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
-        assert peak < 16 * 1024, f"{regularization}: {peak} bytes allocated"
+        assert peak < 100 * 1024, f"{regularization}: {peak} bytes allocated"
 
 
 def test_deepcopy_and_pickle_give_working_independent_networks():
