@@ -1377,6 +1377,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("runs", self.runs_view.to_json())
         self.settings.sync()
         self.session.shutdown()
+        self.runs_view.model.flush_changed()  # its coalescing timer must not outlive the window
 
 
 def _html(text: str) -> str:

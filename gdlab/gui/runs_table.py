@@ -31,7 +31,7 @@ from typing import Any, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
@@ -54,6 +54,7 @@ FORMAT = "gdlab-runs"
 VERSION = 1
 COLUMNS = ("Name", "Time", "Setup", "Iterations", "Train J", "Test J", "Status")
 CSV_HEADER = ("name", "time", "setup", "iterations", "train_cost", "test_cost", "status")
+ROW_REFRESH_MS = 200  # how often a running row is redrawn in the table
 TERMINAL = ("converged", "diverged", "max_iterations", "finished")
 # Not blue or orange (the live train and test curves); vermillion late, as it is close to orange.
 OVERLAY_COLORS = (GREEN, PURPLE, SKY, VERMILLION, "#7F5F00", "#555555")
@@ -151,6 +152,13 @@ class RunsModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.records: list[RunRecord] = []
+        self._changed: list[RunRecord] = []
+        # a running row changes 30 times a second; the table is told at most 5 times a second
+        # (every repaint is main-thread time the training thread waits for)
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(ROW_REFRESH_MS)
+        self._refresh.timeout.connect(self.flush_changed)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.records)
@@ -220,12 +228,25 @@ class RunsModel(QAbstractTableModel):
         self.records = list(records)
         self.endResetModel()
 
-    def row_changed(self, record: RunRecord) -> None:
-        """Tell the view one row's numbers changed (cheap: one row, the changing columns)."""
-        row = next((i for i in range(len(self.records) - 1, -1, -1) if self.records[i] is record), None)
-        if row is not None:
-            self.dataChanged.emit(self.index(row, 2), self.index(row, len(COLUMNS) - 1),
-                                  [Qt.ItemDataRole.DisplayRole])
+    def row_changed(self, record: RunRecord, now: bool = False) -> None:
+        """Tell the view one row's numbers changed (one row, the changing columns): ``now``, or
+        within :data:`ROW_REFRESH_MS` together with any other row that changes meanwhile."""
+        if all(r is not record for r in self._changed):
+            self._changed.append(record)
+        if now:
+            self.flush_changed()
+        elif not self._refresh.isActive():
+            self._refresh.start()
+
+    def flush_changed(self) -> None:
+        """Tell the view now about every row changed since it was last told."""
+        self._refresh.stop()
+        changed, self._changed = self._changed, []
+        for record in changed:
+            row = next((i for i in range(len(self.records) - 1, -1, -1) if self.records[i] is record), None)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 2), self.index(row, len(COLUMNS) - 1),
+                                      [Qt.ItemDataRole.DisplayRole])
 
 
 def _cost(value: float) -> str:
@@ -329,9 +350,15 @@ class RunsView(QWidget):
         if record not in self.model.records:
             return                                  # deleted meanwhile
         record.add_rows(*train_cost_rows)
+        ended = str(status) != record.status
         record.iterations, record.status, record.reason = int(iterations), str(status), str(reason)
         record.train_cost, record.test_cost = float(train_cost), float(test_cost)
-        self.model.row_changed(record)
+        # a hidden table repaints nothing, so it can be told at once
+        self.model.row_changed(record, now=ended or not self.table.isVisible())
+
+    def hideEvent(self, event) -> None:
+        self.model.flush_changed()
+        super().hideEvent(event)
 
     @Slot(object)
     def record_frame(self, frame: Any) -> None:
@@ -374,7 +401,7 @@ class RunsView(QWidget):
         if record is not None and record.status not in TERMINAL and record in self.model.records:
             record.status = "stopped"
             record.reason = "stopped before it ended (reset, new weights or new settings)"
-            self.model.row_changed(record)
+            self.model.row_changed(record, now=True)
 
     # -- saving ----------------------------------------------------------------------------------------
     def to_json(self) -> str:

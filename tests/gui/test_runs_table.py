@@ -209,6 +209,20 @@ def test_the_table_is_bounded(qtbot, view):
     assert len(view.to_json()) < 60 * MAX_POINTS * MAX_RECORDS
 
 
+def test_a_running_row_is_redrawn_at_most_five_times_a_second_and_its_end_at_once(qtbot, view):
+    """30 frames a second would repaint the table 30 times a second on the GUI thread; the
+    changes are coalesced (ROW_REFRESH_MS) and a change of status is shown at once."""
+    told = []
+    view.model.dataChanged.connect(lambda *args: told.append(args[0].row()))
+    record = view.start_run(load_preset("xor"), datetime(2025, 3, 4, 10, 15, 0))
+    for k in range(1, 11):
+        view.update_run(record, k, (np.array([k]), np.array([1.0 / k])), 1.0 / k, math.nan, "running")
+    assert told == [] and cell(view, 0, "Iterations") == "10"  # the model is current; the view is told later
+    qtbot.waitUntil(lambda: told == [0], timeout=2000)
+    view.update_run(record, 11, (np.array([11]), np.array([0.05])), 0.05, math.nan, "converged")
+    assert told == [0, 0]
+
+
 def test_record_frame_starts_a_run_when_training_leaves_iteration_zero(view):
     exp = load_preset("xor").replace(learning_rate=0.3)
     run = make_run(exp)

@@ -19,9 +19,11 @@ from ..palette import LIGHT, Theme
 
 
 # Rows a plot keeps per line: the newest RECENT as they came, older ones as BUCKETS min/max pairs
-# (see gdlab.core.decimate). About two points per pixel of a wide plot is all the eye can use, and
-# every point costs main-thread time (which the training thread needs too) at every redraw.
-RECENT, BUCKETS = 400, 400
+# (see gdlab.core.decimate), so at most 2·300 + 100 points: about one per pixel column of a plot on
+# a 1920-pixel projector, and every point costs main-thread time at every redraw (which the
+# training thread waits for: 400/400 measured a GUI/headless ratio of 0.76, 100/300 one of 0.80,
+# benchmarks/gui_responsiveness.py). A run of up to 400 iterations is drawn exactly.
+RECENT, BUCKETS = 100, 300
 
 
 def thin_older(arrays: list[np.ndarray], limit: int) -> list[np.ndarray]:
@@ -36,12 +38,37 @@ def thin_older(arrays: list[np.ndarray], limit: int) -> list[np.ndarray]:
     return [a[keep] for a in arrays]
 
 
+class LiveCurve(pg.PlotCurveItem):
+    """A PlotCurveItem whose data bounds cost two ufunc reductions instead of pyqtgraph's
+    ``nanmin``/``nanmax`` under a warnings guard: Qt asks for the bounding rect of every curve after
+    every ``setData``, 30 times a second, on the thread the training worker shares the GIL with."""
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):
+        if frac < 1.0 or orthoRange is not None or self.opts["fillLevel"] is not None:
+            return super().dataBounds(ax, frac, orthoRange)
+        cache = self._boundsCache[ax]
+        if cache is not None and cache[0] == (frac, orthoRange):
+            return cache[1]
+        x, y = self.getData()
+        if x is None or len(x) == 0:
+            return (None, None)
+        d = x if ax == 0 else y
+        lo, hi = float(np.fmin.reduce(d)), float(np.fmax.reduce(d))  # NaN is skipped unless all NaN
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return super().dataBounds(ax, frac, orthoRange)  # ±inf or all NaN: pyqtgraph's careful path
+        pen = self.opts["pen"]
+        if pen is not None and not pen.isCosmetic() and pen.style() != Qt.PenStyle.NoPen:
+            lo, hi = lo - pen.widthF() * 0.7072, hi + pen.widthF() * 0.7072
+        self._boundsCache[ax] = [(frac, orthoRange), (lo, hi)]
+        return (lo, hi)
+
+
 def make_curve(pen, name: str | None = None) -> pg.PlotCurveItem:
     """A bare curve item. The plots hand it at most a few thousand points (they decimate as
     data arrive), so pyqtgraph's PlotDataItem layer (downsampling, clip-to-view, log mapping),
     which costs main-thread time at every redraw, is not needed. Non-finite values break the
     line (a diverged run's inf/NaN) instead of being drawn."""
-    return pg.PlotCurveItem([], [], pen=pen, name=name, connect="finite")
+    return LiveCurve([], [], pen=pen, name=name, connect="finite")
 
 
 class Bounds:
