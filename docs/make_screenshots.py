@@ -15,7 +15,17 @@ import time
 from pathlib import Path
 from typing import Callable
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+def _projector_screen() -> str:
+    """The offscreen platform with one 1920×1080 screen (its default is 800×800), so that full
+    screen shots (lecture mode) come out at projector size."""
+    config = Path(tempfile.mkdtemp(prefix="gdlab-screen-")) / "offscreen.json"
+    config.write_text('{"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1920, "height": 1080, '
+                      '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}', encoding="utf-8")
+    return f"offscreen:configfile={config}"
+
+
+os.environ.setdefault("QT_QPA_PLATFORM", _projector_screen())
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -130,17 +140,18 @@ def main(argv: list[str] | None = None) -> int:
     size = tuple(int(v) for v in args.size.split("x"))
     app = make_app()
     folder = tempfile.mkdtemp(prefix="gdlab-shots-")
-    settings = QSettings(os.path.join(folder, "shots.ini"), QSettings.Format.IniFormat)
     for name, shot in SHOTS.items():
         if args.only and name not in args.only:
             continue
+        # every shot starts like a first launch: nothing carried over from the shot before
+        settings = QSettings(os.path.join(folder, f"{name}.ini"), QSettings.Format.IniFormat)
         window = open_window(app, shot["preset"], size, shot["iterations"], settings, shot.get("prepare"))
         if "after" in shot:
             shot["after"](app, window)
         target = shot.get("widget", lambda w: w)(window)
         path = Path(args.out) / f"{name}.png"
         target.grab().save(str(path))
-        print(f"wrote {path}")
+        print(f"wrote {path} ({target.width()}×{target.height()})")
         window.close()
         app.processEvents()
     return 0

@@ -5,7 +5,8 @@ show only about a thousand of them. :class:`DecimatedSeries` keeps
 
 * the most recent ``recent`` rows exactly as they came, and
 * everything older as buckets of s consecutive rows, each stored as (first x, last x, the
-  minimum and the maximum of every column over the bucket). When there are more than
+  minimum and the maximum of every column over the bucket, and its first and last value, which
+  say whether the column fell or rose across the bucket). When there are more than
   ``buckets`` of them, neighbours merge in pairs (min of the minima, max of the maxima) and s
   doubles.
 
@@ -36,10 +37,14 @@ class DecimatedSeries:
         self._bx = np.empty((bcap, 2))            # first and last x of each bucket
         self._bmin = np.empty((bcap, self.width))
         self._bmax = np.empty((bcap, self.width))
+        self._bfirst = np.empty((bcap, self.width))  # each column's first and last value in the bucket
+        self._blast = np.empty((bcap, self.width))
         self._nb = 0
         self._px = np.empty(2)                    # the bucket being filled: first/last x, min, max
         self._pmin = np.empty(self.width)
         self._pmax = np.empty(self.width)
+        self._pfirst = np.empty(self.width)
+        self._plast = np.empty(self.width)
         self._pn = 0                              # rows in it so far
         self.count = 0                            # rows appended in all
 
@@ -48,7 +53,8 @@ class DecimatedSeries:
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self._rx, self._ry, self._bx, self._bmin, self._bmax, self._pmin, self._pmax))
+        return sum(a.nbytes for a in (self._rx, self._ry, self._bx, self._bmin, self._bmax, self._bfirst,
+                                      self._blast, self._pmin, self._pmax, self._pfirst, self._plast))
 
     def extend(self, x, Y) -> None:
         """Append m rows: x of shape (m,), Y of shape (m, width)."""
@@ -85,7 +91,7 @@ class DecimatedSeries:
                 block = ys[i:i + k * s].reshape(k, s, self.width)
                 bx = xs[i:i + k * s].reshape(k, s)
                 self._append_buckets(np.column_stack([bx[:, 0], bx[:, -1]]), np.fmin.reduce(block, axis=1),
-                                     np.fmax.reduce(block, axis=1))
+                                     np.fmax.reduce(block, axis=1), block[:, 0], block[:, -1])
                 i += k * s
                 continue
             take = min(s - self._pn, n - i)
@@ -94,17 +100,20 @@ class DecimatedSeries:
                 self._px[0] = xs[i]
                 self._pmin[:] = np.fmin.reduce(part, axis=0)
                 self._pmax[:] = np.fmax.reduce(part, axis=0)
+                self._pfirst[:] = part[0]
             else:
                 np.fmin(self._pmin, np.fmin.reduce(part, axis=0), out=self._pmin)
                 np.fmax(self._pmax, np.fmax.reduce(part, axis=0), out=self._pmax)
             self._px[1] = xs[i + take - 1]
+            self._plast[:] = part[-1]
             self._pn += take
             i += take
             if self._pn >= self.bucket_size:
-                self._append_buckets(self._px[None].copy(), self._pmin[None].copy(), self._pmax[None].copy())
+                self._append_buckets(self._px[None].copy(), self._pmin[None].copy(), self._pmax[None].copy(),
+                                     self._pfirst[None].copy(), self._plast[None].copy())
                 self._pn = 0
 
-    def _append_buckets(self, bx, bmin, bmax) -> None:
+    def _append_buckets(self, bx, bmin, bmax, bfirst, blast) -> None:
         step = max(1, self.max_buckets // 2)
         for start in range(0, len(bx), step):
             part = slice(start, start + step)
@@ -114,6 +123,8 @@ class DecimatedSeries:
             self._bx[self._nb:self._nb + m] = bx[part]
             self._bmin[self._nb:self._nb + m] = bmin[part]
             self._bmax[self._nb:self._nb + m] = bmax[part]
+            self._bfirst[self._nb:self._nb + m] = bfirst[part]
+            self._blast[self._nb:self._nb + m] = blast[part]
             self._nb += m
             if self._nb > self.max_buckets:
                 self._merge()
@@ -126,26 +137,33 @@ class DecimatedSeries:
         bx = np.column_stack([self._bx[a, 0], self._bx[b, 1]])
         bmin = np.fmin(self._bmin[a], self._bmin[b])
         bmax = np.fmax(self._bmax[a], self._bmax[b])
+        bfirst, blast = self._bfirst[a], self._blast[b]
         if odd:
-            last = self._nb - 1
-            bx = np.vstack([bx, self._bx[last:last + 1]])
-            bmin = np.vstack([bmin, self._bmin[last:last + 1]])
-            bmax = np.vstack([bmax, self._bmax[last:last + 1]])
+            last = slice(self._nb - 1, self._nb)
+            bx = np.vstack([bx, self._bx[last]])
+            bmin, bmax = np.vstack([bmin, self._bmin[last]]), np.vstack([bmax, self._bmax[last]])
+            bfirst, blast = np.vstack([bfirst, self._bfirst[last]]), np.vstack([blast, self._blast[last]])
         self._nb = len(bx)
         self._bx[:self._nb], self._bmin[:self._nb], self._bmax[:self._nb] = bx, bmin, bmax
+        self._bfirst[:self._nb], self._blast[:self._nb] = bfirst, blast
         self.bucket_size *= 2
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """(x, Y) to draw: each bucket as two points (first x, min) and (last x, max), then the
-        recent rows. New arrays, safe to hand to a plot."""
+        """(x, Y) to draw: each bucket as two points, (first x, min) and (last x, max), or
+        (first x, max) and (last x, min) where the column fell across the bucket (so a falling
+        cost curve is drawn falling, not as a saw), then the recent rows. New arrays, safe to hand
+        to a plot."""
         nb, nr, p = self._nb, self._nr, 2 if self._pn else 0
         x = np.empty(2 * nb + p + nr)
         Y = np.empty((2 * nb + p + nr, self.width))
         x[0:2 * nb:2], x[1:2 * nb:2] = self._bx[:nb, 0], self._bx[:nb, 1]
-        Y[0:2 * nb:2], Y[1:2 * nb:2] = self._bmin[:nb], self._bmax[:nb]
+        fell = self._bfirst[:nb] > self._blast[:nb]
+        Y[0:2 * nb:2] = np.where(fell, self._bmax[:nb], self._bmin[:nb])
+        Y[1:2 * nb:2] = np.where(fell, self._bmin[:nb], self._bmax[:nb])
         if p:
             x[2 * nb:2 * nb + 2] = self._px
-            Y[2 * nb], Y[2 * nb + 1] = self._pmin, self._pmax
+            fell = self._pfirst > self._plast
+            Y[2 * nb], Y[2 * nb + 1] = np.where(fell, self._pmax, self._pmin), np.where(fell, self._pmin, self._pmax)
         x[2 * nb + p:], Y[2 * nb + p:] = self._rx[:nr], self._ry[:nr]
         return x, Y
 

@@ -1231,6 +1231,8 @@ class MainWindow(QMainWindow):
             return
         self.lecture_mode = True
         self._before_lecture = (self.theme_name, self.isFullScreen(), self.left_scroll.isVisible())
+        # what quitting in lecture mode saves
+        self._layout_before_lecture = (self.saveGeometry(), self.splitter.saveState())
         self.lecture_action.setChecked(True)
         self.leave_lecture_action.setEnabled(True)
         self.left_scroll.hide()
@@ -1371,8 +1373,11 @@ class MainWindow(QMainWindow):
         self.redraw_timer.stop()
         self.timeline.stop()
         self.statusBar().clearMessage()  # stops the status bar's own message timer
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("splitter", self.splitter.saveState())
+        # quitting in lecture mode must not make the next start full screen without its panel
+        geometry, splitter = (self._layout_before_lecture if self.lecture_mode
+                              else (self.saveGeometry(), self.splitter.saveState()))
+        self.settings.setValue("geometry", geometry)
+        self.settings.setValue("splitter", splitter)
         self.settings.setValue("last_experiment", self._current_experiment().to_json())
         self.settings.setValue("runs", self.runs_view.to_json())
         self.settings.sync()

@@ -37,17 +37,33 @@ def test_long_runs_stay_bounded_and_every_row_is_inside_its_bucket(chunks):
     np.testing.assert_array_equal(gY[-recent:], Y[-recent:])
     assert gY[:, 1].max() == 1e9
     assert np.all(np.diff(gx) >= 0) and gx[0] == 0
-    # every bucket (pairs of points before the recent rows) bounds the rows it covers
+    # every bucket (pairs of points before the recent rows) bounds the rows it covers: its
+    # minimum and maximum, the maximum first where the column fell from its first row to its last
     body = len(gx) - recent
     for b in range(0, body, 2):
         lo, hi = int(gx[b]), int(gx[b + 1])
         rows = Y[lo:hi + 1]
-        np.testing.assert_array_equal(gY[b], rows.min(axis=0))
-        np.testing.assert_array_equal(gY[b + 1], rows.max(axis=0))
+        fell = rows[0] > rows[-1]
+        np.testing.assert_array_equal(gY[b], np.where(fell, rows.max(axis=0), rows.min(axis=0)))
+        np.testing.assert_array_equal(gY[b + 1], np.where(fell, rows.min(axis=0), rows.max(axis=0)))
     # the buckets tile the old rows without gaps or overlaps
     firsts, lasts = gx[0:body:2], gx[1:body:2]
     np.testing.assert_array_equal(firsts[1:], lasts[:-1] + 1)
     assert lasts[-1] + 1 == gx[body]
+
+
+@pytest.mark.parametrize("chunks", [1, 9, 3000])
+def test_a_falling_curve_is_drawn_falling(chunks):
+    """A cost that only falls: every drawn point lies on the curve and the drawn line never rises
+    (drawing each bucket as (first x, min), (last x, max) would turn it into a saw)."""
+    x = np.arange(3000.0)
+    Y = np.column_stack([np.exp(-x / 500), -np.exp(-x / 500)])  # one column falls, the other rises
+    s = DecimatedSeries(2, recent=50, buckets=40)
+    feed(s, x, Y, chunks)
+    gx, gY = s.arrays()
+    assert len(gx) < len(x) / 10
+    assert np.all(np.diff(gY[:, 0]) <= 0) and np.all(np.diff(gY[:, 1]) >= 0)
+    np.testing.assert_array_equal(gY[:, 0], np.exp(-gx / 500))
 
 
 def test_nan_is_ignored_and_inf_kept():

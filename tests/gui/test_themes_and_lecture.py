@@ -60,3 +60,25 @@ def test_lecture_mode_narrates_the_step_and_esc_leaves(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.lecture_mode and window.theme_name == "light" and window.left_scroll.isVisible()
     assert not window.isFullScreen()
+
+
+def test_quitting_in_lecture_mode_starts_the_next_window_as_it_was_before(qtbot, settings):
+    """The lecture ends with Ctrl+Q while full screen: the next start is a normal window with
+    its parameter panel and the theme chosen before, not a full screen one."""
+    first = MainWindow(load_preset("lr-just-right"), settings=settings)
+    qtbot.addWidget(first)
+    first.resize(1100, 700)
+    first.show()
+    qtbot.waitUntil(lambda: first._frame is not None, timeout=TIMEOUT)
+    before = first.saveGeometry()
+    first.enter_lecture_mode()
+    assert first.isFullScreen()
+    first.close()
+    assert settings.value("geometry") == before
+    second = MainWindow(load_preset("lr-just-right"), settings=settings)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitUntil(lambda: second._frame is not None, timeout=TIMEOUT)
+    assert not second.isFullScreen()
+    assert second.left_scroll.isVisible() and second.theme_name == "light"
+    second.close()
