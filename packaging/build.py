@@ -44,7 +44,7 @@ APP_ID = "io.github.gdlab.gdlab"
 PYINSTALLER = "pyinstaller>=6.10,<7"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 # The smoke test of `gdlab export` (when the verb exists): a preset to a PNG figure.
-EXPORT_ARGS = ("export", "lr-just-right", "--out", "{tmp}/figure.png")
+EXPORT_ARGS = ("export", "lr-just-right", "--view", "cost", "--out", "{tmp}/figure.png")
 EXPORT_OUTPUT = "figure.png"
 RUN_ARGS = ("run", "xor", "--iterations", "50", "--out", "{tmp}/x.csv")
 SCREENSHOT_ARGS = ("xor", "--size", "1280x800", "--run-iterations", "300", "--quit-after", "5000",
