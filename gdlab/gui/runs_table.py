@@ -640,12 +640,12 @@ class CostOverlay:
     def __init__(self, plot: CostPlot):
         self.plot = plot
         self.records: list[RunRecord] = []
-        self.curves: list[pg.PlotCurveItem] = []
+        self.curves: list[PathCurve] = []
         self._legend = None
         self._theme = None
         plot.log_toggled.connect(self._on_log)
 
-    def show(self, records: Sequence[RunRecord]) -> list[pg.PlotCurveItem]:
+    def show(self, records: Sequence[RunRecord]) -> list[PathCurve]:
         self.clear()
         self.records = list(records)
         for k, record in enumerate(self.records):
@@ -726,7 +726,7 @@ class CostOverlay:
 _OVERLAYS: "weakref.WeakKeyDictionary[CostPlot, CostOverlay]" = weakref.WeakKeyDictionary()
 
 
-def overlay_items(plot: CostPlot, records: Sequence[RunRecord]) -> list[pg.PlotCurveItem]:
+def overlay_items(plot: CostPlot, records: Sequence[RunRecord]) -> list[PathCurve]:
     """Overlay these runs' cost curves on ``plot`` (dashed, one colour each, named in the legend),
     replacing the previous overlay; ``[]`` removes it. Returns the curves drawn."""
     overlay = _OVERLAYS.get(plot)

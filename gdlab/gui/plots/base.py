@@ -11,9 +11,9 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QFont, QPainterPath
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from ..palette import LIGHT, Theme
 
@@ -38,37 +38,89 @@ def thin_older(arrays: list[np.ndarray], limit: int) -> list[np.ndarray]:
     return [a[keep] for a in arrays]
 
 
-class LiveCurve(pg.PlotCurveItem):
-    """A PlotCurveItem whose data bounds cost two ufunc reductions instead of pyqtgraph's
-    ``nanmin``/``nanmax`` under a warnings guard: Qt asks for the bounding rect of every curve after
-    every ``setData``, 30 times a second, on the thread the training worker shares the GIL with."""
+class PathCurve(QGraphicsPathItem):
+    """A live curve that Qt draws on its own: a C++ path item, with no Python ``paint`` or
+    ``boundingRect`` for Qt to call back into.
 
-    def dataBounds(self, ax, frac=1.0, orthoRange=None):
-        if frac < 1.0 or orthoRange is not None or self.opts["fillLevel"] is not None:
-            return super().dataBounds(ax, frac, orthoRange)
-        cache = self._boundsCache[ax]
-        if cache is not None and cache[0] == (frac, orthoRange):
-            return cache[1]
-        x, y = self.getData()
-        if x is None or len(x) == 0:
-            return (None, None)
-        d = x if ax == 0 else y
-        lo, hi = float(np.fmin.reduce(d)), float(np.fmax.reduce(d))  # NaN is skipped unless all NaN
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            return super().dataBounds(ax, frac, orthoRange)  # ±inf or all NaN: pyqtgraph's careful path
-        pen = self.opts["pen"]
-        if pen is not None and not pen.isCosmetic() and pen.style() != Qt.PenStyle.NoPen:
-            lo, hi = lo - pen.widthF() * 0.7072, hi + pen.widthF() * 0.7072
-        self._boundsCache[ax] = [(frac, orthoRange), (lo, hi)]
-        return (lo, hi)
+    Why: every call from Qt into Python must take the GIL from the training thread, and each
+    hand-over costs that thread about 40 µs; a pyqtgraph PlotCurveItem is asked for its bounding
+    rect four times and for a paint once per redraw, 30 times a second, per curve. This item turns
+    its points into a QPainterPath once per :meth:`setData` (on the redraw timer, where the window
+    holds the GIL anyway) and Qt draws that path from C++ (see ``benchmarks/gui_responsiveness.py``).
+
+    It offers the part of PlotCurveItem's interface that the plots, legends, exports and the view
+    box's auto-range use: ``setData``/``getData``, ``opts["pen"]``, ``setPen``, ``name``,
+    ``dataBounds`` and ``pixelPadding``. Non-finite values break the line, as ``connect="finite"``.
+    """
+
+    def __init__(self, pen=None, name: str | None = None):
+        super().__init__()
+        self._x = np.empty(0)
+        self._y = np.empty(0)
+        self._bounds: list[tuple[float, float] | tuple[None, None] | None] = [None, None]
+        self.opts = {"name": name, "pen": None, "shadowPen": None, "fillLevel": None, "fillBrush": None,
+                     "brush": None, "antialias": False}
+        self.setPen(pen if pen is not None else "w")
+
+    # -- what pyqtgraph asks of a data item ----------------------------------------------------
+    def implements(self, interface: str | None = None):
+        return ["plotData"] if interface is None else interface == "plotData"
+
+    def name(self) -> str | None:
+        return self.opts["name"]
+
+    def setPen(self, *args, **kwargs) -> None:
+        pen = pg.mkPen(*args, **kwargs)
+        self.opts["pen"] = pen
+        super().setPen(pen)
+
+    def setData(self, x, y, connect: str = "finite") -> None:
+        """Draw the points (x[i], y[i]) joined in order; NaN or ±inf leaves a gap."""
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        self._x, self._y = x, y
+        self._bounds = [None, None]
+        self.setPath(pg.arrayToQPath(x, y, connect=connect) if len(x) else QPainterPath())
+        view = self.getViewBox()
+        if view is not None:
+            view.itemBoundsChanged(self)  # as a pyqtgraph item would: auto-range, if on, sees the new data
+
+    def getData(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._x, self._y
+
+    def getViewBox(self):
+        group = self.parentItem()
+        view = group.parentItem() if group is not None else None
+        return view if isinstance(view, pg.ViewBox) else None
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):
+        """(min, max) of the finite x (ax=0) or y (ax=1) values, or (None, None) if there are none."""
+        if frac >= 1.0 and orthoRange is None and self._bounds[ax] is not None:
+            return self._bounds[ax]
+        d, other = (self._x, self._y) if ax == 0 else (self._y, self._x)
+        finite = np.isfinite(d)
+        if orthoRange is not None:
+            finite &= (other >= orthoRange[0]) & (other <= orthoRange[1])
+        d = d[finite]
+        if not d.size:
+            bounds = (None, None)
+        elif frac >= 1.0:
+            bounds = (float(d.min()), float(d.max()))
+        else:
+            bounds = tuple(float(v) for v in np.percentile(d, [50 * (1 - frac), 50 * (1 + frac)]))
+        if frac >= 1.0 and orthoRange is None:
+            self._bounds[ax] = bounds
+        return bounds
+
+    def pixelPadding(self) -> float:
+        return self.opts["pen"].widthF() * 0.7072 if self.opts["pen"].isCosmetic() else 0.0
 
 
-def make_curve(pen, name: str | None = None) -> pg.PlotCurveItem:
-    """A bare curve item. The plots hand it at most a few thousand points (they decimate as
-    data arrive), so pyqtgraph's PlotDataItem layer (downsampling, clip-to-view, log mapping),
-    which costs main-thread time at every redraw, is not needed. Non-finite values break the
-    line (a diverged run's inf/NaN) instead of being drawn."""
-    return LiveCurve([], [], pen=pen, name=name, connect="finite")
+def make_curve(pen, name: str | None = None) -> PathCurve:
+    """A bare curve item (:class:`PathCurve`). The plots hand it at most a few thousand points
+    (they decimate as data arrive), so pyqtgraph's PlotDataItem layer (downsampling, clip-to-view,
+    log mapping), which costs main-thread time at every redraw, is not needed. Non-finite values
+    break the line (a diverged run's inf/NaN) instead of being drawn."""
+    return PathCurve(pen, name)
 
 
 class Bounds:
@@ -103,11 +155,32 @@ def nice_ceiling(x: float) -> float:
     return 10.0 ** (k + 1)
 
 
+class _PrepareBeforePaint(QObject):
+    """Runs pyqtgraph's before-paint hook (view boxes apply their new range) as a viewport paint
+    event arrives, and returns at once, so that Qt's own painting runs without the GIL."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            scene = self.parent().scene()
+            if scene is not None:
+                scene.prepareForPaint()
+        return False
+
+
 class LivePlot(pg.PlotWidget):
     """A themed plot with an optional crosshair that reports the nearest value in words."""
 
+    # pyqtgraph's GraphicsView.paintEvent is Python that calls the C++ one, so all of Qt's drawing
+    # (backgrounds, cached axes, text) ran holding the GIL, which the training thread then waited
+    # for. Qt's own paintEvent, reached straight from the event loop, holds it only inside the
+    # Python items' paint(); _PrepareBeforePaint keeps the hook pyqtgraph's version ran first.
+    # Measured with py-spy --gil: the main thread's share of the GIL fell by half.
+    paintEvent = QGraphicsView.paintEvent
+
     def __init__(self, title: str = "", parent=None):
         super().__init__(parent)
+        self._prepare_filter = _PrepareBeforePaint(self)
+        self.viewport().installEventFilter(self._prepare_filter)
         self.theme: Theme = LIGHT
         self._title = title
         self.plot_item: pg.PlotItem = self.getPlotItem()

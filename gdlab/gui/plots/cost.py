@@ -23,12 +23,12 @@ class CostPlot(LivePlot):
     y_label = "cost J"
 
     def __init__(self, parent=None):
-        self.curves: list[pg.PlotCurveItem] = []
+        self.curves: list[PathCurve] = []
         self.labels: list[str] = []
         self._colors: list[str] = []
         self._styles: list[Qt.PenStyle] = []
         self._widths: list[float] = []
-        self._twin_curves: list[pg.PlotCurveItem] = []
+        self._twin_curves: list[PathCurve] = []
         self._twin: DecimatedSeries | None = None
         super().__init__("Cost J per iteration", parent)
         self._history: DecimatedSeries | None = None

@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QGraphicsItem
 
 from ..palette import BLUE, ORANGE, class_color
-from .base import LivePlot
+from .base import LivePlot, make_curve
 
 _BINARY_MAP = pg.ColorMap([0.0, 0.5, 1.0], [pg.mkColor(ORANGE), pg.mkColor("#FFFFFF"), pg.mkColor(BLUE)])
 
@@ -32,14 +33,17 @@ class DataView(LivePlot):
         self.image.setZValue(-20)
         self.image.setOpacity(0.75)
         self.plot_item.addItem(self.image)
-        self.boundary = pg.PlotDataItem([], [], pen=pg.mkPen("#333333", width=1), connect="pairs")
+        self.boundary = make_curve(pg.mkPen("#333333", width=1))
         self.boundary.setZValue(5)
         self.plot_item.addItem(self.boundary)
         self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#FFFFFF", width=0.8))
         self.test_points = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(0, 0, 0, 0))
-        self.fit_curve = pg.PlotDataItem([], [], pen=self.pen(BLUE, 1.25))
+        self.fit_curve = make_curve(self.pen(BLUE, 1.25))
         for item in (self.train_points, self.test_points, self.fit_curve):
             self.plot_item.addItem(item)
+        for item in (self.train_points, self.test_points):
+            # the points stay put while the network learns: Qt redraws them from a pixmap, not Python
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.task = "binary"
         self._map: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._curve: tuple[np.ndarray, np.ndarray] | None = None

@@ -52,7 +52,7 @@ class MetricPlot(LivePlot):
     """The metric per iteration: training data solid, test data dashed."""
 
     def __init__(self, parent=None):
-        self.curves: list[pg.PlotCurveItem] = []
+        self.curves: list[PathCurve] = []
         super().__init__("Accuracy per iteration", parent)
         self.metric_name = ACCURACY
         self.epochs_per_iteration = 1.0

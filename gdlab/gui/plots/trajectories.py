@@ -93,7 +93,7 @@ class TrajectoryPlot(QWidget):
         layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.plot, 1)
-        self.curves: list[pg.PlotCurveItem] = []
+        self.curves: list[PathCurve] = []
         self.labels: list[str] = []
         self.ids: list[tuple[int, int, int]] = []
         self.shapes: list[tuple[int, int]] = []
