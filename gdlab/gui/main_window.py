@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
             index = self.view_tabs.addTab(widget, title)
             self.view_tabs.setTabToolTip(index, tip)
         self.view_tabs.currentChanged.connect(self._on_view_tab)
+        self._on_view_tab(self.view_tabs.currentIndex())  # the worker learns which view data is shown
         self.sweep_view = SweepView()
         self.sweep_view.run_requested.connect(self._on_sweep_requested)
         self.sweep_view.cancel_requested.connect(self.session.cancel_sweep)
@@ -908,6 +909,8 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_view_tab(self, _index: int) -> None:
         current = self.view_tabs.currentWidget()
+        self.session.set_shown({"map"} if current is self.data_tab else
+                               {"network"} if current is self.network_view else set())
         if self._frame is None:
             return
         if current is self.landscape_view and self.landscape_view.shown_iteration != self._frame.snapshot.iteration:

@@ -135,6 +135,11 @@ class TrainingSession(QObject):
         """Ask for a worksheet of the run's next iteration; answered by ``worksheet_ready``."""
         self._send("worksheet")
 
+    def set_shown(self, parts) -> None:
+        """Which view data the window shows while a run goes: a subset of
+        :data:`gdlab.gui.worker.VIEW_PARTS`. The worker skips the others until the run pauses."""
+        self._send("set_shown", frozenset(parts))
+
     def select_sample(self, index: int) -> None:
         """The training sample whose z and a the diagram shows."""
         self._send("select_sample", int(index))

@@ -32,6 +32,7 @@ TAPE_BUDGET_BYTES = 16_000_000  # weights of recent iterations kept for the time
 VIEW_HZ = 6.0  # the network's output over the input plane changes slowly: recompute it 6 times a second
 MAX_SPEED = 0  # speed value meaning "as fast as possible"
 CHUNK_SECONDS = 0.004  # at full speed, look at the command queue about every 4 ms
+VIEW_PARTS = frozenset({"map", "network"})  # the data view's output map; the diagram's sample and neuron maps
 
 
 @dataclass
@@ -84,6 +85,7 @@ class TrainingWorker(QObject):
         self._sample = 0  # the training sample whose z and a the diagram shows on hover
         self._twin = None  # a forked twin run stepped in lockstep (gdlab.core.timeline.fork)
         self._twin_label, self._twin_since, self._twin_fresh = "", 0, False
+        self._shown = VIEW_PARTS  # the view data a visible view draws (set_shown)
 
     # -- the loop ----------------------------------------------------------------------------
     @Slot()
@@ -169,6 +171,9 @@ class TrainingWorker(QObject):
     # -- commands ----------------------------------------------------------------------------
     def _handle(self, command: tuple[str, Any]) -> None:
         name, arg = command
+        if name == "set_shown":  # kept across experiments: it is about the window
+            self._shown = frozenset(arg) & VIEW_PARTS
+            return
         if name == "load":
             if self._job is not None:  # a sweep of the old experiment is no longer wanted
                 self._job.close()
@@ -335,7 +340,9 @@ class TrainingWorker(QObject):
         view: dict[str, Any] = {}
         if isinstance(run, NetworkRun):
             if self._fresh or not self._running or now - self._last_view >= 1.0 / VIEW_HZ:
-                view = network_view_data(run, self._fresh, self._sample)
+                # while running, only what a shown view draws; a pause brings everything up to date
+                parts = self._shown if self._running and not self._fresh else VIEW_PARTS
+                view = network_view_data(run, self._fresh, self._sample, parts=parts)
                 self._last_view = now
         frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,
                       iters_per_s=self._iters_per_s, fresh=self._fresh, view=view)
@@ -360,15 +367,18 @@ def _around(values: np.ndarray) -> tuple[float, float]:
     return (lo - pad, hi + pad)
 
 
-def network_view_data(run: NetworkRun, fresh: bool, sample: int, model=None) -> dict[str, Any]:
+def network_view_data(run: NetworkRun, fresh: bool, sample: int, model=None,
+                      parts: frozenset = VIEW_PARTS) -> dict[str, Any]:
     """What the network's views draw besides the history: the data and the network's output over
-    the input plane, the selected sample's z and a, each neuron's output map (small networks), and
-    on a fresh start the input labels and the number of training samples."""
-    view = run.view_data(include_points=fresh, model=model)
-    view["sample"] = run.sample_activations(sample, model=model)
-    sizes = run.model.layer_sizes
-    if len(sizes) - 1 <= MAX_DIAGRAM_LAYERS and max(sizes) <= MAX_DIAGRAM_NEURONS:
-        view["neuron_maps"] = run.neuron_maps(THUMBNAIL_RESOLUTION, model=model)
+    the input plane ("map"), the selected sample's z and a and each neuron's output map for small
+    networks ("network"), and on a fresh start the points, the input labels and the number of
+    training samples. A view whose part is left out keeps what it drew last."""
+    view = run.view_data(include_points=fresh, model=model) if fresh or "map" in parts else {}
+    if "network" in parts:
+        view["sample"] = run.sample_activations(sample, model=model)
+        sizes = run.model.layer_sizes
+        if len(sizes) - 1 <= MAX_DIAGRAM_LAYERS and max(sizes) <= MAX_DIAGRAM_NEURONS:
+            view["neuron_maps"] = run.neuron_maps(THUMBNAIL_RESOLUTION, model=model)
     if fresh:
         view["input_labels"] = list(run.input_labels)
         view["n_train"] = len(run.X_train)

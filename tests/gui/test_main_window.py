@@ -304,3 +304,25 @@ def test_log_scale_toggle_from_the_keyboard(qtbot, make_window):
     qtbot.keyClick(window, Qt.Key.Key_L)
     assert window.cost_plot.log_scale and window.log_action.isChecked()
     assert "log" in window.cost_plot.plot_item.getAxis("left").labelText
+
+
+def test_while_running_the_worker_computes_only_what_the_shown_tab_draws(qtbot, make_window):
+    window = make_window("xor", max_iterations=10**8, tolerance=0.0, grad_tolerance=0.0)
+    seen: list[set] = []
+    window.session.frame_ready.connect(lambda f: seen.append(set(f.view)) if f.running and f.view else None)
+
+    def running_view_frames_have(keys, absent):
+        return any(keys <= v and not (absent & v) for v in seen[-3:])
+
+    window.view_tabs.setCurrentWidget(window.data_tab)
+    window.toggle_running()
+    qtbot.waitUntil(lambda: running_view_frames_have({"map"}, {"sample", "neuron_maps"}), timeout=TIMEOUT)
+    shown_before = window.network_view.sample
+    window.view_tabs.setCurrentWidget(window.network_view)
+    seen.clear()
+    qtbot.waitUntil(lambda: running_view_frames_have({"sample", "neuron_maps"}, {"map"}), timeout=TIMEOUT)
+    assert window.network_view.sample is not shown_before, "the diagram got fresh activations"
+    window.view_tabs.setCurrentWidget(window.inspector)  # a tab that draws neither
+    with qtbot.waitSignal(window.session.frame_ready, check_params_cb=lambda f: not f.running, timeout=TIMEOUT):
+        window.toggle_running()
+    assert {"map", "sample"} <= set(window.session.latest.view), "a pause brings every view up to date"
