@@ -186,6 +186,8 @@ class LivePlot(pg.PlotWidget):
         self.plot_item: pg.PlotItem = self.getPlotItem()
         self.plot_item.setMenuEnabled(True)
         self.plot_item.hideButtons()
+        # the view box draws only a border, and these plots have none: Qt need not call its paint()
+        self.plot_item.vb.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         for name in ("left", "bottom"):
             self.plot_item.getAxis(name).enableAutoSIPrefix(False)  # "cost J (x0.001)" confuses a class
         for name in ("left", "bottom", "right", "top"):
