@@ -44,7 +44,7 @@ from .lesson_player import LessonPlayer
 from .plots.draw_tool import DrawTool
 from .plots.metrics_view import MetricsView, metric_status
 from .plots.trajectories import TrajectoryPlot
-from .render import VIEWS
+from .render import VIEWS, sheet_views, view_names
 from .runs_table import RunsView, cost_overlay, overlay_items
 from .timeline_bar import TimelineBar
 from .session import TrainingSession
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self._pending: Experiment | None = None
         self._frame: Frame | None = None
         self._dirty = False
+        self._error_dialog = None
         self._tick = 0
         self._frame_dim = 0
         self._twin_shown = False
@@ -1014,7 +1015,8 @@ class MainWindow(QMainWindow):
 
         self._set_running_look(False)
         self._error_dialog = report_error(report, "Training stopped because of an unexpected error "
-                                                  "(your experiment is kept)", self)
+                                                  "(your experiment is kept)", self,
+                                          dialog=self._error_dialog)  # further failures join the open dialog
 
     # -- your own data and code -------------------------------------------------------------------
     @Slot()
@@ -1161,11 +1163,12 @@ class MainWindow(QMainWindow):
             return
         experiment = self._current_experiment()
         views = self.export_views()
-        network = experiment.kind == NETWORK
-        sheet = {"cost": self.cost_plot, "trajectories": self.trajectory_plot.plot}
-        sheet["view"] = self.data_view if network else (self.curve_view if self.curve_view.runs else
-                                                         self.contour_view)
-        gif = ("cost", "trajectories", "data") if network else ("cost", "trajectories", "curve", "surface")
+        # the picture of this experiment (not a view left over from an earlier one), and only the
+        # animations the registry can make of it
+        widgets = {"data": self.data_view, "curve": self.curve_view, "surface": self.contour_view}
+        picture = next(n for n in sheet_views(experiment) if n in widgets)
+        sheet = {"cost": self.cost_plot, "trajectories": self.trajectory_plot.plot, "view": widgets[picture]}
+        gif = tuple(n for n in view_names(experiment) if n in ("cost", "trajectories", "data", "curve", "surface"))
         dialog = ExportDialog(views, experiment, self, window=self, sheet_views=sheet,
                               summary=summarize(self._frame.snapshot, experiment), gif_views=gif,
                               current=current or self.view_tabs.tabText(self.view_tabs.currentIndex()),

@@ -242,7 +242,9 @@ class TrainingWorker(QObject):
             self._fresh = True
         elif name == "sweep":
             lr_min, lr_max, count, iterations = arg
-            self._running = False
+            was_running, self._running = self._running, False
+            if was_running:
+                self._emit()  # the window learns the run is paused: one Space resumes it afterwards
             self._job = sweep(self._experiment, log_spaced(lr_min, lr_max, count), iterations)
             return
         elif name == "cancel_sweep":

@@ -225,3 +225,51 @@ def test_a_lesson_plays_from_the_menu_and_space_goes_to_the_next_pause(qtbot, ma
     assert player.caption == first
     player.stop()
     assert window.caption_override is None
+
+
+def test_export_offers_what_applies_to_the_experiment_now(qtbot, make_window):
+    """After a 1-D surface, a 2-D one: the sheet shows the contour map (not the stale cost curve)
+    and no animation is offered that cannot be made of it."""
+    window = make_window("lr-too-large")
+    step_to(qtbot, window, 5)
+    window.load_preset("optimizer-race")
+    qtbot.waitUntil(lambda: window._frame.experiment.name == "optimizer-race", timeout=TIMEOUT)
+    window.export_dialog()
+    dialog = window._export
+    gifs = [name for _, kind, name in dialog.items if kind == "gif"]
+    assert dialog.sheet_views["view"] is window.contour_view
+    assert "surface" in gifs and "curve" not in gifs
+    dialog.close()
+    window.load_preset("xor")
+    qtbot.waitUntil(lambda: window._frame.experiment.name == "xor", timeout=TIMEOUT)
+    window.export_dialog()
+    dialog = window._export
+    assert dialog.sheet_views["view"] is window.data_view
+    assert [name for _, kind, name in dialog.items if kind == "gif"] == ["cost", "trajectories", "data"]
+    dialog.close()
+
+
+def test_repeated_training_failures_share_one_dialog(qtbot, make_window, tmp_path, monkeypatch):
+    from gdlab.gui import errors
+
+    monkeypatch.setenv(errors.LOG_ENV, str(tmp_path / "logs"))
+    window = make_window("xor")
+    window.session.failed.emit("Traceback (most recent call last):\nValueError: first")
+    qtbot.waitUntil(lambda: window._error_dialog is not None and window._error_dialog.isVisible(), timeout=TIMEOUT)
+    first = window._error_dialog
+    window.session.failed.emit("Traceback (most recent call last):\nValueError: second")
+    assert window._error_dialog is first
+    assert len([d for d in window.findChildren(errors.ErrorDialog) if d.isVisible()]) == 1
+    assert "second" in first.details.toPlainText()
+    first.close()
+
+
+def test_a_sweep_pauses_the_run_and_one_space_resumes_it(qtbot, make_window):
+    window = make_window("xor", max_iterations=10**7, tolerance=0.0, grad_tolerance=0.0)
+    window.toggle_running()
+    qtbot.waitUntil(lambda: window.session.latest.running, timeout=TIMEOUT)
+    with qtbot.waitSignal(window.session.sweep_done, timeout=60_000):
+        window.sweep_view.run_requested.emit(0.01, 1.0, 3, 20)
+    assert not window.session.latest.running, "the window knows the run is paused"
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.session.latest.running, timeout=TIMEOUT)
