@@ -121,23 +121,31 @@ class SweepView(QWidget):
 
     # -- the result --------------------------------------------------------------------------------
     def show_result(self, result) -> None:
-        """Draw a :class:`gdlab.core.sweep.SweepResult`."""
+        """Draw a :class:`gdlab.core.sweep.SweepResult`: each run's final J against α as a point
+        coloured by its region, the runs the core classed as diverged as crosses along the top, and
+        the region bands. J is on a log axis unless some finite final J is ≤ 0 (then linear)."""
         self.result = result
         self.set_running(False)
         self.progress.setValue(1000)
         lrs = np.asarray(result.learning_rates, dtype=float)
         costs = np.asarray(result.final_costs, dtype=float)
         x = np.log10(lrs)
-        ok = np.array([r != "diverged" for r in result.regions]) & np.isfinite(costs) & (costs > 0)
+        diverged = np.array([r == "diverged" for r in result.regions], dtype=bool)
+        finite = np.isfinite(costs)
+        log_y = not np.any(costs[finite] <= 0)
+        self._set_y_log(log_y)
+        shown = ~diverged & finite
         with np.errstate(divide="ignore", invalid="ignore"):
-            y = np.where(ok, np.log10(np.where(costs > 0, costs, np.nan)), np.nan)
-        finite_y = y[np.isfinite(y)]
-        top = (finite_y.max() + 0.5) if finite_y.size else 1.0
+            y = np.where(shown, np.log10(costs) if log_y else costs, np.nan)
+        finite_y = y[shown]
+        # spacing above and below the points: decades on a log axis, a share of the span on a linear one
+        span = float(np.ptp(finite_y)) if finite_y.size else 0.0
+        unit = 1.0 if log_y else (span or 1.0) / 4
+        top = (finite_y.max() + 0.5 * unit) if finite_y.size else 1.0
         self.line.setData(x, y, connect="finite")
         self.points.setData([{"pos": (xi, yi), "brush": pg.mkBrush(REGION_COLORS[r]), "pen": pg.mkPen("#000000")}
-                             for xi, yi, r in zip(x, y, result.regions) if np.isfinite(yi)])
-        bad = ~np.isfinite(y)
-        self.diverged.setData(x[bad], np.full(int(bad.sum()), top))
+                             for xi, yi, r, s in zip(x, y, result.regions, shown) if s])
+        self.diverged.setData(x[diverged], np.full(int(diverged.sum()), top))
         for band in self.bands:
             self.plot.plot_item.removeItem(band)
         for label in self.band_labels:
@@ -155,14 +163,19 @@ class SweepView(QWidget):
             self.plot.plot_item.addItem(label)
             self.bands.append(band)
             self.band_labels.append(label)
-        lo_y = finite_y.min() - 0.3 if finite_y.size else 0.0
-        self.plot.plot_item.vb.setRange(xRange=(edges[0], edges[-1]), yRange=(lo_y, top + 0.3), padding=0)
+        lo_y = finite_y.min() - 0.3 * unit if finite_y.size else 0.0
+        self.plot.plot_item.vb.setRange(xRange=(edges[0], edges[-1]), yRange=(lo_y, top + 0.3 * unit), padding=0)
         best = result.best
         if best >= 0:
             self.message.setText(f"Best α = {lrs[best]:.3g} (final J = {costs[best]:.3g} after "
                                  f"{result.iterations} iterations).")
         else:
             self.message.setText("Every run diverged: try smaller learning rates.")
+
+    def _set_y_log(self, log: bool) -> None:
+        """Label the J axis, and tick it in decades (log) or plainly; the data are mapped by the caller."""
+        self.plot.set_labels("learning rate α (log scale)", "final cost J (log scale)" if log else "final cost J")
+        self.plot.plot_item.getAxis("left").setLogMode(log)
 
     def refresh(self) -> None:
         pass
