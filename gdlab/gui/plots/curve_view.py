@@ -177,6 +177,9 @@ class CurveView(QWidget):
                 if np.isfinite(J_new):
                     items.drop.setData([w_new, w_new], [J, J_new])
                     items.landing.setData([w_new], [J_new])
+                else:  # a diverging step: no landing to mark (and not the previous step's)
+                    items.drop.setData([], [])
+                    items.landing.setData([], [])
             else:
                 for item in (items.step, items.drop, items.landing):
                     item.setData([], [])

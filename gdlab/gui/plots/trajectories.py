@@ -205,6 +205,7 @@ class TrajectoryPlot(QWidget):
     def append_twin(self, iterations: np.ndarray, values: np.ndarray) -> None:
         if self._twin is not None and len(iterations):
             self._twin.extend(iterations, values)
+            self._bounds.update(values)  # keep the twin's lines in view too (fit_range)
             self._dirty = True
 
     def clear_twin(self) -> None:
