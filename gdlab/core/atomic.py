@@ -6,8 +6,31 @@ POSIX and Windows when source and target are on the same file system.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
+
+
+# O_EXCL: never reuse an existing file; the extra flags exist only on some systems.
+_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+          | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT", 0))
+_ATTEMPTS = 100
+
+
+def _create_temp(folder: Path, name: str) -> tuple[int, str]:
+    """A new, empty file ``.<name>.<random>.tmp`` in ``folder``: its descriptor and path.
+
+    Mode 0o666 is passed to ``os.open`` so the kernel applies the process umask itself and
+    the file gets the permissions ``open()`` would give a new file. Unlike ``mkstemp`` (0600
+    plus a chmod), this never calls ``os.umask``, which changes a process-wide setting and so
+    races with files other threads create meanwhile.
+    """
+    for _ in range(_ATTEMPTS):
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, _FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary file name for {name!r} in {str(folder)!r}")
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
@@ -18,13 +41,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = _create_temp(folder, target.name)
     try:
-        # mkstemp makes the file private (0600); a saved figure or experiment should get the
-        # permissions any new file gets (0666 minus the umask), as open() would give it.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

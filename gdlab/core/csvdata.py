@@ -51,7 +51,7 @@ MAX_COLUMNS = 1000
 MAX_INTEGER_CLASSES = 10       # whole-number labels with at most this many values are classes
 CLASSIFICATION = "classification"
 TASK_CHOICES = (CLASSIFICATION, BINARY, MULTICLASS, REGRESSION)
-_MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})  # cells read as "missing value"
+_MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})  # feature cells read as "missing value"
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_ROWS = 20
 _DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?|[+-]?\d+,(?:[eE][+-]?\d+)?")
@@ -352,11 +352,15 @@ def _features(table: CsvTable, columns: list[int]) -> np.ndarray:
 
 
 def _label_values(table: CsvTable, j: int) -> tuple[list[float | None], bool]:
-    """The label cells as numbers (None for text) and whether all are numbers; missing cells raise."""
+    """The label cells as numbers (None for text) and whether all are numbers; empty cells raise.
+
+    Only an empty cell is a missing label: any text, even "none", "NA" or "?", is a class name
+    (unlike a feature cell, where those spellings mean "missing value").
+    """
     values: list[float | None] = []
     for i, row in enumerate(table.rows):
         cell = row[j]
-        if cell.casefold() in _MISSING:
+        if not cell:
             raise DataError(_cell_problem(cell, table.delimiter), row=table.row_numbers[i], column=table.columns[j])
         values.append(_number(cell, table.delimiter))
     return values, all(v is not None for v in values)

@@ -273,3 +273,24 @@ def test_experiment_from_csv_keeps_the_base_values(tmp_path):
 def test_experiment_from_csv_passes_data_errors_through(tmp_path):
     with pytest.raises(DataError, match='row 3, column "x2": missing value'):
         experiment_from_csv(_write(tmp_path, _lines("x1,x2,y", "1,2,0", "3,,1", "5,6,0", "7,8,1")))
+
+
+def test_label_text_that_looks_missing_is_an_ordinary_class(tmp_path):
+    content = _lines("x1,x2,y", "1,2,none", "3,4,NA", "5,6,none", "7,8,NA", "9,10,?", "11,12,cat")
+    data = load_csv(_write(tmp_path, content))
+    assert data.task == "multiclass" and data.class_names == ("?", "NA", "cat", "none")
+    assert data.y.tolist() == [3, 1, 3, 1, 0, 2]
+    assert infer_task(read_csv_table(_write(tmp_path, content))) == "multiclass"
+    binary = load_csv(_write(tmp_path, _lines("x,label", "1,none", "2,NA", "3,none", "4,NA")))
+    assert binary.task == "binary" and binary.class_names == ("NA", "none")
+
+
+def test_an_empty_label_cell_is_still_refused_by_row_and_column(tmp_path):
+    content = _lines("x1,x2,y", "1,2,none", "3,4,NA", "5,6,", "7,8,none")
+    with pytest.raises(DataError) as err:
+        load_csv(_write(tmp_path, content))
+    assert err.value.row == 4 and err.value.column == "y"
+    assert str(err.value).startswith('row 4, column "y": missing value')
+    # numeric feature columns keep their missing-value words
+    with pytest.raises(DataError, match='row 3, column "x1": missing value \\("NA"\\)'):
+        load_csv(_write(tmp_path, _lines("x1,x2,y", "1,2,none", "NA,4,cat", "5,6,none", "7,8,cat")))

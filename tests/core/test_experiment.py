@@ -210,3 +210,36 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
     finally:
         os.umask(old)
     assert (path.stat().st_mode & 0o777) == 0o644
+
+
+def test_atomic_write_gives_open_permissions_without_touching_the_umask(tmp_path, monkeypatch):
+    import stat
+
+    import gdlab.core.atomic as atomic
+
+    real_umask = os.umask
+    current = real_umask(0o022)
+    real_umask(current)
+    try:
+        for mask in (0o022, 0o077, 0o002):
+            real_umask(mask)
+
+            def no_umask(*args):
+                raise AssertionError("os.umask called during an atomic write")
+
+            monkeypatch.setattr(os, "umask", no_umask)
+            path = atomic.atomic_write_bytes(tmp_path / f"f{mask:o}.bin", b"data")
+            monkeypatch.undo()
+            assert path.read_bytes() == b"data"
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o666 & ~mask
+            reference = tmp_path / f"ref{mask:o}.bin"
+            with open(reference, "wb"):
+                pass
+            assert stat.S_IMODE(os.stat(path).st_mode) == stat.S_IMODE(os.stat(reference).st_mode)
+            atomic.atomic_write_text(path, "again")                 # overwrite keeps the same rule
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o666 & ~mask
+    finally:
+        monkeypatch.undo()
+        real_umask(current)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f2.bin", "f22.bin", "f77.bin",
+                                                           "ref2.bin", "ref22.bin", "ref77.bin"]
