@@ -530,8 +530,7 @@ def export_widget(widget: QWidget, path: str | os.PathLike, fmt: str | None = No
     fmt = format_for(path, fmt)
     if isinstance(widget, SheetWidget):
         return render_sheet(widget.views, experiment or widget.experiment, widget.summary, page=widget.page,
-                            fmt=fmt, path=path, dpi=dpi or (SCREEN_DPI * scale if scale else None),
-                            theme=theme or widget.theme)
+                            fmt=fmt, path=path, dpi=dpi, theme=theme or widget.theme, scale=scale)
     check_writable(path)
     data = figure_bytes(widget, fmt, size, scale, dpi, experiment, theme, title)
     return write_atomic(path, data)
@@ -620,20 +619,27 @@ def read_figure_experiment(path: str | os.PathLike) -> Experiment:
 # -- handout sheets ------------------------------------------------------------------------------------
 def render_sheet(views: dict[str, QWidget], experiment: Experiment, summary: dict[str, Any], page: str = "A4",
                  fmt: str = "pdf", path: str | os.PathLike | None = None, dpi: float | None = None,
-                 theme: Theme | None = None) -> Path | bytes:
+                 theme: Theme | None = None, scale: float | None = None) -> Path | bytes:
     """A one-page handout: title, the views (in ``views`` order), a caption built from the experiment
     and ``summary`` (see :func:`gdlab.gui.sheet.summarize`), and a parameter table.
 
-    ``page``: "A4" or "Letter". ``fmt``: "pdf" (vector, the page size in points), "png" (the page
-    at ``dpi``, default 300) or "svg". Writes ``path`` atomically and returns it; with no path,
-    returns the bytes.
+    ``page``: "A4" or "Letter". ``fmt``: "pdf" (vector, the page size in points), "png" or "svg".
+    PNG: the page at ``dpi`` (default 300); with a ``scale``, as for a figure (:func:`scale_and_dpi`):
+    the page's 96-dpi pixels times ``scale``, and ``dpi`` (default 96 · scale) written into the file.
+    Writes ``path`` atomically and returns it; with no path, returns the bytes.
     """
-    from .sheet import sheet_bytes
+    from .sheet import sheet_bytes, sheet_image
 
     if path is not None:
         fmt = format_for(path, fmt)
         check_writable(path)
-    data = sheet_bytes(views, experiment, summary, page, format_for("", fmt), dpi, theme)
+    fmt = format_for("", fmt)
+    if fmt == "png" and scale is not None:
+        scale, dpi = scale_and_dpi(scale, dpi)
+        image = sheet_image(views, experiment, summary, page, SCREEN_DPI * scale, theme)
+        data = png_bytes(image, dpi, experiment, f"gdlab: {experiment.name} — handout")  # sheet_bytes' title
+    else:
+        data = sheet_bytes(views, experiment, summary, page, fmt, dpi, theme)
     return write_atomic(path, data) if path is not None else data
 
 
@@ -739,7 +745,7 @@ def export_experiment(experiment: Experiment, view: str, path: str | os.PathLike
     try:
         if view == "sheet":
             widget.page = page
-            return render_sheet(widget.views, experiment, widget.summary, page, fmt, path, dpi, theme)
+            return render_sheet(widget.views, experiment, widget.summary, page, fmt, path, dpi, theme, scale)
         return export_widget(widget, path, fmt, size, scale, dpi, experiment, theme)
     finally:
         _dispose(widget)
@@ -862,6 +868,9 @@ class ExportDialog(QDialog):
         short = {"view": title, "sheet": "handout", "gif": f"{payload}-animation"}[kind]
         stem = re.sub(r"[^\w.-]+", "-", f"{self.experiment.name}-{short}".lower()).strip("-")[:60]
         self.path.setText(str(self.directory / f"{stem}.{formats[0]}"))
+        if kind == "sheet" and RESOLUTIONS[self.resolution.currentIndex()][1] == 1.0:
+            # a handout is printed: a PNG of the page starts at print resolution, not the screen's
+            self.resolution.setCurrentIndex(next(i for i, r in enumerate(RESOLUTIONS) if r[2] == 300.0))
         self._update_rows()
 
     def _update_rows(self, *_args) -> None:
@@ -902,7 +911,7 @@ class ExportDialog(QDialog):
                 export_widget(payload, path, fmt, size, scale, dpi, self.experiment, theme)
             elif kind == "sheet":
                 render_sheet(self.sheet_views, self.experiment, self.summary, self.page.currentText(), fmt, path,
-                             dpi if fmt == "png" else None, theme)
+                             dpi if fmt == "png" else None, theme, scale if fmt == "png" else None)
             else:
                 self._export_gif(payload, path, size, theme)
         except ExportCancelled:

@@ -11,21 +11,25 @@ Each page is laid out once (text measured with the fonts of the device it is dra
 painted with QPainter: a title, a diagram of the network with its weights (circles and lines), the
 given numbers, then "1. Forward pass", "2. The cost", "3. Backward pass", "4. The update". The same
 painting goes to a PDF (QPdfWriter, A4) or to images (:func:`render_pages`, for a preview). The PDF is
-written to memory and then to disk atomically.
+written to memory and then to disk atomically, and is reproducible like a figure's PDF (see
+:mod:`gdlab.gui.export`): fixed time stamps (``SOURCE_DATE_EPOCH`` if set, else 2000-01-01), gdlab's
+XMP metadata instead of Qt's (which has the clock time) and a document id derived from the text.
 """
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt, QUuid
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter,
                            QPaintDevice, QPdfWriter, QPen)
 
 from ..core.atomic import atomic_write_bytes
 from ..core.worksheet import (BACKWARD, COST, FORWARD, SECTIONS, UPDATE, Value, Worksheet, a_symbol, b_symbol,
                               fmt, fmt_given, w_symbol)
+from .export import _fixed_pdf_dates, _xmp
 
 KINDS = ("worked", "blank", "key")
 PAGE_MM = (210.0, 297.0)          # A4 portrait
@@ -411,9 +415,14 @@ def pdf_bytes(worksheet: Worksheet, kind: str = "worked") -> bytes:
                                      QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
     writer.setResolution(PDF_DPI)
     title, subtitle = _titles(worksheet, kind)
-    writer.setTitle(title if kind != "key" else f"Answer key: {subtitle}")
+    doc_title = title if kind != "key" else f"Answer key: {subtitle}"
+    writer.setTitle(doc_title)
     writer.setCreator("gdlab")
     lay = _layout(worksheet, kind, writer, PDF_DPI)
+    # reproducible: an id from what is printed (not Qt's random one), no clock time in the XMP
+    seed = "\n".join([doc_title] + [op.text for ops in lay.pages for op in ops])
+    writer.setDocumentId(QUuid(str(uuid.uuid5(uuid.NAMESPACE_URL, "gdlab:worksheet:" + seed))))
+    writer.setDocumentXmpMetadata(QByteArray(_xmp(doc_title, None)))
     painter = QPainter(writer)
     try:
         for k, ops in enumerate(lay.pages):
@@ -423,7 +432,7 @@ def pdf_bytes(worksheet: Worksheet, kind: str = "worked") -> bytes:
     finally:
         painter.end()
     buffer.close()
-    return bytes(data.data())
+    return _fixed_pdf_dates(bytes(data.data()))
 
 
 def write_worksheet(path: str | os.PathLike, worksheet: Worksheet, kind: str = "worked") -> Path:

@@ -267,6 +267,52 @@ def test_sheet_png_has_the_page_size_at_its_dpi_and_shows_the_views(view, tmp_pa
     assert load_experiment(path) == experiment
 
 
+
+def png_dpi(path) -> int:
+    return round(QImage(str(path)).dotsPerMeterX() * 0.0254)
+
+
+def test_sheet_png_honours_the_scale_as_a_figure_does(qtbot, view, tmp_path, xor):
+    """Screen (1×) / Sharp (2×) and ``gdlab export --scale``: the page's 96-dpi pixels times the
+    scale, with the dpi a figure at that scale gets; no scale and no dpi: 300 dpi as before."""
+    from gdlab.gui.export import ExportDialog, export_experiment
+
+    experiment, run = xor
+    figure = {s: png_dpi(export_widget(view("cost"), tmp_path / f"figure{s}.png", size=(200, 150), scale=s))
+              for s in (1, 2)}
+    assert figure == {1: 96, 2: 192}
+    views = {"Cost": view("cost"), "Data": view("data"), "Trajectories": view("trajectories")}
+    dialog = ExportDialog(views, experiment, sheet_views=views, summary=summarize(run.snapshot(len(run.history) - 1)),
+                          directory=tmp_path)
+    qtbot.addWidget(dialog)
+    written = []
+    dialog.exported.connect(written.append)
+    dialog.what.setCurrentText("Handout sheet (one page)")
+    dialog.format.setCurrentText("PNG")
+    assert dialog.resolution.currentText() == "Print (300 dpi)", "a handout starts at print resolution"
+    sizes, dpis = {}, {}
+    for index, scale in ((0, 1), (1, 2)):                       # "Screen (1×)", "Sharp (2×)"
+        dialog.resolution.setCurrentIndex(index)
+        dialog.path.setText(str(tmp_path / f"dialog{scale}.png"))
+        assert dialog.export()
+        image = QImage(written[-1])
+        assert not image.isNull()
+        sizes[scale], dpis[scale] = image.size(), png_dpi(written[-1])
+    assert sizes[1] == QSize(794, 1123)                         # A4 at 96 dpi (793.7 × 1122.5)
+    assert sizes[2] == QSize(1587, 2245) and abs(sizes[2].width() - 2 * sizes[1].width()) <= 1
+    assert dpis == figure
+
+    short = experiment.replace(max_iterations=30)
+    cli = {s: export_experiment(short, "sheet", tmp_path / f"cli{s}.png", scale=s) for s in (1, 2)}
+    assert QImage(str(cli[1])).size() == sizes[1] and QImage(str(cli[2])).size() == sizes[2]
+    assert {s: png_dpi(p) for s, p in cli.items()} == figure
+    both = export_experiment(short, "sheet", tmp_path / "both.png", scale=2, dpi=300)   # as a figure: pixels
+    assert QImage(str(both)).size() == sizes[2] and png_dpi(both) == 300            # from scale, dpi in the file
+    default = export_experiment(short, "sheet", tmp_path / "default.png")
+    assert QImage(str(default)).size() == QSize(2480, 3508) and png_dpi(default) == 300   # unchanged: 300 dpi
+    assert load_experiment(cli[2]) == short
+
+
 def test_caption_and_table_describe_the_run(xor, race):
     experiment, run = xor
     summary = summarize(run.snapshot(len(run.history) - 1))

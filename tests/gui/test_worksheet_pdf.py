@@ -5,6 +5,7 @@ the page tree, each page's content stream (zlib) and each font's ToUnicode map t
 Qt writes (``<gid> Tj`` inside ``BT … ET``) back into text, one string per drawn line.
 """
 import re
+import time
 import zlib
 
 import numpy as np
@@ -184,3 +185,37 @@ def test_a_bigger_network_fits_its_steps_on_more_pages(qapp):
     results = [line for line in lines if line in {s.result_text for s in ws.steps}]
     assert len(results) == len(ws.steps)
     assert fmt(ws.y_hat[1]) in lines and "= −[" in "\n".join(lines)
+
+
+def _xref_is_right(data: bytes) -> bool:
+    """Every in-use entry of the cross-reference table points at its ``n 0 obj``."""
+    start = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    first, count = map(int, re.match(rb"xref\s+(\d+) (\d+)", data[start:]).groups())
+    entries = re.findall(rb"(\d{10}) (\d{5}) ([nf])", data[start:])[:count]
+    used = [(first + k, int(offset)) for k, (offset, _, kind) in enumerate(entries) if kind == b"n"]
+    return len(used) > 10 and all(data.startswith(b"%d 0 obj" % n, offset) for n, offset in used)
+
+
+def test_the_same_worksheet_written_twice_gives_the_same_bytes(qapp, tmp_path, sheet, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = write_worksheet(tmp_path / "first.pdf", sheet, "worked").read_bytes()
+    time.sleep(1.1)                                                 # Qt's time stamps count seconds
+    second = write_worksheet(tmp_path / "second.pdf", sheet, "worked").read_bytes()
+    assert first == second
+    pdf = Pdf(first)                                                # still a PDF that reads as before
+    assert pdf.count == 2 and pdf.page_lines(0)[0].startswith("One iteration of backpropagation")
+    assert _xref_is_right(first)                                    # the fixed dates kept every offset
+    assert b"/CreationDate (D:20000101000000Z)" in first and b"/ModDate (D:20000101000000Z)" in first
+    today = time.gmtime()
+    assert time.strftime("%Y-%m-%d", today).encode() not in first   # no clock time left, in the XMP either
+    assert time.strftime("D:%Y%m%d", today).encode() not in first
+    ids = {re.search(rb"/ID \[ <([0-9a-f]+)>", pdf_bytes(ws, kind)).group(1)
+           for ws, kind in ((sheet, "worked"), (sheet, "blank"), (make_worksheet(x=[0.3, 0.9]), "worked"))}
+    assert len(ids) == 3                                            # the document id follows the content
+
+
+def test_worksheet_dates_follow_source_date_epoch(qapp, sheet, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")          # 2023-11-14 22:13:20 UTC
+    data = pdf_bytes(sheet, "blank")
+    assert b"/CreationDate (D:20231114221320Z)" in data and b"/ModDate (D:20231114221320Z)" in data
+    assert _xref_is_right(data) and Pdf(data).count == 2
