@@ -35,18 +35,17 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
 
     ``lesson``: a :class:`~gdlab.core.lessons.Lesson` to play from its first pause."""
     app = make_app()
-    autosaver = Autosaver()
+    autosaver = Autosaver() if quit_after is None else None
     recovered = None
-    if experiment is None and quit_after is None:
+    if autosaver is not None and experiment is None:
         pending = autosaver.pending_recovery()  # the last run did not close cleanly
         if pending is not None and QMessageBox.question(
                 None, "gdlab", f"gdlab did not close properly last time. Restore the experiment you were working "
                 f"on ({pending.name})?") == QMessageBox.StandardButton.Yes:
             recovered = pending
     window = MainWindow(recovered or experiment)
-    autosaver.discard()
-    autosaver.start(window._current_experiment)
-    app.aboutToQuit.connect(autosaver.stop)
+    if autosaver is not None:  # a smoke-test run (--quit-after) neither takes the lock nor touches the autosave
+        _start_autosave(app, window, autosaver, keep_recovery=experiment is not None)
     window.error_hooks = install_excepthook(lambda: window)  # uncaught errors: a dialog and the log
     if size:
         window.resize(*size)
@@ -65,6 +64,25 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
 
         QTimer.singleShot(quit_after, finish)
     return app.exec()
+
+
+def _start_autosave(app: QApplication, window: MainWindow, autosaver: Autosaver, keep_recovery: bool) -> None:
+    """Autosave the window's experiment until the app quits; a failing autosave shows in the status bar.
+
+    ``keep_recovery`` (an experiment was asked for on the command line, so nothing was offered
+    back): if a crashed run left an experiment to recover, it is kept for the next plain start and
+    this run does not autosave, since that would overwrite it."""
+    def show_failure(message: str) -> None:
+        window.statusBar().showMessage(message[:1].upper() + message[1:], 10000)
+
+    autosaver.failed.connect(show_failure)
+    if keep_recovery and autosaver.pending_recovery() is not None:
+        window.statusBar().showMessage("gdlab did not close properly last time: that experiment is kept, and "
+                                       "offered back when gdlab starts without one. Autosave is off until then.")
+        return
+    autosaver.discard()
+    autosaver.start(window._current_experiment)
+    app.aboutToQuit.connect(autosaver.stop)
 
 
 def _play(window: MainWindow, lesson) -> None:

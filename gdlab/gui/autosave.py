@@ -204,13 +204,14 @@ class Autosaver(QObject):
 
     def discard(self) -> None:
         """Forget what a crashed run left (the user declined it, or it has been loaded): the
-        autosave and the stale lock go. A running Autosaver's own files are left alone."""
+        autosave and the stale lock go. A running Autosaver's own files are left alone. Never
+        raises."""
         if self.running or (self._read_lock() is not None and not self.crashed_before()):
             return  # ours, or another gdlab's that is running
         for path in (self.path, self.lock_path):
             try:
                 path.unlink()
-            except FileNotFoundError:
+            except OSError:  # gone already, or the folder cannot be written: start() says so
                 pass
 
 

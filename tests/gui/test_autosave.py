@@ -5,7 +5,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,10 @@ from PySide6.QtCore import QSettings, QStandardPaths
 
 from gdlab.core.experiment import load_experiment
 from gdlab.core.presets import load_preset
+from gdlab.gui import app as app_module
+from gdlab.gui import autosave as autosave_module
 from gdlab.gui.autosave import Autosaver, default_folder
+from gdlab.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("qapp")  # the autosaver's timer needs a running application
 
@@ -205,3 +210,118 @@ def test_the_folder_defaults_to_app_data_or_beside_the_settings(tmp_path):
     assert Autosaver().folder == default_folder() == Path(app_data) / "autosave"
     settings = QSettings(str(tmp_path / "conf" / "gdlab.ini"), QSettings.Format.IniFormat)
     assert Autosaver(settings).folder == (tmp_path / "conf" / "autosave").resolve()
+
+
+# -- the app's launch (gdlab.gui.app.run_app) and its autosave ------------------------------------
+class _NoEventLoop:
+    """The test's QApplication, but ``exec()`` returns at once: run_app sets everything up and
+    returns, and the test then looks at the window and the autosave folder."""
+
+    def __init__(self, app):
+        self._app = app
+
+    def __getattr__(self, name):
+        return getattr(self._app, name)
+
+    def exec(self) -> int:
+        return 0
+
+
+@pytest.fixture
+def launch(qtbot, qapp, settings, folder, monkeypatch):
+    """``launch(**run_app_arguments)`` runs the app's real :func:`run_app` with the autosave folder
+    in ``tmp_path`` and the window's settings in a test file; returns the window. The autosavers
+    run_app made are stopped afterwards, as the app's quit would."""
+    monkeypatch.setattr(autosave_module, "default_folder", lambda: folder)
+    monkeypatch.setattr(app_module, "make_app", lambda argv=None: _NoEventLoop(qapp))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its error hooks
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    windows: list[MainWindow] = []
+    made: list[Autosaver] = []
+
+    def window_with_test_settings(experiment=None):
+        window = MainWindow(experiment, settings=settings)
+        qtbot.addWidget(window)
+        windows.append(window)
+        return window
+
+    class RecordedAutosaver(Autosaver):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(app_module, "MainWindow", window_with_test_settings)
+    monkeypatch.setattr(app_module, "Autosaver", RecordedAutosaver)
+
+    def run(**kwargs) -> MainWindow:
+        assert app_module.run_app(**kwargs) == 0
+        return windows[-1]
+
+    run.autosavers = made
+    yield run
+    for saver in made:
+        saver.stop()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                qapp.aboutToQuit.disconnect(saver.stop)
+            except (RuntimeError, TypeError):
+                pass  # never connected
+    for window in windows:
+        if getattr(window, "error_hooks", None) is not None:
+            window.error_hooks.uninstall()
+        window.close()
+
+
+def _crashed_session(savers, folder, experiment) -> None:
+    """A session that autosaved ``experiment`` and then died (no stop(): its lock stays)."""
+    crashed = make(savers, folder)
+    crashed.start(lambda: experiment, interval_ms=FAST)
+    crashed._timer.stop()
+    assert make(savers, folder).pending_recovery() == experiment
+
+
+def test_launching_with_an_experiment_keeps_a_crashed_sessions_autosave(savers, folder, launch):
+    work = load_preset("xor").replace(learning_rate=0.125, hidden_layers=[7, 3], name="my work")
+    _crashed_session(savers, folder, work)
+    window = launch(experiment=load_preset("spiral-deep"))  # e.g. gdlab --preset spiral-deep
+    assert window.experiment.name == "spiral-deep"
+    assert load_experiment(folder / "current.json") == work, "not deleted, not overwritten"
+    assert "did not close properly" in window.statusBar().currentMessage()
+    for saver in launch.autosavers:
+        saver.stop()  # this session quits cleanly
+    assert make(savers, folder).pending_recovery() == work, "the next plain launch still offers it"
+
+
+def test_launching_with_an_experiment_autosaves_it_when_nothing_waits_for_recovery(folder, launch):
+    launch(experiment=load_preset("spiral-deep"))
+    assert load_experiment(folder / "current.json").name == "spiral-deep"
+    assert json.loads((folder / "running.lock").read_text())["pid"] == os.getpid()
+
+
+@pytest.mark.parametrize("preset", [None, "spiral-deep"])
+def test_quit_after_runs_neither_take_the_lock_nor_touch_the_autosave(qtbot, savers, folder, launch, preset):
+    experiment = load_preset(preset) if preset else None
+    window = launch(experiment=experiment, quit_after=1)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT)
+    assert not folder.exists(), "a smoke test writes no autosave"
+
+    work = load_preset("xor").replace(learning_rate=0.125, name="my work")
+    _crashed_session(savers, folder, work)
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    window = launch(experiment=experiment, quit_after=1)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT)
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+    assert make(savers, folder).pending_recovery() == work
+
+
+def test_a_failing_autosave_shows_in_the_status_bar(tmp_path, monkeypatch, launch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(autosave_module, "default_folder", lambda: blocker / "autosave")
+    window = launch(experiment=load_preset("xor"))
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Autosave is off:") and "cannot be written" in message
+    saver, = launch.autosavers
+    saver.failed.emit("autosave failed: [Errno 28] No space left on device")  # a later check failed
+    assert window.statusBar().currentMessage() == "Autosave failed: [Errno 28] No space left on device"
