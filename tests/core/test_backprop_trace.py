@@ -25,10 +25,15 @@ def test_batch_trace_is_the_runs_next_iteration(values):
     trace = trace_iteration(run, "batch")
     for got, want in zip(trace.dW, run.model.gradients[0::2]):
         np.testing.assert_array_equal(got, want)
+    batch = None if run.batch_index is None else run.batch_index.copy()
     run.step(1)
     for got, want in zip(trace.W_new, run.model.weights):
         np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
-    assert trace.J == pytest.approx(run.history.view("train_cost")[-2], rel=1e-12) or run.batch_index is not None
+    assert trace.J == pytest.approx(trace.data_cost + trace.penalty, rel=1e-12)
+    if batch is None:  # full batch: the cost the history recorded before the step
+        assert trace.J == pytest.approx(run.history.view("train_cost")[-2], rel=1e-12)
+    else:  # a mini-batch: exactly the samples the step used
+        np.testing.assert_array_equal(np.sort(trace.samples), np.sort(batch))
 
 
 def test_sample_trace_is_one_sample_alone_and_plain_descent():

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from gdlab.core.presets import load_preset
 from gdlab.gui.main_window import MainWindow
 from gdlab.gui.plots.network_view import _fmt
+from gdlab.gui.plots.trajectories import weight_label
 
 TIMEOUT = 15_000
 
@@ -70,7 +71,8 @@ def test_clicking_an_edge_follows_exactly_that_weight(qtbot, make_window):
     qtbot.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(pos.x()), int(pos.y())))
     qtbot.waitUntil(lambda: len(snap(window).tracked_ids) == 21, timeout=TIMEOUT)
     assert set(snap(window).tracked_ids) - set(tracked) == {wid}
-    assert "W2[" in window.trajectory_plot.caption.text() or len(window.trajectory_plot.labels) == 21
+    qtbot.waitUntil(lambda: len(window.trajectory_plot.labels) == 21, timeout=TIMEOUT)
+    assert weight_label(wid) in window.trajectory_plot.labels, "the trajectory plot follows the clicked weight"
 
 
 def test_edges_show_weights_gradients_or_updates(qtbot, make_window):

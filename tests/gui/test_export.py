@@ -112,17 +112,16 @@ def test_a_view_never_shown_exports_a_real_picture(qtbot, tmp_path, xor):
     assert not plot.isVisible(), "shown for the export only"
 
 
-def test_export_puts_the_widget_back(view, tmp_path, xor):
+def test_export_puts_the_widget_back(qtbot, view, tmp_path, xor):
     plot = view("trajectories")
     plot.resize(420, 260)
-    plot.show()
-    qtbot_wait_exposed = plot.isVisible()
-    assert qtbot_wait_exposed
-    button_was = plot.pick_button.isVisible()
+    with qtbot.waitExposed(plot):
+        plot.show()
+    assert plot.pick_button.isVisible(), "the picker is on screen (an export leaves it out)"
     export_widget(plot, tmp_path / "t.png", size=(900, 500), theme=DARK, scale=2)
     assert plot.size() == QSize(420, 260)
     assert plot.plot.theme is LIGHT
-    assert plot.pick_button.isVisible() == button_was
+    assert plot.pick_button.isVisible(), "and back after it"
     dark = pixels(tmp_path / "t.png")
     assert dark.shape == (1000, 1800, 3)
     assert count_color(dark, (0x1E, 0x1F, 0x22), 2) > 0.5 * dark.shape[0] * dark.shape[1], "dark background"

@@ -71,8 +71,12 @@ def test_pause_stops_the_iteration_count(qtbot, make_window):
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not window.session.latest.running, timeout=TIMEOUT)
     stopped_at = latest(window).iteration
-    qtbot.wait(300)  # time in which a running worker would do thousands of iterations
-    assert latest(window).iteration == stopped_at
+    # a running worker would send frames (and do thousands of iterations) in this time
+    with qtbot.assertNotEmitted(window.session.frame_ready, wait=300):
+        pass
+    with qtbot.waitSignal(window.session.frame_ready, timeout=TIMEOUT) as fresh:
+        window.session.step(0)  # the worker answers with where it is now
+    assert fresh.args[0].snapshot.iteration == stopped_at
     assert window.start_button.text().endswith("Start")
 
 
