@@ -265,7 +265,9 @@ def test_imported_points_with_many_named_classes_can_be_drawn_on(qtbot, tool):
 
 
 def test_in_a_real_window_the_drawn_points_are_trained_on(qtbot, settings):
-    """The wiring the window is to use: points_changed -> with_points -> load; fresh frames -> set_experiment."""
+    """The window's own tool and wiring: at iteration 0 a click's point becomes the data at once
+    (later, the pending-change bar asks first: test_window_features), the network trains on it,
+    and the view stays where it was."""
     from gdlab.gui.main_window import MainWindow
 
     window = MainWindow(load_preset("xor").replace(n_samples=40), settings=settings)
@@ -273,16 +275,12 @@ def test_in_a_real_window_the_drawn_points_are_trained_on(qtbot, settings):
     window.resize(1280, 800)
     window.show()
     qtbot.waitUntil(lambda: window._frame is not None, timeout=10_000)
-    tool = DrawTool(window.data_view)
-    qtbot.addWidget(tool.toolbar)
-    tool.points_changed.connect(lambda data: data is not None and window.load_experiment(
-        window.experiment.with_points(data)))
-    window.session.frame_ready.connect(lambda frame: frame.fresh and tool.set_experiment(frame.experiment))
-    tool.set_experiment(window.experiment)
+    window.view_tabs.setCurrentWidget(window.data_tab)
+    tool = window.draw_tool
     window._redraw()
-    before = settled_range(tool)
-    tool.set_drawing(True)
+    qtbot.mouseClick(tool.draw_button, Qt.MouseButton.LeftButton)
     tool.class_combo.setCurrentIndex(2)
+    before = settled_range(tool)
     click(qtbot, tool, 0.0, 0.0)
     qtbot.waitUntil(lambda: window.session.latest.experiment.points is not None
                     and window.session.latest.experiment.points.n_samples == 41, timeout=10_000)
