@@ -294,9 +294,7 @@ def test_a_real_window_session_fills_the_table(qtbot, settings):
     exp = load_preset("xor").replace(max_iterations=300, learning_rate=0.5)
     window = MainWindow(exp, settings=settings)
     qtbot.addWidget(window)
-    runs = RunsView()
-    qtbot.addWidget(runs)
-    window.session.frame_ready.connect(runs.record_frame)
+    runs = window.runs_view  # the window's own table, fed by the window
     window.show()
     qtbot.waitUntil(lambda: window.session.latest is not None, timeout=10_000)
     assert runs.records() == []
