@@ -7,21 +7,11 @@ import sys
 
 import pytest
 
-from gdlab.cli import main
 from gdlab.core.presets import load_preset, preset_names
 
 
-def run_cli(capsys, *args):
-    try:
-        code = main(list(args))
-    except SystemExit as exc:  # argparse's own usage errors
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_presets_lists_names_and_summaries(capsys):
-    code, out, _ = run_cli(capsys, "presets")
+def test_presets_lists_names_and_summaries(run_cli):
+    code, out, _ = run_cli("presets")
     assert code == 0
     lines = out.splitlines()
     assert [line.split("\t")[0] for line in lines] == preset_names()
@@ -35,9 +25,9 @@ def test_python_dash_m_gdlab_works_in_a_subprocess():
     assert out.returncode == 0 and "lr-divergent\t" in out.stdout
 
 
-def test_run_writes_a_csv_history(tmp_path, capsys):
+def test_run_writes_a_csv_history(tmp_path, run_cli):
     path = tmp_path / "h.csv"
-    code, _, err = run_cli(capsys, "run", "xor", "--iterations", "25", "--out", str(path))
+    code, _, err = run_cli("run", "xor", "--iterations", "25", "--out", str(path))
     assert code == 0
     lines = path.read_text().splitlines()
     assert lines[0] == "iteration,train_cost,test_cost,train_accuracy,test_accuracy,epoch"
@@ -50,17 +40,17 @@ def test_run_writes_a_csv_history(tmp_path, capsys):
     assert "max_iterations" in err
 
 
-def test_run_is_byte_identical_for_the_same_inputs(tmp_path, capsys):
+def test_run_is_byte_identical_for_the_same_inputs(tmp_path, run_cli):
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     for p in (a, b):
-        assert run_cli(capsys, "run", "spiral-deep", "--iterations", "30", "--batch-size", "16",
+        assert run_cli("run", "spiral-deep", "--iterations", "30", "--batch-size", "16",
                        "--out", str(p))[0] == 0
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_run_surface_race_as_json(tmp_path, capsys):
+def test_run_surface_race_as_json(tmp_path, run_cli):
     path = tmp_path / "race.json"
-    code, _, _ = run_cli(capsys, "run", "optimizer-race", "--iterations", "40", "--out", str(path))
+    code, _, _ = run_cli("run", "optimizer-race", "--iterations", "40", "--out", str(path))
     assert code == 0
     doc = json.loads(path.read_text())
     exp = load_preset("optimizer-race")
@@ -72,18 +62,18 @@ def test_run_surface_race_as_json(tmp_path, capsys):
     assert len(doc["history"]["iteration"]) == 41
 
 
-def test_divergence_is_written_with_its_reason(tmp_path, capsys):
+def test_divergence_is_written_with_its_reason(tmp_path, run_cli):
     path = tmp_path / "d.json"
-    code, _, err = run_cli(capsys, "run", "lr-divergent", "--out", str(path))
+    code, _, err = run_cli("run", "lr-divergent", "--out", str(path))
     assert code == 0
     doc = json.loads(path.read_text())
     assert doc["status"] == "diverged" and "iteration" in doc["reason"]
     assert "diverged" in err
 
 
-def test_parameter_flags_override_the_experiment(tmp_path, capsys):
+def test_parameter_flags_override_the_experiment(tmp_path, run_cli):
     path = tmp_path / "h.json"
-    code, _, _ = run_cli(capsys, "run", "xor", "--iterations", "3", "--learning-rate", "0.25",
+    code, _, _ = run_cli("run", "xor", "--iterations", "3", "--learning-rate", "0.25",
                          "--hidden-layers", "5,2", "--optimizer", "adam", "--out", str(path))
     assert code == 0
     exp = json.loads(path.read_text())["experiment"]
@@ -103,18 +93,18 @@ def test_parameter_flags_override_the_experiment(tmp_path, capsys):
     (["run", "xor"], "--out"),
     (["bogus-verb-or-file"], "neither a preset nor an experiment file"),
 ])
-def test_bad_arguments_exit_2_with_a_clear_message(tmp_path, monkeypatch, capsys, args, words):
+def test_bad_arguments_exit_2_with_a_clear_message(tmp_path, monkeypatch, args, words, run_cli):
     monkeypatch.chdir(tmp_path)
-    code, _, err = run_cli(capsys, *args)
+    code, _, err = run_cli(*args)
     assert code == 2 and words in err
     assert not list(tmp_path.iterdir())
 
 
-def test_malformed_experiment_file_exits_2_naming_the_field(tmp_path, capsys):
+def test_malformed_experiment_file_exits_2_naming_the_field(tmp_path, run_cli):
     bad = tmp_path / "bad.json"
     doc = load_preset("xor").to_dict()
     doc["training"]["learning_rate"] = "fast"
     bad.write_text(json.dumps(doc))
-    code, _, err = run_cli(capsys, "run", str(bad), "--out", str(tmp_path / "h.csv"))
+    code, _, err = run_cli("run", str(bad), "--out", str(tmp_path / "h.csv"))
     assert code == 2 and "training.learning_rate" in err
     assert not (tmp_path / "h.csv").exists()

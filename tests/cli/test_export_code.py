@@ -11,17 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdlab.cli import VERBS, main
+from gdlab.cli import VERBS
 from gdlab.core.presets import load_preset
-
-
-def run_cli(capsys, *args):
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:  # argparse's own usage errors
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +33,17 @@ def run_script(script: Path, env, *args) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def export_and_compare(capsys, tmp_path, env, source_args, iterations=None, script_iterations=None):
+def export_and_compare(run_cli, tmp_path, env, source_args, iterations=None, script_iterations=None):
     """`gdlab run ARGS` and `gdlab export-code ARGS` + the script: the same bytes."""
     reference = tmp_path / "gdlab.csv"
     run_args = ["run", *source_args, "--out", reference] + (["--iterations", iterations] if iterations else [])
-    code, _, err = run_cli(capsys, *run_args)
+    code, _, err = run_cli(*run_args)
     assert code == 0, err
     folder = tmp_path / "export"
     folder.mkdir()
     script = folder / "exported.py"
     export_args = ["export-code", *source_args, "--out", script] + (["--iterations", iterations] if iterations else [])
-    code, _, err = run_cli(capsys, *export_args)
+    code, _, err = run_cli(*export_args)
     assert code == 0, err
     assert "wrote" in err and script.is_file()
     done = run_script(script, env, "--out", "numpy.csv",
@@ -66,8 +57,8 @@ def test_export_code_is_a_verb():
     assert "export-code" in VERBS
 
 
-def test_export_code_with_override_flags_matches_gdlab_run(capsys, tmp_path, numpy_only_env):
-    text = export_and_compare(capsys, tmp_path, numpy_only_env,
+def test_export_code_with_override_flags_matches_gdlab_run(tmp_path, numpy_only_env, run_cli):
+    text = export_and_compare(run_cli, tmp_path, numpy_only_env,
                               ["xor", "--optimizer", "nesterov", "--hidden-layers", "8,8", "--learning-rate", "0.05",
                                "--dataset", "xor"], iterations=250)
     doc = ast.get_docstring(ast.parse(text))
@@ -77,48 +68,48 @@ def test_export_code_with_override_flags_matches_gdlab_run(capsys, tmp_path, num
     assert "2 → 8 → 8 → 1" in doc and "nesterov" in doc
 
 
-def test_a_mini_batch_adam_variant_of_a_preset_matches(capsys, tmp_path, numpy_only_env):
-    export_and_compare(capsys, tmp_path, numpy_only_env,
+def test_a_mini_batch_adam_variant_of_a_preset_matches(tmp_path, numpy_only_env, run_cli):
+    export_and_compare(run_cli, tmp_path, numpy_only_env,
                        ["vanishing-gradients", "--optimizer", "adam", "--learning-rate", "0.01", "--batch-size", "24",
                         "--regularization", "l2"], iterations=200)
 
 
-def test_iterations_sets_the_scripts_default(capsys, tmp_path, numpy_only_env):
-    text = export_and_compare(capsys, tmp_path, numpy_only_env, ["spiral-deep"], iterations=60)
+def test_iterations_sets_the_scripts_default(tmp_path, numpy_only_env, run_cli):
+    text = export_and_compare(run_cli, tmp_path, numpy_only_env, ["spiral-deep"], iterations=60)
     assert "MAX_ITERATIONS = 60" in text
 
 
-def test_an_experiment_file_matches_to_its_end(capsys, tmp_path, numpy_only_env):
+def test_an_experiment_file_matches_to_its_end(tmp_path, numpy_only_env, run_cli):
     path = tmp_path / "linear fit.json"
     load_preset("xor").replace(dataset="linear", hidden_layers=[], learning_rate=0.5, name="linear fit").save(path)
-    text = export_and_compare(capsys, tmp_path, numpy_only_env, [path])
+    text = export_and_compare(run_cli, tmp_path, numpy_only_env, [path])
     assert (tmp_path / "gdlab.csv").read_text().splitlines()[-1].startswith("# status: converged;")
     assert f"\n    gdlab run '{path}' --iterations 2000 --out history.csv\n" in text
 
 
-def test_a_surface_race_with_overrides_matches(capsys, tmp_path, numpy_only_env):
-    text = export_and_compare(capsys, tmp_path, numpy_only_env,
+def test_a_surface_race_with_overrides_matches(tmp_path, numpy_only_env, run_cli):
+    text = export_and_compare(run_cli, tmp_path, numpy_only_env,
                               ["optimizer-race", "--surface", "himmelblau", "--start", "0.5,-0.5", "--tolerance", "0"],
                               iterations=400)
     assert "Himmelblau's function" in text and "\n    gdlab run optimizer-race --surface himmelblau" in text
 
 
-def test_your_own_csv_data_matches(capsys, tmp_path, numpy_only_env):
+def test_your_own_csv_data_matches(tmp_path, numpy_only_env, run_cli):
     rng = np.random.default_rng(5)
     X = rng.normal(size=(50, 3))
     labels = np.where(X[:, 0] * X[:, 1] > 0, "inside", "outside")
     data = tmp_path / "points.csv"
     data.write_text("a,b,c,where\n" + "".join(f"{float(x[0])!r},{float(x[1])!r},{float(x[2])!r},{lab}\n"
                                              for x, lab in zip(X, labels)))
-    text = export_and_compare(capsys, tmp_path, numpy_only_env,
+    text = export_and_compare(run_cli, tmp_path, numpy_only_env,
                               ["--data", data, "--standardize", "--features", "x,square"], iterations=150)
     comments = " ".join(line.strip().removeprefix("# ") for line in text.splitlines() if line.startswith("#"))
     assert "x1 = a, x2 = b, x3 = c" in comments and "0 = inside, 1 = outside" in comments
     assert "standardised when they were imported" in comments
 
 
-def test_a_regression_on_mini_batches_writes_r2_and_fractional_epochs(capsys, tmp_path, numpy_only_env):
-    export_and_compare(capsys, tmp_path, numpy_only_env,
+def test_a_regression_on_mini_batches_writes_r2_and_fractional_epochs(tmp_path, numpy_only_env, run_cli):
+    export_and_compare(run_cli, tmp_path, numpy_only_env,
                        ["xor", "--dataset", "sine", "--hidden-layers", "6", "--batch-size", "8"], iterations=80)
     lines = (tmp_path / "gdlab.csv").read_text().splitlines()
     assert lines[0] == "iteration,train_cost,test_cost,train_r2,test_r2,epoch"
@@ -128,15 +119,15 @@ def test_a_regression_on_mini_batches_writes_r2_and_fractional_epochs(capsys, tm
     assert float(rows[-1][3]) > float(rows[0][3])                 # the fit improves: R² grows
 
 
-def test_an_empty_test_set_is_nan_in_the_script_and_null_in_json(capsys, tmp_path, numpy_only_env):
+def test_an_empty_test_set_is_nan_in_the_script_and_null_in_json(tmp_path, numpy_only_env, run_cli):
     args = ["xor", "--dataset", "spiral3", "--hidden-layers", "8", "--test-fraction", "0"]
-    export_and_compare(capsys, tmp_path, numpy_only_env, args, iterations=40)
+    export_and_compare(run_cli, tmp_path, numpy_only_env, args, iterations=40)
     lines = (tmp_path / "export" / "numpy.csv").read_text().splitlines()
     names = lines[0].split(",")
     assert names == ["iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy", "epoch"]
     rows = [line.split(",") for line in lines[1:-1]]
     assert {r[2] for r in rows} == {r[4] for r in rows} == {"nan"}
-    code, _, err = run_cli(capsys, "run", *args, "--iterations", 40, "--out", tmp_path / "gdlab.json")
+    code, _, err = run_cli("run", *args, "--iterations", 40, "--out", tmp_path / "gdlab.json")
     assert code == 0, err
     history = json.loads((tmp_path / "gdlab.json").read_text())["history"]
     assert list(history) == names and history["test_cost"] == history["test_accuracy"] == [None] * 41
@@ -153,30 +144,30 @@ def test_an_empty_test_set_is_nan_in_the_script_and_null_in_json(capsys, tmp_pat
     (["xor", "--label", "y"], "--label needs --data"),
     (["--data", "missing.csv"], "missing.csv"),
 ])
-def test_bad_arguments_exit_2_and_write_nothing(capsys, tmp_path, args, message):
+def test_bad_arguments_exit_2_and_write_nothing(tmp_path, args, message, run_cli):
     out = tmp_path / "x.py"
-    code, _, err = run_cli(capsys, "export-code", *args, "--out", out)
+    code, _, err = run_cli("export-code", *args, "--out", out)
     assert code == 2
     assert message in err
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("out, message", [("x.txt", "must end in .py"), ("nope/x.py", "does not exist")])
-def test_a_bad_out_path_exits_2(capsys, tmp_path, out, message):
-    code, _, err = run_cli(capsys, "export-code", "xor", "--out", tmp_path / out)
+def test_a_bad_out_path_exits_2(tmp_path, out, message, run_cli):
+    code, _, err = run_cli("export-code", "xor", "--out", tmp_path / out)
     assert code == 2 and message in err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_argparse_errors_exit_2(capsys, tmp_path):
-    assert run_cli(capsys, "export-code", "xor")[0] == 2                       # no --out
-    assert run_cli(capsys, "export-code", "xor", "--out", tmp_path / "x.py", "--iterations", "0")[0] == 2
-    assert run_cli(capsys, "export-code", "xor", "--out", tmp_path / "x.py", "--no-such-flag", "1")[0] == 2
+def test_argparse_errors_exit_2(tmp_path, run_cli):
+    assert run_cli("export-code", "xor")[0] == 2                       # no --out
+    assert run_cli("export-code", "xor", "--out", tmp_path / "x.py", "--iterations", "0")[0] == 2
+    assert run_cli("export-code", "xor", "--out", tmp_path / "x.py", "--no-such-flag", "1")[0] == 2
     assert list(tmp_path.iterdir()) == []
 
 
-def test_help_explains_the_verb(capsys):
-    code, out, _ = run_cli(capsys, "export-code", "--help")
+def test_help_explains_the_verb(run_cli):
+    code, out, _ = run_cli("export-code", "--help")
     assert code == 0
     words = " ".join(out.split())
     assert "needs only numpy" in words and "cost-surface race" in words and "--learning-rate" in words

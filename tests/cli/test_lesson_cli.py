@@ -1,11 +1,6 @@
 """`gdlab lessons` and `gdlab lesson`: the list, slides written with no display at all, clear errors."""
-import os
-import subprocess
-import sys
-
 import pytest
 
-from gdlab.cli import main
 from gdlab.core.experiment import load_experiment
 from gdlab.core.lessons import load_lesson
 from gdlab.core.pngmeta import read_chunks
@@ -23,29 +18,8 @@ runto = 5
 '''
 
 
-def no_display_env(**extra) -> dict[str, str]:
-    """A machine without a display: no DISPLAY, no Wayland, no Qt platform chosen."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    env.update(extra)
-    return env
-
-
-def gdlab(*args, **env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdlab", *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env=no_display_env(**env))
-
-
-def run_cli(capsys, *args):
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:  # argparse's own usage errors
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_lessons_lists_the_three_shipped_lessons_with_their_titles(capsys):
-    code, out, _ = run_cli(capsys, "lessons")
+def test_lessons_lists_the_three_shipped_lessons_with_their_titles(run_cli):
+    code, out, _ = run_cli("lessons")
     assert code == 0
     rows = [line.split("\t") for line in out.splitlines()]
     assert [name for name, _ in rows][:3] == list(SHIPPED)
@@ -54,7 +28,7 @@ def test_lessons_lists_the_three_shipped_lessons_with_their_titles(capsys):
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_a_shipped_lesson_exports_one_png_per_pause_with_no_display(tmp_path, name):
+def test_a_shipped_lesson_exports_one_png_per_pause_with_no_display(tmp_path, name, gdlab):
     out = tmp_path / "slides" / name  # created, parents too
     result = gdlab("lesson", name, "--export", out, "--size", "1280x720")
     assert result.returncode == 0, result.stderr
@@ -69,10 +43,10 @@ def test_a_shipped_lesson_exports_one_png_per_pause_with_no_display(tmp_path, na
     assert "Traceback" not in result.stderr and "propagateSizeHints" not in result.stderr
 
 
-def test_a_malformed_lesson_exits_2_naming_the_line_and_step(tmp_path, capsys):
+def test_a_malformed_lesson_exits_2_naming_the_line_and_step(tmp_path, run_cli, gdlab):
     bad = tmp_path / "broken.toml"
     bad.write_text(MALFORMED)
-    code, out, err = run_cli(capsys, "lesson", bad, "--export", tmp_path / "slides")
+    code, out, err = run_cli("lesson", bad, "--export", tmp_path / "slides")
     assert code == 2 and out == ""
     assert err.startswith('gdlab: error: broken.toml, line 8, step 2: unknown key "runto" (did you mean run_to?)')
     assert not (tmp_path / "slides").exists()  # nothing written for a lesson that does not parse
@@ -80,20 +54,20 @@ def test_a_malformed_lesson_exits_2_naming_the_line_and_step(tmp_path, capsys):
     assert result.returncode == 2 and "broken.toml, line 8, step 2:" in result.stderr
 
 
-def test_bad_arguments_exit_2_with_a_clear_message(tmp_path, capsys):
-    code, _, err = run_cli(capsys, "lesson", "no-such-lesson", "--export", tmp_path)
+def test_bad_arguments_exit_2_with_a_clear_message(tmp_path, run_cli):
+    code, _, err = run_cli("lesson", "no-such-lesson", "--export", tmp_path)
     assert code == 2 and "no lesson named 'no-such-lesson'" in err and "one-weight" in err
     taken = tmp_path / "taken"
     taken.write_text("a file, not a folder")
-    code, _, err = run_cli(capsys, "lesson", "one-weight", "--export", taken)
+    code, _, err = run_cli("lesson", "one-weight", "--export", taken)
     assert code == 2 and "a file of that name exists" in err
-    code, _, err = run_cli(capsys, "lesson", "one-weight", "--export", tmp_path / "s", "--size", "12x7")
+    code, _, err = run_cli("lesson", "one-weight", "--export", tmp_path / "s", "--size", "12x7")
     assert code == 2 and "--size 12x7" in err
-    code, _, err = run_cli(capsys, "lesson", "one-weight", "--size", "800x600")
+    code, _, err = run_cli("lesson", "one-weight", "--size", "800x600")
     assert code == 2 and "--size goes with --export" in err
 
 
-def test_the_window_opens_with_the_lesson_started(tmp_path):
+def test_the_window_opens_with_the_lesson_started(tmp_path, gdlab):
     shot = tmp_path / "shot.png"
     result = gdlab("lesson", "one-weight", "--quit-after", "2500", "--screenshot", shot,
                    QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path), HOME=str(tmp_path))

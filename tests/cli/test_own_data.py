@@ -7,22 +7,12 @@ import json
 import numpy as np
 import pytest
 
-from gdlab.cli import main
 from gdlab.core.experiment import Experiment
 from gdlab.core.training import make_run
 from gdlab.core.weights_io import load_weights
 
 GOOD = "width,height,kind\n" + "".join(
     f"{0.1 * i:.1f},{(-1) ** i * 0.05 * i:.2f},{'cat' if i % 3 else 'dog'}\n" for i in range(1, 31))
-
-
-def run_cli(capsys, *args):
-    try:
-        code = main(list(args))
-    except SystemExit as exc:  # argparse's own usage errors
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -37,9 +27,9 @@ def _history(path):
     return lines[-1], list(csv.reader(io.StringIO("\n".join(lines[:-1]))))
 
 
-def test_run_on_a_csv_file_writes_the_history(good, tmp_path, capsys):
+def test_run_on_a_csv_file_writes_the_history(good, tmp_path, run_cli):
     out = tmp_path / "h.csv"
-    code, _, err = run_cli(capsys, "run", "--data", str(good), "--iterations", "20", "--out", str(out))
+    code, _, err = run_cli("run", "--data", str(good), "--iterations", "20", "--out", str(out))
     assert code == 0, err
     status, rows = _history(out)
     assert rows[0] == ["iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy", "epoch"]
@@ -48,12 +38,12 @@ def test_run_on_a_csv_file_writes_the_history(good, tmp_path, capsys):
     assert float(rows[-1][1]) < float(rows[1][1])
 
 
-def test_the_json_history_holds_the_points_and_the_choices(tmp_path, capsys):
+def test_the_json_history_holds_the_points_and_the_choices(tmp_path, run_cli):
     data = tmp_path / "prices.csv"
     data.write_text("size,price,rooms\n" + "".join(f"{20 + 3 * i},{1000 + 37.5 * i},{1 + i % 4}\n"
                                                    for i in range(12)))
     out = tmp_path / "h.json"
-    code, _, err = run_cli(capsys, "run", "--data", str(data), "--label", "price", "--standardize",
+    code, _, err = run_cli("run", "--data", str(data), "--label", "price", "--standardize",
                            "--iterations", "5", "--learning-rate", "0.02", "--out", str(out))
     assert code == 0, err
     exp = Experiment.from_dict(json.loads(out.read_text())["experiment"])
@@ -65,20 +55,20 @@ def test_the_json_history_holds_the_points_and_the_choices(tmp_path, capsys):
     assert exp.output_and_loss() == ("linear", "mse")
 
 
-def test_text_labels_become_classes_and_task_can_be_forced(good, tmp_path, capsys):
+def test_text_labels_become_classes_and_task_can_be_forced(good, tmp_path, run_cli):
     out = tmp_path / "h.json"
-    assert run_cli(capsys, "run", "--data", str(good), "--iterations", "2", "--out", str(out))[0] == 0
+    assert run_cli("run", "--data", str(good), "--iterations", "2", "--out", str(out))[0] == 0
     points = Experiment.from_dict(json.loads(out.read_text())["experiment"]).points
     assert points.task == "binary" and points.class_names == ("cat", "dog") and points.n_samples == 30
-    assert run_cli(capsys, "run", "--data", str(good), "--task", "multiclass", "--iterations", "2",
+    assert run_cli("run", "--data", str(good), "--task", "multiclass", "--iterations", "2",
                    "--out", str(out))[0] == 0
     exp = Experiment.from_dict(json.loads(out.read_text())["experiment"])
     assert exp.points.task == "multiclass" and exp.output_and_loss() == ("softmax", "cross_entropy")
 
 
-def test_a_base_experiment_gives_the_network_and_training_values(good, tmp_path, capsys):
+def test_a_base_experiment_gives_the_network_and_training_values(good, tmp_path, run_cli):
     out = tmp_path / "h.json"
-    code, _, _ = run_cli(capsys, "run", "spiral-deep", "--data", str(good), "--iterations", "2", "--out", str(out))
+    code, _, _ = run_cli("run", "spiral-deep", "--data", str(good), "--iterations", "2", "--out", str(out))
     assert code == 0
     exp = Experiment.from_dict(json.loads(out.read_text())["experiment"])
     from gdlab.core.presets import load_preset
@@ -95,10 +85,10 @@ BAD_CSV = "x1,x2,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n9,10,0\n11,twelve,1\n"
     ([], 'bad.csv: row 7, column "x2": "twelve" is not a number'),
     (["--label", "colour"], 'there is no column named "colour"; the columns are: x1, x2, y'),
 ])
-def test_a_bad_csv_exits_2_naming_row_and_column_and_writes_nothing(tmp_path, monkeypatch, capsys, extra, words):
+def test_a_bad_csv_exits_2_naming_row_and_column_and_writes_nothing(tmp_path, monkeypatch, extra, words, run_cli):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.csv").write_text(BAD_CSV)
-    code, out, err = run_cli(capsys, "run", "--data", "bad.csv", *extra, "--out", "h.csv", "--weights", "w.npz")
+    code, out, err = run_cli("run", "--data", "bad.csv", *extra, "--out", "h.csv", "--weights", "w.npz")
     assert code == 2 and out == ""
     assert err.startswith("gdlab: error: bad.csv: ") and words in err and err.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]
@@ -121,19 +111,19 @@ def test_a_bad_csv_exits_2_naming_row_and_column_and_writes_nothing(tmp_path, mo
     (["--data", "bad.csv"], 'bad.csv: row 7, column "x2"'),
     (["--label", "y"], "--label needs --data FILE.csv"),
 ])
-def test_bad_data_arguments_exit_2(tmp_path, monkeypatch, capsys, args, words):
+def test_bad_data_arguments_exit_2(tmp_path, monkeypatch, args, words, run_cli):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "good.csv").write_text(GOOD)
     (tmp_path / "bad.csv").write_text(BAD_CSV)
-    code, _, err = run_cli(capsys, *args)
+    code, _, err = run_cli(*args)
     assert code == 2 and words in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "good.csv"]
 
 
 @pytest.mark.parametrize("suffix", [".npz", ".json"])
-def test_weights_are_the_final_weights_of_the_run(good, tmp_path, capsys, suffix):
+def test_weights_are_the_final_weights_of_the_run(good, tmp_path, suffix, run_cli):
     out, weights = tmp_path / "h.json", tmp_path / f"w{suffix}"
-    code, _, err = run_cli(capsys, "run", "--data", str(good), "--iterations", "20", "--hidden-layers", "5,3",
+    code, _, err = run_cli("run", "--data", str(good), "--iterations", "20", "--hidden-layers", "5,3",
                            "--out", str(out), "--weights", str(weights))
     assert code == 0, err
     experiment, W, b = load_weights(weights)
@@ -148,10 +138,10 @@ def test_weights_are_the_final_weights_of_the_run(good, tmp_path, capsys, suffix
     assert not np.array_equal(W[0], fresh.model.weights[0])  # trained, not the initial weights
 
 
-def test_npz_weights_are_plain_arrays_and_byte_identical(good, tmp_path, capsys):
+def test_npz_weights_are_plain_arrays_and_byte_identical(good, tmp_path, run_cli):
     paths = [tmp_path / "a.npz", tmp_path / "b.npz"]
     for path in paths:
-        assert run_cli(capsys, "run", "--data", str(good), "--iterations", "10", "--out", str(tmp_path / "h.csv"),
+        assert run_cli("run", "--data", str(good), "--iterations", "10", "--out", str(tmp_path / "h.csv"),
                        "--weights", str(path))[0] == 0
     assert paths[0].read_bytes() == paths[1].read_bytes()
     with np.load(paths[0], allow_pickle=False) as f:
@@ -164,16 +154,16 @@ def test_npz_weights_are_plain_arrays_and_byte_identical(good, tmp_path, capsys)
     assert meta["input_labels"] == ["x1", "x2"] and meta["loss"] == "bce"
 
 
-def test_weights_of_a_preset_in_json(tmp_path, capsys):
+def test_weights_of_a_preset_in_json(tmp_path, run_cli):
     path = tmp_path / "xor.json"
-    assert run_cli(capsys, "run", "xor", "--iterations", "3", "--out", str(tmp_path / "h.csv"),
+    assert run_cli("run", "xor", "--iterations", "3", "--out", str(tmp_path / "h.csv"),
                    "--weights", str(path))[0] == 0
     doc = json.loads(path.read_text())
     assert doc["format"] == "gdlab-weights" and doc["experiment"]["name"] == "xor"
     assert len(doc["weights"]) == len(doc["biases"]) == 2 and len(doc["weights"][0]) == 2
 
 
-def test_the_window_gets_the_custom_experiment(good, monkeypatch, capsys):
+def test_the_window_gets_the_custom_experiment(good, monkeypatch, run_cli):
     import gdlab.gui.app as app
 
     seen = {}
@@ -183,7 +173,7 @@ def test_the_window_gets_the_custom_experiment(good, monkeypatch, capsys):
         return 0
 
     monkeypatch.setattr(app, "run_app", fake_run_app)
-    code, _, _ = run_cli(capsys, "--data", str(good), "--label", "kind", "--standardize")
+    code, _, _ = run_cli("--data", str(good), "--label", "kind", "--standardize")
     assert code == 0
     exp = seen["experiment"]
     assert exp["dataset"] == "custom" and exp.points.class_names == ("cat", "dog") and exp.points.standardized
