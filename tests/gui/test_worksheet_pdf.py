@@ -196,10 +196,11 @@ def _xref_is_right(data: bytes) -> bool:
     return len(used) > 10 and all(data.startswith(b"%d 0 obj" % n, offset) for n, offset in used)
 
 
-def test_the_same_worksheet_written_twice_gives_the_same_bytes(qapp, tmp_path, sheet, monkeypatch):
+def test_the_same_worksheet_written_twice_gives_the_same_bytes(qtbot, tmp_path, sheet, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = write_worksheet(tmp_path / "first.pdf", sheet, "worked").read_bytes()
-    time.sleep(1.1)                                                 # Qt's time stamps count seconds
+    written_at = int(time.time())
+    qtbot.waitUntil(lambda: int(time.time()) > written_at, timeout=2000)  # Qt's time stamps count seconds
     second = write_worksheet(tmp_path / "second.pdf", sheet, "worked").read_bytes()
     assert first == second
     pdf = Pdf(first)                                                # still a PDF that reads as before
