@@ -537,7 +537,7 @@ def _apply_overrides(experiment, args):
 
 
 def _parse_value(param, raw: str) -> Any:
-    from .core.params import BOOL, CHOICE, CHOICE_LIST, FLOAT, FLOAT_LIST, INT, INT_LIST
+    from .core.params import BOOL, CHOICE, CHOICE_LIST, FLOAT_LIST, INT, INT_LIST
 
     def number(text: str, integer: bool) -> Any:
         try:

@@ -1479,7 +1479,7 @@ def _surface_script(experiment: Experiment, command: str | None, filename: str |
     race = SurfaceRace(experiment)
     v = experiment.values
     surface = race.surface
-    K, d = len(race.runs), surface.dim
+    d = surface.dim
     groups = _race_groups(race)
     filename = filename or (re.sub(r"[^\w.-]+", "_", experiment.name).strip("._") or "experiment") + ".py"
     command = command or experiment.name

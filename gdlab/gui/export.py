@@ -402,7 +402,7 @@ def _svg(paint: Callable[[QPainter], None], size: tuple[int, int], title: str, e
     generator.setResolution(int(SCREEN_DPI))
     generator.setTitle(title)
     generator.setDescription(f"Made with gdlab {__version__}" + (
-        f"; the experiment is stored in <metadata> (open the PNG export of it with File → Open)" if experiment else ""))
+        "; the experiment is stored in <metadata> (open the PNG export of it with File → Open)" if experiment else ""))
     painter = QPainter()
     if not painter.begin(generator):
         raise ValueError("Qt could not start the SVG")

@@ -14,10 +14,9 @@ import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow,
-                               QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSlider, QSplitter, QTabBar, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QMessageBox, QPushButton, QScrollArea, QSlider, QSplitter, QTabBar, QTabWidget,
+                               QVBoxLayout, QWidget)
 
-from ..core import landscape
 from ..core.experiment import Experiment, ExperimentError, load_experiment
 from ..core.params import LIVE_PARAMS, NETWORK
 from ..core.csvdata import write_template
@@ -26,7 +25,7 @@ from ..core.presets import load_preset, preset_names
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from .help import AboutDialog, ShortcutSheet, shortcut_rows
-from .palette import THEMES, VERMILLION, series_color
+from .palette import THEMES, VERMILLION
 from .plots.step_text import narrate, num
 from .theming import MAX_SCALE, MIN_SCALE, apply_to_app, scaled
 from .panels import ParameterPanel

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
@@ -42,7 +41,7 @@ from ..core.experiment import Experiment
 from ..core.features import num_features
 from ..core.params import NETWORK
 from .palette import GREEN, PURPLE, SKY, STATUS_COLORS, VERMILLION
-from .plots.base import make_curve
+from .plots.base import PathCurve, make_curve
 from .plots.cost import CostPlot
 
 MAX_RECORDS = 50

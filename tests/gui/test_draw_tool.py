@@ -236,7 +236,7 @@ def test_every_control_has_a_tooltip(tool):
 
 
 def test_leaving_draw_mode_without_applying_restores_the_view(qtbot, tool):
-    sine = show_sine(tool)
+    show_sine(tool)
     qtbot.mouseClick(tool.draw_button, Qt.MouseButton.LeftButton)
     assert tool.view.plot_item.titleLabel.text == "Draw your own points"
     click(qtbot, tool, 0, 0)

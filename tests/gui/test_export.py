@@ -1,7 +1,6 @@
 """Figure export: PNG/SVG/PDF of real views, the sheet, GIFs from the recorded history, the clipboard."""
 import os
 import re
-import stat
 import xml.etree.ElementTree as ET
 from pathlib import Path
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 
 from ...core.decimate import DecimatedSeries
 from ..palette import BLUE, ORANGE, STATUS_COLORS
-from .base import BUCKETS, RECENT, Bounds, LivePlot, make_curve
+from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
 
 
 class CostPlot(LivePlot):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QVBoxLayou
 
 from ...core.decimate import DecimatedSeries
 from ..palette import BLUE, LIGHT, ORANGE, Theme
-from .base import BUCKETS, RECENT, Bounds, LivePlot, make_curve
+from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
 
 ACCURACY, R2 = "accuracy", "R²"
 R2_FLOOR = -1.0  # the R² axis shows down to −1 (a fit worse than the mean); lower values run off the plot

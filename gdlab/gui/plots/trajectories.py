@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from ...core.decimate import DecimatedSeries
 from ..palette import series_color
-from .base import BUCKETS, RECENT, Bounds, LivePlot, make_curve
+from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
 
 MAX_PICKED = 64
 
