@@ -81,11 +81,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .experiment import Experiment, ExperimentError, load_experiment
+from .experiment import Experiment, ExperimentError
 from .features import num_features
 from .params import NETWORK, PARAMS_BY_NAME
-from .presets import preset_names, presets_dir, resources_dir
+from .presets import resolve, resources_dir
 from .surfaces import get_surface
+from .training import NetworkRun
 
 __all__ = ["Inspect", "Lesson", "LessonError", "Pause", "Step", "TOP_VIEWS", "BOTTOM_VIEWS", "VIEW_NAMES",
            "lesson_names", "lessons_dir", "load_lesson", "parse_lesson"]
@@ -130,8 +131,7 @@ class Inspect:
 
     @property
     def label(self) -> str:
-        l, i, j = self.weight
-        return f"W{l + 1}[{i + 1},{j + 1}]"
+        return NetworkRun.weight_label(self.weight)
 
     def phase_index(self, num_layers: int) -> int:
         """The index into the inspector's phases (see :func:`gdlab.core.backprop_trace._phases`):
@@ -480,15 +480,7 @@ class _Checker:
             raise self.fail(f"load must be a preset name or a file name, got {_kind(value)}", "load")
         text = value.strip()
         try:
-            if "/" not in text and os.sep not in text and (presets_dir() / f"{text}.json").is_file():
-                experiment = load_experiment(presets_dir() / f"{text}.json")
-            else:
-                target = Path(text)
-                target = target if target.is_absolute() else self.path.parent / target
-                if not target.is_file():
-                    raise self.fail(f"{text!r} is neither a preset nor an experiment file beside the lesson; "
-                                    f"presets: {', '.join(preset_names())}", "load")
-                experiment = load_experiment(target)
+            experiment = resolve(text, base=self.path.parent)  # a file's name is taken from the lesson's folder
         except ExperimentError as exc:
             raise self.fail(f"cannot load {text!r}: {exc}", "load") from None
         self.restart(experiment)
@@ -691,7 +683,7 @@ def _weight_problem(weight: tuple[int, int, int], experiment: Experiment) -> str
         return "a cost surface has no network weights"
     sizes = _layer_sizes(experiment)
     l, i, j = weight
-    label = f"W{l + 1}[{i + 1},{j + 1}]"
+    label = NetworkRun.weight_label(weight)
     if not 0 <= l < len(sizes) - 1:
         return f"no {label}: the network has weight layers W1 … W{len(sizes) - 1}"
     if not (0 <= i < sizes[l] and 0 <= j < sizes[l + 1]):

@@ -42,15 +42,19 @@ def load_preset(name: str) -> Experiment:
     return load_experiment(path)
 
 
-def resolve(name_or_path: str | os.PathLike) -> Experiment:
-    """A preset by name, or an experiment file by path."""
+def resolve(name_or_path: str | os.PathLike, base: str | os.PathLike | None = None) -> Experiment:
+    """A preset by name, or an experiment file by path; a relative path is taken from ``base``
+    (a lesson's folder, say) when given, else from the working directory."""
     text = os.fspath(name_or_path)
-    if (presets_dir() / f"{text}.json").is_file() and os.sep not in text:
+    if "/" not in text and os.sep not in text and (presets_dir() / f"{text}.json").is_file():
         return load_preset(text)
     path = Path(text)
-    if path.exists():
+    if base is not None and not path.is_absolute():
+        path = Path(base) / path
+    if path.is_file():
         return load_experiment(path)
-    raise ExperimentError("", f"{text!r} is neither a preset nor an experiment file; presets: "
+    where = f" in {os.fspath(base)}" if base is not None else ""
+    raise ExperimentError("", f"{text!r} is neither a preset nor an experiment file{where}; presets: "
                           f"{', '.join(preset_names())}")
 
 

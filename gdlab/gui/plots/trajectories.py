@@ -16,15 +16,14 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
                                QPushButton, QVBoxLayout, QWidget)
 
 from ...core.decimate import DecimatedSeries
+from ...core.training import NetworkRun
 from ..palette import series_color
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
 
 MAX_PICKED = 64
 
 
-def weight_label(wid: tuple[int, int, int]) -> str:
-    l, i, j = wid
-    return f"W{l + 1}[{i + 1},{j + 1}]"
+weight_label = NetworkRun.weight_label  # W2[3,1]: 1-based, as the weight picker and the diagram say
 
 
 class WeightPicker(QDialog):
