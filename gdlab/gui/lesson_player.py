@@ -9,14 +9,14 @@ lecture hall:
    by the identity of ``frame.experiment``) and ask the session for exactly N iterations;
 2. when the frame of iteration N (or of the run's end, if it ends sooner) arrives, show the views,
    ask the inspector for its trace and the landscape for its slice, and send a barrier
-   (``session.peek(N)``: the worker answers every command in order, so when the barrier's answer
-   comes back, every answer asked for before it has arrived; a peek makes no frame, so the last
-   frame the window saw is still the run's own);
+   (``session.sync(token)``: the worker answers every command in order, so when the barrier's
+   answer comes back, every answer asked for before it has arrived; a sync makes no frame, so the
+   last frame the window saw is still the run's own);
 3. when the barrier's answer arrives, put the inspector on its weight and phase, show the caption
    and the highlight, and emit :attr:`LessonPlayer.changed`.
 
 Nothing blocks the event loop: the player is a small state machine driven by the session's
-``frame_ready`` and ``peek_ready`` signals. :func:`render_pauses` plays every pause in a window of its own, offscreen,
+``frame_ready`` and ``synced`` signals. :func:`render_pauses` plays every pause in a window of its own, offscreen,
 and writes each one as a numbered PNG that carries its experiment (File → Open restores it).
 """
 from __future__ import annotations
@@ -118,9 +118,9 @@ class LessonPlayer(QObject):
         self._highlight: HighlightFrame | None = None
         self._tab_mark: tuple[QTabWidget, int, QColor] | None = None
         self._actions: dict[str, QAction] = {}
-        self._target = 0
+        self._barrier = 0  # the token of the last sync sent (see the module docstring, step 2)
         window.session.frame_ready.connect(self._on_frame)
-        window.session.peek_ready.connect(self._on_peek)
+        window.session.synced.connect(self._on_synced)
         window.session.failed.connect(self._on_failed)
 
     # -- state ----------------------------------------------------------------------------------
@@ -136,15 +136,6 @@ class LessonPlayer(QObject):
     @property
     def pause_index(self) -> int:
         return self._pause_index
-
-    @property
-    def index(self) -> int:
-        """The 0-based position of the current pause's ``[[step]]`` in the lesson (-1 before the start)."""
-        return self._pauses[self._pause_index].step - 1 if self._pause_index >= 0 else -1
-
-    @property
-    def pause(self) -> Pause | None:
-        return self._pauses[self._pause_index] if self._pause_index >= 0 else None
 
     @property
     def caption(self) -> str:
@@ -240,12 +231,13 @@ class LessonPlayer(QObject):
         if snap.iteration < pause.iterations and snap.status not in TERMINAL:
             return  # the fresh frame of the load; the run's frame is still to come
         self._show_views(pause)
-        self._stage, self._target = _SETTLING, int(snap.iteration)
-        self.window.session.peek(self._target)  # the barrier: answered after everything asked for above
+        self._stage = _SETTLING
+        self._barrier += 1
+        self.window.session.sync(self._barrier)  # answered after everything asked for above
 
     @Slot(object)
-    def _on_peek(self, payload) -> None:
-        if self._stage != _SETTLING or payload.get("iteration") != self._target:
+    def _on_synced(self, token) -> None:
+        if self._stage != _SETTLING or token != self._barrier:
             return
         self._stage = _IDLE
         self._show_pause(self._pauses[self._pause_index])
@@ -321,12 +313,9 @@ class LessonPlayer(QObject):
     def _override_lecture_text(self, on: bool) -> None:
         """While a lesson plays, the window's big caption line (lecture mode) is the lesson's caption."""
         w = self.window
-        w.caption_override = self._lecture_text if on else None
+        w.caption_override = (lambda: self._caption) if on else None
         if not on:
             w._update_lecture_caption()
-
-    def _lecture_text(self) -> str:
-        return self._caption
 
     # -- actions for a menu ------------------------------------------------------------------------------------
     def make_actions(self, parent: QWidget) -> dict[str, QAction]:

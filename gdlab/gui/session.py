@@ -34,6 +34,7 @@ class TrainingSession(QObject):
     landscape_ready = Signal(object)
     trace_ready = Signal(object)
     peek_ready = Signal(object)
+    synced = Signal(object)
     worksheet_ready = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
@@ -54,6 +55,7 @@ class TrainingSession(QObject):
         self._worker.landscape_ready.connect(self._on_landscape)
         self._worker.trace_ready.connect(self._on_trace)
         self._worker.peek_ready.connect(self._on_peek)
+        self._worker.synced.connect(self._on_synced)
         self._worker.worksheet_ready.connect(self._on_worksheet)
         self.thread.start()
         _SESSIONS.add(self)
@@ -115,6 +117,11 @@ class TrainingSession(QObject):
     def request_trace(self, mode: str = "batch", sample: int = 0) -> None:
         """Ask for the next iteration taken apart (the inspector); answered by ``trace_ready``."""
         self._send("trace", (str(mode), int(sample)))
+
+    def sync(self, token) -> None:
+        """A barrier: ``synced(token)`` arrives once the worker has handled every command sent
+        before this one (and emitted what they answer)."""
+        self._send("sync", token)
 
     def peek(self, iteration: int) -> None:
         """Ask for the run as it was at ``iteration``; answered by ``peek_ready``."""
@@ -180,6 +187,11 @@ class TrainingSession(QObject):
     def _on_peek(self, payload) -> None:
         if not self._closing:
             self.peek_ready.emit(payload)
+
+    @Slot(object)
+    def _on_synced(self, token) -> None:
+        if not self._closing:
+            self.synced.emit(token)
 
     @Slot(object)
     def _on_worksheet(self, answer) -> None:

@@ -65,6 +65,7 @@ class TrainingWorker(QObject):
     trace_ready = Signal(object)      # a gdlab.core.backprop_trace.BackpropTrace of the next iteration
     peek_ready = Signal(object)       # the run at an earlier iteration (the timeline): see _peek
     worksheet_ready = Signal(object)  # (a gdlab.core.worksheet.Worksheet or None, a problem in words or None)
+    synced = Signal(object)           # the token of a "sync": every command sent before it has been handled
 
     def __init__(self, commands: "queue.Queue[tuple[str, Any]]"):
         super().__init__()
@@ -173,6 +174,9 @@ class TrainingWorker(QObject):
         name, arg = command
         if name == "set_shown":  # kept across experiments: it is about the window
             self._shown = frozenset(arg) & VIEW_PARTS
+            return
+        if name == "sync":  # a barrier: answered in order, with no work and no frame
+            self.synced.emit(arg)
             return
         if name == "load":
             if self._job is not None:  # a sweep of the old experiment is no longer wanted

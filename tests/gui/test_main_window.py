@@ -330,3 +330,14 @@ def test_while_running_the_worker_computes_only_what_the_shown_tab_draws(qtbot, 
     with qtbot.waitSignal(window.session.frame_ready, check_params_cb=lambda f: not f.running, timeout=TIMEOUT):
         window.toggle_running()
     assert {"map", "sample"} <= set(window.session.latest.view), "a pause brings every view up to date"
+
+
+def test_a_sync_is_answered_after_every_command_sent_before_it(qtbot, make_window):
+    window = make_window("xor")
+    seen = []
+    window.session.frame_ready.connect(lambda f: seen.append(("frame", f.snapshot.iteration)))
+    window.session.synced.connect(lambda token: seen.append(("synced", token)))
+    with qtbot.waitSignal(window.session.synced, timeout=TIMEOUT):
+        window.session.step(5)
+        window.session.sync("barrier")
+    assert seen[-1] == ("synced", "barrier") and ("frame", 5) in seen, seen
