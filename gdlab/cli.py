@@ -375,10 +375,10 @@ def _headless_qt():
 def cmd_lessons(argv: list[str]) -> int:
     argparse.ArgumentParser(prog="gdlab lessons", description="List the shipped lessons: name<TAB>title "
                             "(play one with `gdlab lesson NAME`).").parse_args(argv)
-    from .core.lessons import lesson_names
+    from .core.lessons import lesson_heading, lesson_names
 
     for name in lesson_names():
-        print(f"{name}\t{_lesson(name).title}")
+        print(f"{name}\t{lesson_heading(name)[0]}")
     return 0
 
 

@@ -219,6 +219,13 @@ def lesson_names() -> list[str]:
     return sorted(names, key=lambda n: (order.get(n, len(order)), n))
 
 
+def lesson_heading(name: str) -> tuple[str, str]:
+    """(title, summary) of a shipped lesson, read without checking its steps: cheap enough for a
+    menu built at start-up (:func:`load_lesson` checks the lesson when it is played)."""
+    doc = tomllib.loads((lessons_dir() / f"{name}.toml").read_text(encoding="utf-8"))
+    return str(doc.get("title", name)).strip(), str(doc.get("summary", "")).strip()
+
+
 def load_lesson(path_or_name: str | os.PathLike) -> Lesson:
     """A shipped lesson by name, or a lesson file by path; parsed and checked (see the module
     docstring). Raises :class:`LessonError`."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, Q
 from ..core.experiment import Experiment, ExperimentError, load_experiment
 from ..core.params import LIVE_PARAMS, NETWORK
 from ..core.csvdata import write_template
-from ..core.lessons import LessonError, lesson_names, load_lesson
+from ..core.lessons import LessonError, lesson_heading, lesson_names, load_lesson
 from ..core.presets import load_preset, preset_names
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
@@ -440,10 +440,10 @@ class MainWindow(QMainWindow):
         lesson_menu = menus.addMenu("L&esson")
         play_menu = lesson_menu.addMenu("&Play")
         for name in lesson_names():
-            lesson = load_lesson(name)
-            action = play_menu.addAction(lesson.title)
-            action.setToolTip(lesson.summary)
-            action.setStatusTip(lesson.summary)
+            title, summary = lesson_heading(name)  # checked when played, not at start-up
+            action = play_menu.addAction(title)
+            action.setToolTip(summary)
+            action.setStatusTip(summary)
             action.triggered.connect(lambda _=False, n=name: self.play_lesson(n))
         play_menu.setToolTipsVisible(True)
         self._action(lesson_menu, "&Open lesson file…", None, self.open_lesson_dialog,

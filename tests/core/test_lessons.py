@@ -6,8 +6,8 @@ import pytest
 
 from gdlab.core.backprop_trace import trace_iteration
 from gdlab.core.experiment import Experiment
-from gdlab.core.lessons import (MAX_FILE_BYTES, MAX_STEPS, STEP_KEYS, Inspect, LessonError, lesson_names, lessons_dir,
-                                load_lesson, parse_lesson)
+from gdlab.core.lessons import (MAX_FILE_BYTES, MAX_STEPS, STEP_KEYS, Inspect, LessonError, lesson_heading,
+                                lesson_names, lessons_dir, load_lesson, parse_lesson)
 from gdlab.core.presets import load_preset
 from gdlab.core.training import CONVERGED, DIVERGED, MAX_ITERATIONS, TERMINAL, make_run
 
@@ -336,3 +336,9 @@ def test_nothing_in_a_lesson_is_executed(tmp_path):
     assert "__import__" in p.caption and not marker.exists()
     error = error_of(HEAD + f'[[step]]\nload = "__import__(\'os\').system(\'touch {marker}\')"\n')
     assert "neither a preset nor an experiment file" in error.message and not marker.exists()
+
+
+def test_the_menu_heading_of_a_shipped_lesson_is_its_checked_title_and_summary():
+    for name in lesson_names():
+        lesson = load_lesson(name)
+        assert lesson_heading(name) == (lesson.title, lesson.summary)
