@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.gallery:
         gallery(Path(args.out))
     size = tuple(int(v) for v in args.size.split("x"))
+    Path(args.out).mkdir(parents=True, exist_ok=True)
     app = make_app()
     folder = tempfile.mkdtemp(prefix="gdlab-shots-")
     for name, shot in SHOTS.items():
@@ -150,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             shot["after"](app, window)
         target = shot.get("widget", lambda w: w)(window)
         path = Path(args.out) / f"{name}.png"
-        target.grab().save(str(path))
+        if not target.grab().save(str(path)):
+            raise SystemExit(f"could not write {path}")
         print(f"wrote {path} ({target.width()}×{target.height()})")
         window.close()
         app.processEvents()
