@@ -36,7 +36,6 @@ def headless_rate(experiment, seconds: float) -> float:
 
 def gui_measure(experiment, seconds: float) -> dict:
     from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
 
     from gdlab.gui.app import make_app
     from gdlab.gui.main_window import MainWindow

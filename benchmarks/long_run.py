@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QSettings
+
     from gdlab.core.presets import load_preset
     from gdlab.gui.app import make_app
     from gdlab.gui.main_window import MainWindow

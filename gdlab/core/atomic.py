@@ -9,7 +9,6 @@ import os
 import secrets
 from pathlib import Path
 
-
 # O_EXCL: never reuse an existing file; the extra flags exist only on some systems.
 _FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
           | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT", 0))

@@ -236,7 +236,8 @@ def trace_iteration(run, mode: str = "batch", sample: int = 0) -> BackpropTrace:
     with np.errstate(all="ignore"):
         optimizer.step(after.params, [g for pair in zip(dW, db) for g in pair])
     rules = {"sgd": "w ← w − α·∂J/∂w", "momentum": "v ← μv + ∂J/∂w, w ← w − α·v",
-             "nesterov": "v ← μv + ∂J/∂w, w ← w − α·(∂J/∂w + μv)", "adagrad": "s ← s + (∂J/∂w)², w ← w − α·∂J/∂w/(√s + ε)",
+             "nesterov": "v ← μv + ∂J/∂w, w ← w − α·(∂J/∂w + μv)",
+             "adagrad": "s ← s + (∂J/∂w)², w ← w − α·∂J/∂w/(√s + ε)",
              "rmsprop": "s ← ρs + (1−ρ)(∂J/∂w)², w ← w − α·∂J/∂w/(√s + ε)",
              "adam": "w ← w − α·m̂/(√v̂ + ε) with running means m, v of ∂J/∂w and (∂J/∂w)²"}
     trace = BackpropTrace(

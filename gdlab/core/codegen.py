@@ -183,7 +183,10 @@ def _read(experiment: Experiment, command: str | None, filename: str | None) -> 
     initial = [np.vstack([W, b[None, :]]) for W, b in zip(state["weights"], state["biases"])]
     seeded = _seeded_weights(model.layer_sizes, model.init, model.seed, model.init_scale)
     train, test = run.train_set, run.test_set
-    labels = (lambda part: None if part.labels is None else np.asarray(part.labels))
+
+    def labels(part: Any) -> Any:
+        return None if part.labels is None else np.asarray(part.labels)
+
     spec = _Spec(
         name=experiment.name, summary=experiment.summary, description=experiment.description,
         command=command or experiment.name,

@@ -30,8 +30,17 @@ from .atomic import atomic_write_text
 from .customdata import CustomData, points_json
 from .datasets import CUSTOM, default_output, make_dataset
 from .features import num_features
-from .params import (ALL_GROUPS, GROUPS, NETWORK, PARAMS, PARAMS_BY_NAME, RUN_LEVEL_PARAMS, SURFACE,
-                     ExperimentError, params_in)
+from .params import (
+    ALL_GROUPS,
+    GROUPS,
+    NETWORK,
+    PARAMS,
+    PARAMS_BY_NAME,
+    RUN_LEVEL_PARAMS,
+    SURFACE,
+    ExperimentError,
+    params_in,
+)
 from .surfaces import get_surface
 
 FORMAT = "gdlab-experiment"

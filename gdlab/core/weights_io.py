@@ -243,7 +243,7 @@ def _json_array(item: Any, ndim: int, where: str) -> np.ndarray:
         raise WeightsError(f"{where}: expected {'rows of numbers' if ndim == 2 else 'a list of numbers'}")
     width = len(rows[0]) if rows else 0
     values = []
-    for i, row in enumerate(rows):
+    for row in rows:
         if len(row) != width:
             raise WeightsError(f"{where}: rows of different lengths ({width} and {len(row)})")
         for v in row:

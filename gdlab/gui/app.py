@@ -8,9 +8,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..core.experiment import Experiment
-from .help import APP_ID, app_icon
 from .autosave import Autosaver
 from .errors import install_excepthook
+from .help import APP_ID, app_icon
 from .main_window import MainWindow
 from .welcome import should_show_welcome
 

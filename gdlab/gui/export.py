@@ -58,16 +58,61 @@ from typing import Any, Callable, Iterator
 from xml.sax.saxutils import escape
 
 import numpy as np
-from PySide6.QtCore import (QBuffer, QByteArray, QEventLoop, QIODevice, QMarginsF, QMimeData, QPoint, QRect,
-                            QRectF, QSize, QSizeF, Qt, QUuid, Signal, Slot)
-from PySide6.QtGui import (QAction, QColor, QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPalette,
-                           QPdfWriter, QPen, QRegion)
-from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import (QAbstractButton, QAbstractGraphicsShapeItem, QApplication, QComboBox, QDialog,
-                               QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGraphicsItem,
-                               QGraphicsLineItem, QGraphicsView, QHBoxLayout, QLineEdit, QMainWindow, QMessageBox,
-                               QProgressDialog, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 import pyqtgraph as pg
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEventLoop,
+    QIODevice,
+    QMarginsF,
+    QMimeData,
+    QPoint,
+    QRect,
+    QRectF,
+    QSize,
+    QSizeF,
+    Qt,
+    QUuid,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPalette,
+    QPdfWriter,
+    QPen,
+    QRegion,
+)
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractGraphicsShapeItem,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsView,
+    QHBoxLayout,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import __version__
 from ..core.atomic import atomic_write_bytes

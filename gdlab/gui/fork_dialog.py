@@ -6,8 +6,16 @@ the same next mini-batches) and trains beside it in lockstep, so the two differ 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QLabel, QRadioButton,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+)
 
 from ..core.activations import ACTIVATION_NAMES
 from ..core.experiment import Experiment

@@ -17,9 +17,22 @@ from typing import Iterable
 from PySide6.QtCore import QMarginsF, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout,
-                               QHeaderView, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import __version__
 from ..core.presets import resources_dir
@@ -214,8 +227,8 @@ def license_text() -> str:
 def versions() -> str:
     """One line for bug reports: gdlab and the libraries it runs on."""
     import numpy
-    import PySide6
     import pyqtgraph
+    import PySide6
     from PySide6.QtCore import qVersion
 
     return (f"gdlab {__version__} · Python {platform.python_version()} · PySide6 {PySide6.__version__} "

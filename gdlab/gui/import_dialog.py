@@ -22,11 +22,30 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..core.csvdata import (CLASSIFICATION, CsvTable, DataError, experiment_from_csv, infer_task,
-                            read_csv_table, table_to_data)
+from ..core.csvdata import (
+    CLASSIFICATION,
+    CsvTable,
+    DataError,
+    experiment_from_csv,
+    infer_task,
+    read_csv_table,
+    table_to_data,
+)
 from ..core.customdata import CustomData
 from ..core.datasets import BINARY, REGRESSION
 from ..core.experiment import Experiment

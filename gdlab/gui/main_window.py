@@ -13,40 +13,53 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow,
-                               QMessageBox, QPushButton, QScrollArea, QSlider, QSplitter, QTabBar, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QTabBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..core.experiment import Experiment, ExperimentError, load_experiment
-from ..core.params import LIVE_PARAMS, NETWORK
 from ..core.csvdata import write_template
+from ..core.experiment import Experiment, ExperimentError, load_experiment
 from ..core.lessons import LessonError, lesson_heading, lesson_names, load_lesson
+from ..core.params import LIVE_PARAMS, NETWORK
 from ..core.presets import load_preset, preset_names
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from .help import AboutDialog, ShortcutSheet, shortcut_rows
-from .palette import THEMES, VERMILLION
-from .plots.step_text import narrate, num
-from .theming import MAX_SCALE, MIN_SCALE, apply_to_app, scaled
-from .panels import ParameterPanel
-from .plots.cost import CostPlot
-from .plots.contour_view import ContourView
-from .plots.cost import GradientFlowPlot
-from .plots.inspector_view import InspectorView
-from .plots.network_view import NetworkView
-from .plots.curve_view import CurveView
-from .plots.data_view import DataView
-from .plots.landscape_view import LandscapeView
-from .plots.sweep_view import SweepView
 from .import_dialog import ImportDataDialog
 from .lesson_player import LessonPlayer
+from .palette import THEMES, VERMILLION
+from .panels import ParameterPanel
+from .plots.contour_view import ContourView
+from .plots.cost import CostPlot, GradientFlowPlot
+from .plots.curve_view import CurveView
+from .plots.data_view import DataView
 from .plots.draw_tool import DrawTool
+from .plots.inspector_view import InspectorView
+from .plots.landscape_view import LandscapeView
 from .plots.metrics_view import MetricsView, metric_status
+from .plots.network_view import NetworkView
+from .plots.step_text import narrate, num
+from .plots.sweep_view import SweepView
 from .plots.trajectories import TrajectoryPlot
 from .render import VIEWS, sheet_views, view_names
 from .runs_table import RunsView, cost_overlay, overlay_items
-from .timeline_bar import TimelineBar
 from .session import TrainingSession
+from .theming import MAX_SCALE, MIN_SCALE, apply_to_app, scaled
+from .timeline_bar import TimelineBar
 from .welcome import WelcomeDialog, remember_welcome, should_show_welcome
 from .worker import Frame
 
@@ -753,7 +766,8 @@ class MainWindow(QMainWindow):
                 self.cost_plot.configure_twin([label], [VERMILLION])
                 self.trajectory_plot.configure_twin(len(twin.tracked_ids), VERMILLION, label)
             else:
-                self.cost_plot.configure_twin([f"{label} {run}" for run in twin.labels], [VERMILLION] * len(twin.labels))
+                self.cost_plot.configure_twin([f"{label} {run}" for run in twin.labels],
+                                              [VERMILLION] * len(twin.labels))
                 self.trajectory_plot.configure_twin(twin.w.size, VERMILLION, label)
             self._twin_shown = True
         if twin.kind == NETWORK:
@@ -1187,8 +1201,9 @@ class MainWindow(QMainWindow):
         """"Export figure…" and "Copy figure" in every view's right-click menu."""
         from .export import install_export_actions
 
-        for title, view in (("Cost per iteration", self.cost_plot), *[(self.view_tabs.tabText(k), self.view_tabs.widget(k))
-                                                                     for k in range(self.view_tabs.count())],
+        for title, view in (("Cost per iteration", self.cost_plot),
+                            *[(self.view_tabs.tabText(k), self.view_tabs.widget(k))
+                              for k in range(self.view_tabs.count())],
                             *[(self.bottom_tabs.tabText(k), self.bottom_tabs.widget(k))
                               for k in range(self.bottom_tabs.count())]):
             install_export_actions(view, lambda _=False, t=title: self.export_dialog(t),

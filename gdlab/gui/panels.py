@@ -9,11 +9,33 @@ import math
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QSlider, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..core.params import (BOOL, CHOICE, CHOICE_LIST, FLOAT, FLOAT_LIST, INT, INT_LIST, ExperimentError, Param,
-                           is_relevant, params_in)
+from ..core.params import (
+    BOOL,
+    CHOICE,
+    CHOICE_LIST,
+    FLOAT,
+    FLOAT_LIST,
+    INT,
+    INT_LIST,
+    ExperimentError,
+    Param,
+    is_relevant,
+    params_in,
+)
 
 GROUP_TITLES = {"data": "Data", "network": "Network", "surface": "Cost surface", "training": "Training"}
 _ERROR_STYLE = "QLineEdit { border: 2px solid #D55E00; }"

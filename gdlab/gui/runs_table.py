@@ -32,8 +32,18 @@ from typing import Any, Sequence
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.atomic import atomic_write_text
 from ..core.decimate import DecimatedSeries
@@ -51,6 +61,7 @@ MAX_EXPERIMENT_CHARS = 20_000     # larger experiments (big imported data) are n
 MAX_NAME = 80
 FORMAT = "gdlab-runs"
 VERSION = 1
+_ROOT = QModelIndex()  # the invisible root: a flat table has rows only under it
 COLUMNS = ("Name", "Time", "Setup", "Iterations", "Train J", "Test J", "Status")
 CSV_HEADER = ("name", "time", "setup", "iterations", "train_cost", "test_cost", "status")
 ROW_REFRESH_MS = 200  # how often a running row is redrawn in the table
@@ -159,10 +170,10 @@ class RunsModel(QAbstractTableModel):
         self._refresh.setInterval(ROW_REFRESH_MS)
         self._refresh.timeout.connect(self.flush_changed)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.records)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):

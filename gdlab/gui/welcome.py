@@ -12,8 +12,16 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QCheckBox, QCommandLinkButton, QDialog, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QCommandLinkButton,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 SETTINGS_KEY = "welcome/show_at_start"
 

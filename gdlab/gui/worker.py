@@ -14,9 +14,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
-
 import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..core.backprop_trace import trace_iteration
 from ..core.experiment import Experiment

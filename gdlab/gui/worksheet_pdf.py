@@ -23,12 +23,35 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt, QUuid
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter,
-                           QPaintDevice, QPdfWriter, QPen)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPaintDevice,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
 
 from ..core.atomic import atomic_write_bytes
-from ..core.worksheet import (BACKWARD, COST, FORWARD, SECTIONS, UPDATE, Value, Worksheet, a_symbol, b_symbol,
-                              fmt, fmt_given, w_symbol)
+from ..core.worksheet import (
+    BACKWARD,
+    COST,
+    FORWARD,
+    SECTIONS,
+    UPDATE,
+    Value,
+    Worksheet,
+    a_symbol,
+    b_symbol,
+    fmt,
+    fmt_given,
+    w_symbol,
+)
 from .export import _fixed_pdf_dates, _xmp
 
 KINDS = ("worked", "blank", "key")

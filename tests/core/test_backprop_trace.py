@@ -99,11 +99,10 @@ def test_the_run_is_not_changed_by_a_trace():
 def test_last_update_is_the_step_taken():
     run = xor_run(learning_rate=0.4)
     run.step(2)
-    W_before = [w.copy() for w in run.model.weights]
     g = [w.copy() for w in run.model.gradients[0::2]]
     run.step(1)
     snap = run.snapshot()
-    for upd, W0, gW in zip(snap.last_update, W_before, g):
+    for upd, gW in zip(snap.last_update, g):
         np.testing.assert_allclose(upd[:-1], -0.4 * gW, rtol=1e-12, atol=1e-15)
 
 

@@ -7,8 +7,19 @@ import os
 import numpy as np
 import pytest
 
-from gdlab.core.csvdata import (MAX_CSV_BYTES, CsvTable, DataError, experiment_from_csv, infer_task, load_csv,
-                                parse_csv, read_csv_table, table_to_data, template_text, write_template)
+from gdlab.core.csvdata import (
+    MAX_CSV_BYTES,
+    CsvTable,
+    DataError,
+    experiment_from_csv,
+    infer_task,
+    load_csv,
+    parse_csv,
+    read_csv_table,
+    table_to_data,
+    template_text,
+    write_template,
+)
 from gdlab.core.customdata import CustomData
 from gdlab.core.experiment import Experiment, load_experiment
 from gdlab.core.presets import load_preset

@@ -8,8 +8,14 @@ import numpy as np
 import pytest
 
 from gdlab.core import activations as A
-from gdlab.core.gradcheck import (GradCheckResult, check_weight, gradient_check, numerical_gradient,
-                                  parameter_names, relative_error)
+from gdlab.core.gradcheck import (
+    GradCheckResult,
+    check_weight,
+    gradient_check,
+    numerical_gradient,
+    parameter_names,
+    relative_error,
+)
 from gdlab.core.network import MLP
 
 

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
+import gdlab.core.training as training
 from gdlab.core.experiment import Experiment
 from gdlab.core.history import History
 from gdlab.core.training import NetworkRun, make_run
-import gdlab.core.training as training
 
 
 def fill(h, n, start=0):

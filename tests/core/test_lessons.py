@@ -6,8 +6,18 @@ import pytest
 
 from gdlab.core.backprop_trace import trace_iteration
 from gdlab.core.experiment import Experiment
-from gdlab.core.lessons import (MAX_FILE_BYTES, MAX_STEPS, STEP_KEYS, Inspect, LessonError, lesson_heading,
-                                lesson_names, lessons_dir, load_lesson, parse_lesson)
+from gdlab.core.lessons import (
+    MAX_FILE_BYTES,
+    MAX_STEPS,
+    STEP_KEYS,
+    Inspect,
+    LessonError,
+    lesson_heading,
+    lesson_names,
+    lessons_dir,
+    load_lesson,
+    parse_lesson,
+)
 from gdlab.core.presets import load_preset
 from gdlab.core.training import CONVERGED, DIVERGED, MAX_ITERATIONS, TERMINAL, make_run
 

@@ -5,8 +5,17 @@ import zlib
 import pytest
 
 from gdlab.core.experiment import ExperimentError, load_experiment
-from gdlab.core.pngmeta import (EXPERIMENT_KEY, MAX_TEXT_BYTES, PNGError, add_text, experiment_from_png, is_png,
-                                read_chunks, read_text, text_chunk)
+from gdlab.core.pngmeta import (
+    EXPERIMENT_KEY,
+    MAX_TEXT_BYTES,
+    PNGError,
+    add_text,
+    experiment_from_png,
+    is_png,
+    read_chunks,
+    read_text,
+    text_chunk,
+)
 from gdlab.core.presets import load_preset, resolve
 
 

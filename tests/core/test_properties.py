@@ -41,11 +41,33 @@ from gdlab.core.customdata import CustomData
 from gdlab.core.datasets import BINARY, CUSTOM, MULTICLASS, REGRESSION, make_dataset
 from gdlab.core.experiment import Experiment, ExperimentError
 from gdlab.core.features import num_features
-from gdlab.core.params import (BOOL, CHOICE, CHOICE_LIST, FLOAT, FLOAT_LIST, INT, INT_LIST, NETWORK, PARAMS,
-                               PARAMS_BY_NAME, RUN_LEVEL_PARAMS, SURFACE, Param)
+from gdlab.core.params import (
+    BOOL,
+    CHOICE,
+    CHOICE_LIST,
+    FLOAT,
+    FLOAT_LIST,
+    INT,
+    INT_LIST,
+    NETWORK,
+    PARAMS,
+    PARAMS_BY_NAME,
+    RUN_LEVEL_PARAMS,
+    SURFACE,
+    Param,
+)
 from gdlab.core.surfaces import get_surface
-from gdlab.core.training import (CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS, TERMINAL, NetworkRun, SurfaceRace,
-                                 make_run, train)
+from gdlab.core.training import (
+    CONVERGED,
+    DIVERGED,
+    FINISHED,
+    MAX_ITERATIONS,
+    TERMINAL,
+    NetworkRun,
+    SurfaceRace,
+    make_run,
+    train,
+)
 
 P = PARAMS_BY_NAME
 ENDINGS = {CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED}

@@ -20,7 +20,7 @@ def test_gradient_matches_finite_differences_across_the_view(name):
     rng = np.random.default_rng(len(name))
     for _ in range(25):
         w = np.array([rng.uniform(lo, hi) for lo, hi in s.view_range])
-        num = numerical_gradient(lambda: s.value(w), w, eps=1e-3, order=6)
+        num = numerical_gradient(lambda w=w: s.value(w), w, eps=1e-3, order=6)
         ana = s.gradient(w)
         err = relative_error(ana, num)
         assert (err < 1e-8).all() or np.abs(ana - num).max() < 1e-9, (w, ana, num)

@@ -8,8 +8,7 @@ from gdlab.core.experiment import Experiment
 from gdlab.core.optimizers import make_optimizer
 from gdlab.core.presets import load_preset
 from gdlab.core.surfaces import get_surface
-from gdlab.core.training import (CONVERGED, DIVERGED, MAX_ITERATIONS, NetworkRun, SurfaceRace, make_run,
-                                 train)
+from gdlab.core.training import CONVERGED, DIVERGED, MAX_ITERATIONS, NetworkRun, SurfaceRace, make_run, train
 
 
 def net(**values):

@@ -8,8 +8,7 @@ from gdlab.core.experiment import Experiment
 from gdlab.core.gradcheck import gradient_check
 from gdlab.core.network import MLP
 from gdlab.core.training import NetworkRun
-from gdlab.core.worksheet import (BACKWARD, COST, FORWARD, UPDATE, fmt, fmt_given, make_worksheet,
-                                  worksheet_from_run)
+from gdlab.core.worksheet import BACKWARD, COST, FORWARD, UPDATE, fmt, fmt_given, make_worksheet, worksheet_from_run
 
 
 def sigmoid(z):

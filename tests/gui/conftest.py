@@ -26,3 +26,37 @@ def no_leaked_threads_or_timers():
 @pytest.fixture
 def settings(tmp_path):
     return QSettings(str(tmp_path / "gdlab-test.ini"), QSettings.Format.IniFormat)
+
+
+TIMEOUT = 15_000
+
+
+@pytest.fixture
+def make_window(qtbot, settings, request):
+    """``make_window(preset="xor", size=None, **changes)``: the lab window on ``preset`` (with
+    ``changes`` applied), shown at ``size`` (default: the module's ``window_size`` mark, else
+    1280×800), returned once its first frame for that experiment has arrived and, for a network,
+    its diagram is laid out."""
+    mark = request.node.get_closest_marker("window_size")
+    default_size = tuple(mark.args) if mark else (1280, 800)
+
+    def make(preset="xor", size=None, **changes):
+        from gdlab.core.presets import load_preset
+        from gdlab.gui.main_window import MainWindow
+
+        exp = load_preset(preset).replace(**changes) if changes else load_preset(preset)
+        window = MainWindow(exp, settings=settings)
+        qtbot.addWidget(window)
+        window.resize(*(size or default_size))
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: window._frame is not None and window._frame.experiment.name == exp.name
+                        and (exp.kind != "network" or bool(window.network_view.sizes)), timeout=TIMEOUT)
+        return window
+    return make
+
+
+@pytest.fixture
+def window(make_window):
+    """The lab window on xor at 1280×800, first frame drawn."""
+    return make_window()

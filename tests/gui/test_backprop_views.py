@@ -1,29 +1,15 @@
 """Backprop made visible, through the real window: the diagram, hover and click, gradient flow
 and the inspector's phases and chain rule."""
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
-import pyqtgraph as pg
 
-from gdlab.core.presets import load_preset
-from gdlab.gui.main_window import MainWindow
 from gdlab.gui.plots.network_view import _fmt
 from gdlab.gui.plots.trajectories import weight_label
 
 TIMEOUT = 15_000
-
-
-@pytest.fixture
-def make_window(qtbot, settings):
-    def make(preset, **changes):
-        exp = load_preset(preset).replace(**changes) if changes else load_preset(preset)
-        window = MainWindow(exp, settings=settings)
-        qtbot.addWidget(window)
-        window.resize(1400, 900)
-        window.show()
-        qtbot.waitUntil(lambda: window._frame is not None and bool(window.network_view.sizes), timeout=TIMEOUT)
-        return window
-    return make
+pytestmark = pytest.mark.window_size(1400, 900)
 
 
 def snap(window):

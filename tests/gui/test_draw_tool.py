@@ -84,7 +84,8 @@ def test_clicks_add_points_of_both_classes_and_the_data_emitted_matches(qtbot, t
     assert data.y.tolist() == [0, 0, 0, 0, 1]
     assert np.allclose(data.X, [[-1, -1], [-0.5, -1], [-0.5, -0.5], [-1, -0.5], [1, 1]], atol=2 * pixel_size(tool))
     assert np.array_equal(data.X, tool.X)
-    assert tool.hint.text().startswith("5 points (4 orange, 1 blue): binary.\nLeft click adds class 0, right click class 1")
+    assert tool.hint.text().startswith("5 points (4 orange, 1 blue): binary.\n"
+                                       "Left click adds class 0, right click class 1")
     # the tool draws the points at once, in the class colours
     xs, ys = tool.scatter.getData()
     assert np.array_equal(xs, data.X[:, 0]) and np.array_equal(ys, data.X[:, 1])

@@ -13,11 +13,19 @@ from gdlab.core.experiment import load_experiment
 from gdlab.core.gif import gif_info
 from gdlab.core.pngmeta import EXPERIMENT_KEY, read_chunks, read_text
 from gdlab.core.presets import load_preset
-from gdlab.gui.export import (ExportError, copy_to_clipboard, export_gif, export_widget, image_array,
-                              install_export_actions, read_figure_experiment, render_image, render_sheet)
+from gdlab.gui.export import (
+    ExportError,
+    copy_to_clipboard,
+    export_gif,
+    export_widget,
+    image_array,
+    install_export_actions,
+    read_figure_experiment,
+    render_image,
+    render_sheet,
+)
 from gdlab.gui.palette import DARK, LIGHT, PROJECTOR
-from gdlab.gui.render import (VIEWS, ViewError, ViewNotApplicable, build_view, get_view,
-                              run_experiment, view_names)
+from gdlab.gui.render import VIEWS, ViewError, ViewNotApplicable, build_view, get_view, run_experiment, view_names
 from gdlab.gui.sheet import caption, parameter_rows, summarize
 
 BLUE = (0x00, 0x72, 0xB2)  # the train curve

@@ -7,26 +7,9 @@ from PySide6.QtCore import QPoint, Qt
 
 from gdlab.core.presets import load_preset
 from gdlab.core.training import make_run
-from gdlab.gui.main_window import MainWindow
 from gdlab.gui.plots.step_text import num
 
 TIMEOUT = 15_000
-
-
-@pytest.fixture
-def make_window(qtbot, settings):
-    def make(preset, **changes):
-        exp = load_preset(preset)
-        if changes:
-            exp = exp.replace(**changes)
-        window = MainWindow(exp, settings=settings)
-        qtbot.addWidget(window)
-        window.resize(1280, 800)
-        window.show()
-        qtbot.waitUntil(lambda: window._frame is not None and window._frame.experiment.name == exp.name,
-                        timeout=TIMEOUT)
-        return window
-    return make
 
 
 def snap(window):

@@ -10,12 +10,11 @@ from PySide6.QtGui import QColor
 
 from gdlab.core.experiment import load_experiment
 from gdlab.core.lessons import load_lesson, parse_lesson
-from gdlab.core.presets import load_preset
 from gdlab.core.training import TERMINAL
 from gdlab.gui.lesson_player import HIGHLIGHT_COLOR, LessonPlayer, render_pauses, view_widget
-from gdlab.gui.main_window import MainWindow
 
 TIMEOUT = 30_000
+pytestmark = pytest.mark.window_size(1400, 900)
 
 LESSON = '''title = "A rehearsal"
 
@@ -65,17 +64,6 @@ pause = "The race at 60."
 @pytest.fixture
 def lesson():
     return parse_lesson(LESSON, "rehearsal.toml")
-
-
-@pytest.fixture
-def window(qtbot, settings):
-    w = MainWindow(load_preset("xor"), settings=settings)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitUntil(lambda: w._frame is not None, timeout=TIMEOUT)
-    yield w
-    w.close()
 
 
 @pytest.fixture
@@ -257,8 +245,9 @@ def test_render_pauses_writes_one_png_per_pause_carrying_its_experiment(qtbot, t
     assert paths[0].name == "01-the-start-w-1-5.png"
     for path, pause in zip(paths, pauses):
         assert load_experiment(path) == pause.experiment
-    from gdlab.gui.export import image_array
     from PySide6.QtGui import QImage
+
+    from gdlab.gui.export import image_array
 
     assert QImage(str(paths[0])).size().toTuple() == (1280, 720)
     inspector_only = QImage(str(paths[-1]))

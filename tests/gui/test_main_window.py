@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSlider, QSpinBox
@@ -14,22 +13,6 @@ from gdlab.core.presets import load_preset
 from gdlab.gui.main_window import MainWindow
 
 TIMEOUT = 10_000
-
-
-@pytest.fixture
-def make_window(qtbot, settings):
-    def make(preset="xor", **changes):
-        exp = load_preset(preset)
-        if changes:
-            exp = exp.replace(**changes)
-        window = MainWindow(exp, settings=settings)
-        qtbot.addWidget(window)
-        window.resize(1280, 800)
-        window.show()
-        window.activateWindow()
-        qtbot.waitUntil(lambda: window._frame is not None, timeout=TIMEOUT)
-        return window
-    return make
 
 
 def latest(window):

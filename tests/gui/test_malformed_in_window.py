@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from gdlab.core.presets import load_preset
 from gdlab.gui.main_window import MainWindow
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "malformed"
@@ -25,12 +24,9 @@ def _huge_files(tmp_path: Path) -> dict[Path, list[str]]:
 
 
 @pytest.fixture
-def window(qtbot, settings):
-    window = MainWindow(load_preset("xor"), settings=settings)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitUntil(lambda: window._frame is not None, timeout=TIMEOUT)
+def window(qtbot, make_window):
+    """The xor window ten iterations in: a session with something to lose."""
+    window = make_window("xor")
     window.step_ten()
     qtbot.waitUntil(lambda: window.session.latest.snapshot.iteration == 10, timeout=TIMEOUT)
     yield window
@@ -67,7 +63,7 @@ def test_every_malformed_file_is_refused_and_the_session_is_untouched(qtbot, win
         if missing:
             problems.append(f"{path.name}: the dialog does not say {missing}: {text!r}")
         box.close()
-        qtbot.waitUntil(lambda: not box.isVisible(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda box=box: not box.isVisible(), timeout=TIMEOUT)
         after = _state(window)
         if after != before:
             changed = sorted(k for k in before if before[k] != after[k])
@@ -75,7 +71,7 @@ def test_every_malformed_file_is_refused_and_the_session_is_untouched(qtbot, win
         # the run still steps, from where it was
         iteration = after["iteration"]
         window.step_once()
-        qtbot.waitUntil(lambda: window.session.latest.snapshot.iteration == iteration + 1, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda n=iteration + 1: window.session.latest.snapshot.iteration == n, timeout=TIMEOUT)
     assert not problems, "\n".join(problems)
     assert window.session.latest.snapshot.iteration == 10 + len(files)
     assert window.experiment.name == "xor"

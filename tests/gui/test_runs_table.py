@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from gdlab.core.presets import load_preset
 from gdlab.core.training import make_run
 from gdlab.gui.plots.cost import CostPlot
-from gdlab.gui.runs_table import (COLUMNS, MAX_POINTS, MAX_RECORDS, RunsView, cost_overlay, overlay_items,
-                                  summarize)
+from gdlab.gui.runs_table import COLUMNS, MAX_POINTS, MAX_RECORDS, RunsView, cost_overlay, overlay_items, summarize
 from gdlab.gui.worker import Frame
 
 ITERATIONS = 150

@@ -10,14 +10,8 @@ TIMEOUT = 15_000
 
 
 @pytest.fixture
-def window(qtbot, settings):
-    w = MainWindow(load_preset("lr-just-right"), settings=settings)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitUntil(lambda: w._frame is not None, timeout=TIMEOUT)
-    yield w
-    w.close()
+def window(make_window):
+    return make_window("lr-just-right")
 
 
 def tick_font(plot):

@@ -141,8 +141,8 @@ def test_pdf_into_a_missing_folder_fails_cleanly(tmp_path):
 
 # -- about -------------------------------------------------------------------------------------
 def test_about_dialog_shows_version_licence_and_credits(qtbot):
-    import PySide6
     import pyqtgraph
+    import PySide6
 
     dialog = AboutDialog()
     qtbot.addWidget(dialog)

@@ -12,23 +12,9 @@ from gdlab.core.presets import load_preset
 from gdlab.core.timeline import fork
 from gdlab.core.training import make_run
 from gdlab.core.weights_io import load_weights
-from gdlab.gui.main_window import MainWindow
 
 TIMEOUT = 15_000
-
-
-@pytest.fixture
-def make_window(qtbot, settings):
-    def make(preset="xor", **changes):
-        exp = load_preset(preset).replace(**changes) if changes else load_preset(preset)
-        window = MainWindow(exp, settings=settings)
-        qtbot.addWidget(window)
-        window.resize(1400, 900)
-        window.show()
-        qtbot.waitUntil(lambda: window._frame is not None and window._frame.experiment.name == exp.name,
-                        timeout=TIMEOUT)
-        return window
-    return make
+pytestmark = pytest.mark.window_size(1400, 900)
 
 
 def snap(window):

@@ -200,7 +200,8 @@ BROKEN_DESKTOP = {
     "list without ;": ("[Desktop Entry]\nType=Application\nName=x\nExec=x\nCategories=Education\n", "end with"),
     "unknown key": ("[Desktop Entry]\nType=Application\nName=x\nExec=x\nCategories=Education;\nColour=red\n",
                     "unknown key"),
-    "two file codes": ("[Desktop Entry]\nType=Application\nName=x\nExec=x %f %U\nCategories=Education;\n", "field codes"),
+    "two file codes": ("[Desktop Entry]\nType=Application\nName=x\nExec=x %f %U\nCategories=Education;\n",
+                       "field codes"),
 }
 
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from ..palette import LIGHT, Theme
 
-
 # Rows a plot keeps per line: the newest RECENT as they came, older ones as BUCKETS min/max pairs
 # (see gdlab.core.decimate), so at most 2·300 + 100 points: about one per pixel column of a plot on
 # a 1920-pixel projector, and every point costs main-thread time at every redraw (which the

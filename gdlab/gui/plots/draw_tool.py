@@ -393,7 +393,8 @@ class DrawTool(QObject):
         data = self.data()
         keys = _KEYS_HINT.format(left=f"class {self.current_class}", right=f"class {self.other_class()}")
         if data is None:
-            start = f"Drawing from an empty plane ({self.source_note}). " if self.source_note and not len(self.X) else ""
+            empty = self.source_note and not len(self.X)
+            start = f"Drawing from an empty plane ({self.source_note}). " if empty else ""
             self.hint.setText(f"{start}{self.reason}\n{keys}")
         else:
             counts = np.bincount(data.y, minlength=data.n_classes)
@@ -415,8 +416,8 @@ class DrawTool(QObject):
             colour = _COLOR_WORDS.get(class_color(c), "")
             text = f"class {c}" + (f" ({name})" if name != str(c) else "") + (f" · {colour}" if colour else "")
             self.class_combo.setItemText(c, text)
-            self.class_combo.setItemData(c, f"A left click adds a point of class {c}, drawn in {colour or 'its colour'}.",
-                                         Qt.ItemDataRole.ToolTipRole)
+            tip = f"A left click adds a point of class {c}, drawn in {colour or 'its colour'}."
+            self.class_combo.setItemData(c, tip, Qt.ItemDataRole.ToolTipRole)
 
     # -- the mouse and the keys -------------------------------------------------------------------------
     def _view_point(self, scene: QPointF) -> tuple[float, float]:

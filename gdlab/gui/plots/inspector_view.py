@@ -14,8 +14,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..palette import GREEN, VERMILLION
 from .network_view import NetworkView, _fmt
@@ -198,7 +207,8 @@ def chain_rule_html(trace, rule, label: str) -> str:
     """The chain rule for one weight, symbolically and with the numbers of ``rule`` (a ChainRule)."""
     L = trace.num_layers
     i, j, layer = rule.i, rule.j, rule.layer
-    src = trace.input_labels[i] if layer == 1 and i < len(trace.input_labels) else f"neuron {i + 1} of layer {layer - 1}"
+    named = layer == 1 and i < len(trace.input_labels)
+    src = trace.input_labels[i] if named else f"neuron {i + 1} of layer {layer - 1}"
     dst = "the output" if layer == L else f"neuron {j + 1} of layer {layer}"
     lines = [f"<h3 style='margin:0'>∂J/∂w for {label}</h3>",
              f"<p>the weight from {src} to {dst}</p>",

@@ -248,7 +248,7 @@ class NetworkView(QWidget):
         if not self.thumbnails:
             for l in range(1, len(self.sizes)):
                 row = []
-                for j, p in enumerate(self.positions[l]):
+                for _ in self.positions[l]:
                     image = pg.ImageItem(axisOrder="row-major")
                     image.setZValue(6)
                     self.plot.plot_item.addItem(image, ignoreBounds=True)
@@ -320,13 +320,15 @@ class NetworkView(QWidget):
             v = trace.node_values(layer)
             for j, p in enumerate(self.positions[layer]):
                 y = trace.Y[:, j].mean()
-                self._text(f"ŷ = {_fmt(v['a'][j])}<br>y = {_fmt(y)}", (p[0], p[1] - 0.6 * self.node_size), anchor=(0.5, 0))
+                self._text(f"ŷ = {_fmt(v['a'][j])}<br>y = {_fmt(y)}", (p[0], p[1] - 0.6 * self.node_size),
+                           anchor=(0.5, 0))
             self._text(f"J = {_fmt(trace.J)}", (self.positions[layer][0, 0] + 0.25, self.positions[layer][:, 1].max()),
                        color=VERMILLION, anchor=(0, 0.5), bold=True)
         elif kind == "backward":
             v = trace.node_values(layer)
             for j, p in enumerate(self.positions[layer]):
-                self._text(f"δ = {_fmt(v['delta'][j])}", (p[0], p[1] - 0.6 * self.node_size), color=VERMILLION, anchor=(0.5, 0))
+                self._text(f"δ = {_fmt(v['delta'][j])}", (p[0], p[1] - 0.6 * self.node_size),
+                           color=VERMILLION, anchor=(0.5, 0))
         # numbers on the edges of small networks
         edges = sum(w.size for w in trace.W)
         if edges <= MAX_EDGE_LABELS and kind in ("backward", "update"):

@@ -45,7 +45,8 @@ def step_lines(optimizer: str, w: float, g: float, lr: float, w_new: float, term
         return known, f"{line}   {new} = {num(w)} − {num(lr)} × (dJ/d{var} + {num(mu)}·v) = {num(w_new)}"
     if optimizer == "adagrad":
         s = float(terms.get("sum_sq", math.nan))
-        return known, f"s ← s + (dJ/d{var})² = {num(s)}   {new} = {num(w)} − {num(lr)} × dJ/d{var} / (√s + ε) = {num(w_new)}"
+        return known, (f"s ← s + (dJ/d{var})² = {num(s)}   "
+                       f"{new} = {num(w)} − {num(lr)} × dJ/d{var} / (√s + ε) = {num(w_new)}")
     if optimizer == "rmsprop":
         rho, s = hyper.get("rmsprop_alpha", 0.99), float(terms.get("mean_sq", math.nan))
         return known, (f"s ← {num(rho)}·s + {num(1 - rho)}·(dJ/d{var})² = {num(s)}   "

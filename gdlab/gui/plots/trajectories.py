@@ -12,8 +12,17 @@ import math
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.decimate import DecimatedSeries
 from ...core.training import NetworkRun
@@ -114,7 +123,7 @@ class TrajectoryPlot(QWidget):
         for curve in self.curves:
             plot.plot_item.removeItem(curve)
         self.curves, self.labels, self._groups = [], list(labels), list(groups)
-        for columns, color, style, width, name in groups:
+        for _columns, color, style, width, _name in groups:
             curve = make_curve(plot.pen(color, width, style))
             plot.plot_item.addItem(curve)
             self.curves.append(curve)
