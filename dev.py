@@ -3,6 +3,10 @@
 
     python3 dev.py run [ARGS...]    create .venv if needed, install gdlab, launch the app
     python3 dev.py test [ARGS...]   create .venv if needed, install gdlab[test], run pytest
+                                    (lint and types included) on parallel workers, offscreen
+
+    python3 dev.py test -m "not slow"     the inner loop: everything but the tests over ~2 s
+    python3 dev.py test -n 0 tests/core   one process, one folder
 
 Only the Python standard library is used here, so this works on a fresh machine
 with nothing but Python 3.11+. The install step is skipped when pyproject.toml
@@ -38,8 +42,9 @@ def ensure_env() -> Path:
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
         print("dev.py: installing gdlab and its test tools into .venv ...", flush=True)
+        # The pip that venv brings (Python 3.11's) installs gdlab editable; upgrading it first
+        # would cost a download and seconds on every fresh clone.
         pip = [str(py), "-m", "pip", "--disable-pip-version-check", "-q"]
-        subprocess.run(pip + ["install", "--upgrade", "pip"], check=True)
         subprocess.run(pip + ["install", "-e", f"{ROOT}[test]"], check=True)
         STAMP.write_text(wanted)
     return py
@@ -54,7 +59,17 @@ def main(argv: list[str]) -> int:
     if verb == "run":
         return subprocess.call([str(py), "-m", "gdlab", *rest], cwd=ROOT)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT, env=env)
+    return subprocess.call([str(py), "-m", "pytest", *parallel(rest), *rest], cwd=ROOT, env=env)
+
+
+def parallel(args: list[str]) -> list[str]:
+    """pytest-xdist options unless the caller chose (``-n``, ``--numprocesses``, ``-p no:xdist``):
+    one worker more than this process may use processors, since GUI tests spend part of their
+    time waiting for a training thread or a subprocess; ``worksteal`` evens out the long tests."""
+    if any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in args):
+        return []
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return ["-n", str(cpus + 1), "--dist", "worksteal"]
 
 
 if __name__ == "__main__":

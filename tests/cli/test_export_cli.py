@@ -16,6 +16,7 @@ def png_size(path) -> tuple[int, int]:
     return struct.unpack(">II", ihdr[:8])
 
 
+@pytest.mark.slow
 def test_writes_a_png_with_no_display_and_it_opens_as_the_experiment(tmp_path, gdlab):
     out = tmp_path / "cost.png"
     result = gdlab("export", "xor", "--view", "cost", "--iterations", "150", "--size", "640x400", "--out", out)
@@ -33,6 +34,7 @@ def test_writes_a_png_with_no_display_and_it_opens_as_the_experiment(tmp_path, g
     ("gif", ["--view", "cost", "--every", "40", "--size", "320x200"]),
     ("pdf", ["--view", "sheet", "--page", "Letter"]),
 ], ids=["png-data", "svg-trajectories", "pdf-cost", "gif-cost", "pdf-sheet"])
+@pytest.mark.slow
 def test_the_same_command_gives_the_same_bytes(tmp_path, fmt, args, gdlab):
     paths = []
     for k in range(2):
@@ -44,6 +46,7 @@ def test_the_same_command_gives_the_same_bytes(tmp_path, fmt, args, gdlab):
     assert paths[0].read_bytes() == paths[1].read_bytes()
 
 
+@pytest.mark.slow
 def test_svg_and_pdf_have_the_requested_size(tmp_path, gdlab):
     svg, pdf = tmp_path / "f.svg", tmp_path / "f.pdf"
     assert gdlab("export", "lr-just-right", "--view", "cost", "--size", "600x300", "--out", svg).returncode == 0
@@ -52,6 +55,7 @@ def test_svg_and_pdf_have_the_requested_size(tmp_path, gdlab):
     assert re.search(rb"/MediaBox \[0 0 450(\.0+)? 225(\.0+)?\]", pdf.read_bytes())
 
 
+@pytest.mark.slow
 def test_gif_has_the_expected_frame_count(tmp_path, gdlab):
     out = tmp_path / "a.gif"
     result = gdlab("export", "optimizer-race", "--view", "trajectories", "--iterations", "200", "--every", "50",
@@ -62,6 +66,7 @@ def test_gif_has_the_expected_frame_count(tmp_path, gdlab):
     assert info.delays == [250] * 5
 
 
+@pytest.mark.slow
 def test_a_sheet_png_is_a4_at_its_dpi(tmp_path, gdlab):
     out = tmp_path / "sheet.png"
     result = gdlab("export", "xor", "--view", "sheet", "--iterations", "100", "--dpi", "72", "--out", out)
@@ -70,6 +75,7 @@ def test_a_sheet_png_is_a4_at_its_dpi(tmp_path, gdlab):
     assert EXPERIMENT_KEY in read_text(out)
 
 
+@pytest.mark.slow
 def test_parameter_flags_apply(tmp_path, gdlab):
     out = tmp_path / "c.png"
     result = gdlab("export", "xor", "--view", "cost", "--iterations", "50", "--learning-rate", "0.2", "--out", out)
@@ -90,6 +96,7 @@ def test_parameter_flags_apply(tmp_path, gdlab):
     (["xor", "--view", "cost", "--dpi", "5"], "dpi"),
 ], ids=["view", "not-applicable", "surface-of-a-network", "small-size", "bad-size", "format-mismatch", "sheet-gif",
         "fps", "preset", "dpi"])
+@pytest.mark.slow
 def test_bad_arguments_exit_2_with_a_clear_message(tmp_path, args, words, gdlab):
     out = tmp_path / ("fig.gif" if "gif" in args else "fig.png")
     result = gdlab("export", *args, "--out", out)
@@ -107,6 +114,7 @@ def test_an_unknown_suffix_or_missing_view_exit_2(tmp_path, gdlab):
     assert os.listdir(tmp_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["png", "pdf", "gif"])
 def test_a_path_under_a_file_exits_2_and_leaves_no_file(tmp_path, fmt, gdlab):
     blocker = tmp_path / "plain-file"
@@ -117,6 +125,7 @@ def test_a_path_under_a_file_exits_2_and_leaves_no_file(tmp_path, fmt, gdlab):
     assert sorted(os.listdir(tmp_path)) == ["plain-file"]
 
 
+@pytest.mark.slow
 def test_a_missing_folder_exits_2(tmp_path, gdlab):
     result = gdlab("export", "xor", "--view", "cost", "--out", tmp_path / "nowhere" / "fig.png")
     assert result.returncode == 2 and "does not exist" in result.stderr
@@ -132,6 +141,7 @@ def test_export_help_lists_the_views(gdlab):
 
 @pytest.mark.parametrize("preset, view", [("lr-too-large", "curve"), ("optimizer-race", "surface"),
                                           ("xor", "network"), ("vanishing-gradients", "gradients")])
+@pytest.mark.slow
 def test_every_view_exports_headless(tmp_path, preset, view, gdlab):
     out = tmp_path / f"{view}.png"
     result = gdlab("export", preset, "--view", view, "--iterations", "30", "--size", "640x420", "--out", out)

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,25 +11,7 @@ from gdlab.cli import VERBS
 from gdlab.core.presets import load_preset
 
 
-@pytest.fixture(scope="module")
-def numpy_only_env(tmp_path_factory) -> dict[str, str]:
-    """Environment variables for `python -S -s`: the standard library and numpy, nothing else."""
-    lib = tmp_path_factory.mktemp("numpy-only")
-    site = Path(np.__file__).resolve().parent.parent
-    for name in ("numpy", "numpy.libs"):
-        if (site / name).exists():
-            os.symlink(site / name, lib / name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PYTHONPATH"] = str(lib)
-    return env
-
-
-def run_script(script: Path, env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-S", "-s", str(script), *map(str, args)], cwd=script.parent, env=env,
-                          capture_output=True, text=True, timeout=120)
-
-
-def export_and_compare(run_cli, tmp_path, env, source_args, iterations=None, script_iterations=None):
+def export_and_compare(run_cli, tmp_path, python, source_args, iterations=None, script_iterations=None):
     """`gdlab run ARGS` and `gdlab export-code ARGS` + the script: the same bytes."""
     reference = tmp_path / "gdlab.csv"
     run_args = ["run", *source_args, "--out", reference] + (["--iterations", iterations] if iterations else [])
@@ -46,7 +24,7 @@ def export_and_compare(run_cli, tmp_path, env, source_args, iterations=None, scr
     code, _, err = run_cli(*export_args)
     assert code == 0, err
     assert "wrote" in err and script.is_file()
-    done = run_script(script, env, "--out", "numpy.csv",
+    done = python(script, "--out", "numpy.csv",
                       *(["--iterations", script_iterations] if script_iterations else []))
     assert done.returncode == 0, done.stderr
     assert (folder / "numpy.csv").read_bytes() == reference.read_bytes()
@@ -57,8 +35,8 @@ def test_export_code_is_a_verb():
     assert "export-code" in VERBS
 
 
-def test_export_code_with_override_flags_matches_gdlab_run(tmp_path, numpy_only_env, run_cli):
-    text = export_and_compare(run_cli, tmp_path, numpy_only_env,
+def test_export_code_with_override_flags_matches_gdlab_run(tmp_path, numpy_only_python, run_cli):
+    text = export_and_compare(run_cli, tmp_path, numpy_only_python,
                               ["xor", "--optimizer", "nesterov", "--hidden-layers", "8,8", "--learning-rate", "0.05",
                                "--dataset", "xor"], iterations=250)
     doc = ast.get_docstring(ast.parse(text))
@@ -68,48 +46,48 @@ def test_export_code_with_override_flags_matches_gdlab_run(tmp_path, numpy_only_
     assert "2 → 8 → 8 → 1" in doc and "nesterov" in doc
 
 
-def test_a_mini_batch_adam_variant_of_a_preset_matches(tmp_path, numpy_only_env, run_cli):
-    export_and_compare(run_cli, tmp_path, numpy_only_env,
+def test_a_mini_batch_adam_variant_of_a_preset_matches(tmp_path, numpy_only_python, run_cli):
+    export_and_compare(run_cli, tmp_path, numpy_only_python,
                        ["vanishing-gradients", "--optimizer", "adam", "--learning-rate", "0.01", "--batch-size", "24",
                         "--regularization", "l2"], iterations=200)
 
 
-def test_iterations_sets_the_scripts_default(tmp_path, numpy_only_env, run_cli):
-    text = export_and_compare(run_cli, tmp_path, numpy_only_env, ["spiral-deep"], iterations=60)
+def test_iterations_sets_the_scripts_default(tmp_path, numpy_only_python, run_cli):
+    text = export_and_compare(run_cli, tmp_path, numpy_only_python, ["spiral-deep"], iterations=60)
     assert "MAX_ITERATIONS = 60" in text
 
 
-def test_an_experiment_file_matches_to_its_end(tmp_path, numpy_only_env, run_cli):
+def test_an_experiment_file_matches_to_its_end(tmp_path, numpy_only_python, run_cli):
     path = tmp_path / "linear fit.json"
     load_preset("xor").replace(dataset="linear", hidden_layers=[], learning_rate=0.5, name="linear fit").save(path)
-    text = export_and_compare(run_cli, tmp_path, numpy_only_env, [path])
+    text = export_and_compare(run_cli, tmp_path, numpy_only_python, [path])
     assert (tmp_path / "gdlab.csv").read_text().splitlines()[-1].startswith("# status: converged;")
     assert f"\n    gdlab run '{path}' --iterations 2000 --out history.csv\n" in text
 
 
-def test_a_surface_race_with_overrides_matches(tmp_path, numpy_only_env, run_cli):
-    text = export_and_compare(run_cli, tmp_path, numpy_only_env,
+def test_a_surface_race_with_overrides_matches(tmp_path, numpy_only_python, run_cli):
+    text = export_and_compare(run_cli, tmp_path, numpy_only_python,
                               ["optimizer-race", "--surface", "himmelblau", "--start", "0.5,-0.5", "--tolerance", "0"],
                               iterations=400)
     assert "Himmelblau's function" in text and "\n    gdlab run optimizer-race --surface himmelblau" in text
 
 
-def test_your_own_csv_data_matches(tmp_path, numpy_only_env, run_cli):
+def test_your_own_csv_data_matches(tmp_path, numpy_only_python, run_cli):
     rng = np.random.default_rng(5)
     X = rng.normal(size=(50, 3))
     labels = np.where(X[:, 0] * X[:, 1] > 0, "inside", "outside")
     data = tmp_path / "points.csv"
     data.write_text("a,b,c,where\n" + "".join(f"{float(x[0])!r},{float(x[1])!r},{float(x[2])!r},{lab}\n"
                                              for x, lab in zip(X, labels)))
-    text = export_and_compare(run_cli, tmp_path, numpy_only_env,
+    text = export_and_compare(run_cli, tmp_path, numpy_only_python,
                               ["--data", data, "--standardize", "--features", "x,square"], iterations=150)
     comments = " ".join(line.strip().removeprefix("# ") for line in text.splitlines() if line.startswith("#"))
     assert "x1 = a, x2 = b, x3 = c" in comments and "0 = inside, 1 = outside" in comments
     assert "standardised when they were imported" in comments
 
 
-def test_a_regression_on_mini_batches_writes_r2_and_fractional_epochs(tmp_path, numpy_only_env, run_cli):
-    export_and_compare(run_cli, tmp_path, numpy_only_env,
+def test_a_regression_on_mini_batches_writes_r2_and_fractional_epochs(tmp_path, numpy_only_python, run_cli):
+    export_and_compare(run_cli, tmp_path, numpy_only_python,
                        ["xor", "--dataset", "sine", "--hidden-layers", "6", "--batch-size", "8"], iterations=80)
     lines = (tmp_path / "gdlab.csv").read_text().splitlines()
     assert lines[0] == "iteration,train_cost,test_cost,train_r2,test_r2,epoch"
@@ -119,9 +97,9 @@ def test_a_regression_on_mini_batches_writes_r2_and_fractional_epochs(tmp_path, 
     assert float(rows[-1][3]) > float(rows[0][3])                 # the fit improves: R² grows
 
 
-def test_an_empty_test_set_is_nan_in_the_script_and_null_in_json(tmp_path, numpy_only_env, run_cli):
+def test_an_empty_test_set_is_nan_in_the_script_and_null_in_json(tmp_path, numpy_only_python, run_cli):
     args = ["xor", "--dataset", "spiral3", "--hidden-layers", "8", "--test-fraction", "0"]
-    export_and_compare(run_cli, tmp_path, numpy_only_env, args, iterations=40)
+    export_and_compare(run_cli, tmp_path, numpy_only_python, args, iterations=40)
     lines = (tmp_path / "export" / "numpy.csv").read_text().splitlines()
     names = lines[0].split(",")
     assert names == ["iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy", "epoch"]

@@ -27,6 +27,7 @@ def test_lessons_lists_the_three_shipped_lessons_with_their_titles(run_cli):
         assert title == load_lesson(name).title
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_a_shipped_lesson_exports_one_png_per_pause_with_no_display(tmp_path, name, gdlab):
     out = tmp_path / "slides" / name  # created, parents too
@@ -67,6 +68,7 @@ def test_bad_arguments_exit_2_with_a_clear_message(tmp_path, run_cli):
     assert code == 2 and "--size goes with --export" in err
 
 
+@pytest.mark.slow
 def test_the_window_opens_with_the_lesson_started(tmp_path, gdlab):
     shot = tmp_path / "shot.png"
     result = gdlab("lesson", "one-weight", "--quit-after", "2500", "--screenshot", shot,

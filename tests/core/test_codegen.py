@@ -9,9 +9,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -108,23 +105,8 @@ RACES: dict[str, tuple[str, dict, int | None]] = {
 }
 
 
-@pytest.fixture(scope="session")
-def numpy_only_env(tmp_path_factory) -> dict[str, str]:
-    """Environment variables for a Python that sees the standard library and numpy, nothing else."""
-    lib = tmp_path_factory.mktemp("numpy-only")
-    site = Path(np.__file__).resolve().parent.parent
-    for name in ("numpy", "numpy.libs"):
-        if (site / name).exists():
-            os.symlink(site / name, lib / name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PYTHONPATH"] = str(lib)
-    return env
 
 
-def run_script(script: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    """Run an exported script with -S -s (no site-packages) from its own folder."""
-    return subprocess.run([sys.executable, "-S", "-s", str(script), *args], cwd=script.parent, env=env,
-                          capture_output=True, text=True, timeout=120)
 
 
 def gdlab_run(experiment_file: Path, out: Path, iterations: int | None) -> None:
@@ -135,7 +117,7 @@ def gdlab_run(experiment_file: Path, out: Path, iterations: int | None) -> None:
         assert main(args) == 0
 
 
-def check_same_history(experiment: Experiment, tmp_path: Path, env: dict[str, str], iterations: int | None) -> str:
+def check_same_history(experiment: Experiment, tmp_path: Path, python, iterations: int | None) -> str:
     """Export, run both, compare byte for byte; returns the reference CSV."""
     source = tmp_path / "experiment.json"
     experiment.save(source)
@@ -145,7 +127,7 @@ def check_same_history(experiment: Experiment, tmp_path: Path, env: dict[str, st
     folder.mkdir()
     script = write_code(experiment, folder / "exported.py")
     args = ["--out", "numpy.csv"] + ([] if iterations is None else ["--iterations", str(iterations)])
-    done = run_script(script, env, *args)
+    done = python(script, *args)
     assert done.returncode == 0, done.stderr
     expected, got = reference.read_bytes(), (folder / "numpy.csv").read_bytes()
     if got != expected:  # name the first differing line, not a wall of bytes
@@ -170,32 +152,33 @@ def final_iteration(text: str) -> int:
 
 
 # -- the environment really is numpy-only ---------------------------------------------------------
-def test_the_subprocess_python_has_numpy_but_not_gdlab(numpy_only_env, tmp_path):
+def test_the_subprocess_python_has_numpy_but_not_gdlab(numpy_only_python, tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("import numpy\ntry:\n    import gdlab\nexcept ImportError:\n    print('no gdlab')\n"
                      "else:\n    print('gdlab at', gdlab.__file__)\n")
-    done = run_script(probe, numpy_only_env)
+    done = numpy_only_python(probe)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "no gdlab"
 
 
 # -- byte for byte --------------------------------------------------------------------------------
 @pytest.mark.parametrize("preset", NETWORK_PRESETS)
-def test_every_network_preset_is_reproduced_byte_for_byte(preset, tmp_path, numpy_only_env):
-    text = check_same_history(load_preset(preset), tmp_path, numpy_only_env, 300)
+def test_every_network_preset_is_reproduced_byte_for_byte(preset, tmp_path, numpy_only_python):
+    text = check_same_history(load_preset(preset), tmp_path, numpy_only_python, 300)
     assert len(text.splitlines()) == 303  # header, rows 0 … 300, status
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", SURFACE_PRESETS)
-def test_every_surface_preset_is_reproduced_byte_for_byte_to_its_end(preset, tmp_path, numpy_only_env):
-    text = check_same_history(load_preset(preset), tmp_path, numpy_only_env, None)
+def test_every_surface_preset_is_reproduced_byte_for_byte_to_its_end(preset, tmp_path, numpy_only_python):
+    text = check_same_history(load_preset(preset), tmp_path, numpy_only_python, None)
     assert text.splitlines()[0].startswith("iteration,run1_cost,run1_w1")
 
 
 @pytest.mark.parametrize("name", RACES)
-def test_every_race_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_env):
+def test_every_race_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_python):
     preset, changes, iterations = RACES[name]
-    text = check_same_history(load_preset(preset).replace(**changes), tmp_path, numpy_only_env, iterations)
+    text = check_same_history(load_preset(preset).replace(**changes), tmp_path, numpy_only_python, iterations)
     status = text.splitlines()[-1]
     if name == "every-run-converges":
         assert status.startswith("# status: converged;") and "every run converged." in status
@@ -217,10 +200,11 @@ def test_the_races_cover_every_surface_optimizer_and_schedule():
     assert {run["schedule"] for run in runs} == set(SCHEDULE_NAMES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", VARIATIONS)
-def test_every_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_env):
+def test_every_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_python):
     preset, changes, iterations = VARIATIONS[name]
-    text = check_same_history(load_preset(preset).replace(**changes), tmp_path, numpy_only_env, iterations)
+    text = check_same_history(load_preset(preset).replace(**changes), tmp_path, numpy_only_python, iterations)
     status = text.splitlines()[-1]
     if name.startswith("converges") or name == "long-run-converges":
         assert status.startswith("# status: converged;")
@@ -278,13 +262,13 @@ def test_the_cases_cover_every_optimizer_activation_loss_and_schedule():
     assert set().union(*(e["features"] for e in experiments)) == {"x", "square", "product", "sin"}
 
 
-def test_embedded_initial_weights_are_used_when_a_seeded_draw_would_differ(tmp_path, numpy_only_env, monkeypatch):
+def test_embedded_initial_weights_are_used_when_a_seeded_draw_would_differ(tmp_path, numpy_only_python, monkeypatch):
     # e.g. weights set by hand: the script then carries them, exact, instead of drawing them
     monkeypatch.setattr(codegen, "_seeded_weights", lambda *args: [np.full((1, 1), 7.0)])
     experiment = load_preset("xor").replace(optimizer="nesterov", learning_rate=0.1)
     text = export_code(experiment)
     assert "INITIAL_WEIGHTS = [" in text and "default_rng(WEIGHT_SEED)" not in text
-    check_same_history(experiment, tmp_path, numpy_only_env, 200)
+    check_same_history(experiment, tmp_path, numpy_only_python, 200)
 
 
 # -- the script itself ----------------------------------------------------------------------------
@@ -405,16 +389,16 @@ def test_odd_names_and_descriptions_cannot_break_the_script():
     assert doc.startswith('a """ name \\ with C:\\path: quotes')
 
 
-def test_the_script_checks_its_arguments_and_prints_without_out(tmp_path, numpy_only_env):
+def test_the_script_checks_its_arguments_and_prints_without_out(tmp_path, numpy_only_python):
     experiment = load_preset("xor").replace(max_iterations=7)
     script = write_code(experiment, tmp_path / "xor7.py")
-    done = run_script(script, numpy_only_env)  # no --iterations: the experiment's max_iterations
+    done = numpy_only_python(script)  # no --iterations: the experiment's max_iterations
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "iteration,train_cost,test_cost,train_accuracy,test_accuracy,epoch"
     assert lines[-2].startswith("7,") and lines[-2].endswith(",7.0")
     assert lines[-1] == "# status: max_iterations; iteration: 7; reason: reached the iteration limit (7)."
-    bad = run_script(script, numpy_only_env, "--iterations", "0")
+    bad = numpy_only_python(script, "--iterations", "0")
     assert bad.returncode == 2 and "--iterations must be at least 1" in bad.stderr
 
 

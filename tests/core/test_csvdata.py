@@ -186,6 +186,7 @@ def test_header_detection():
     assert named.columns == ("column 1", "x", "x (2)", "y")
 
 
+@pytest.mark.slow
 def test_one_hundred_thousand_rows_load_and_one_more_is_refused(tmp_path):
     rows = [f"{i % 7},{i % 2}" for i in range(100_000)]
     data = load_csv(_write(tmp_path, _lines("x,y", *rows)))
@@ -196,6 +197,7 @@ def test_one_hundred_thousand_rows_load_and_one_more_is_refused(tmp_path):
     assert str(err.value).startswith("row 100,002: ")
 
 
+@pytest.mark.slow
 def test_more_than_a_million_numbers_are_refused(tmp_path):
     row = ",".join(["0.5"] * 10 + ["1"])
     with pytest.raises(DataError, match="more than 1,000,000 cells of data"):

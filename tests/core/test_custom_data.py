@@ -111,6 +111,7 @@ def test_defaults_of_names():
     assert pts.n_outputs == 3 and pts.n_classes == 3
 
 
+@pytest.mark.slow
 def test_largest_custom_data_fits_the_file_limit(tmp_path):
     n, d = 100_000, MAX_VALUES // 100_000 - 1
     rng = np.random.default_rng(1)

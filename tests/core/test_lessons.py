@@ -54,6 +54,7 @@ def test_a_shipped_lesson_parses_into_8_to_20_steps_with_short_captions(name):
         assert p.caption.count(". ") <= 2, p.caption
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_pause_of_a_shipped_lesson_is_reached_by_its_plan(name):
     """Each pause's experiment, stepped its number of iterations, gets there (or ends, when the
@@ -119,6 +120,7 @@ def test_the_backpropagation_captions_tell_the_truth():
     assert round(float(snap.train_cost[-1]), 3) == 0.071 and round(100 * float(snap.train_metric[-1]), 1) == 98.8
 
 
+@pytest.mark.slow
 def test_the_network_descent_captions_tell_the_truth():
     adam = _run_to(_pause("network-descent", "after-300").experiment, 300).snapshot()
     assert round(float(adam.train_cost[-1]), 4) == 0.0015 and adam.train_metric[-1] == adam.test_metric[-1] == 1.0

@@ -99,6 +99,7 @@ def test_resolve_refuses_each_file_the_same_way(name):
 HUGE_FILES = _make_corpus_module().HUGE
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HUGE_FILES))
 def test_a_50_megabyte_file_is_refused_for_its_size(tmp_path, name):
     write, words = HUGE_FILES[name]

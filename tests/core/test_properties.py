@@ -275,6 +275,7 @@ def check_reason_names_the_iteration(status: str, reason: str, stopped_at: int) 
         assert reason.rstrip().endswith("."), "a sentence"
 
 
+@pytest.mark.slow
 @settings(max_examples=600, **COMMON)
 @given(experiment=network_experiments(), chunk=st.sampled_from((1, 3, 16, 1000)))
 def test_network_experiments_end_with_a_reason(experiment, chunk):
@@ -304,6 +305,7 @@ def test_network_experiments_end_with_a_reason(experiment, chunk):
     assert np.array_equal(run.history.view("train_cost")[:1], [start_cost], equal_nan=True), "reset is exact"
 
 
+@pytest.mark.slow
 @settings(max_examples=500, **COMMON)
 @given(experiment=surface_experiments(), chunk=st.sampled_from((1, 9, 100, 10_000)))
 def test_surface_experiments_end_with_a_reason(experiment, chunk):
@@ -405,6 +407,7 @@ def any_arguments(draw) -> dict:
                 name=draw(st.one_of(st.text(max_size=130), JUNK) if junk else st.text(max_size=20)))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, **COMMON)
 @given(arguments=any_arguments())
 def test_any_values_build_or_raise_experiment_error(arguments):
@@ -452,6 +455,7 @@ ODD_NUMBERS = ("9" * 5000, "9" * 400, "-" + "9" * 400, "1e309", "-1e309", "1e-40
                "0x10", "01", "+1", ".5", "1.", "1e", "--1", "1_000", "true", "null", '"1"', "[]", "{}")
 
 
+@pytest.mark.slow
 @settings(max_examples=200, **COMMON)
 @given(text=any_document())
 def test_any_document_loads_or_raises_experiment_error(text):

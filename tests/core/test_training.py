@@ -210,6 +210,7 @@ def test_vanishing_gradients_preset_shows_early_layers_starving():
     assert norms[0] * 100 <= norms[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["xor", "spiral-deep"])
 def test_network_presets_learn(name):
     exp = load_preset(name)

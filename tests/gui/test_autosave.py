@@ -281,6 +281,7 @@ def _crashed_session(savers, folder, experiment) -> None:
     assert make(savers, folder).pending_recovery() == experiment
 
 
+@pytest.mark.slow
 def test_launching_with_an_experiment_keeps_a_crashed_sessions_autosave(savers, folder, launch):
     work = load_preset("xor").replace(learning_rate=0.125, hidden_layers=[7, 3], name="my work")
     _crashed_session(savers, folder, work)
@@ -293,12 +294,14 @@ def test_launching_with_an_experiment_keeps_a_crashed_sessions_autosave(savers, 
     assert make(savers, folder).pending_recovery() == work, "the next plain launch still offers it"
 
 
+@pytest.mark.slow
 def test_launching_with_an_experiment_autosaves_it_when_nothing_waits_for_recovery(folder, launch):
     launch(experiment=load_preset("spiral-deep"))
     assert load_experiment(folder / "current.json").name == "spiral-deep"
     assert json.loads((folder / "running.lock").read_text())["pid"] == os.getpid()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", [None, "spiral-deep"])
 def test_quit_after_runs_neither_take_the_lock_nor_touch_the_autosave(qtbot, savers, folder, launch, preset):
     experiment = load_preset(preset) if preset else None
@@ -315,6 +318,7 @@ def test_quit_after_runs_neither_take_the_lock_nor_touch_the_autosave(qtbot, sav
     assert make(savers, folder).pending_recovery() == work
 
 
+@pytest.mark.slow
 def test_a_failing_autosave_shows_in_the_status_bar(tmp_path, monkeypatch, launch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

@@ -9,7 +9,7 @@ from gdlab.gui.plots.network_view import _fmt
 from gdlab.gui.plots.trajectories import weight_label
 
 TIMEOUT = 15_000
-pytestmark = pytest.mark.window_size(1400, 900)
+pytestmark = [pytest.mark.slow, pytest.mark.window_size(1400, 900)]  # every test here opens a lab window
 
 
 def snap(window):

@@ -265,6 +265,7 @@ def test_imported_points_with_many_named_classes_can_be_drawn_on(qtbot, tool):
     assert data.class_names == tuple(names) and data.y[-1] == 7 and data.feature_names == ("width", "height")
 
 
+@pytest.mark.slow
 def test_in_a_real_window_the_drawn_points_are_trained_on(qtbot, settings):
     """The window's own tool and wiring: at iteration 0 a click's point becomes the data at once
     (later, the pending-change bar asks first: test_window_features), the network trains on it,

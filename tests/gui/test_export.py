@@ -244,6 +244,7 @@ def test_views_check_the_experiment_kind(race, xor):
     assert set(VIEWS) >= {"cost", "trajectories", "data", "curve", "surface", "network", "sheet"}
 
 
+@pytest.mark.slow
 def test_a_race_exports_its_cost_and_trajectories(view, race, tmp_path):
     for name in ("cost", "trajectories"):
         rgb = pixels(export_widget(view(name, race), tmp_path / f"{name}.png", size=(500, 300)))
@@ -263,6 +264,7 @@ def test_sheet_pdf_is_one_page_of_the_chosen_size(view, tmp_path, xor, page, box
     assert b"/Type /Page\n" in path.read_bytes() and path.read_bytes().count(b"/Type /Page\n") == 1
 
 
+@pytest.mark.slow
 def test_sheet_png_has_the_page_size_at_its_dpi_and_shows_the_views(view, tmp_path, xor):
     experiment, run = xor
     sheet = view("sheet")
@@ -278,6 +280,7 @@ def png_dpi(path) -> int:
     return round(QImage(str(path)).dotsPerMeterX() * 0.0254)
 
 
+@pytest.mark.slow
 def test_sheet_png_honours_the_scale_as_a_figure_does(qtbot, view, tmp_path, xor):
     """Screen (1×) / Sharp (2×) and ``gdlab export --scale``: the page's 96-dpi pixels times the
     scale, with the dpi a figure at that scale gets; no scale and no dpi: 300 dpi as before."""
@@ -380,6 +383,7 @@ def test_gif_of_a_race_and_bad_requests(tmp_path, race):
 
 
 # -- the dialog ------------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_export_dialog_writes_a_view_the_sheet_and_an_animation(qtbot, view, tmp_path, xor):
     from gdlab.gui.export import ExportDialog
 
@@ -425,6 +429,7 @@ def test_export_dialog_reports_an_unwritable_path_and_stays_open(qtbot, view, tm
     assert os.listdir(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_process_that_copied_a_figure_exits_cleanly(tmp_path):
     """The clipboard outlives Python: a QMimeData made in Python crashes the process at exit."""
     import subprocess

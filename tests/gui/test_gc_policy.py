@@ -4,6 +4,8 @@ objects can deadlock against the GUI thread)."""
 import gc
 import threading
 
+import pytest
+
 from gdlab.core.presets import load_preset
 from gdlab.gui.gc_policy import INTERVAL_MS
 from gdlab.gui.session import TrainingSession
@@ -22,6 +24,7 @@ class Cycle:
         self.seen.append(threading.current_thread())
 
 
+@pytest.mark.slow
 def test_cycles_die_on_the_gui_thread_while_training_allocates(qtbot):
     session = TrainingSession()
     try:

@@ -10,6 +10,7 @@ from gdlab.core.training import make_run
 from gdlab.gui.plots.step_text import num
 
 TIMEOUT = 15_000
+pytestmark = pytest.mark.slow  # every test here opens a lab window
 
 
 def snap(window):

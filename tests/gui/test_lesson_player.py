@@ -14,7 +14,7 @@ from gdlab.core.training import TERMINAL
 from gdlab.gui.lesson_player import HIGHLIGHT_COLOR, LessonPlayer, render_pauses, view_widget
 
 TIMEOUT = 30_000
-pytestmark = pytest.mark.window_size(1400, 900)
+pytestmark = [pytest.mark.slow, pytest.mark.window_size(1400, 900)]  # every test here opens a lab window
 
 LESSON = '''title = "A rehearsal"
 

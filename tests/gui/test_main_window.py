@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pyqtgraph as pg
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSlider, QSpinBox
 
@@ -23,11 +24,13 @@ def wait_iteration(qtbot, window, predicate):
     qtbot.waitUntil(lambda: predicate(latest(window).iteration), timeout=TIMEOUT)
 
 
+@pytest.mark.slow
 def test_title_names_the_experiment(make_window):
     window = make_window("xor")
     assert window.windowTitle() == "gdlab — xor"
 
 
+@pytest.mark.slow
 def test_start_then_cost_falls_through_the_worker_signals(qtbot, make_window):
     window = make_window("xor", max_iterations=100_000)
     first_cost = latest(window).train_cost[0]
@@ -47,6 +50,7 @@ def test_start_then_cost_falls_through_the_worker_signals(qtbot, make_window):
     assert np.array_equal(recent_x, np.arange(last + 1 - len(recent_x), last + 1)), "no iteration skipped"
 
 
+@pytest.mark.slow
 def test_pause_stops_the_iteration_count(qtbot, make_window):
     window = make_window("xor", max_iterations=10_000_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
@@ -63,6 +67,7 @@ def test_pause_stops_the_iteration_count(qtbot, make_window):
     assert window.start_button.text().endswith("Start")
 
 
+@pytest.mark.slow
 def test_step_is_exactly_one_iteration_and_step10_is_ten(qtbot, make_window):
     window = make_window("xor")
     assert latest(window).iteration == 0
@@ -76,6 +81,7 @@ def test_step_is_exactly_one_iteration_and_step10_is_ten(qtbot, make_window):
     wait_iteration(qtbot, window, lambda i: i == 13)
 
 
+@pytest.mark.slow
 def test_reset_restores_initial_weights_bit_for_bit(qtbot, make_window):
     window = make_window("xor")
     initial = [w.copy() for w in latest(window).weights]
@@ -90,6 +96,7 @@ def test_reset_restores_initial_weights_bit_for_bit(qtbot, make_window):
     assert len(window.cost_plot.curves[0].getData()[0]) == 1
 
 
+@pytest.mark.slow
 def test_new_random_weights_change_the_start(qtbot, make_window):
     window = make_window("xor")
     before = latest(window).weights[0].copy()
@@ -98,6 +105,7 @@ def test_new_random_weights_change_the_start(qtbot, make_window):
     assert latest(window).iteration == 0
 
 
+@pytest.mark.slow
 def test_learning_rate_change_is_used_by_the_very_next_step(qtbot, make_window):
     window = make_window("xor", optimizer="sgd", learning_rate=0.1)
     for _ in range(3):
@@ -117,6 +125,7 @@ def test_learning_rate_change_is_used_by_the_very_next_step(qtbot, make_window):
     np.testing.assert_allclose(latest(window).weights[0], w - 0.7 * g, rtol=0, atol=1e-15)
 
 
+@pytest.mark.slow
 def test_invalid_entry_is_not_committed_and_says_why(qtbot, make_window):
     window = make_window("xor")
     field = window.panel.fields["learning_rate"]
@@ -133,6 +142,7 @@ def test_invalid_entry_is_not_committed_and_says_why(qtbot, make_window):
     assert layers.has_error and "out of range" in layers.error.text()
 
 
+@pytest.mark.slow
 def test_changing_the_network_shape_asks_before_restarting(qtbot, make_window):
     window = make_window("xor")
     window.step_ten()
@@ -146,6 +156,7 @@ def test_changing_the_network_shape_asks_before_restarting(qtbot, make_window):
     assert latest(window).iteration == 0 and not window.pending_bar.isVisible()
 
 
+@pytest.mark.slow
 def test_revert_keeps_the_current_run(qtbot, make_window):
     window = make_window("xor")
     window.step_ten()
@@ -156,6 +167,7 @@ def test_revert_keeps_the_current_run(qtbot, make_window):
     assert window.panel.fields["dataset"].value() == "xor" and latest(window).iteration == 10
 
 
+@pytest.mark.slow
 def test_divergent_preset_says_where_and_why_and_the_app_keeps_working(qtbot, make_window):
     window = make_window("xor")
     window.preset_actions["lr-divergent"].trigger()
@@ -175,6 +187,7 @@ def test_divergent_preset_says_where_and_why_and_the_app_keeps_working(qtbot, ma
     wait_iteration(qtbot, window, lambda i: i == 1)
 
 
+@pytest.mark.slow
 def test_every_parameter_widget_has_a_tooltip(make_window):
     window = make_window("xor")
     for name, field in window.panel.fields.items():
@@ -185,6 +198,7 @@ def test_every_parameter_widget_has_a_tooltip(make_window):
     assert "w ← w − α·∂J/∂w" in window.panel.fields["learning_rate"].toolTip()
 
 
+@pytest.mark.slow
 def test_fields_for_the_chosen_optimizer_only(qtbot, make_window):
     window = make_window("xor", optimizer="sgd")
     assert window.panel.fields["momentum"].isHidden() and window.panel.fields["beta1"].isHidden()
@@ -193,6 +207,7 @@ def test_fields_for_the_chosen_optimizer_only(qtbot, make_window):
     qtbot.waitUntil(lambda: latest(window).optimizer == "adam", timeout=TIMEOUT)
 
 
+@pytest.mark.slow
 def test_close_during_a_run_stops_and_joins_the_thread(qtbot, make_window):
     window = make_window("spiral-deep", max_iterations=10_000_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
@@ -202,6 +217,7 @@ def test_close_during_a_run_stops_and_joins_the_thread(qtbot, make_window):
     assert not thread.isRunning()
 
 
+@pytest.mark.slow
 def test_malformed_file_leaves_the_session_untouched(qtbot, make_window, tmp_path):
     window = make_window("xor")
     window.step_ten()
@@ -216,6 +232,7 @@ def test_malformed_file_leaves_the_session_untouched(qtbot, make_window, tmp_pat
     assert window.experiment.name == "xor" and latest(window).iteration == 10
 
 
+@pytest.mark.slow
 def test_save_and_open_round_trip_with_recent_files(qtbot, make_window, tmp_path):
     window = make_window("spiral-deep")
     path = tmp_path / "mine.json"
@@ -227,6 +244,7 @@ def test_save_and_open_round_trip_with_recent_files(qtbot, make_window, tmp_path
     assert [a.toolTip() for a in window.recent_menu.actions()][0] == str(path.resolve())
 
 
+@pytest.mark.slow
 def test_last_experiment_and_layout_are_restored(qtbot, settings):
     first = MainWindow(load_preset("lr-too-large"), settings=settings)
     qtbot.addWidget(first)
@@ -249,6 +267,7 @@ def test_surface_preset_draws_the_path(qtbot, make_window):
     assert len(x) == 11
 
 
+@pytest.mark.slow
 def test_the_app_starts_and_quits_cleanly_in_a_subprocess(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path), HOME=str(tmp_path))
     shot = tmp_path / "shot.png"
@@ -259,6 +278,7 @@ def test_the_app_starts_and_quits_cleanly_in_a_subprocess(tmp_path):
     assert shot.stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_ctrl_q_closes_the_window_and_joins_the_thread(qtbot, make_window):
     window = make_window("xor", max_iterations=10_000_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
@@ -269,6 +289,7 @@ def test_ctrl_q_closes_the_window_and_joins_the_thread(qtbot, make_window):
     assert not thread.isRunning()
 
 
+@pytest.mark.slow
 def test_crosshair_reads_out_the_cost_under_the_mouse(qtbot, make_window):
     window = make_window("lr-just-right")
     window.step_ten()
@@ -285,6 +306,7 @@ def test_crosshair_reads_out_the_cost_under_the_mouse(qtbot, make_window):
     assert text.startswith("iteration 4:") and f"{J4:.5g}" in text
 
 
+@pytest.mark.slow
 def test_log_scale_toggle_from_the_keyboard(qtbot, make_window):
     window = make_window("lr-just-right")
     assert not window.cost_plot.log_scale
@@ -293,6 +315,7 @@ def test_log_scale_toggle_from_the_keyboard(qtbot, make_window):
     assert "log" in window.cost_plot.plot_item.getAxis("left").labelText
 
 
+@pytest.mark.slow
 def test_while_running_the_worker_computes_only_what_the_shown_tab_draws(qtbot, make_window):
     window = make_window("xor", max_iterations=10**8, tolerance=0.0, grad_tolerance=0.0)
     seen: list[set] = []
@@ -315,6 +338,7 @@ def test_while_running_the_worker_computes_only_what_the_shown_tab_draws(qtbot, 
     assert {"map", "sample"} <= set(window.session.latest.view), "a pause brings every view up to date"
 
 
+@pytest.mark.slow
 def test_a_sync_is_answered_after_every_command_sent_before_it(qtbot, make_window):
     window = make_window("xor")
     seen = []

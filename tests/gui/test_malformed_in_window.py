@@ -42,6 +42,7 @@ def _state(window: MainWindow) -> dict:
             "recent": window.settings.value("recent_files", [])}
 
 
+@pytest.mark.slow
 def test_every_malformed_file_is_refused_and_the_session_is_untouched(qtbot, window, tmp_path):
     files = {CORPUS / name: [name] + spec["words"] + ([spec["field"]] if spec["field"] else [])
              for name, spec in sorted(EXPECTED.items())}

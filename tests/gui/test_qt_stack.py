@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 FRAMES = 250  # a few seconds here; the bad pair aborted within about a second
 
 SCRIPT = textwrap.dedent("""
@@ -43,6 +45,7 @@ SCRIPT = textwrap.dedent("""
 """).replace("FRAMES", str(FRAMES))
 
 
+@pytest.mark.slow
 def test_hundreds_of_set_data_frames_do_not_abort_the_interpreter():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, env=env)

@@ -287,6 +287,7 @@ def test_every_control_has_a_tooltip(view):
         assert view.model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
 
 
+@pytest.mark.slow
 def test_a_real_window_session_fills_the_table(qtbot, settings):
     from gdlab.gui.main_window import MainWindow
 

@@ -70,6 +70,7 @@ def still_answers(qtbot, window):
     assert window.session.latest is not before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", range(SEQUENCES // PER_WINDOW))
 def test_random_sequences_never_deadlock_warn_or_leak(qtbot, settings, tmp_path, block):
     rng = random.Random(1000 + block)

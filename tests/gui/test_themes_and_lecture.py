@@ -7,6 +7,7 @@ from gdlab.gui.main_window import MainWindow
 from gdlab.gui.palette import THEMES
 
 TIMEOUT = 15_000
+pytestmark = pytest.mark.slow  # every test here opens a lab window
 
 
 @pytest.fixture

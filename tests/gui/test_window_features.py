@@ -14,7 +14,7 @@ from gdlab.core.training import make_run
 from gdlab.core.weights_io import load_weights
 
 TIMEOUT = 15_000
-pytestmark = pytest.mark.window_size(1400, 900)
+pytestmark = [pytest.mark.slow, pytest.mark.window_size(1400, 900)]  # every test here opens a lab window
 
 
 def snap(window):
@@ -53,11 +53,14 @@ def test_scrubbing_back_shows_the_weights_of_that_iteration(qtbot, make_window):
 def test_replay_plays_the_recorded_run_back(qtbot, make_window):
     window = make_window("lr-too-large")
     step_to(qtbot, window, 30)
-    window.timeline.go_to(0)
+    window.timeline.go_to(24)  # a replay from 0 at 4× takes 5 s; the last six iterations show the same
     window.timeline.speed.setCurrentIndex(4)  # 4×
+    shown = []
+    window.timeline.slider.valueChanged.connect(shown.append)
     window.timeline.replay_button.setChecked(True)
     qtbot.waitUntil(lambda: window.timeline.value >= 30 and not window.timeline.replay_button.isChecked(),
                     timeout=TIMEOUT)
+    assert shown == sorted(shown) and shown[0] > 24 and shown[-1] == 30, "played forward, in order, to the end"
     qtbot.waitUntil(lambda: window.scrub_iteration == 30, timeout=TIMEOUT)
     window.timeline.go_live()
     assert window.scrub_iteration is None

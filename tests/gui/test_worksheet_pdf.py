@@ -196,6 +196,7 @@ def _xref_is_right(data: bytes) -> bool:
     return len(used) > 10 and all(data.startswith(b"%d 0 obj" % n, offset) for n, offset in used)
 
 
+@pytest.mark.slow
 def test_the_same_worksheet_written_twice_gives_the_same_bytes(qtbot, tmp_path, sheet, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = write_worksheet(tmp_path / "first.pdf", sheet, "worked").read_bytes()

@@ -308,6 +308,7 @@ def test_build_lays_out_the_desktop_files_as_under_usr_share(monkeypatch, tmp_pa
         assert out.returncode == 0, out.stdout + out.stderr
 
 
+@pytest.mark.slow
 def test_the_app_sets_its_icon_and_desktop_id():
     probe = ("from gdlab.gui.app import make_app\napp = make_app()\n"
              "print(app.desktopFileName())\nprint(sorted(s.width() for s in app.windowIcon().availableSizes()))")
