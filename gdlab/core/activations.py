@@ -78,14 +78,15 @@ class _Linear(Activation):
 
     name, formula, derivative_formula = "linear", "f(z) = z", "f'(z) = 1"
 
-    def _value_into(self, z, out, axis):
+    def _value_into(self, z: np.ndarray, out: np.ndarray, axis: int) -> None:
         if out is not z:
             np.copyto(out, z)  # a = z
 
-    def _derivative_into(self, z, a, out):
+    def _derivative_into(self, z: np.ndarray, a: np.ndarray, out: np.ndarray) -> None:
         out.fill(1.0)  # f'(z) = 1
 
-    def _backward_inplace(self, z, a, g, work, axis):
+    def _backward_inplace(self, z: np.ndarray, a: np.ndarray, g: np.ndarray, work: np.ndarray,
+                          axis: int) -> None:
         pass  # grad_z = grad_a · 1
 
 
@@ -99,14 +100,14 @@ class _Sigmoid(Activation):
 
     name, formula, derivative_formula = "sigmoid", "σ(z) = 1/(1 + e^{−z})", "σ'(z) = σ(z)(1 − σ(z))"
 
-    def _value_into(self, z, out, axis):
+    def _value_into(self, z: np.ndarray, out: np.ndarray, axis: int) -> None:
         np.negative(z, out=out)               # −z
         np.minimum(out, _EXP_MAX, out=out)    # capped so e^{−z} stays finite
         np.exp(out, out=out)                  # e^{−z}
         out += 1.0                            # 1 + e^{−z}
         np.divide(1.0, out, out=out)          # σ = 1/(1 + e^{−z})  (divide is vectorised, reciprocal is not)
 
-    def _derivative_into(self, z, a, out):
+    def _derivative_into(self, z: np.ndarray, a: np.ndarray, out: np.ndarray) -> None:
         np.subtract(1.0, a, out=out)          # 1 − σ
         np.multiply(out, a, out=out)          # σ'(z) = σ(1 − σ)
 
@@ -116,10 +117,10 @@ class _Tanh(Activation):
 
     name, formula, derivative_formula = "tanh", "f(z) = tanh z", "f'(z) = 1 − tanh² z"
 
-    def _value_into(self, z, out, axis):
+    def _value_into(self, z: np.ndarray, out: np.ndarray, axis: int) -> None:
         np.tanh(z, out=out)                   # a = tanh z
 
-    def _derivative_into(self, z, a, out):
+    def _derivative_into(self, z: np.ndarray, a: np.ndarray, out: np.ndarray) -> None:
         np.multiply(a, a, out=out)            # tanh² z
         np.subtract(1.0, out, out=out)        # f'(z) = 1 − tanh² z
 
@@ -129,10 +130,10 @@ class _ReLU(Activation):
 
     name, formula, derivative_formula = "relu", "f(z) = max(0, z)", "f'(z) = 1 if z > 0 else 0"
 
-    def _value_into(self, z, out, axis):
+    def _value_into(self, z: np.ndarray, out: np.ndarray, axis: int) -> None:
         np.maximum(z, 0.0, out=out)           # a = max(0, z)
 
-    def _derivative_into(self, z, a, out):
+    def _derivative_into(self, z: np.ndarray, a: np.ndarray, out: np.ndarray) -> None:
         np.heaviside(z, 0.0, out=out)         # f'(z) = [z > 0]
 
 
@@ -143,11 +144,11 @@ class _LeakyReLU(Activation):
     slope = 0.01
     formula, derivative_formula = "f(z) = max(z, 0.01 z)", "f'(z) = 1 if z > 0 else 0.01"
 
-    def _value_into(self, z, out, axis):
+    def _value_into(self, z: np.ndarray, out: np.ndarray, axis: int) -> None:
         np.multiply(z, self.slope, out=out)   # s·z
         np.maximum(z, out, out=out)           # a = max(z, s·z)   (as 0 < s < 1)
 
-    def _derivative_into(self, z, a, out):
+    def _derivative_into(self, z: np.ndarray, a: np.ndarray, out: np.ndarray) -> None:
         np.heaviside(z, 0.0, out=out)         # [z > 0]
         out *= 1.0 - self.slope
         out += self.slope                     # f'(z) = s + (1 − s)[z > 0]
@@ -166,16 +167,17 @@ class _Softmax(Activation):
     derivative_formula = "∂s_k/∂z_k = s_k(1 − s_k)  (full Jacobian s_k(δ_kj − s_j) in backprop)"
     elementwise = False
 
-    def _value_into(self, z, out, axis):
+    def _value_into(self, z: np.ndarray, out: np.ndarray, axis: int) -> None:
         np.subtract(z, z.max(axis=axis, keepdims=True), out=out)   # z − max z  (≤ 0)
         np.exp(out, out=out)                                        # e^{z − m}
         out /= out.sum(axis=axis, keepdims=True)                    # s = e^{z − m} / Σ e^{z − m}
 
-    def _derivative_into(self, z, a, out):
+    def _derivative_into(self, z: np.ndarray, a: np.ndarray, out: np.ndarray) -> None:
         np.subtract(1.0, a, out=out)
         np.multiply(out, a, out=out)          # diagonal of the Jacobian: s(1 − s)
 
-    def _backward_inplace(self, z, a, g, work, axis):
+    def _backward_inplace(self, z: np.ndarray, a: np.ndarray, g: np.ndarray, work: np.ndarray,
+                          axis: int) -> None:
         np.multiply(g, a, out=work)                                 # g ⊙ s
         g -= work.sum(axis=axis, keepdims=True)                     # g − Σ_k g_k s_k
         g *= a                                                      # grad_z = s ⊙ (g − Σ g s)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,6 +35,9 @@ from .activations import get_activation
 from .gradcheck import check_weight, relative_error
 from .losses import get_loss
 from .optimizers import make_optimizer
+
+if TYPE_CHECKING:
+    from .training import NetworkRun
 
 FORWARD, COST, BACKWARD, UPDATE = "forward", "cost", "backward", "update"
 
@@ -129,7 +132,8 @@ class BackpropTrace:
 
     def update_of(self, layer: int) -> np.ndarray:
         """W_new − W of a layer: the step this iteration takes (−α·∂J/∂w for plain descent)."""
-        return self.W_new[layer - 1] - self.W[layer - 1]
+        step: np.ndarray = self.W_new[layer - 1] - self.W[layer - 1]
+        return step
 
     # -- the chain rule for one weight -------------------------------------------------------------
     def chain_rule(self, layer: int, i: int, j: int, sample: int = 0, eps: float = 1e-3) -> ChainRule:
@@ -205,7 +209,7 @@ def _phases(trace: BackpropTrace) -> list[Phase]:
     return out
 
 
-def trace_iteration(run, mode: str = "batch", sample: int = 0) -> BackpropTrace:
+def trace_iteration(run: NetworkRun, mode: str = "batch", sample: int = 0) -> BackpropTrace:
     """The next iteration of a :class:`~gdlab.core.training.NetworkRun`, taken apart (see the module
     docstring). The run itself is not changed."""
     if mode not in ("batch", "sample"):

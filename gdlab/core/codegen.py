@@ -36,7 +36,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -44,13 +44,15 @@ from .atomic import atomic_write_text
 from .experiment import Experiment
 from .features import expand_features
 from .params import NETWORK
-from .training import DIVERGENCE_FACTOR, NetworkRun
+from .training import DIVERGENCE_FACTOR, NetworkRun, SurfaceRace
 
 __all__ = ["export_code", "write_code"]
 
 _WIDTH = 96           # the width of the script's comments and docstrings
 _COLUMN = 52          # where inline comments start
 _MAX_LINE = 110       # the longest code line with its comment
+
+_Part = tuple[np.ndarray, np.ndarray, np.ndarray | None]   # a data split: raw X, targets y, class labels
 
 
 # -- what the script needs to know ----------------------------------------------------------------
@@ -76,8 +78,8 @@ class _Spec:
     features: list[str]
     input_labels: list[str]
     custom_data: bool
-    train: tuple[np.ndarray, np.ndarray, np.ndarray | None]   # raw X, targets y, class labels
-    test: tuple[np.ndarray, np.ndarray, np.ndarray | None]
+    train: _Part                             # raw X, targets y, class labels
+    test: _Part
     initial: list[np.ndarray]                # [W_l; b_l] of every layer at the start
     data_note: str                           # the names of custom data's columns and classes
     embed_weights: bool                      # True when a seeded draw does not give `initial`
@@ -102,7 +104,7 @@ class _Spec:
 
     @property
     def regularized(self) -> bool:
-        return self.values["regularization"] != "none"
+        return bool(self.values["regularization"] != "none")
 
     @property
     def uses_labels(self) -> bool:
@@ -111,7 +113,7 @@ class _Spec:
 
     @property
     def stateful(self) -> bool:
-        return self.values["optimizer"] != "sgd"
+        return bool(self.values["optimizer"] != "sgd")
 
     @property
     def regression(self) -> bool:
@@ -134,7 +136,7 @@ class _Spec:
         return [t for t in ("grad_tolerance", "tolerance") if self.values[t] > 0]
 
 
-def _labels_give_targets(part) -> bool:
+def _labels_give_targets(part: _Part) -> bool:
     _, y, labels = part
     if labels is None or labels.ndim != 1 or len(labels) != len(y) or (len(labels) and labels.min() < 0):
         return False
@@ -460,7 +462,7 @@ def _network_section(s: _Spec) -> str:
                       '    """One array [W_l; b_l] of shape (fan_in + 1, fan_out) a layer, as written at the end '
                       f'of this file.\n\n{fold}\n    """\n'
                       "    return [np.array(Wb) for Wb in INITIAL_WEIGHTS]\n")
-    how, draw = {
+    draws: dict[str, tuple[str, list[tuple[str, str] | str]]] = {
         "xavier": ("W_l ~ U(−r, r) with r = √(6 / (fan_in + fan_out)) (Glorot/Xavier uniform)",
                    ["r = math.sqrt(6.0 / (fan_in + fan_out))",
                     ("W = rng.uniform(-r, r, (fan_in, fan_out))", "W_l ~ U(−r, r)")]),
@@ -470,7 +472,8 @@ def _network_section(s: _Spec) -> str:
                    [("W = rng.normal(0.0, SIGMA, (fan_in, fan_out))", "W_l ~ N(0, σ²)")]),
         "zeros": ("W_l = 0 (then every neuron of a layer computes, and learns, the same thing)",
                   [("W = np.zeros((fan_in, fan_out))", "W_l = 0")]),
-    }[v["init"]]
+    }
+    how, draw = draws[v["init"]]
     body = draw + [("b = np.zeros((1, fan_out))", "b_l = 0"), ("Wbs.append(np.vstack([W, b]))", "[W_l; b_l]")]
     return out + ("\n\ndef initial_weights():\n"
                   '    """One array [W_l; b_l] of shape (fan_in + 1, fan_out) a layer.\n\n'
@@ -722,7 +725,7 @@ def _backward_section(s: _Spec) -> str:
                   (f"delta = {s.output}_prime(y_hat) * delta", "δ_L = f′(z_L) ⊙ ∂J/∂ŷ")]
     # the error of the layer below, δ_{l−1}
     back = "np.dot(Wbs[l - 1][:-1], delta)"
-    hidden: list[tuple[str, str] | str] = []
+    hidden: list[tuple[str, str]] = []
     if s.L > 1:
         if s.hidden == "linear":
             rules.append("δ_{l−1} = δ_l W_lᵀ     (linear hidden layers: f′ = 1)")
@@ -882,7 +885,8 @@ def _optimizer_section(s: _Spec) -> str:
                  ("BETA2", h.get("beta2"), "β₂, the decay rate of the mean of g²"),
                  ("EPS", h.get("eps"), "ε keeps the division finite")],
     }.get(name, [])
-    out += _lines([(f"{c} = {_num(x)}", note) for c, x, note in constants])
+    # h.get: the table is built for every optimiser, but the entry used names only this one's hyperparameters
+    out += _lines([(f"{c} = {_num(cast(float, x))}", note) for c, x, note in constants])
     return out.rstrip("\n") + "\n\n\n" + _code(_UPDATE[name])
 
 
@@ -1005,8 +1009,8 @@ def _training_section(s: _Spec) -> str:
 
     cost_of = "zs[-1]" if s.fused else "activations[-1]"
     penalty = " + penalty(Wbs)" if s.regularized else ""
-    add_penalty = [("add_penalty_gradient(grads, Wbs)", "∂J/∂W_l += the penalty's gradient")] if s.regularized \
-        else []
+    add_penalty: list[tuple[str, str] | str] = [
+        ("add_penalty_gradient(grads, Wbs)", "∂J/∂W_l += the penalty's gradient")] if s.regularized else []
     J = "J = J_data + penalty" if s.regularized else "J"
     score, words = s.metric_function, "the R²" if s.regression else "the accuracy"
     if s.full_batch:
@@ -1027,15 +1031,15 @@ def _training_section(s: _Spec) -> str:
                     for start in range(0, n - size + 1, size):
                         yield order[start:start + size]
             ''')
+        batch_rows: list[tuple[str, str] | str] = [
+            "inputs, zs, activations = forward(Wbs, X)", f"J = cost({cost_of}, Y){penalty}",
+            (f"score = {score}(activations[-1], Y)", "on all the training points"),
+            "inputs, zs, activations = forward(Wbs, X[:, batch])",
+            "grads = backward(Wbs, inputs, activations, Y[:, batch])"]
         out += "\n\ndef cost_and_gradients(Wbs, X, Y, batch):\n" + _docstring(
             f"The cost {J} on all the training points and {words} of that pass's output ŷ, and the gradient "
             f"estimated by backprop on one mini-batch only (the columns `batch` of X and Y): stochastic gradient "
-            f"descent.") + _lines(
-            ["inputs, zs, activations = forward(Wbs, X)", f"J = cost({cost_of}, Y){penalty}",
-             (f"score = {score}(activations[-1], Y)", "on all the training points"),
-             "inputs, zs, activations = forward(Wbs, X[:, batch])",
-             "grads = backward(Wbs, inputs, activations, Y[:, batch])"] + add_penalty
-            + ["return J, grads, score"], "    ")
+            f"descent.") + _lines(batch_rows + add_penalty + ["return J, grads, score"], "    ")
     if s.n_test:
         out += f"\n\ndef test_cost_and_{score}(Wbs, X, Y):\n" + _docstring(
             f"The data cost and {words} on the held-out test points: a forward pass only, no penalty.") + _lines(
@@ -1203,9 +1207,9 @@ def _output_section(s: _Spec) -> str:
 
 
 # appendix ----------------------------------------------------------------------------------------
-def _rows(s: _Spec, part) -> list[tuple]:
+def _rows(s: _Spec, part: _Part) -> list[tuple]:
     X, y, labels = part
-    if s.uses_labels:
+    if s.uses_labels and labels is not None:                   # (uses_labels: both parts have labels)
         return [tuple(float(c) for c in x) + (int(label),) for x, label in zip(X, labels)]
     return [tuple(float(c) for c in x) + tuple(float(t) for t in row) for x, row in zip(X, y)]
 
@@ -1468,7 +1472,7 @@ _SCHEDULE_BRANCH = {
 }
 
 
-def _race_groups(race) -> list[tuple[list[int], dict[str, Any]]]:
+def _race_groups(race: SurfaceRace) -> list[tuple[list[int], dict[str, Any]]]:
     """The runs that step together, as gdlab groups them: same optimiser, settings and schedule."""
     out = []
     for idx, opt, _ in race._groups:

@@ -67,7 +67,8 @@ def isoline(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray, level: float) -> np.n
     return np.concatenate(out) if out else np.empty((0, 2, 2))
 
 
-def _segments(cells, pairs, corners, cx, cy, level) -> list[np.ndarray]:
+def _segments(cells: tuple[np.ndarray, ...], pairs: tuple[tuple[int, int], ...], corners: np.ndarray,
+              cx: np.ndarray, cy: np.ndarray, level: float) -> list[np.ndarray]:
     segs = []
     for e1, e2 in pairs:
         p1 = _crossing(cells, e1, corners, cx, cy, level)
@@ -76,7 +77,8 @@ def _segments(cells, pairs, corners, cx, cy, level) -> list[np.ndarray]:
     return segs
 
 
-def _crossing(cells, edge, corners, cx, cy, level) -> np.ndarray:
+def _crossing(cells: tuple[np.ndarray, ...], edge: int, corners: np.ndarray, cx: np.ndarray, cy: np.ndarray,
+              level: float) -> np.ndarray:
     a, b = _EDGES[edge]
     za, zb = corners[a][cells], corners[b][cells]
     t = (level - za) / (zb - za)                       # where the linear interpolation reaches the level

@@ -37,7 +37,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence, cast
 
 import numpy as np
 
@@ -45,6 +45,9 @@ from .atomic import atomic_write_text
 from .customdata import MAX_CLASSES, MAX_FEATURES, MAX_NAME, MAX_VALUES, CustomData
 from .datasets import BINARY, CUSTOM, MAX_SAMPLES, MIN_SAMPLES, MULTICLASS, REGRESSION, make_dataset
 from .params import ExperimentError
+
+if TYPE_CHECKING:
+    from .experiment import Experiment
 
 MAX_CSV_BYTES = 50_000_000
 MAX_COLUMNS = 1000
@@ -207,7 +210,7 @@ def _decode(raw: bytes) -> str:
                         "read; save the file as \"CSV UTF-8\"", row=raw.count(b"\n", 0, exc.start) + 1) from None
 
 
-def _reader(text: str, delimiter: str):
+def _reader(text: str, delimiter: str) -> Iterator[list[str]]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
 
 
@@ -369,7 +372,8 @@ def _label_values(table: CsvTable, j: int) -> tuple[list[float | None], bool]:
 def _inferred(values: list[float | None], all_numbers: bool) -> str:
     if not all_numbers:
         return CLASSIFICATION
-    if all(float(v).is_integer() for v in values) and len(set(values)) <= MAX_INTEGER_CLASSES:
+    numbers = cast("list[float]", values)                       # all_numbers: no None among them
+    if all(float(v).is_integer() for v in numbers) and len(set(numbers)) <= MAX_INTEGER_CLASSES:
         return CLASSIFICATION
     return REGRESSION
 
@@ -417,23 +421,24 @@ def table_to_data(table: CsvTable, label: str | int | None = None, task: str | N
             i = next(i for i, v in enumerate(values) if v is None)
             raise DataError(f'"{_short(table.rows[i][j])}" is not a number; a regression target must be numeric',
                             row=table.row_numbers[i], column=name)
-        y = np.array(values, dtype=np.float64)
+        y: np.ndarray = np.array(values, dtype=np.float64)
         class_names: tuple[str, ...] | None = None
         resolved = REGRESSION
     else:
         if all_numbers:
-            keys = sorted(set(values))
+            numbers = cast("list[float]", values)               # all_numbers: no None among them
+            keys = sorted(set(numbers))
             class_names = tuple(_format_class(v) for v in keys)
             index = {v: c for c, v in enumerate(keys)}
-            y = np.array([index[v] for v in values], dtype=np.int64)
+            y = np.array([index[v] for v in numbers], dtype=np.int64)
         else:
             cells = [row[j] for row in table.rows]
-            keys = sorted(set(cells))
-            class_names = tuple(_short(k, MAX_NAME) for k in keys)
+            texts = sorted(set(cells))
+            class_names = tuple(_short(k, MAX_NAME) for k in texts)
             if len(set(class_names)) != len(class_names):
-                class_names = tuple(f"{k[:MAX_NAME - 6]}… ({c})" for c, k in enumerate(keys))
-            index = {k: c for c, k in enumerate(keys)}
-            y = np.array([index[k] for k in cells], dtype=np.int64)
+                class_names = tuple(f"{k[:MAX_NAME - 6]}… ({c})" for c, k in enumerate(texts))
+            text_index = {k: c for c, k in enumerate(texts)}
+            y = np.array([text_index[k] for k in cells], dtype=np.int64)
         C = len(class_names)
         if C == 1:
             raise DataError(f'every row has the same class "{class_names[0]}"; classification needs at least two '
@@ -473,6 +478,7 @@ def template_text() -> str:
     """An example CSV: a header, two numeric feature columns and a text label column, 24 rows."""
     data = make_dataset("gaussians", n_samples=24, noise=0.0, seed=1)
     names = ("blue", "orange")
+    assert data.labels is not None                              # a classification dataset has labels
     lines = ["x1,x2,class"]
     lines += [f"{x1:.3f},{x2:.3f},{names[c]}" for (x1, x2), c in zip(data.X.tolist(), data.labels.tolist())]
     return "\n".join(lines) + "\n"
@@ -485,7 +491,7 @@ def write_template(path: str | os.PathLike) -> Path:
 
 # -- an experiment from a file -------------------------------------------------------------------
 def experiment_from_csv(path: str | os.PathLike, label: str | int | None = None, task: str | None = None,
-                        standardize: bool = False, base: Any = None):
+                        standardize: bool = False, base: Experiment | None = None) -> Experiment:
     """A network experiment (dataset ``custom``) on the data of a CSV file.
 
     With a network experiment ``base`` its other values are kept (the output, loss and features
@@ -497,7 +503,7 @@ def experiment_from_csv(path: str | os.PathLike, label: str | int | None = None,
     data = load_csv(path, label=label, task=task, standardize=standardize)
     name = Path(path).stem[:120] or "data"
     summary = _summary(data)[:300]
-    texts = {"name": name, "summary": summary, "description": _description(data)}
+    texts: dict[str, Any] = {"name": name, "summary": summary, "description": _description(data)}
     if base is not None and getattr(base, "kind", None) == "network":
         try:
             return base.with_points(data, **texts)

@@ -54,6 +54,15 @@ class CustomData:
     """
 
     __slots__ = ("X", "y", "task", "feature_names", "class_names", "target_name", "mean", "std", "source")
+    X: np.ndarray                         # (n, d) float64, read-only
+    y: np.ndarray                         # (n,) int64 class ids, or float64 real targets; read-only
+    task: str
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...]          # () for regression
+    target_name: str
+    mean: tuple[float, ...] | None        # the standardisation done on import (both or neither)
+    std: tuple[float, ...] | None
+    source: str
 
     def __init__(self, X: Any, y: Any, task: str, feature_names: Sequence[str] | None = None,
                  class_names: Sequence[str] | None = None, target_name: str = "y",
@@ -150,12 +159,12 @@ class CustomData:
     @property
     def n_samples(self) -> int:
         """n, the number of points."""
-        return self.X.shape[0]
+        return int(self.X.shape[0])
 
     @property
     def n_features(self) -> int:
         """d, the number of input coordinates."""
-        return self.X.shape[1]
+        return int(self.X.shape[1])
 
     @property
     def n_classes(self) -> int:
@@ -212,7 +221,7 @@ class CustomData:
         """A validated copy with some fields changed (``X``, ``y``, ``task``, ``class_names``, …).
 
         Changing the task drops class names that no longer fit (regression has none)."""
-        fields = {"X": self.X, "y": self.y, "task": self.task, "feature_names": self.feature_names,
+        fields: dict[str, Any] = {"X": self.X, "y": self.y, "task": self.task, "feature_names": self.feature_names,
                   "class_names": self.class_names or None, "target_name": self.target_name,
                   "mean": self.mean, "std": self.std, "source": self.source}
         if "task" in changes and "class_names" not in changes and (changes["task"] == REGRESSION) != (
@@ -230,7 +239,7 @@ class CustomData:
                                "target_name": self.target_name}
         if self.task != REGRESSION:
             doc["class_names"] = list(self.class_names)
-        if self.mean is not None:
+        if self.mean is not None and self.std is not None:  # both or neither (checked in __init__)
             doc["standardization"] = {"mean": list(self.mean), "std": list(self.std)}
         doc["x"] = self.X.tolist()
         doc["y"] = self.y.tolist()

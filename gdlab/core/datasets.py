@@ -101,17 +101,17 @@ class Dataset:
     @property
     def n_samples(self) -> int:
         """n, the number of points."""
-        return self.X.shape[0]
+        return int(self.X.shape[0])
 
     @property
     def n_features(self) -> int:
         """d, the number of input coordinates."""
-        return self.X.shape[1]
+        return int(self.X.shape[1])
 
     @property
     def n_outputs(self) -> int:
         """k, the number of target columns (= output neurons)."""
-        return self.y.shape[1]
+        return int(self.y.shape[1])
 
     def __repr__(self) -> str:
         return (f"Dataset({self.name!r}, task={self.task!r}, n_samples={self.n_samples}, "

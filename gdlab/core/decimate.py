@@ -19,6 +19,7 @@ minima and maxima (``np.fmin``/``np.fmax``); ±inf is kept.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 class DecimatedSeries:
@@ -56,7 +57,7 @@ class DecimatedSeries:
         return sum(a.nbytes for a in (self._rx, self._ry, self._bx, self._bmin, self._bmax, self._bfirst,
                                       self._blast, self._pmin, self._pmax, self._pfirst, self._plast))
 
-    def extend(self, x, Y) -> None:
+    def extend(self, x: ArrayLike, Y: ArrayLike) -> None:
         """Append m rows: x of shape (m,), Y of shape (m, width)."""
         x = np.asarray(x, dtype=float).reshape(-1)
         Y = np.asarray(Y, dtype=float).reshape(len(x), self.width)
@@ -113,7 +114,8 @@ class DecimatedSeries:
                                      self._pfirst[None].copy(), self._plast[None].copy())
                 self._pn = 0
 
-    def _append_buckets(self, bx, bmin, bmax, bfirst, blast) -> None:
+    def _append_buckets(self, bx: np.ndarray, bmin: np.ndarray, bmax: np.ndarray, bfirst: np.ndarray,
+                        blast: np.ndarray) -> None:
         step = max(1, self.max_buckets // 2)
         for start in range(0, len(bx), step):
             part = slice(start, start + step)

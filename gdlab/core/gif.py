@@ -50,7 +50,8 @@ class GifInfo(NamedTuple):
 # -- quantisation --------------------------------------------------------------------------------
 def _pack(rgb: np.ndarray) -> np.ndarray:
     rgb = rgb.astype(np.uint32)
-    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    packed: np.ndarray = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    return packed
 
 
 def _unpack(packed: np.ndarray) -> np.ndarray:
@@ -227,6 +228,7 @@ def _check_frames(frames: Sequence[np.ndarray]) -> tuple[int, int]:
         elif f.shape != shape:
             raise ValueError(f"frame {i} is {f.shape[1]}×{f.shape[0]}, frame 0 is {shape[1]}×{shape[0]}: "
                              "all frames must have one size")
+    assert shape is not None                                      # frames is not empty
     h, w = shape[:2]
     if not (1 <= w <= MAX_SIDE and 1 <= h <= MAX_SIDE):
         raise ValueError(f"a GIF is at most {MAX_SIDE}×{MAX_SIDE} pixels, got {w}×{h}")
@@ -327,7 +329,8 @@ def gif_info(path: str | os.PathLike) -> GifInfo:
         raise ValueError(f"{Path(path).name} is not a GIF file")
     w, h, flags = struct.unpack("<HHB", data[6:11])
     pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
-    frames, delays, pending = 0, [], 0
+    frames, pending = 0, 0
+    delays: list[int] = []
 
     def skip_sub_blocks(p: int) -> int:
         while True:

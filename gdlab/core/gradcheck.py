@@ -21,11 +21,15 @@ under l1): the stencil must not reach across one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .losses import Loss
+
+if TYPE_CHECKING:
+    from .network import MLP
 
 _TINY = np.finfo(np.float64).tiny
 # (k, weight) pairs of the central stencils: f'(x) ≈ Σ weight·(f(x + kε) − f(x − kε)) / ε.
@@ -35,7 +39,7 @@ _STENCILS = {2: ((1, 1 / 2),),
              6: ((1, 45 / 60), (2, -9 / 60), (3, 1 / 60))}
 
 
-def _partial(f: Callable[[], float], x: np.ndarray, index, eps: float, order: int) -> float:
+def _partial(f: Callable[[], float], x: np.ndarray, index: tuple[int, ...], eps: float, order: int) -> float:
     """∂f/∂x[index] by the central stencil of the given order; x[index] is restored exactly."""
     try:
         stencil = _STENCILS[order]
@@ -68,11 +72,12 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6,
     return grad
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def relative_error(a: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
     """|a − b| / max(|a| + |b|, tiny), elementwise; 0 where a and b are both 0."""
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
-    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), _TINY)
+    error: NDArray[np.float64] = np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), _TINY)
+    return error
 
 
 @dataclass
@@ -99,7 +104,7 @@ def parameter_names(num_layers: int) -> list[str]:
     return [f"{p}{l + 1}" for l in range(num_layers) for p in ("W", "b")]
 
 
-def gradient_check(model, X: np.ndarray, Y: np.ndarray, loss: str | Loss = "mse", regularization: str = "none",
+def gradient_check(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str | Loss = "mse", regularization: str = "none",
                    reg_rate: float = 0.0, eps: float = 1e-6, order: int = 2) -> GradCheckResult:
     """Backprop's ∂J/∂w for every parameter of ``model`` (an MLP) against central differences."""
     model.loss_and_gradients(X, Y, loss, regularization, reg_rate)
@@ -115,7 +120,7 @@ def gradient_check(model, X: np.ndarray, Y: np.ndarray, loss: str | Loss = "mse"
                            [relative_error(a, b) for a, b in zip(analytic, numeric)])
 
 
-def check_weight(model, X: np.ndarray, Y: np.ndarray, layer: int, i: int, j: int, loss: str | Loss = "mse",
+def check_weight(model: MLP, X: np.ndarray, Y: np.ndarray, layer: int, i: int, j: int, loss: str | Loss = "mse",
                  regularization: str = "none", reg_rate: float = 0.0,
                  eps: float = 1e-6, order: int = 2) -> tuple[float, float, float]:
     """(analytic, numeric, relative error) of ∂J/∂W_layer[i, j].

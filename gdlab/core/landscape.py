@@ -13,7 +13,10 @@ rings everywhere. :func:`shade` gives the matching colour coordinate log(1 + (J 
 """
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .surfaces import Surface
 
@@ -29,7 +32,8 @@ def grid(surface: Surface, x_range: tuple[float, float], y_range: tuple[float, f
     with np.errstate(all="ignore"):
         if surface.dim == 1:
             return xs, None, np.asarray(surface.value(xs[:, None]), dtype=float)
-        ys = np.linspace(float(y_range[0]), float(y_range[1]), resolution)
+        y_span = cast("tuple[float, float]", y_range)          # a 2-D surface is given its y range
+        ys = np.linspace(float(y_span[0]), float(y_span[1]), resolution)
         gx, gy = np.meshgrid(xs, ys)
         return xs, ys, np.asarray(surface.value(np.stack([gx, gy], axis=-1)), dtype=float)
 
@@ -60,7 +64,7 @@ def shade(Z: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(s), s, top)
 
 
-def shade_of(values, Z: np.ndarray) -> np.ndarray:
+def shade_of(values: ArrayLike, Z: np.ndarray) -> np.ndarray:
     """The :func:`shade` coordinate of given values (e.g. the levels) for the colour scale of Z."""
     low, span = _floor_and_range(Z)
     with np.errstate(all="ignore"):

@@ -428,7 +428,8 @@ class _Checker:
             raise self.fail("step must be a list of [[step]] tables", "step")
         if len(steps) > MAX_STEPS:
             raise self.fail(f"{len(steps)} steps; a lesson has at most {MAX_STEPS}", step=MAX_STEPS + 1)
-        checked, pauses = [], []
+        checked: list[Step] = []
+        pauses: list[Pause] = []
         for number, raw in enumerate(steps, start=1):
             self.step_number = number
             step = self.check_step(raw)
@@ -630,11 +631,13 @@ class _Checker:
         inspect = self.inspect
         if self.view == "inspector" and inspect is None:
             inspect = Inspect()  # the inspector at its start, on the first weight: the same each time
-        return Pause(number=number, step=step.number, line=step.line, experiment=self.experiment,
+        experiment, caption = self.experiment, step.pause
+        assert experiment is not None and caption is not None  # a pause step; do_pause checked the experiment
+        return Pause(number=number, step=step.number, line=step.line, experiment=experiment,
                      iterations=self.iterations, until_end=self.until_end, view=self.view, bottom=self.bottom,
-                     caption=step.pause, inspect=inspect if self.view == "inspector" else None,
+                     caption=caption, inspect=inspect if self.view == "inspector" else None,
                      highlight=step.highlight, export=step.export or "window",
-                     slug=step.name or _slug(step.pause))
+                     slug=step.name or _slug(caption))
 
 
 # -- helpers --------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ needs each target row to sum to 1 (one-hot, or a probability distribution): in g
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 EPS = 1e-15  # probabilities are clipped to [EPS, 1 − EPS]
 
@@ -29,7 +30,7 @@ def _rows(y_hat: np.ndarray) -> int:
     return n
 
 
-def _pair(y_hat, y) -> tuple[np.ndarray, np.ndarray]:
+def _pair(y_hat: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     y_hat = np.asarray(y_hat, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if y_hat.shape != y.shape:
@@ -45,7 +46,7 @@ def softplus(z: np.ndarray) -> np.ndarray:
 def log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """log s_k = z_k − m − log Σ_j e^{z_j − m} with m = max_j z_j (no positive exponent)."""
     z = np.asarray(z, dtype=np.float64)
-    shifted = z - z.max(axis=axis, keepdims=True)                         # z − m
+    shifted: np.ndarray = z - z.max(axis=axis, keepdims=True)                      # z − m
     shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))      # − log Σ e^{z − m}
     return shifted
 
@@ -84,12 +85,12 @@ class _MSE(Loss):
 
     name, formula = "mse", "J = 1/(2n) Σ (ŷ − y)²"
 
-    def value(self, y_hat, y):
+    def value(self, y_hat: np.ndarray, y: np.ndarray) -> float:
         y_hat, y = _pair(y_hat, y)
         d = (y_hat - y).ravel()                        # ŷ − y
         return float(np.dot(d, d)) / (2 * _rows(y_hat))  # J = 1/(2n) Σ (ŷ − y)²
 
-    def gradient(self, y_hat, y):
+    def gradient(self, y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
         y_hat, y = _pair(y_hat, y)
         return (y_hat - y) / _rows(y_hat)              # ∂J/∂ŷ = (ŷ − y)/n
 
@@ -101,18 +102,18 @@ class _BCE(Loss):
     name, formula = "bce", "J = −1/n Σ [y log ŷ + (1 − y) log(1 − ŷ)]"
     natural_activation = "sigmoid"
 
-    def value(self, y_hat, y):
+    def value(self, y_hat: np.ndarray, y: np.ndarray) -> float:
         y_hat, y = _pair(y_hat, y)
         p = np.clip(y_hat, EPS, 1.0 - EPS)
         # J = −1/n Σ [y log ŷ + (1 − y) log(1 − ŷ)]
         return -float(np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p))) / _rows(y_hat)
 
-    def gradient(self, y_hat, y):
+    def gradient(self, y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
         y_hat, y = _pair(y_hat, y)
         p = np.clip(y_hat, EPS, 1.0 - EPS)
         return (p - y) / (p * (1.0 - p) * _rows(y_hat))   # ∂J/∂ŷ = (ŷ − y) / (n ŷ(1 − ŷ))
 
-    def value_from_logits(self, z, y):
+    def value_from_logits(self, z: np.ndarray, y: np.ndarray) -> float:
         """J = 1/n Σ [softplus(z) − y·z]  (= bce(σ(z), y) exactly, for any z)."""
         z, y = _pair(z, y)
         return float(np.sum(softplus(z) - y * z)) / _rows(z)
@@ -125,17 +126,17 @@ class _CrossEntropy(Loss):
     name, formula = "cross_entropy", "J = −1/n Σ y log ŷ"
     natural_activation = "softmax"
 
-    def value(self, y_hat, y):
+    def value(self, y_hat: np.ndarray, y: np.ndarray) -> float:
         y_hat, y = _pair(y_hat, y)
         p = np.clip(y_hat, EPS, 1.0 - EPS)
         return -float(np.sum(y * np.log(p))) / _rows(y_hat)   # J = −1/n Σ y log ŷ
 
-    def gradient(self, y_hat, y):
+    def gradient(self, y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
         y_hat, y = _pair(y_hat, y)
         p = np.clip(y_hat, EPS, 1.0 - EPS)
         return -y / (p * _rows(y_hat))                      # ∂J/∂ŷ = −y/(n ŷ)
 
-    def value_from_logits(self, z, y):
+    def value_from_logits(self, z: np.ndarray, y: np.ndarray) -> float:
         """J = −1/n Σ y · log_softmax(z)  (rows of z are the logits of one sample)."""
         z, y = _pair(z, y)
         return -float(np.sum(y * log_softmax(z))) / _rows(z)

@@ -19,8 +19,10 @@ iteration at almost no cost.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 BINARY, MULTICLASS, REGRESSION = "binary", "multiclass", "regression"
 THRESHOLD = 0.5
@@ -38,7 +40,7 @@ def _check_task(task: str) -> None:
         raise ValueError(f"task must be binary, multiclass or regression, got {task!r}")
 
 
-def predicted_classes(y_hat, task: str) -> np.ndarray:
+def predicted_classes(y_hat: ArrayLike, task: str) -> np.ndarray:
     """ĉ (n,) int: binary ĉ = [ŷ > 0.5]; multiclass ĉ = argmax_k ŷ_k."""
     y_hat = np.asarray(y_hat, dtype=np.float64)
     if y_hat.ndim == 1:
@@ -46,12 +48,13 @@ def predicted_classes(y_hat, task: str) -> np.ndarray:
     if task == BINARY:
         return (y_hat[:, 0] > THRESHOLD).astype(np.int64)                 # ĉ = [ŷ > 0.5]
     if task == MULTICLASS:
-        return np.argmax(y_hat, axis=1).astype(np.int64)                  # ĉ = argmax_k ŷ_k
+        ids: np.ndarray = np.argmax(y_hat, axis=1)                        # ĉ = argmax_k ŷ_k (the stubs say Any)
+        return ids.astype(np.int64)
     _check_task(task)
     raise ValueError("a regression task has no classes")
 
 
-def true_classes(y, task: str) -> np.ndarray:
+def true_classes(y: ArrayLike, task: str) -> np.ndarray:
     """c (n,) int from targets: binary 0/1 (n, 1) or (n,); multiclass one-hot (n, C) or ids (n,)."""
     y = np.asarray(y)
     if y.ndim == 1:
@@ -59,12 +62,13 @@ def true_classes(y, task: str) -> np.ndarray:
     if task == BINARY:
         return (y[:, 0] > THRESHOLD).astype(np.int64)
     if task == MULTICLASS:
-        return np.argmax(y, axis=1).astype(np.int64)
+        ids: np.ndarray = np.argmax(y, axis=1)                            # (the stubs say Any)
+        return ids.astype(np.int64)
     _check_task(task)
     raise ValueError("a regression task has no classes")
 
 
-def accuracy(y_hat, y, task: str) -> float:
+def accuracy(y_hat: ArrayLike, y: ArrayLike, task: str) -> float:
     """accuracy = (1/n) Σ_i [ĉ_i = c_i] with ĉ = [ŷ > 0.5] (binary) or argmax_k ŷ_k (multiclass).
 
     NaN for no samples (an empty test set). (A NaN output, from a diverged run, reads as class 0
@@ -78,7 +82,7 @@ def accuracy(y_hat, y, task: str) -> float:
     return float(np.count_nonzero(pred == true)) / len(true)
 
 
-def confusion_matrix(y_hat, y, task: str, n_classes: int) -> np.ndarray:
+def confusion_matrix(y_hat: ArrayLike, y: ArrayLike, task: str, n_classes: int) -> np.ndarray:
     """C (n_classes, n_classes) int64 with C[t, p] = #{i : c_i = t, ĉ_i = p}.
 
     Rows are the true class, columns the predicted one: the diagonal holds the samples classified
@@ -97,7 +101,7 @@ def confusion_matrix(y_hat, y, task: str, n_classes: int) -> np.ndarray:
     return counts.reshape(n_classes, n_classes).astype(np.int64)
 
 
-def r_squared(y_hat, y) -> float:
+def r_squared(y_hat: ArrayLike, y: ArrayLike) -> float:
     """R² = 1 − SS_res / SS_tot, SS_res = Σ_i (y_i − ŷ_i)², SS_tot = Σ_i (y_i − ȳ)² (ȳ per column).
 
     1 is a perfect fit, 0 is no better than always answering the mean ȳ, and it is negative for
@@ -122,7 +126,7 @@ def _r2(ss_res: float, ss_tot: float) -> float:
     return 1.0 - ss_res / ss_tot                                # R² = 1 − SS_res/SS_tot
 
 
-def metric(y_hat, y, task: str) -> float:
+def metric(y_hat: ArrayLike, y: ArrayLike, task: str) -> float:
     """The task's metric: accuracy for classification, R² for regression."""
     return r_squared(y_hat, y) if task == REGRESSION else accuracy(y_hat, y, task)
 
@@ -136,7 +140,7 @@ class Scorer:
     for every iteration. ``score`` is the same as calling the scorer, one Python call fewer.
     """
 
-    def __init__(self, y, task: str):
+    def __init__(self, y: ArrayLike, task: str):
         _check_task(task)
         self.task = task
         y = np.asarray(y, dtype=np.float64)
@@ -151,7 +155,7 @@ class Scorer:
                 self._ss_tot = float(np.sum((y - y.mean(axis=0)) ** 2)) if self.n else 0.0
         elif task == BINARY:
             self._truth = true_classes(y, task).astype(bool)[None, :]   # (1, n)
-            self._hits = np.empty((1, self.n), dtype=bool)
+            self._hits: NDArray[np.bool_] = np.empty((1, self.n), dtype=bool)
             self._threshold = np.array(THRESHOLD)                       # 0-d: the fastest operand for a ufunc
         else:
             self._truth = true_classes(y, task)                         # (n,)
@@ -168,7 +172,8 @@ class Scorer:
     def _empty(_y_hat: np.ndarray) -> float:
         return math.nan
 
-    def _binary(self, y_hat: np.ndarray, _greater=np.greater, _equal=np.equal, _count=np.count_nonzero) -> float:
+    def _binary(self, y_hat: np.ndarray, _greater: np.ufunc = np.greater, _equal: np.ufunc = np.equal,
+                _count: Callable[..., int] = np.count_nonzero) -> float:
         hits = self._hits
         _greater(y_hat.T, self._threshold, hits)                          # ĉ = [ŷ > 0.5]   (y_hat.T: (1, n))
         _equal(hits, self._truth, hits)                                   # [ĉ = c]

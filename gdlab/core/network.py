@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, NoReturn, Sequence, SupportsIndex
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .activations import Activation, get_activation
 from .losses import Loss, get_loss
@@ -40,12 +41,12 @@ REGULARIZATION_NAMES = ("none", "l1", "l2")
 _MAX_CACHED_SIZES = 4  # batch sizes whose work arrays are kept (per purpose)
 
 
-class _LinkedArrays(list):
+class _LinkedArrays(list[np.ndarray]):
     """The network's own arrays, one per layer. Assigning an item copies the values *into* the
     existing array (``net.weights[0] = [[1.0, 2.0]]`` works), so every view of it (the
     optimiser's ``params``) stays linked. The number of layers is fixed."""
 
-    def __setitem__(self, index, value) -> None:  # type: ignore[override]
+    def __setitem__(self, index: SupportsIndex | slice, value: Any) -> None:
         if isinstance(index, slice):
             targets, values = list.__getitem__(self, index), list(value)
             if len(values) != len(targets):
@@ -58,7 +59,7 @@ class _LinkedArrays(list):
                 raise ValueError(f"expected an array of shape {target.shape}, got {v.shape}")
             np.copyto(target, v)
 
-    def _fixed(self, *args, **kwargs):
+    def _fixed(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("the layers of a network are fixed; build a new MLP for another shape")
 
     append = extend = insert = pop = remove = clear = sort = reverse = _fixed
@@ -243,7 +244,7 @@ class MLP:
         twin.set_state(self.get_state())
         return twin
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., MLP], tuple[dict[str, Any], dict[str, Any]]]:
         # copy.deepcopy and pickle rebuild the network (its weights are views of shared arrays)
         return _rebuild, (self.config(), self.get_state())
 
@@ -257,13 +258,13 @@ class MLP:
                 self._cache.popitem(last=False)  # the oldest size goes
         return buf
 
-    def _check_X(self, X: Any) -> np.ndarray:
+    def _check_X(self, X: ArrayLike) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
             raise ValueError(f"X must have shape (n, {self.layer_sizes[0]}), got {X.shape}")
         return X
 
-    def _check_Y(self, Y: Any, n: int) -> np.ndarray:
+    def _check_Y(self, Y: ArrayLike, n: int) -> np.ndarray:
         Y = np.asarray(Y, dtype=np.float64)
         k = self.layer_sizes[-1]
         if Y.ndim == 1 and k == 1:
@@ -295,7 +296,7 @@ class MLP:
     # -- costs -----------------------------------------------------------------------------
     def _data_cost(self, loss: Loss, buf: _Buffers, Y: np.ndarray) -> float:
         """J_data at the output just computed (logit forms for the natural pairs)."""
-        z, out, n = buf.z[-1], buf.out, Y.shape[0]
+        z, out, n = buf.z[-1], buf.out, int(Y.shape[0])
         if loss.natural_activation == self.output_activation.name:
             if loss.natural_activation == "sigmoid":
                 work = buf.work[-1]

@@ -41,13 +41,13 @@ def _check_number(name: str, value: Any, low: float, high: float, open_low: bool
                   open_high: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    below = value <= low if open_low else value < low
-    above = value >= high if open_high else value > high
-    if not math.isfinite(value) or below or above:
+    number = float(value)
+    below = number <= low if open_low else number < low
+    above = number >= high if open_high else number > high
+    if not math.isfinite(number) or below or above:
         lo, hi = ("(" if open_low else "[") + f"{low:g}", f"{high:g}" + (")" if open_high else "]")
-        raise ValueError(f"{name} must lie in {lo}, {hi}, got {value!r}")
-    return value
+        raise ValueError(f"{name} must lie in {lo}, {hi}, got {number!r}")
+    return number
 
 
 def _check_lr(lr: Any) -> Any:
@@ -131,7 +131,7 @@ class SGD(Optimizer):
 
     name, rule = "sgd", "w ← w − α·g"
 
-    def step(self, params, grads):
+    def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         if len(params) != len(grads):
             raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
         self.t += 1
@@ -147,7 +147,7 @@ class Momentum(Optimizer):
     slots = ("velocity",)
     defaults = {"momentum": 0.9}
 
-    def _update(self, i, p, g):
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
         v = self.state["velocity"][i]
         if self.t == 1:
             np.copyto(v, g)                        # v = g on the first step (torch's buffer init)
@@ -164,7 +164,7 @@ class Nesterov(Optimizer):
     slots = ("velocity",)
     defaults = {"momentum": 0.9}
 
-    def _update(self, i, p, g):
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
         v, mu = self.state["velocity"][i], self.hyper["momentum"]
         if self.t == 1:
             np.copyto(v, g)
@@ -181,7 +181,7 @@ class Adagrad(Optimizer):
     slots = ("sum_sq",)
     defaults = {"eps": 1e-10}
 
-    def _update(self, i, p, g):
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
         s = self.state["sum_sq"][i]
         s += g * g                                 # s ← s + g²
         p -= self.lr * g / (np.sqrt(s) + self.hyper["eps"])  # w ← w − lr·g / (√s + ε)
@@ -194,7 +194,7 @@ class RMSprop(Optimizer):
     slots = ("mean_sq",)
     defaults = {"alpha": 0.99, "eps": 1e-8}
 
-    def _update(self, i, p, g):
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
         s, rho = self.state["mean_sq"][i], self.hyper["alpha"]
         s *= rho
         s += (1.0 - rho) * g * g                   # s ← ρs + (1 − ρ)g²
@@ -212,7 +212,7 @@ class Adam(Optimizer):
     slots = ("m", "v")
     defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 
-    def _update(self, i, p, g):
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
         b1, b2, eps = self.hyper["beta1"], self.hyper["beta2"], self.hyper["eps"]
         m, v = self.state["m"][i], self.state["v"][i]
         m *= b1

@@ -257,7 +257,7 @@ def is_relevant(name: str, values: dict[str, Any], kind: str = NETWORK) -> bool:
     if param.group not in GROUPS[kind]:
         return False
     optimizer = values.get("optimizer")
-    rules = {
+    rules: dict[str, bool] = {
         "momentum": optimizer in ("momentum", "nesterov"),
         "beta1": optimizer == "adam",
         "beta2": optimizer == "adam",

@@ -17,7 +17,7 @@ def resources_dir() -> Path:
     PyInstaller bundle, where packaging/gdlab.spec puts it under ``sys._MEIPASS``)."""
     here = Path(__file__).resolve()
     bundle = getattr(sys, "_MEIPASS", None)
-    frozen = (Path(bundle) / "resources",) if bundle else ()
+    frozen: tuple[Path, ...] = (Path(bundle) / "resources",) if bundle else ()
     for candidate in (*frozen, here.parents[2] / "resources", here.parents[1] / "resources"):
         if candidate.is_dir():
             return candidate

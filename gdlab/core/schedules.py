@@ -50,7 +50,7 @@ class Schedule:
 class Constant(Schedule):
     name, formula = "constant", "α_t = α₀"
 
-    def factor(self, t):
+    def factor(self, t: int) -> float:
         return 1.0
 
 
@@ -64,7 +64,7 @@ class StepDecay(Schedule):
             raise ValueError(f"step_size must be a whole number ≥ 1, got {step_size!r}")
         self.step_size, self.gamma = int(step_size), _positive("gamma", gamma)
 
-    def factor(self, t):
+    def factor(self, t: int) -> float:
         return _power(self.gamma, t // self.step_size)
 
 
@@ -76,7 +76,7 @@ class ExponentialDecay(Schedule):
     def __init__(self, gamma: float):
         self.gamma = _positive("gamma", gamma)
 
-    def factor(self, t):
+    def factor(self, t: int) -> float:
         return _power(self.gamma, t)
 
 
@@ -88,7 +88,7 @@ class InverseTimeDecay(Schedule):
     def __init__(self, decay: float):
         self.decay = _nonnegative("decay", decay)
 
-    def factor(self, t):
+    def factor(self, t: int) -> float:
         return 1.0 / (1.0 + self.decay * t)
 
 
@@ -115,7 +115,7 @@ def _nonnegative(name: str, value: Any) -> float:
 
 def make_schedule(name: str, **kwargs: Any) -> Schedule:
     """``constant``; ``step`` (step_size k, gamma γ); ``exponential`` (gamma γ); ``inverse_time`` (decay d)."""
-    classes = {"constant": Constant, "step": StepDecay, "exponential": ExponentialDecay,
+    classes: dict[str, type[Schedule]] = {"constant": Constant, "step": StepDecay, "exponential": ExponentialDecay,
                "inverse_time": InverseTimeDecay}
     cls = classes.get(name) if isinstance(name, str) else None
     if cls is None:

@@ -25,11 +25,12 @@ Newton's method from a textbook approximation (see :func:`_polish`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, cast
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -55,49 +56,49 @@ class Surface:
         """Every known minimum, global ones first."""
         return self.global_minima + self.local_minima
 
-    def _check(self, w) -> Array:
+    def _check(self, w: ArrayLike) -> Array:
         w = np.asarray(w, dtype=np.float64)
         if w.ndim == 0 or w.shape[-1] != self.dim:
             raise ValueError(f"{self.name} takes weights of shape (..., {self.dim}), got {w.shape}")
         return w
 
-    def value(self, w) -> Array:
+    def value(self, w: ArrayLike) -> Array | float:
         """J(w) for w of shape (..., d); the result has shape (...) (a float for a single point)."""
         w = self._check(w)
         out = self._value(w)
         return float(out) if out.ndim == 0 else out
 
-    def gradient(self, w) -> Array:
+    def gradient(self, w: ArrayLike) -> Array:
         """∂J/∂w for w of shape (..., d); the result has the shape of w."""
         return self._gradient(self._check(w))
 
     @property
     def min_value(self) -> float | None:
         """J at a global minimum (None for a surface with no minimum)."""
-        return self.value(np.array(self.global_minima[0])) if self.global_minima else None
+        return float(self.value(np.array(self.global_minima[0]))) if self.global_minima else None
 
     def __repr__(self) -> str:
         return f"<Surface {self.name}: J = {self.formula}>"
 
 
 # -- 1-D ---------------------------------------------------------------------------------------------
-def _parabola(w):
+def _parabola(w: Array) -> Array:
     return w[..., 0] ** 2                                          # J = w²
 
 
-def _parabola_grad(w):
+def _parabola_grad(w: Array) -> Array:
     return 2.0 * w                                                 # dJ/dw = 2w
 
 
 _TILT = 0.3
 
 
-def _double_well(w):
+def _double_well(w: Array) -> Array:
     x = w[..., 0]
     return (x * x - 1.0) ** 2 + _TILT * x                          # J = (w² − 1)² + 0.3w
 
 
-def _double_well_grad(w):
+def _double_well_grad(w: Array) -> Array:
     x = w[..., 0]
     return (4.0 * x * (x * x - 1.0) + _TILT)[..., None]            # dJ/dw = 4w(w² − 1) + 0.3
 
@@ -109,52 +110,52 @@ _N = len(_X)
 _SXX, _SXY, _SYY = float(_X @ _X), float(_X @ _Y), float(_Y @ _Y)
 
 
-def _one_weight(w):
+def _one_weight(w: Array) -> Array:
     x = w[..., 0]
     return (x * x * _SXX - 2.0 * x * _SXY + _SYY) / (2 * _N)      # J = 1/(2n) Σ (w·xᵢ − yᵢ)²
 
 
-def _one_weight_grad(w):
+def _one_weight_grad(w: Array) -> Array:
     return ((w[..., 0] * _SXX - _SXY) / _N)[..., None]             # dJ/dw = 1/n Σ (w·xᵢ − yᵢ)·xᵢ
 
 
 # -- 2-D ---------------------------------------------------------------------------------------------
-def _xy(w):
+def _xy(w: Array) -> tuple[Array, Array]:
     return w[..., 0], w[..., 1]
 
 
-def _stack(gx, gy):
+def _stack(gx: Array | float, gy: Array | float) -> Array:
     return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
 
 
-def _bowl(w):
+def _bowl(w: Array) -> Array:
     x, y = _xy(w)
     return x * x + y * y                                           # J = x² + y²
 
 
-def _bowl_grad(w):
+def _bowl_grad(w: Array) -> Array:
     return 2.0 * w                                                 # ∇J = (2x, 2y)
 
 
 _ELONGATION = 25.0
 
 
-def _elongated(w):
+def _elongated(w: Array) -> Array:
     x, y = _xy(w)
     return 0.5 * (x * x + _ELONGATION * y * y)                     # J = ½(x² + 25y²)
 
 
-def _elongated_grad(w):
+def _elongated_grad(w: Array) -> Array:
     x, y = _xy(w)
     return _stack(x, _ELONGATION * y)                              # ∇J = (x, 25y)
 
 
-def _saddle(w):
+def _saddle(w: Array) -> Array:
     x, y = _xy(w)
     return x * x - y * y                                           # J = x² − y²
 
 
-def _saddle_grad(w):
+def _saddle_grad(w: Array) -> Array:
     x, y = _xy(w)
     return _stack(2.0 * x, -2.0 * y)                               # ∇J = (2x, −2y)
 
@@ -162,23 +163,23 @@ def _saddle_grad(w):
 _A, _B = 1.0, 100.0
 
 
-def _rosenbrock(w):
+def _rosenbrock(w: Array) -> Array:
     x, y = _xy(w)
     return (_A - x) ** 2 + _B * (y - x * x) ** 2                   # J = (a − x)² + b(y − x²)²
 
 
-def _rosenbrock_grad(w):
+def _rosenbrock_grad(w: Array) -> Array:
     x, y = _xy(w)
     r = y - x * x
     return _stack(-2.0 * (_A - x) - 4.0 * _B * x * r, 2.0 * _B * r)  # ∇J = (−2(a−x) − 4bx(y−x²), 2b(y−x²))
 
 
-def _himmelblau(w):
+def _himmelblau(w: Array) -> Array:
     x, y = _xy(w)
     return (x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2       # J = (x² + y − 11)² + (x + y² − 7)²
 
 
-def _himmelblau_grad(w):
+def _himmelblau_grad(w: Array) -> Array:
     x, y = _xy(w)
     p, q = x * x + y - 11.0, x + y * y - 7.0
     return _stack(4.0 * x * p + 2.0 * q, 2.0 * p + 4.0 * y * q)    # ∇J = (4xp + 2q, 2p + 4yq)
@@ -187,14 +188,16 @@ def _himmelblau_grad(w):
 _BEALE_C = (1.5, 2.25, 2.625)
 
 
-def _beale(w):
+def _beale(w: Array) -> Array:
     x, y = _xy(w)
-    return sum((c - x + x * y ** k) ** 2 for k, c in enumerate(_BEALE_C, 1))  # J = Σ_k (c_k − x + x·yᵏ)²
+    # J = Σ_k (c_k − x + x·yᵏ)²; sum() starts from the int 0, but three array terms make it an array
+    return cast(Array, sum((c - x + x * y ** k) ** 2 for k, c in enumerate(_BEALE_C, 1)))
 
 
-def _beale_grad(w):
+def _beale_grad(w: Array) -> Array:
     x, y = _xy(w)
-    gx = gy = 0.0
+    gx: Array | float = 0.0
+    gy: Array | float = 0.0
     for k, c in enumerate(_BEALE_C, 1):
         r = c - x + x * y ** k                                     # r_k = c_k − x + x·yᵏ
         gx = gx + 2.0 * r * (y ** k - 1.0)                         # ∂J/∂x = Σ 2r_k(yᵏ − 1)
@@ -202,24 +205,24 @@ def _beale_grad(w):
     return _stack(gx, gy)
 
 
-def _booth(w):
+def _booth(w: Array) -> Array:
     x, y = _xy(w)
     return (x + 2.0 * y - 7.0) ** 2 + (2.0 * x + y - 5.0) ** 2     # J = (x + 2y − 7)² + (2x + y − 5)²
 
 
-def _booth_grad(w):
+def _booth_grad(w: Array) -> Array:
     x, y = _xy(w)
     p, q = x + 2.0 * y - 7.0, 2.0 * x + y - 5.0
     return _stack(2.0 * p + 4.0 * q, 4.0 * p + 2.0 * q)            # ∇J = (2p + 4q, 4p + 2q)
 
 
-def _camel(w):
+def _camel(w: Array) -> Array:
     x, y = _xy(w)
     x2, y2 = x * x, y * y
     return (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y2) * y2
 
 
-def _camel_grad(w):
+def _camel_grad(w: Array) -> Array:
     x, y = _xy(w)
     x2 = x * x
     gx = 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y            # ∂J/∂x = 8x − 8.4x³ + 2x⁵ + y
@@ -228,7 +231,7 @@ def _camel_grad(w):
 
 
 # -- exact minima -----------------------------------------------------------------------------------
-def _polish(grad: Callable[[Array], Array], guess, steps: int = 50) -> tuple[float, ...]:
+def _polish(grad: Callable[[Array], Array], guess: ArrayLike, steps: int = 50) -> tuple[float, ...]:
     """A stationary point near ``guess``: Newton's method on ∇J = 0 with a finite-difference Hessian."""
     w = np.array(guess, dtype=np.float64)
     d, h = len(w), 1e-6

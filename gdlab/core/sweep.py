@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Generator
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .experiment import Experiment
 from .params import NETWORK
@@ -91,7 +92,7 @@ def classify(result: SweepResult) -> list[str]:
     return out
 
 
-def sweep(experiment: Experiment, learning_rates, iterations: int) -> Generator[float, None, SweepResult]:
+def sweep(experiment: Experiment, learning_rates: ArrayLike, iterations: int) -> Generator[float, None, SweepResult]:
     """Run ``experiment`` at each learning rate for ``iterations`` steps; yields progress, returns the result.
 
     On a surface every run of the sweep uses the experiment's first run's optimiser settings.
@@ -133,11 +134,12 @@ def sweep(experiment: Experiment, learning_rates, iterations: int) -> Generator[
     return result
 
 
-def run_sweep(experiment: Experiment, learning_rates, iterations: int) -> SweepResult:
+def run_sweep(experiment: Experiment, learning_rates: ArrayLike, iterations: int) -> SweepResult:
     """:func:`sweep` run to its end (for scripts and tests)."""
     gen = sweep(experiment, learning_rates, iterations)
     while True:
         try:
             next(gen)
         except StopIteration as done:
-            return done.value
+            result: SweepResult = done.value                  # the generator's return value
+            return result

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .network import MLP
 from .training import READY, NetworkRun, SurfaceRace
 
 DEFAULT_BUDGET_BYTES = 24_000_000
@@ -114,7 +115,7 @@ def weights_at(run: NetworkRun, iteration: int) -> tuple[int, list[np.ndarray]] 
     return found
 
 
-def probe_at(run: NetworkRun, iteration: int):
+def probe_at(run: NetworkRun, iteration: int) -> tuple[int, MLP] | None:
     """(iteration found, a copy of the network with the weights of that iteration) or None."""
     found = weights_at(run, iteration)
     if found is None:

@@ -23,21 +23,25 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .contour import isoline
-from .datasets import make_dataset, split
+from .datasets import Dataset, make_dataset, split
 from .experiment import Experiment
 from .features import expand_features, feature_labels
 from .history import History
 from .metrics import Scorer, metric_name
 from .network import MLP
-from .optimizers import make_optimizer
+from .optimizers import Optimizer, make_optimizer
 from .params import NETWORK, SURFACE
-from .schedules import make_schedule
+from .schedules import Schedule, make_schedule
 from .surfaces import get_surface
+
+if TYPE_CHECKING:
+    from .timeline import WeightTape
 
 READY, RUNNING, CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED = (
     "ready", "running", "converged", "diverged", "max_iterations", "finished")
@@ -47,7 +51,7 @@ HISTORY_KEEP = 10_000  # history rows a run keeps in memory (about twice this); 
 MAX_TRACKED = 20
 
 
-def optimizer_from_values(values: dict[str, Any], lr: Any = None):
+def optimizer_from_values(values: dict[str, Any], lr: Any = None) -> Optimizer:
     """Build the optimiser a run's values describe (torch-style hyperparameter names)."""
     name = values["optimizer"]
     hyper: dict[str, Any] = {}
@@ -60,7 +64,7 @@ def optimizer_from_values(values: dict[str, Any], lr: Any = None):
     return make_optimizer(name, values["learning_rate"] if lr is None else lr, **hyper)
 
 
-def schedule_from_values(values: dict[str, Any]):
+def schedule_from_values(values: dict[str, Any]) -> Schedule:
     """The learning-rate schedule, in TensorFlow's (decay_rate, decay_steps) convention:
 
     step: lr0 · rate^⌊t/k⌋;  exponential: lr0 · rate^(t/k);  inverse_time: lr0 / (1 + rate · t / k).
@@ -176,6 +180,7 @@ class NetworkRun:
     """Gradient descent on a multilayer perceptron, one iteration per weight update."""
 
     kind = NETWORK
+    _grid: tuple[np.ndarray, np.ndarray, int, np.ndarray]  # view_data's (xs, ys, resolution, points), made on first use
 
     def __init__(self, experiment: Experiment):
         if experiment.kind != NETWORK:
@@ -215,7 +220,7 @@ class NetworkRun:
         self.metric_name = metric_name(data.task)  # "accuracy" or "R²"
         self._score_train, self._score_test = Scorer(self.Y_train, data.task), Scorer(self.Y_test, data.task)
         self.tracked_ids: list[tuple[int, int, int]] = []
-        self.tape = None            # a gdlab.core.timeline.WeightTape, when the weights are recorded
+        self.tape: WeightTape | None = None   # set when the weights are recorded (timeline.attach_tape)
         self.set_tracked(self.default_tracked())
         self._start()
 
@@ -464,7 +469,7 @@ class NetworkRun:
             probe.forward(x)
         return [(z[0].copy(), a[0].copy()) for z, a in zip(probe.zs, probe.activations[1:])]
 
-    def neuron_maps(self, resolution: int = 24, model: MLP | None = None) -> np.ndarray | None:
+    def neuron_maps(self, resolution: int = 24, model: MLP | None = None) -> list[np.ndarray] | None:
         """Every neuron's output a over the input plane, for 2-D inputs: a list (one per layer) of
         arrays (neurons, resolution, resolution), rows along x₂. None for other inputs."""
         if self.dataset.n_features != 2:
@@ -517,7 +522,7 @@ class NetworkRun:
         return out
 
     @staticmethod
-    def _targets(part) -> np.ndarray:
+    def _targets(part: Dataset) -> np.ndarray:
         return part.labels.copy() if part.labels is not None else part.y[:, 0].copy()
 
     def weight_path(self, wid_a: tuple[int, int, int], wid_b: tuple[int, int, int],
@@ -637,7 +642,7 @@ class SurfaceRace:
     def reset(self) -> None:
         self._start()
 
-    def set_start(self, point) -> None:
+    def set_start(self, point: ArrayLike) -> None:
         """A new common start point; the history starts again."""
         point = np.asarray(point, dtype=float).reshape(self.surface.dim)
         self.start_point = point.copy()
@@ -669,7 +674,7 @@ class SurfaceRace:
                     self.run_status[k], self.active[k] = RUNNING, True
 
     def _evaluate(self) -> None:
-        self.cost = self.surface.value(self.w)
+        self.cost = cast(np.ndarray, self.surface.value(self.w))   # (K,): w is (K, d), never a single point
         self.gradient = self.surface.gradient(self.w)
         row = self.history.next_row()
         self.history.column("costs")[row] = self.cost
@@ -732,7 +737,8 @@ class SurfaceRace:
         for k in np.flatnonzero(ok & flat):
             reason = _convergence(float(cost[k]), float(costs[row - 1, k]), float(gnorm[k]), self._values_tol(),
                                   self.iteration, float(step[k]), float(size[k]))
-            self._stop_run(k, CONVERGED, reason)
+            # flat is _convergence's own test, vectorised, so it gives a reason (never None) here
+            self._stop_run(k, CONVERGED, cast(str, reason))
         if self.iteration == 1:
             for k in np.flatnonzero(ok & ~flat):
                 self.run_status[k] = RUNNING
@@ -740,7 +746,7 @@ class SurfaceRace:
     def _values_tol(self) -> dict[str, float]:
         return {"tolerance": self._values["tolerance"], "grad_tolerance": self._values["grad_tolerance"]}
 
-    def _stop_run(self, k: int, status: str, reason: str) -> None:
+    def _stop_run(self, k: int | np.integer, status: str, reason: str) -> None:
         self.active[k] = False
         self.run_status[k], self.run_reason[k] = status, reason
 

@@ -185,7 +185,8 @@ def _read_npz(raw: bytes, name: str) -> tuple[str, list[np.ndarray], list[np.nda
         odd = sorted(set(arrays) ^ expected)
         raise WeightsError(f"{name}: expected arrays W1, b1, … W{layers}, b{layers}, experiment and meta; "
                            f"{'unexpected' if odd[0] in arrays else 'missing'} {odd[0]!r}")
-    weights, biases = [], []
+    weights: list[np.ndarray] = []
+    biases: list[np.ndarray] = []
     for l in range(1, layers + 1):
         for prefix, out in (("W", weights), ("b", biases)):
             array = arrays[f"{prefix}{l}"]

@@ -24,12 +24,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .network import MLP
 from .optimizers import make_optimizer
+
+if TYPE_CHECKING:
+    from .training import NetworkRun
 
 FORWARD, COST, BACKWARD, UPDATE = "forward", "cost", "backward", "update"
 SECTIONS = {FORWARD: "1. Forward pass", COST: "2. The cost", BACKWARD: "3. Backward pass", UPDATE: "4. The update"}
@@ -241,7 +245,7 @@ def _check(sizes: list[int], hidden: str, output: str, loss: str) -> None:
         raise ValueError("bce needs a sigmoid output")
 
 
-def make_worksheet(x: Sequence[float] = DEFAULT_X, y: Sequence[float] = DEFAULT_Y,
+def make_worksheet(x: ArrayLike = DEFAULT_X, y: ArrayLike = DEFAULT_Y,
                    weights: Sequence[Any] = DEFAULT_W, biases: Sequence[Any] = DEFAULT_B,
                    learning_rate: float = DEFAULT_LR, hidden_activation: str = "sigmoid",
                    output_activation: str = "sigmoid", loss: str = "mse", title: str = "",
@@ -290,7 +294,7 @@ def make_worksheet(x: Sequence[float] = DEFAULT_X, y: Sequence[float] = DEFAULT_
     return sheet
 
 
-def worksheet_from_run(run, sample: int = 0, decimals: int = 2) -> Worksheet:
+def worksheet_from_run(run: NetworkRun, sample: int = 0, decimals: int = 2) -> Worksheet:
     """A worksheet for a :class:`~gdlab.core.training.NetworkRun`'s current weights and one of its
     training samples, every given number rounded to ``decimals`` decimals (so it can be computed by
     hand); the iteration is then computed exactly from those rounded numbers."""
@@ -360,14 +364,15 @@ def _steps(ws: Worksheet) -> list[Step]:
     for l in range(1, L + 1):
         W, b, f = ws.W[l - 1], ws.b[l - 1], ws.activation_names[l - 1]
         for j in range(sizes[l]):
-            terms_sym, parts = [], []
+            terms_sym: list[str] = []
+            zparts: list[Any] = []
             for i in range(sizes[l - 1]):
                 terms_sym.append(f"{w_symbol(l, i, j)}{a_symbol(l - 1, i, sizes)}")
-                parts += ([" + "] if i else []) + paren(given(W[i, j], w_symbol(l, i, j))) + [" × "] + \
+                zparts += ([" + "] if i else []) + paren(given(W[i, j], w_symbol(l, i, j))) + [" × "] + \
                     paren(a_val(l - 1, i))                                   # w_ij · a_i
-            parts += [" + "] + paren(given(b[j], b_symbol(l, j)))
+            zparts += [" + "] + paren(given(b[j], b_symbol(l, j)))
             z = comp(ws.z[l - 1][j], z_symbol(l, j))
-            steps.append(Step(FORWARD, z.symbol, " + ".join(terms_sym) + f" + {b_symbol(l, j)}", parts, z.value))
+            steps.append(Step(FORWARD, z.symbol, " + ".join(terms_sym) + f" + {b_symbol(l, j)}", zparts, z.value))
             equation, aparts = _activation_parts(f, z)
             a = a_val(l, j)
             steps.append(Step(FORWARD, a.symbol, equation, aparts, a.value))
