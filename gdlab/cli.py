@@ -9,6 +9,9 @@
                                                          the experiment as a standalone numpy script
     gdlab run --data FILE.csv [--label NAME] --out FILE.csv [--weights FILE.npz|FILE.json]
                                                          train on your own data, save the weights
+    gdlab inspect EXPERIMENT_OR_PRESET --weight 'W2[3,6]' [--iterations N] [--sample K]
+                                                         the chain rule of one weight after N updates,
+                                                         with the finite-difference check and its verdict
     gdlab lessons                                        list lessons, one a line: name<TAB>title
     gdlab lesson NAME_OR_FILE [--export DIR]             play a lesson in the window, or write every
                                                          pause of it as numbered PNGs, without any window
@@ -29,7 +32,7 @@ from typing import Any, Sequence
 
 from . import __version__
 
-VERBS = ("presets", "run", "export", "export-code", "lessons", "lesson")
+VERBS = ("presets", "run", "export", "export-code", "inspect", "lessons", "lesson")
 EXIT_USAGE = 2
 
 
@@ -42,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] in VERBS:
             return {"presets": cmd_presets, "run": cmd_run, "export": cmd_export,
-                    "export-code": cmd_export_code, "lessons": cmd_lessons, "lesson": cmd_lesson}[argv[0]](argv[1:])
+                    "export-code": cmd_export_code, "inspect": cmd_inspect, "lessons": cmd_lessons,
+                    "lesson": cmd_lesson}[argv[0]](argv[1:])
         return cmd_gui(argv)
     except UsageError as exc:
         print(f"gdlab: error: {exc}", file=sys.stderr)
@@ -346,6 +350,36 @@ def cmd_export(argv: list[str]) -> int:
     return 0
 
 
+# -- gdlab inspect -------------------------------------------------------------------------------
+def inspect_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gdlab inspect", description="The backprop inspector's chain rule for one "
+                                "weight, as plain text: its numbers after N updates, the finite-difference "
+                                "estimate with its error bound B, and the verdict.",
+                                epilog="example: gdlab inspect spiral-deep --iterations 1000 --weight 'W2[3,6]'")
+    p.add_argument("experiment", help="a preset name (see `gdlab presets`) or an experiment file")
+    p.add_argument("--weight", required=True, metavar="'W2[3,6]'",
+                   help="W{layer}[from,to], 1-based as in lessons: W2[3,6] goes from neuron 3 of layer 1 to "
+                        "neuron 6 of layer 2")
+    p.add_argument("--iterations", type=_non_negative_int, default=0, metavar="N",
+                   help="updates before the inspected iteration (default 0: the starting weights)")
+    p.add_argument("--sample", type=_positive_int, metavar="K",
+                   help="one training sample (1-based) instead of the batch")
+    return p
+
+
+def cmd_inspect(argv: list[str]) -> int:
+    from .core.inspect_text import inspect_weight
+
+    args = inspect_parser().parse_args(argv)
+    experiment = _resolve(args.experiment)
+    try:
+        text = inspect_weight(experiment, args.iterations, args.weight, args.sample)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    sys.stdout.write(text)
+    return 0
+
+
 def _headless_qt():
     """The one QApplication of a command that draws but shows nothing: on the offscreen platform
     (unless QT_QPA_PLATFORM says otherwise), so no display is needed and the pictures do not
@@ -568,6 +602,16 @@ def _metavar(param) -> str:
     if param.kind in (INT_LIST, FLOAT_LIST, CHOICE_LIST):
         return "A,B,..."
     return "N" if param.kind == INT else "X"
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
 
 
 def _positive_int(text: str) -> int:

@@ -30,6 +30,7 @@ class Activation:
     formula: str = ""             # f(z), for labels and tooltips
     derivative_formula: str = ""  # f'(z)
     elementwise: bool = True
+    kinked: bool = False          # f' jumps at z = 0, where no finite difference can measure it
 
     # -- the public, allocating API --------------------------------------------------------
     def value(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -129,6 +130,7 @@ class _ReLU(Activation):
     """The rectifier: f(z) = max(0, z); f'(z) = 1 for z > 0 and 0 for z ≤ 0 (0 at the kink)."""
 
     name, formula, derivative_formula = "relu", "f(z) = max(0, z)", "f'(z) = 1 if z > 0 else 0"
+    kinked = True
 
     def _value_into(self, z: np.ndarray, out: np.ndarray, axis: int) -> None:
         np.maximum(z, 0.0, out=out)           # a = max(0, z)
@@ -142,6 +144,7 @@ class _LeakyReLU(Activation):
 
     name = "leaky_relu"
     slope = 0.01
+    kinked = True
     formula, derivative_formula = "f(z) = max(z, 0.01 z)", "f'(z) = 1 if z > 0 else 0.01"
 
     def _value_into(self, z: np.ndarray, out: np.ndarray, axis: int) -> None:

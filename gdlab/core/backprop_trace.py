@@ -21,7 +21,8 @@ Two modes:
   stochastic gradient descent would do with it).
 
 :meth:`BackpropTrace.chain_rule` writes ∂J/∂w_ij out for one weight with this iteration's numbers,
-next to a finite-difference estimate and their relative error: the proof that backprop is right.
+next to a finite-difference estimate with its error bound and a verdict (right, wrong, or cannot be
+checked here): the proof that backprop is right, and an honest one where no proof is possible.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .activations import get_activation
-from .gradcheck import check_weight, relative_error
+from .gradcheck import CHECK_EPS, WeightCheck, relative_error, weight_check
 from .losses import get_loss
 from .optimizers import make_optimizer
 
@@ -72,8 +73,9 @@ class ChainRule:
     n: int = 1
     share: float = 0.0                   # δ_j · a_i of the shown sample
     backprop: float = 0.0                # ∂J/∂w_ij from backprop (all samples of the mode)
-    numeric: float = 0.0                 # the same by central finite differences
+    numeric: float = 0.0                 # the same by central finite differences (D₆ of gradcheck)
     rel_error: float = 0.0               # |backprop − numeric| / (|backprop| + |numeric|)
+    check: WeightCheck | None = None     # the estimate's bound B and the verdict
     sample: int = 0                      # which sample's numbers are shown (its row in the batch)
 
     @property
@@ -136,7 +138,7 @@ class BackpropTrace:
         return step
 
     # -- the chain rule for one weight -------------------------------------------------------------
-    def chain_rule(self, layer: int, i: int, j: int, sample: int = 0, eps: float = 1e-3) -> ChainRule:
+    def chain_rule(self, layer: int, i: int, j: int, sample: int = 0, eps: float = CHECK_EPS) -> ChainRule:
         """∂J/∂w_ij written out with this iteration's numbers (see :class:`ChainRule`).
 
         ``sample`` picks whose per-sample numbers are shown in batch mode (a row of the batch);
@@ -180,9 +182,9 @@ class BackpropTrace:
             penalty_grad = self.reg_rate * float(np.sign(W[i, j]))   # + λ·sign(w)
         rule.chain_value += penalty_grad
         rule.backprop = float(self.dW[l][i, j])
-        probe = self._model.copy()
-        _, rule.numeric, rule.rel_error = check_weight(probe, self.X, self.Y, layer, i, j, self.loss,
-                                                       self.regularization, self.reg_rate, eps=eps, order=6)
+        rule.check = weight_check(self._model, self.X, self.Y, layer, i, j, self.loss, self.regularization,
+                                  self.reg_rate, eps=eps)
+        rule.numeric, rule.rel_error = rule.check.numeric, rule.check.rel_error
         return rule
 
 

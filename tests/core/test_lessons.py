@@ -6,6 +6,7 @@ import pytest
 
 from gdlab.core.backprop_trace import trace_iteration
 from gdlab.core.experiment import Experiment
+from gdlab.core.gradcheck import stencil_formula
 from gdlab.core.lessons import (
     MAX_FILE_BYTES,
     MAX_STEPS,
@@ -112,7 +113,10 @@ def test_the_backpropagation_captions_tell_the_truth():
     assert len(run.X_train) == 160 and sum(w.size + b.size for w, b in zip(run.model.weights, run.model.biases)) == 17
     assert 0.38 <= trace.a[-1].min() and trace.a[-1].max() <= 0.62
     rule = trace.chain_rule(1, 0, 0)
-    assert rule.rel_error < 1e-9  # "agrees with backprop to a relative error below 10⁻⁹"
+    assert rule.check.verdict == "right"  # "agrees with backprop within its error bound B"
+    caption = _pause("backpropagation", "finite-differences").caption
+    assert stencil_formula(rule.check.order) in caption.replace("]/60ε", "] / 60ε")
+    assert f"ε = {rule.check.eps:g}" in caption
     run.step(1)
     assert round(float(run.history_columns()["train_cost"][1]), 4) == 0.6860
     run = _run_to(p.experiment, 500)

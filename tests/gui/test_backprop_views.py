@@ -1,10 +1,14 @@
 """Backprop made visible, through the real window: the diagram, hover and click, gradient flow
 and the inspector's phases and chain rule."""
+import html
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from gdlab.core.gradcheck import stencil_formula
+from gdlab.core.printing import number
 from gdlab.gui.plots.network_view import _fmt
 from gdlab.gui.plots.trajectories import weight_label
 
@@ -128,7 +132,8 @@ def test_chain_rule_numbers_match_backprop_and_finite_differences(qtbot, make_wi
             assert rule.backprop == snap(window).grad_weights[l][i, j]
         assert rule.agreement < 1e-6 and rule.rel_error < 1e-6
         text = inspector.chain_text()
-        assert f"{rule.backprop:.6g}" in text and "✓ backprop is right" in text
+        assert number(rule.backprop, 9) in text and "✓ backprop is right (agrees within ±" in text
+        assert html.escape(stencil_formula(6)) in text and "ε = 0.001" in text and "B = " in text
         assert ("Σ<sub>k</sub>" in text) == (l == 0)
 
 

@@ -12,6 +12,8 @@ run's own network; nothing here computes.
 """
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -26,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.gradcheck import RIGHT, WRONG
+from ...core.inspect_text import check_lines
 from ..palette import GREEN, VERMILLION
 from .network_view import NetworkView, _fmt
 from .trajectories import weight_label
@@ -237,10 +241,11 @@ def chain_rule_html(trace, rule, label: str) -> str:
         lines.append(f"<p>Σ over the {rule.n} samples of δ{_sub('j')}·a{_sub('i')}"
                      + (" + penalty gradient" if trace.regularization != "none" else "")
                      + f" = <b>{_fmt(rule.chain_value)}</b></p>")
-    ok = rule.rel_error < 1e-6 or abs(rule.backprop) < 1e-12
-    color = GREEN if ok else VERMILLION
-    lines.append(f"<p>backprop: ∂J/∂w = <b>{rule.backprop:.6g}</b><br>finite differences: "
-                 f"(J(w+ε) − J(w−ε))/2ε ≈ <b>{rule.numeric:.6g}</b><br>"
-                 f"<span style='color:{color}'>relative error {rule.rel_error:.1e} "
-                 f"{'✓ backprop is right' if ok else '✗'}</span></p>")
+    if rule.check is not None:
+        *numbers, verdict = check_lines(rule.check)
+        color = {RIGHT: GREEN, WRONG: VERMILLION}.get(rule.check.verdict, "")
+        mark = {RIGHT: "✓ ", WRONG: "✗ "}.get(rule.check.verdict, "")
+        style = f" style='color:{color}'" if color else ""
+        lines.append("<p>" + "<br>".join(html.escape(line).replace("  ", "&nbsp; ") for line in numbers)
+                     + f"<br><span{style}>{mark}{html.escape(verdict)}</span></p>")
     return "".join(lines)

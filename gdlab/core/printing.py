@@ -1,0 +1,28 @@
+"""Numbers as people print them: a true minus sign (U+2212) and, inside an expression, a negative
+operand in parentheses, so 0.916 × (−0.000275) and (−0.2580)², never 0.916 × −0.000275."""
+from __future__ import annotations
+
+import math
+
+MINUS = "\u2212"
+
+
+def number(x: float, digits: int = 6) -> str:
+    """``x`` to ``digits`` significant digits (``g`` style), with a true minus sign."""
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return ("" if x > 0 else MINUS) + "∞"
+    return f"{x:.{digits}g}".replace("-", MINUS)
+
+
+def operand(x: float, digits: int = 6) -> str:
+    """:func:`number`, in parentheses when negative: for the middle of an expression."""
+    text = number(x, digits)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+def scientific(x: float, digits: int = 1) -> str:
+    """``x`` in scientific notation with ``digits`` after the point (2.7e−10), a true minus sign."""
+    return f"{float(x):.{digits}e}".replace("-", MINUS)
