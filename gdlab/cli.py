@@ -12,6 +12,9 @@
     gdlab inspect EXPERIMENT_OR_PRESET --weight 'W2[3,6]' [--iterations N] [--sample K]
                                                          the chain rule of one weight after N updates,
                                                          with the finite-difference check and its verdict
+    gdlab worksheet EXPERIMENT_OR_PRESET --out DIR [--iterations N]
+                                                         NAME-worked.pdf, NAME-blank.pdf, NAME-key.pdf: one
+                                                         iteration by hand, after N updates (default 0)
     gdlab lessons                                        list lessons, one a line: name<TAB>title
     gdlab lesson NAME_OR_FILE [--export DIR]             play a lesson in the window, or write every
                                                          pause of it as numbered PNGs, without any window
@@ -32,7 +35,7 @@ from typing import Any, Sequence
 
 from . import __version__
 
-VERBS = ("presets", "run", "export", "export-code", "inspect", "lessons", "lesson")
+VERBS = ("presets", "run", "export", "export-code", "inspect", "worksheet", "lessons", "lesson")
 EXIT_USAGE = 2
 
 
@@ -45,7 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] in VERBS:
             return {"presets": cmd_presets, "run": cmd_run, "export": cmd_export,
-                    "export-code": cmd_export_code, "inspect": cmd_inspect, "lessons": cmd_lessons,
+                    "export-code": cmd_export_code, "inspect": cmd_inspect, "worksheet": cmd_worksheet,
+                    "lessons": cmd_lessons,
                     "lesson": cmd_lesson}[argv[0]](argv[1:])
         return cmd_gui(argv)
     except UsageError as exc:
@@ -377,6 +381,56 @@ def cmd_inspect(argv: list[str]) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     sys.stdout.write(text)
+    return 0
+
+
+# -- gdlab worksheet -----------------------------------------------------------------------------
+def worksheet_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gdlab worksheet", description="One iteration of backpropagation and "
+                                "gradient descent to compute by hand, on one training sample, as three A4 PDFs: "
+                                "the worked solution, the blank worksheet and the answer key.",
+                                epilog="example: gdlab worksheet xor --out handouts/")
+    p.add_argument("experiment", help="a preset name (see `gdlab presets`) or an experiment file")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write into (created if needed)")
+    p.add_argument("--iterations", type=_non_negative_int, default=0, metavar="N",
+                   help="updates before the worksheet's iteration (default 0: the starting weights)")
+    return p
+
+
+def cmd_worksheet(argv: list[str]) -> int:
+    from .core.training import NetworkRun, make_run
+    from .core.worksheet import file_stem, worksheet_from_run
+
+    args = worksheet_parser().parse_args(argv)
+    experiment = _resolve(args.experiment)
+    if experiment.kind != "network":
+        raise UsageError(f"{args.experiment} is a cost-surface race: a worksheet follows a network's forward and "
+                         "backward pass")
+    if args.iterations > experiment["max_iterations"]:
+        experiment = _checked(lambda: experiment.replace(max_iterations=args.iterations))
+    run = make_run(experiment)
+    assert isinstance(run, NetworkRun)
+    try:
+        worksheet_from_run(run)  # a network too big for a page says so before any training
+    except ValueError as exc:
+        raise UsageError(f"{args.experiment}: {exc}") from None
+    while run.iteration < args.iterations and not run.finished:
+        run.step(min(1000, args.iterations - run.iteration))
+    worksheet = worksheet_from_run(run)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {args.out}: cannot create the folder: {exc.strerror or exc}") from None
+    _headless_qt()
+    from .gui.worksheet_pdf import write_worksheet_set
+
+    try:
+        paths = write_worksheet_set(out, worksheet, file_stem(experiment.name or Path(args.experiment).stem))
+    except OSError as exc:
+        raise UsageError(f"cannot write into {out}: {exc.strerror or exc}") from None
+    for path in paths:
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

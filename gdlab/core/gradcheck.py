@@ -209,7 +209,7 @@ class WeightCheck:
         return f"cannot be checked here: {self.reason}"
 
 
-def _kink_within_reach(model, X: np.ndarray, W: np.ndarray, index: tuple[int, int], reach: float,
+def _kink_within_reach(model: MLP, X: np.ndarray, W: np.ndarray, index: tuple[int, int], reach: float,
                        regularization: str) -> str:
     """Why a kink lies within ±``reach`` of the weight (empty if none): a ReLU-type neuron whose
     z changes sign at one of the stencil's points, or |w| = 0 of the l1 penalty."""
@@ -235,7 +235,7 @@ def _kink_within_reach(model, X: np.ndarray, W: np.ndarray, index: tuple[int, in
     return ""
 
 
-def weight_check(model, X: np.ndarray, Y: np.ndarray, layer: int, i: int, j: int, loss: str | Loss = "mse",
+def weight_check(model: MLP, X: np.ndarray, Y: np.ndarray, layer: int, i: int, j: int, loss: str | Loss = "mse",
                  regularization: str = "none", reg_rate: float = 0.0, eps: float = CHECK_EPS) -> WeightCheck:
     """Backprop's ∂J/∂W_layer[i, j] against D₆ with its bound and verdict (module docstring).
 

@@ -7,8 +7,10 @@ import math
 MINUS = "\u2212"
 
 
-def number(x: float, digits: int = 6) -> str:
-    """``x`` to ``digits`` significant digits (``g`` style), with a true minus sign."""
+def number(x: float | None, digits: int = 6) -> str:
+    """``x`` to ``digits`` significant digits (``g`` style), with a true minus sign ("—" for None)."""
+    if x is None:
+        return "—"
     x = float(x)
     if math.isnan(x):
         return "NaN"
@@ -17,7 +19,7 @@ def number(x: float, digits: int = 6) -> str:
     return f"{x:.{digits}g}".replace("-", MINUS)
 
 
-def operand(x: float, digits: int = 6) -> str:
+def operand(x: float | None, digits: int = 6) -> str:
     """:func:`number`, in parentheses when negative: for the middle of an expression."""
     text = number(x, digits)
     return f"({text})" if text.startswith(MINUS) else text

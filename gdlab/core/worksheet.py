@@ -8,15 +8,22 @@ spell them out. Notation (layers l = 1 … L, neuron i of layer l−1 feeds neur
 
     1. forward    z_j⁽ˡ⁾ = Σ_i w_ij⁽ˡ⁾ a_i⁽ˡ⁻¹⁾ + b_j⁽ˡ⁾,   a_j⁽ˡ⁾ = f(z_j⁽ˡ⁾),   a⁽⁰⁾ = x,  ŷ = a⁽ᴸ⁾
                   σ(z) = 1/(1 + exp(−z)),  tanh z,  max(0, z),  z
+                  softmax (output): ŷ_k = exp(z_k) / Σ_j exp(z_j)
     2. cost       mse: J = ½ Σ_k (ŷ_k − y_k)²     bce: J = −Σ_k [y_k ln ŷ_k + (1 − y_k) ln(1 − ŷ_k)]
-                  (the core's 1/(2n)·Σ and 1/n·Σ with n = 1 sample)
-    3. backward   δ_j⁽ᴸ⁾ = ∂J/∂z_j⁽ᴸ⁾ = (ŷ_j − y_j)·f′(z_j⁽ᴸ⁾)   (mse);   = ŷ_j − y_j   (bce after a sigmoid)
+                  cross-entropy: J = −Σ_k y_k ln ŷ_k     (the core's 1/(2n)·Σ and 1/n·Σ with n = 1 sample)
+    3. backward   δ_j⁽ᴸ⁾ = ∂J/∂z_j⁽ᴸ⁾ = (ŷ_j − y_j)·f′(z_j⁽ᴸ⁾)   (mse);
+                  = ŷ_j − y_j   (bce after a sigmoid, cross-entropy after a softmax)
                   δ_i⁽ˡ⁾ = f′(z_i⁽ˡ⁾) · Σ_j w_ij⁽ˡ⁺¹⁾ δ_j⁽ˡ⁺¹⁾        σ′(z) = a(1 − a),  tanh′ = 1 − a²
                   ∂J/∂w_ij⁽ˡ⁾ = a_i⁽ˡ⁻¹⁾ · δ_j⁽ˡ⁾,   ∂J/∂b_j⁽ˡ⁾ = δ_j⁽ˡ⁾
     4. update     w ← w − α·∂J/∂w,   b ← b − α·∂J/∂b
 
 :func:`make_worksheet` gives a :class:`Worksheet`: the numbers as arrays and the worked
-:class:`Step` list, each (section, equation with symbols, equation with numbers, result).
+:class:`Step` list, each (section, equation with symbols, equation with numbers, result). The
+arrays are the MLP's exact numbers; each step's result is computed, as a student computes it, from
+the numbers the step prints: the given ones and the results of the lines before rounded as printed
+(4 decimals; 3 significant digits below 0.01). So the worked sheet and the key are what a student
+who follows the sheet's instructions writes, and they differ from the exact numbers only by that
+rounding.
 :func:`worksheet_from_run` makes one from a run's current weights, rounded so they can be
 computed with by hand.
 """
@@ -29,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .hand_arithmetic import evaluate, read_number
 from .network import MLP
 from .optimizers import make_optimizer
 
@@ -38,8 +46,8 @@ if TYPE_CHECKING:
 FORWARD, COST, BACKWARD, UPDATE = "forward", "cost", "backward", "update"
 SECTIONS = {FORWARD: "1. Forward pass", COST: "2. The cost", BACKWARD: "3. Backward pass", UPDATE: "4. The update"}
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
-OUTPUT_ACTIVATIONS = ("sigmoid", "tanh", "linear")
-LOSSES = ("mse", "bce")
+OUTPUT_ACTIVATIONS = ("sigmoid", "tanh", "linear", "softmax")
+LOSSES = ("mse", "bce", "cross_entropy")
 MAX_NEURONS = 4          # per layer: a page holds the steps of a small network only
 MAX_LAYERS = 3           # weight layers
 DECIMALS = 4             # computed numbers are shown with this many decimals
@@ -243,6 +251,10 @@ def _check(sizes: list[int], hidden: str, output: str, loss: str) -> None:
         raise ValueError(f"worksheets cover the losses {', '.join(LOSSES)}, not {loss}")
     if loss == "bce" and output != "sigmoid":
         raise ValueError("bce needs a sigmoid output")
+    if (loss == "cross_entropy") != (output == "softmax"):
+        raise ValueError("a softmax output goes with the cross-entropy cost, and only with it")
+    if output == "softmax" and sizes[-1] < 2:
+        raise ValueError("a softmax output needs at least 2 output neurons")
 
 
 def make_worksheet(x: ArrayLike = DEFAULT_X, y: ArrayLike = DEFAULT_Y,
@@ -313,9 +325,22 @@ def worksheet_from_run(run: NetworkRun, sample: int = 0, decimals: int = 2) -> W
                                  f"{index + 1}; numbers rounded to {decimals} decimals")
 
 
+def file_stem(name: str) -> str:
+    """An experiment's name made safe as the start of a file name: letters, digits, '.', '-' and
+    '_' kept, anything else (a path separator, a space, a control character) becomes '_'; no
+    leading dot; at most 64 characters; 'worksheet' if nothing is left."""
+    stem = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in name)[:64].lstrip(".")
+    return stem if stem.strip("_") else "worksheet"
+
+
 # -- the steps ------------------------------------------------------------------------------------
-def _activation_parts(name: str, z: Value) -> tuple[str, list[Any]]:
-    """a = f(z): the formula in symbols and its numbers."""
+def printed(value: float) -> float:
+    """``value`` as the sheet prints it (:func:`fmt`), read back: what a student carries forward."""
+    return read_number(fmt(value))
+
+
+def _activation_parts(name: str, z: Value, layer_z: list[Value]) -> tuple[str, list[Any]]:
+    """a = f(z): the formula in symbols and its numbers (``layer_z``: every z of the layer, for softmax)."""
     zs = z.symbol
     if name == "sigmoid":
         if z.value >= 0:
@@ -325,16 +350,23 @@ def _activation_parts(name: str, z: Value) -> tuple[str, list[Any]]:
         return f"tanh({zs})", ["tanh(", z, ")"]
     if name == "relu":
         return f"max(0, {zs})", ["max(0, ", z, ")"]
+    if name == "softmax":
+        total_sym = " + ".join(f"exp({v.symbol})" for v in layer_z)
+        parts: list[Any] = ["exp(", z, ") / ("]
+        for k, v in enumerate(layer_z):
+            parts += ([" + "] if k else []) + ["exp(", v, ")"]
+        return f"exp({zs}) / ({total_sym})", parts + [")"]
     return zs, [z]                                                  # linear: a = z
 
 
 def _derivative_parts(name: str, a: Value, z: Value) -> tuple[str, list[Any], str]:
     """f′(z) in symbols (written with a = f(z) where it can be), its numbers, and a hint."""
     s = a.symbol
+    bracketed = Value(a.value, a.symbol, a.given, bracket=True)      # after an operator or under a power
     if name == "sigmoid":
-        return f"{s}(1 − {s})", [a, " × (1 − ", a, ")"], "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)"
+        return f"{s}(1 − {s})", [a, " × (1 − ", bracketed, ")"], "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)"
     if name == "tanh":
-        return f"(1 − {s}²)", ["(1 − ", a, "²)"], "tanh′(z) = 1 − tanh²(z) = 1 − a²"
+        return f"(1 − {s}²)", ["(1 − ", bracketed, "²)"], "tanh′(z) = 1 − tanh²(z) = 1 − a²"
     if name == "relu":
         one = "1" if z.value > 0 else "0"
         return f"f′({z.symbol})", [one], f"relu′(z) = 1 for z > 0, else 0 (here z {'>' if z.value > 0 else '≤'} 0)"
@@ -342,25 +374,35 @@ def _derivative_parts(name: str, a: Value, z: Value) -> tuple[str, list[Any], st
 
 
 def _steps(ws: Worksheet) -> list[Step]:
+    """The worked lines, in order. Each line's result is computed from the numbers it prints (the
+    given ones, and the *rounded* results of the lines before, as the sheet tells a student to do),
+    so the key is what a student who follows the instructions gets."""
     sizes, L = ws.layer_sizes, ws.num_layers
     k_out = sizes[-1]
     steps: list[Step] = []
+    carried: dict[str, float] = {}          # symbol → its line's result, rounded as printed
+
+    def add(step: Step) -> None:
+        single = len(step.parts) == 1 and isinstance(step.parts[0], Value)
+        step.result = step.parts[0].value if single else evaluate(step.numbers)
+        carried[step.symbol] = printed(step.result)
+        steps.append(step)
 
     def given(v: float, symbol: str) -> Value:
         return Value(float(v), symbol, True)
 
-    def comp(v: float, symbol: str) -> Value:
-        return Value(float(v), symbol, False)
+    def comp(symbol: str) -> Value:
+        return Value(carried[symbol], symbol, False)
 
     def a_val(l: int, j: int) -> Value:
         symbol = a_symbol(l, j, sizes)
-        return given(ws.x[j], symbol) if l == 0 else comp(ws.a[l][j], symbol)
+        return given(ws.x[j], symbol) if l == 0 else comp(symbol)
 
     def paren(v: Value) -> list[Any]:
         """A factor after an operator: a negative number in brackets, as on paper."""
         return [Value(v.value, v.symbol, v.given, bracket=True)]
 
-    # 1. forward pass
+    # 1. forward pass: the z of a layer, then its a (softmax needs every z of its layer)
     for l in range(1, L + 1):
         W, b, f = ws.W[l - 1], ws.b[l - 1], ws.activation_names[l - 1]
         for j in range(sizes[l]):
@@ -371,11 +413,17 @@ def _steps(ws: Worksheet) -> list[Step]:
                 zparts += ([" + "] if i else []) + paren(given(W[i, j], w_symbol(l, i, j))) + [" × "] + \
                     paren(a_val(l - 1, i))                                   # w_ij · a_i
             zparts += [" + "] + paren(given(b[j], b_symbol(l, j)))
-            z = comp(ws.z[l - 1][j], z_symbol(l, j))
-            steps.append(Step(FORWARD, z.symbol, " + ".join(terms_sym) + f" + {b_symbol(l, j)}", zparts, z.value))
-            equation, aparts = _activation_parts(f, z)
-            a = a_val(l, j)
-            steps.append(Step(FORWARD, a.symbol, equation, aparts, a.value))
+            add(Step(FORWARD, z_symbol(l, j), " + ".join(terms_sym) + f" + {b_symbol(l, j)}", zparts, 0.0))
+            if f != "softmax":
+                equation, aparts = _activation_parts(f, comp(z_symbol(l, j)), [])
+                add(Step(FORWARD, a_symbol(l, j, sizes), equation, aparts, 0.0))
+        if f == "softmax":
+            layer_z = [comp(z_symbol(l, j)) for j in range(sizes[l])]
+            for j in range(sizes[l]):
+                equation, aparts = _activation_parts(f, layer_z[j], layer_z)
+                add(Step(FORWARD, a_symbol(l, j, sizes), equation, aparts, 0.0,
+                         note="softmax: the exponentials of the layer, shared out so they add up to 1"
+                         if j == 0 else ""))
 
     # 2. the cost
     yhat = [a_val(L, k) for k in range(k_out)]
@@ -386,34 +434,42 @@ def _steps(ws: Worksheet) -> list[Step]:
         for k, (h, t) in enumerate(zip(yhat, ys)):
             parts += ([" + "] if k else []) + ["(", h, " − "] + paren(t) + [")²"]
         parts += [")"] if k_out > 1 else []
-        steps.append(Step(COST, "J", f"½ {'(' + sym + ')' if k_out > 1 else sym}", parts, ws.J,
-                          note="mean squared error of one sample: J = ½ Σ (ŷ − y)²"))
-    else:
+        add(Step(COST, "J", f"½ {'(' + sym + ')' if k_out > 1 else sym}", parts, 0.0,
+                 note="mean squared error of one sample: J = ½ Σ (ŷ − y)²"))
+    elif ws.loss == "bce":
         sym = " + ".join(f"{t.symbol} ln({h.symbol}) + (1 − {t.symbol}) ln(1 − {h.symbol})" for h, t in zip(yhat, ys))
         parts = ["−["]
         for k, (h, t) in enumerate(zip(yhat, ys)):
             parts += ([" + "] if k else []) + [t, " × ln(", h, ") + (1 − ", t, ") × ln(1 − ", h, ")"]
         parts += ["]"]
-        steps.append(Step(COST, "J", f"−[{sym}]", parts, ws.J,
-                          note="binary cross-entropy of one sample (ln: the natural logarithm)"))
+        add(Step(COST, "J", f"−[{sym}]", parts, 0.0,
+                 note="binary cross-entropy of one sample (ln: the natural logarithm)"))
+    else:
+        sym = " + ".join(f"{t.symbol} ln({h.symbol})" for h, t in zip(yhat, ys))
+        parts = ["−["]
+        for k, (h, t) in enumerate(zip(yhat, ys)):
+            parts += ([" + "] if k else []) + [t, " × ln(", h, ")"]
+        parts += ["]"]
+        add(Step(COST, "J", f"−[{sym}]", parts, 0.0,
+                 note="cross-entropy of one sample: only the true class's ln ŷ counts (ln: the natural logarithm)"))
 
     # 3. backward pass: δ of a layer, then that layer's gradients, from the output back
     for l in range(L, 0, -1):
         f = ws.activation_names[l - 1]
         for j in range(sizes[l]):
-            d = comp(ws.delta[l - 1][j], delta_symbol(l, j))
-            z = comp(ws.z[l - 1][j], z_symbol(l, j))
+            d_sym, z = delta_symbol(l, j), comp(z_symbol(l, j))
             a = a_val(l, j)
             if l == L:
                 t = ys[j]
-                if ws.loss == "bce":          # sigmoid + bce: σ′ cancels the 1/(ŷ(1 − ŷ)) of ∂J/∂ŷ
-                    steps.append(Step(BACKWARD, d.symbol, f"{a.symbol} − {t.symbol}", [a, " − "] + paren(t), d.value,
-                                      note="bce after a sigmoid: δ = ∂J/∂z = ŷ − y (σ′ cancels)"))
+                if ws.loss in ("bce", "cross_entropy"):   # the natural pairs: f′ cancels the 1/ŷ of ∂J/∂ŷ
+                    what = "bce after a sigmoid" if ws.loss == "bce" else "cross-entropy after a softmax"
+                    add(Step(BACKWARD, d_sym, f"{a.symbol} − {t.symbol}", [a, " − "] + paren(t), 0.0,
+                             note=f"{what}: δ = ∂J/∂z = ŷ − y (f′ cancels)"))
                     continue
                 fsym, fparts, hint = _derivative_parts(f, a, z)
                 parts = ["(", a, " − "] + paren(t) + [") × "] + fparts
-                steps.append(Step(BACKWARD, d.symbol, f"({a.symbol} − {t.symbol}) · {fsym}", parts, d.value,
-                                  note=f"δ = ∂J/∂ŷ · f′(z);  {hint}"))
+                add(Step(BACKWARD, d_sym, f"({a.symbol} − {t.symbol}) · {fsym}", parts, 0.0,
+                         note=f"δ = ∂J/∂ŷ · f′(z);  {hint}"))
             else:
                 W_next = ws.W[l]
                 fsym, fparts, hint = _derivative_parts(f, a, z)
@@ -421,17 +477,17 @@ def _steps(ws: Worksheet) -> list[Step]:
                 parts = fparts + [" × ("]
                 for k in range(sizes[l + 1]):
                     parts += ([" + "] if k else []) + paren(given(W_next[j, k], w_symbol(l + 1, j, k))) + [" × "] + \
-                        paren(comp(ws.delta[l][k], delta_symbol(l + 1, k)))
+                        paren(comp(delta_symbol(l + 1, k)))
                 parts += [")"]
-                steps.append(Step(BACKWARD, d.symbol, f"{fsym} · ({' + '.join(terms_sym)})", parts, d.value,
-                                  note=f"the error flows back along the weights;  {hint}"))
+                add(Step(BACKWARD, d_sym, f"{fsym} · ({' + '.join(terms_sym)})", parts, 0.0,
+                         note=f"the error flows back along the weights;  {hint}"))
         for j in range(sizes[l]):
-            d = comp(ws.delta[l - 1][j], delta_symbol(l, j))
+            d = comp(delta_symbol(l, j))
             for i in range(sizes[l - 1]):
                 ai = a_val(l - 1, i)
-                steps.append(Step(BACKWARD, f"∂J/∂{w_symbol(l, i, j)}", f"{ai.symbol} · {d.symbol}",
-                                  paren(ai) + [" × "] + paren(d), float(ws.dW[l - 1][i, j])))
-            steps.append(Step(BACKWARD, f"∂J/∂{b_symbol(l, j)}", d.symbol, [d], float(ws.db[l - 1][j])))
+                add(Step(BACKWARD, f"∂J/∂{w_symbol(l, i, j)}", f"{ai.symbol} · {d.symbol}",
+                         paren(ai) + [" × "] + paren(d), 0.0))
+            add(Step(BACKWARD, f"∂J/∂{b_symbol(l, j)}", d.symbol, [d], 0.0))
 
     # 4. the update
     alpha = given(ws.learning_rate, "α")
@@ -440,11 +496,10 @@ def _steps(ws: Worksheet) -> list[Step]:
         for j in range(sizes[l]):
             for i in range(sizes[l - 1]):
                 w, s = given(W[i, j], w_symbol(l, i, j)), w_symbol(l, i, j)
-                g = comp(ws.dW[l - 1][i, j], f"∂J/∂{s}")
-                steps.append(Step(UPDATE, f"{s} (new)", f"{s} − α · ∂J/∂{s}", [w, " − ", alpha, " × "] + paren(g),
-                                  float(ws.W_new[l - 1][i, j])))
+                g = comp(f"∂J/∂{s}")
+                add(Step(UPDATE, f"{s} (new)", f"{s} − α · ∂J/∂{s}", [w, " − ", alpha, " × "] + paren(g), 0.0))
             s = b_symbol(l, j)
-            g = comp(ws.db[l - 1][j], f"∂J/∂{s}")
-            steps.append(Step(UPDATE, f"{s} (new)", f"{s} − α · ∂J/∂{s}", [given(b[j], s), " − ", alpha, " × "]
-                              + paren(g), float(ws.b_new[l - 1][j])))
+            g = comp(f"∂J/∂{s}")
+            add(Step(UPDATE, f"{s} (new)", f"{s} − α · ∂J/∂{s}", [given(b[j], s), " − ", alpha, " × "] + paren(g),
+                     0.0))
     return steps

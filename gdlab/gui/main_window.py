@@ -1132,14 +1132,14 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_worksheet(self, answer) -> None:
-        from ..core.worksheet import make_worksheet
+        from ..core.worksheet import file_stem, make_worksheet
         from .worksheet_pdf import write_worksheet_set
 
         worksheet, problem = answer
         if worksheet is None:  # too big a network for a worksheet: the textbook 2-2-1 example instead
             worksheet = make_worksheet()
             self.statusBar().showMessage(f"{problem} A worksheet for the 2-2-1 textbook example instead.", 8000)
-        stem = (self._current_experiment().name or "worksheet").replace(" ", "_")
+        stem = file_stem(self._current_experiment().name)  # a name like ../x stays inside the chosen folder
         try:
             paths = write_worksheet_set(self._worksheet_folder, worksheet, stem)
         except OSError as exc:

@@ -69,9 +69,11 @@ SECTION_INTRO = {
               "gradient ∂J/∂w = (its input a) · δ.",
     UPDATE: "Gradient descent uses the gradients: every weight and bias takes one step w ← w − α·∂J/∂w.",
 }
-_ACTIVATION_WORDS = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU", "linear": "linear (identity)"}
+_ACTIVATION_WORDS = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU", "linear": "linear (identity)",
+                     "softmax": "softmax"}
 _LOSS_WORDS = {"mse": "mean squared error J = ½ Σ (ŷ − y)²",
-               "bce": "binary cross-entropy J = −[y ln(ŷ) + (1 − y) ln(1 − ŷ)]"}
+               "bce": "binary cross-entropy J = −[y ln(ŷ) + (1 − y) ln(1 − ŷ)]",
+               "cross_entropy": "cross-entropy J = −Σ y ln(ŷ)"}
 
 
 # -- layout: measure once, then paint ---------------------------------------------------------------
@@ -186,8 +188,8 @@ def _layout(ws: Worksheet, kind: str, device: QPaintDevice, dpi: float) -> _Layo
                       "(3 significant digits below 0.01). Use your own results from the lines before.",
                       lay.font(9, italic=True), GREY, gap_mm=3)
     else:
-        lay.paragraph("Numbers are rounded to 4 decimals (3 significant digits below 0.01) for printing; each line "
-                      "is computed from the unrounded results of the lines before.",
+        lay.paragraph("Every result is rounded to 4 decimals (3 significant digits below 0.01), and each line is "
+                      "computed from the rounded results of the lines before, as the worksheet asks.",
                       lay.font(9, italic=True), GREY, gap_mm=3)
 
     fonts = _RowFonts(lay.font(10), lay.font(10), lay.font(8, italic=True), lay.font(10, bold=True))
@@ -301,7 +303,7 @@ def _paint_page(painter: QPainter, lay: _Layout, ws: Worksheet, ops: list[_Op], 
 
 def _draw_network(painter: QPainter, lay: _Layout, rect: QRectF, ws: Worksheet) -> None:
     """Circles for the neurons, lines for the weights with their values, biases under the neurons,
-    the inputs' values on the left and the target over the output.
+    the inputs' values on the left and the target over the output (beside each of several outputs).
 
     Every label is placed clear of the neurons, of the other labels and of the points where lines
     cross; a layer too crowded for "w₁₂⁽¹⁾ = 0.25" labels gets the values alone."""
@@ -311,7 +313,8 @@ def _draw_network(painter: QPainter, lay: _Layout, rect: QRectF, ws: Worksheet) 
     painter.setBrush(QBrush(QColor("#FAFAFA")))
     painter.drawRoundedRect(rect, lay.mm(2), lay.mm(2))
     r = lay.mm(6.5)
-    inner = rect.adjusted(lay.mm(20), lay.mm(8), -lay.mm(26), -lay.mm(11))
+    right = 26 if sizes[-1] == 1 else 38  # room for "target y₂ = 1.00" beside each of several outputs
+    inner = rect.adjusted(lay.mm(20), lay.mm(8), -lay.mm(right), -lay.mm(11))
     xs = [inner.left() + inner.width() * c / L for c in range(L + 1)]
     centers = [[QPointF(xs[l], inner.top() + inner.height() * (k + 0.5) / n) for k in range(n)]
                for l, n in enumerate(sizes)]
@@ -335,9 +338,14 @@ def _draw_network(painter: QPainter, lay: _Layout, rect: QRectF, ws: Worksheet) 
                 continue
             text = f"{b_symbol(l, j)} = {fmt_given(ws.b[l - 1][j])}"
             fixed.append((box_at(QPointF(c.x(), c.y() + r + lay.mm(3)), text, label_font), text, label_font, GREY))
-            if l == L:
-                text = f"target {'y' if sizes[-1] == 1 else 'y' + _sub(j + 1)} = {fmt_given(ws.y[j])}"
+            if l == L and sizes[-1] == 1:
+                text = f"target y = {fmt_given(ws.y[j])}"
                 fixed.append((box_at(QPointF(c.x(), c.y() - r - lay.mm(3)), text, label_font), text, label_font, INK))
+            elif l == L:  # over each neuron it would meet the bias of the one above: beside it, under "→ ŷⱼ"
+                text = f"target y{_sub(j + 1)} = {fmt_given(ws.y[j])}"
+                box = box_at(QPointF(0, c.y() + lay.mm(4.5)), text, label_font)
+                box.moveLeft(c.x() + r + lay.mm(1.5))
+                fixed.append((box, text, label_font, INK))
     pad = lay.mm(1.0)
     taken = [QRectF(c.x() - r - pad, c.y() - r - pad, 2 * (r + pad), 2 * (r + pad)) for col in centers for c in col]
     taken += [box for box, *_ in fixed]
@@ -378,7 +386,7 @@ def _draw_network(painter: QPainter, lay: _Layout, rect: QRectF, ws: Worksheet) 
             painter.setFont(node_font)
             circle = QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
             inside = f"x{_sub(j + 1)}" if l == 0 else {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU",
-                                                         "linear": "z"}[ws.activation_names[l - 1]]
+                                                         "linear": "z", "softmax": "soft"}[ws.activation_names[l - 1]]
             painter.drawText(circle, int(Qt.AlignmentFlag.AlignCenter), inside)
             if l == L:
                 painter.drawText(QRectF(c.x() + r + lay.mm(1.5), c.y() - lay.mm(4), lay.mm(14), lay.mm(8)),

@@ -8,7 +8,19 @@ from gdlab.core.experiment import Experiment
 from gdlab.core.gradcheck import gradient_check
 from gdlab.core.network import MLP
 from gdlab.core.training import NetworkRun
-from gdlab.core.worksheet import BACKWARD, COST, FORWARD, UPDATE, fmt, fmt_given, make_worksheet, worksheet_from_run
+from gdlab.core.worksheet import (
+    BACKWARD,
+    COST,
+    FORWARD,
+    UPDATE,
+    delta_symbol,
+    fmt,
+    fmt_given,
+    make_worksheet,
+    w_symbol,
+    worksheet_from_run,
+    z_symbol,
+)
 
 
 def sigmoid(z):
@@ -61,7 +73,9 @@ def test_the_worked_lines_print_those_numbers():
     assert by_symbol["ŷ"].result_text == "0.7514"
     assert by_symbol["J"].numbers == "½ × (0.7514 − 0.01)²" and by_symbol["J"].result_text == "0.2748"
     assert by_symbol["δ₁⁽²⁾"].result_text == "0.1385"
-    assert by_symbol["∂J/∂w₁₁⁽¹⁾"].result_text == "0.000668"
+    # from the rounded δ₁⁽¹⁾ = 0.0134 the student gets 0.05 × 0.0134 = 0.000670 (exactly: 0.000668)
+    assert by_symbol["∂J/∂w₁₁⁽¹⁾"].numbers == "0.05 × 0.0134"
+    assert by_symbol["∂J/∂w₁₁⁽¹⁾"].result_text == "0.000670" and fmt(ws.dW[0][0, 0]) == "0.000668"
     assert by_symbol["w₁₁⁽²⁾ (new)"].numbers == "0.40 − 0.50 × 0.0822"
     assert by_symbol["w₁₁⁽²⁾ (new)"].result_text == "0.3589"
     blank = by_symbol["z₁⁽²⁾"].blanked("___")
@@ -69,7 +83,7 @@ def test_the_worked_lines_print_those_numbers():
     assert by_symbol["δ₁⁽¹⁾"].blanked("___") == "___ × (1 − ___) × (0.40 × ___)"
     section, equation, numbers, result = by_symbol["a₁⁽¹⁾"].as_tuple()
     assert (section, equation) == (FORWARD, "a₁⁽¹⁾ = σ(z₁⁽¹⁾) = 1 / (1 + exp(−z₁⁽¹⁾))")
-    assert numbers == "a₁⁽¹⁾ = 1 / (1 + exp(−0.3775))" and result == ws.a[1][0]
+    assert numbers == "a₁⁽¹⁾ = 1 / (1 + exp(−0.3775))" and result == pytest.approx(ws.a[1][0], abs=5e-5)
     # every weight and bias has its gradient and its update; the sections come in order
     assert [s.section for s in ws.steps] == sorted((s.section for s in ws.steps),
                                                    key=[FORWARD, COST, BACKWARD, UPDATE].index)
@@ -96,11 +110,26 @@ def _evaluate(parts) -> float:
     {"x": [0.2, 0.4], "y": [0.0, 1.0], "weights": [[[0.1, 0.2, 0.3], [0.4, -0.5, 0.6]], [[0.7, -0.1], [0.2, 0.3],
                                                                                       [-0.4, 0.5]]],
      "biases": [[0.1, 0.1, 0.1], [0.2, -0.2]], "output_activation": "sigmoid", "loss": "bce"},
+    {"x": [0.5, -0.4], "y": [0.0, 1.0], "weights": [[[0.3, -0.6], [0.2, 0.9]], [[0.7, -0.4], [-0.2, 0.5]]],
+     "biases": [[0.1, 0.0], [0.05, -0.1]], "output_activation": "softmax", "loss": "cross_entropy"},
 ])
 def test_each_line_computes_its_result_and_matches_the_cores_mlp(kwargs):
     ws = make_worksheet(**kwargs)
     for step in ws.steps:                          # the printed formula really gives the printed number
         assert _evaluate(step.parts) == pytest.approx(step.result, rel=1e-12, abs=1e-15), step.as_tuple()
+    # each line works from the rounded lines before it, so it differs from the MLP's exact number only
+    # by that rounding: a few units of the 4th decimal
+    exact = {"J": ws.J}
+    for l in range(1, ws.num_layers + 1):
+        for j in range(ws.layer_sizes[l]):
+            exact[z_symbol(l, j)] = ws.z[l - 1][j]
+            exact[delta_symbol(l, j)] = ws.delta[l - 1][j]
+            for i in range(ws.layer_sizes[l - 1]):
+                exact[f"∂J/∂{w_symbol(l, i, j)}"] = ws.dW[l - 1][i, j]
+                exact[f"{w_symbol(l, i, j)} (new)"] = ws.W_new[l - 1][i, j]
+    for step in ws.steps:
+        if step.symbol in exact:
+            assert step.result == pytest.approx(exact[step.symbol], abs=2e-4), step.as_tuple()
     # against the core's MLP, forward and backward, on the one sample
     net = MLP(ws.layer_sizes, ws.activation_names[0], ws.activation_names[-1], init="zeros")
     net.weights, net.biases = ws.W, ws.b
@@ -131,8 +160,10 @@ def test_a_sheet_from_a_run_uses_its_rounded_weights_and_sample():
 def test_bad_sheets_are_refused_with_a_reason():
     with pytest.raises(ValueError, match="tiny network"):
         make_worksheet(weights=[np.zeros((2, 5)), np.zeros((5, 1))], biases=[np.zeros(5), np.zeros(1)])
-    with pytest.raises(ValueError, match="losses"):
+    with pytest.raises(ValueError, match="softmax output goes with the cross-entropy"):
         make_worksheet(loss="cross_entropy")
+    with pytest.raises(ValueError, match="at least 2 output"):
+        make_worksheet(output_activation="softmax", loss="cross_entropy")
     with pytest.raises(ValueError, match="bce needs a sigmoid"):
         make_worksheet(loss="bce", output_activation="linear")
     with pytest.raises(ValueError, match="target"):
