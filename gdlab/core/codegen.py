@@ -1072,6 +1072,16 @@ def _training_section(s: _Spec) -> str:
                         layer_norms.append(math.sqrt(float(np.dot(gW, gW)) + float(np.dot(gb, gb))))
                     layer_norms = np.array(layer_norms)
                     return math.sqrt(float(np.dot(layer_norms, layer_norms)))
+
+
+                def shown_below(value, limit):
+                    """value with the fewest significant digits (2 or more) that print it below limit:
+                    9.97e-07 under a tolerance of 1e-06, never 1e-06."""
+                    for digits in range(2, 18):
+                        text = f"{value:.{digits}g}"
+                        if float(text) < limit:
+                            return text
+                    return repr(value)
                 ''')
         if "tolerance" in tests:
             out += "\n\n" + _code('''
@@ -1087,8 +1097,9 @@ def _training_section(s: _Spec) -> str:
             body += _code('''
                 grad_norm = gradient_norm(grads)
                 if grad_norm < GRAD_TOLERANCE:
-                    return (f"the gradient's length fell to {grad_norm:.2g} at iteration {iteration}, below the "
-                            f"tolerance {GRAD_TOLERANCE:g}: the weights sit where J is flat (a minimum, or a saddle).")
+                    return (f"the gradient's length fell to {shown_below(grad_norm, GRAD_TOLERANCE)} at iteration "
+                            f"{iteration}, below the tolerance {GRAD_TOLERANCE:g}: the weights sit where J is flat "
+                            "(a minimum, or a saddle).")
                 ''')
         if "tolerance" in tests:
             body += _comment(
@@ -1596,6 +1607,15 @@ so one call of cost(w) or gradient(w) serves the whole race.
 
 
 _RACE_LOOP = """
+    def shown_below(value, limit):
+        \"\"\"value with the fewest significant digits (2 or more) that print it below limit: 9.97e-07
+        under a tolerance of 1e-06, never 1e-06.\"\"\"
+        for digits in range(2, 18):
+            text = f"{value:.{digits}g}"
+            if float(text) < limit:
+                return text
+        return repr(value)
+
     def stopping_reason(k, J, J_previous, J_start, w, grad_norm, step, size, iteration):
         \"\"\"(status, reason in plain words) if run k stops at this iteration, else None.
 
@@ -1611,9 +1631,9 @@ _RACE_LOOP = """
         if not np.isfinite(w[k]).all():
             return "diverged", f"a weight became infinite or NaN at iteration {iteration}."
         if GRAD_TOLERANCE > 0 and grad_norm[k] < GRAD_TOLERANCE:
-            return "converged", (f"the gradient's length fell to {grad_norm[k]:.2g} at iteration {iteration}, "
-                                 f"below the tolerance {GRAD_TOLERANCE:g}: the weights sit where J is flat (a "
-                                 f"minimum, or a saddle).")
+            return "converged", (f"the gradient's length fell to {shown_below(grad_norm[k], GRAD_TOLERANCE)} at "
+                                 f"iteration {iteration}, below the tolerance {GRAD_TOLERANCE:g}: the weights sit "
+                                 f"where J is flat (a minimum, or a saddle).")
         # J has stopped falling when |ΔJ| ≤ tol·max(1, |J|); and the weights must have stopped moving too,
         # ‖Δw‖ ≤ √tol·max(1, ‖w‖): a step can jump across the minimum to a point of the same cost (α = 1/L
         # exactly on a parabola, w → −w, gives ΔJ = 0 at every step) without converging.

@@ -91,6 +91,16 @@ def _divergence(cost: float, start_cost: float, iteration: int) -> str | None:
     return None
 
 
+def shown_below(value: float, limit: float) -> str:
+    """``value`` with the fewest significant digits (2 or more) that print it below ``limit``: a
+    gradient length of 9.97e-07 under a tolerance of 1e-06 reads 9.97e-07, never 1e-06."""
+    for digits in range(2, 18):
+        text = f"{value:.{digits}g}"
+        if float(text) < limit:
+            return text
+    return repr(value)
+
+
 def _convergence(cost: float, previous: float, grad_norm: float, values: dict[str, Any],
                  iteration: int, step_norm: float = 0.0, weight_norm: float = 1.0) -> str | None:
     """Converged when ‖∂J/∂w‖ < grad_tolerance, or when J stopped falling *and* the weights stopped
@@ -98,8 +108,9 @@ def _convergence(cost: float, previous: float, grad_norm: float, values: dict[st
     minimum to a point of the same cost, α = 1/L exactly on a parabola, changes J by 0 but is not
     convergence: the weights are still moving.)"""
     if values["grad_tolerance"] > 0 and grad_norm < values["grad_tolerance"]:
-        return (f"the gradient's length fell to {grad_norm:.2g} at iteration {iteration}, below the tolerance "
-                f"{values['grad_tolerance']:g}: the weights sit where J is flat (a minimum, or a saddle).")
+        return (f"the gradient's length fell to {shown_below(grad_norm, values['grad_tolerance'])} at iteration "
+                f"{iteration}, below the tolerance {values['grad_tolerance']:g}: the weights sit where J is flat "
+                "(a minimum, or a saddle).")
     tol = values["tolerance"]
     if tol > 0 and abs(previous - cost) <= tol * max(1.0, abs(cost)) and \
             step_norm <= math.sqrt(tol) * max(1.0, weight_norm):

@@ -36,6 +36,7 @@ from ..core.experiment import Experiment, ExperimentError, load_experiment
 from ..core.lessons import LessonError, lesson_heading, lesson_names, load_lesson
 from ..core.params import LIVE_PARAMS, NETWORK
 from ..core.presets import load_preset, preset_names
+from ..core.printing import number
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from .help import AboutDialog, ShortcutSheet, shortcut_rows
@@ -967,7 +968,7 @@ class MainWindow(QMainWindow):
     def _on_start_chosen(self, point) -> None:
         """A click on the cost curve or surface: every run starts again from there."""
         self.session.set_start(point)
-        where = ", ".join(f"{v:.3g}" for v in point)
+        where = ", ".join(number(v, 3) for v in point)
         self.statusBar().showMessage(f"Start point w₀ = ({where}): press Space to descend from there.", 5000)
 
     @Slot(object, object, object, object)
@@ -1002,8 +1003,8 @@ class MainWindow(QMainWindow):
             self.status_iteration.setText(f"Iteration {snap.iteration:,} · epoch {snap.epoch:,.2f}")
             if len(snap.train_cost):  # a frame after a command may carry no new rows: the last costs stand
                 train, test = snap.train_cost[-1], snap.test_cost[-1]
-                test_text = "" if np.isnan(test) else f"   test {test:.4g}"
-                self.status_cost.setText(f"J = {train:.4g}{test_text}")
+                test_text = "" if np.isnan(test) else f"   test {number(test, 4)}"
+                self.status_cost.setText(f"J = {number(train, 4)}{test_text}")
             if len(snap.train_metric):
                 self.status_metric.setText(metric_status(snap.metric_name, snap.train_metric[-1],
                                                          snap.test_metric[-1]))
@@ -1013,10 +1014,10 @@ class MainWindow(QMainWindow):
             if len(snap.costs):
                 costs = snap.costs[-1]
                 if len(costs) == 1:
-                    self.status_cost.setText(f"J = {costs[0]:.4g}")
+                    self.status_cost.setText(f"J = {number(costs[0], 4)}")
                 elif np.isfinite(costs).any():
                     best = int(np.nanargmin(np.where(np.isfinite(costs), costs, np.nan)))
-                    self.status_cost.setText(f"best: {snap.labels[best]}  J = {costs[best]:.4g}")
+                    self.status_cost.setText(f"best: {snap.labels[best]}  J = {number(costs[best], 4)}")
         state = "running" if frame.running else ("paused" if snap.status == "running" else snap.status)
         self.status_state.setText(state.replace("_", " "))
         self.status_rate.setText(f"{frame.iters_per_s:,.0f} it/s" if frame.running else "")

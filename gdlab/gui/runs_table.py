@@ -50,6 +50,7 @@ from ..core.decimate import DecimatedSeries
 from ..core.experiment import Experiment
 from ..core.features import num_features
 from ..core.params import NETWORK
+from ..core.printing import number
 from .palette import GREEN, PURPLE, SKY, STATUS_COLORS, VERMILLION
 from .plots.base import PathCurve, make_curve
 from .plots.cost import CostPlot
@@ -260,7 +261,7 @@ class RunsModel(QAbstractTableModel):
 
 
 def _cost(value: float) -> str:
-    return "—" if math.isnan(value) else f"{value:.4g}"
+    return "—" if math.isnan(value) else number(value, 4)
 
 
 # -- the view ---------------------------------------------------------------------------------------

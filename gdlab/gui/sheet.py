@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QWidget
 from .. import __version__
 from ..core.experiment import Experiment
 from ..core.params import NETWORK, PARAMS_BY_NAME
+from ..core.printing import number
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from .palette import LIGHT, Theme
@@ -88,7 +89,7 @@ def summarize(snapshot, experiment: Experiment | None = None) -> dict[str, Any]:
 
 
 def _num(x: float) -> str:
-    return f"{x:.4g}" if math.isfinite(x) else str(x)
+    return number(x, 4)
 
 
 def _optimizer(values: dict[str, Any]) -> str:

@@ -38,9 +38,11 @@ def test_the_readout_spells_out_exactly_the_cores_update(qtbot, make_window):
     s = snap(window)
     w, g, lr, w_new = s.w[0, 0], s.gradient[0, 0], s.learning_rates[0], s.w_next[0, 0]
     text = window.curve_view.readout_numbers()
-    expected = f"w_new = {num(w)} − {num(lr)} × {num(g)} = {num(w_new)}"
-    assert expected in text, text
-    assert f"w = {num(w)}   dJ/dw = {num(g)}   α = {num(lr)}" in text
+    # the core's numbers, in digits that add up: 0.1875 − 0.250 × 0.3750 = 0.09375 (three digits
+    # would print 0.188 − 0.250 × 0.375 = 0.0938, which a calculator makes 0.0943)
+    assert "w_new = 0.1875 − 0.250 × 0.3750 = 0.09375" in text, text
+    assert (w, lr, g, w_new) == (0.1875, 0.25, 0.375, 0.09375)
+    assert "w = 0.1875   dJ/dw = 0.3750   α = 0.250" in text
     assert w_new == pytest.approx(w - lr * g, rel=1e-15)  # plain gradient descent, by hand
     step_to(qtbot, window, 4)
     assert snap(window).w[0, 0] == w_new  # the previewed step is the step taken

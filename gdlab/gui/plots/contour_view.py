@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...core.contour import isoline
 from ...core.landscape import log_levels
+from ...core.printing import number
 from .base import LivePlot, make_curve, thin_older
 
 BANDS = 14
@@ -250,7 +251,7 @@ class ContourView(QWidget):
             return ""
         j = int(np.clip(np.searchsorted(xs, x), 0, len(xs) - 1))
         i = int(np.clip(np.searchsorted(ys, y), 0, len(ys) - 1))
-        return f"w₁ = {x:.3g}, w₂ = {y:.3g}:  J ≈ {_fmt(Z[i, j])}"
+        return f"w₁ = {number(x, 3)}, w₂ = {number(y, 3)}:  J ≈ {_fmt(Z[i, j])}"
 
     def apply_theme(self, theme) -> None:
         self.plot.apply_theme(theme)
@@ -260,7 +261,7 @@ class ContourView(QWidget):
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.3g}" if np.isfinite(value) else str(value)
+    return number(value, 3)
 
 
 def _html(text: str) -> str:

@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
 from ...core.decimate import DecimatedSeries
+from ...core.printing import number
 from ..palette import BLUE, ORANGE, STATUS_COLORS
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
 
@@ -192,7 +193,7 @@ class CostPlot(LivePlot):
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.5g}" if math.isfinite(value) else str(value)
+    return number(value, 5)
 
 
 class GradientFlowPlot(CostPlot):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -62,7 +62,7 @@ class InspectorView(QWidget):
         self.mode.addItems(["whole batch", "one sample"])
         self.mode.setToolTip("Trace the run's real iteration over its batch (numbers on neurons are batch "
                              "averages, δ the batch sums), or the same passes for one training sample alone.")
-        self.sample = QSpinBox()
+        self.sample = OneBasedSpinBox()
         self.sample.setRange(0, 0)
         self.sample.setPrefix("sample ")
         self.sample.setToolTip("Which training sample (one-sample mode; in batch mode, whose share of the "
@@ -207,6 +207,29 @@ class InspectorView(QWidget):
         self.network.apply_theme(theme)
 
 
+class OneBasedSpinBox(QSpinBox):
+    """A spin box whose value is a 0-based index but which shows and takes it counted from 1, as the
+    text beside it does ("sample 1" is the first sample)."""
+
+    def textFromValue(self, value: int) -> str:
+        return str(value + 1)
+
+    def valueFromText(self, text: str) -> int:
+        digits = text.removeprefix(self.prefix()).strip()
+        return int(digits) - 1 if digits.isdigit() else self.value()
+
+    def validate(self, text: str, pos: int) -> object:
+        digits = text.removeprefix(self.prefix()).strip()
+        if not digits:
+            return QValidator.State.Intermediate, text, pos
+        if not digits.isdigit():
+            return QValidator.State.Invalid, text, pos
+        index = int(digits) - 1
+        if index > self.maximum():  # more digits only make it larger: refuse the keystroke, as Qt does
+            return QValidator.State.Invalid, text, pos
+        return (QValidator.State.Acceptable if index >= self.minimum() else QValidator.State.Intermediate), text, pos
+
+
 def chain_rule_html(trace, rule, label: str) -> str:
     """The chain rule for one weight, symbolically and with the numbers of ``rule`` (a ChainRule)."""
     L = trace.num_layers
@@ -222,21 +245,21 @@ def chain_rule_html(trace, rule, label: str) -> str:
     who = "" if trace.mode == "sample" else f" (sample {rule.sample + 1} of the batch)"
     if rule.output_layer:
         if rule.fused:
-            lines.append(f"<p>output layer{who}: δ{_sub('j')} = (ŷ − y)/n = ({_fmt(rule.y_hat)} − {_fmt(rule.y)})/"
+            lines.append(f"<p>output layer{who}: δ{_sub('j')} = (ŷ − y)/n = ({_fmt(rule.y_hat)} − {_paren(rule.y)})/"
                          f"{rule.n} = <b>{_fmt(rule.delta_j)}</b><br><small>({trace.loss} after "
                          f"{trace.activation_names[-1]}: f′ and ∂J/∂ŷ cancel to ŷ − y)</small></p>")
         else:
             lines.append(f"<p>output layer{who}: δ{_sub('j')} = f′(z{_sub('j')}) · ∂J/∂ŷ{_sub('j')} = "
-                         f"{_fmt(rule.f_prime)} × {_fmt(rule.dJ_dyhat)} = <b>{_fmt(rule.delta_j)}</b></p>")
+                         f"{_fmt(rule.f_prime)} × {_paren(rule.dJ_dyhat)} = <b>{_fmt(rule.delta_j)}</b></p>")
     else:
         terms = " + ".join(f"{_paren(w)}·{_paren(d)}" for _, w, d in rule.terms[:6])
         if len(rule.terms) > 6:
             terms += " + …"
         lines.append(f"<p>hidden layer{who}: δ{_sub('j')} = f′(z{_sub('j')}) · Σ{_sub('k')} w{_sub('jk')} "
                      f"δ{_sub('k')}<br>= {_fmt(rule.f_prime)} × ({terms})<br>= {_fmt(rule.f_prime)} × "
-                     f"{_fmt(rule.weighted_sum)} = <b>{_fmt(rule.delta_j)}</b></p>")
+                     f"{_paren(rule.weighted_sum)} = <b>{_fmt(rule.delta_j)}</b></p>")
     lines.append(f"<p>a{_sub('i')} = {_fmt(rule.a_i)} &nbsp;&nbsp; share δ{_sub('j')}·a{_sub('i')} = "
-                 f"{_fmt(rule.delta_j)} × {_fmt(rule.a_i)} = <b>{_fmt(rule.share)}</b></p>")
+                 f"{_fmt(rule.delta_j)} × {_paren(rule.a_i)} = <b>{_fmt(rule.share)}</b></p>")
     if trace.mode == "batch":
         lines.append(f"<p>Σ over the {rule.n} samples of δ{_sub('j')}·a{_sub('i')}"
                      + (" + penalty gradient" if trace.regularization != "none" else "")

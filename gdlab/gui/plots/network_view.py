@@ -22,6 +22,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ...core.printing import number
 from ..palette import BLUE, ORANGE, VERMILLION
 from .base import LivePlot
 from .trajectories import weight_label
@@ -388,7 +389,8 @@ class NetworkView(QWidget):
             l, i, j = where
             if i < 0:
                 W = snap.weights[l]
-                return f"W{l + 1}: {W.shape[0]}×{W.shape[1]} weights, root mean square {np.sqrt(np.mean(W ** 2)):.3g}"
+                rms = number(np.sqrt(np.mean(W ** 2)), 3)
+                return f"W{l + 1}: {W.shape[0]}×{W.shape[1]} weights, root mean square {rms}"
             w, g = snap.weights[l][i, j], snap.grad_weights[l][i, j]
             upd = snap.last_update[l][i, j] if snap.last_update else 0.0
             return (f"{weight_label(where)}: w = {_fmt(w)}   ∂J/∂w = {_fmt(g)}   last update Δw = {_fmt(upd)}"

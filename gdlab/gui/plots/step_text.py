@@ -4,6 +4,12 @@ Every number comes from the core (the run's weights, gradient, learning rate and
 its next update); this module only writes them down, e.g.
 
     w = 1.50   dJ/dw = 3.00   α = 0.100   w_new = 1.50 − 0.100 × 3.00 = 1.20
+
+A written-out step must add up from its own digits: a calculator fed the printed operands gives
+the printed result at the printed precision. Three significant digits are used where that holds,
+more where it does not (−0.71702 − 0.950 × (−1.4268) = 0.63844, not −0.717 − 0.950 × (−1.43) =
+0.638, which a calculator makes 0.642), and the learning rate, a number the user typed, is printed
+as typed (0.9995, never 1.00).
 """
 from __future__ import annotations
 
@@ -12,16 +18,45 @@ from typing import Mapping
 
 import numpy as np
 
+MAX_DIGITS = 9
 
-def num(x: float) -> str:
-    """Three significant digits, trailing zeros kept (1.50, 0.100, 3.00e-05), a true minus sign."""
+
+def num(x: float, digits: int = 3) -> str:
+    """``digits`` significant digits, trailing zeros kept (1.50, 0.100, 3.00e-05), a true minus sign."""
     x = float(x)
     if not math.isfinite(x):
         return str(x)
-    text = f"{x:#.3g}"
+    text = f"{x:#.{digits}g}"
     if "e" not in text and text.endswith("."):
         text = text[:-1]
     return text.replace("-", "−")
+
+
+def given(x: float) -> str:
+    """A number the user typed (α, μ): three significant digits if that is the number, else as many
+    as it has, up to six (0.100, 0.9995, 0.012345)."""
+    text = num(x)
+    return text if _read(text) == float(x) else num(x, 6).rstrip("0").rstrip(".")
+
+
+def _read(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def adding_up(result: float, operands: tuple[float, ...], combine, fixed: tuple[str, ...] = ()
+              ) -> tuple[list[str], str]:
+    """(the operands' texts, the result's text): the operands with the fewest significant digits (3 or
+    more) at which ``combine`` of the printed operands (and of the ``fixed`` texts, printed as they
+    are) rounds to the printed result, the result with as many digits (3 or more) as then hold; a
+    result that cancels (1.93968 − 0.950 × 2.13721 = −0.0907) has fewer than its operands."""
+    if all(math.isfinite(x) for x in (*operands, result)):
+        for digits in range(3, MAX_DIGITS + 1):
+            texts = [num(x, digits) for x in operands]
+            shown = combine(*[_read(t) for t in (*texts, *fixed)])
+            for kept in range(digits, 2, -1):
+                if num(shown, kept) == num(result, kept):
+                    return texts, num(result, kept)
+    return [num(x, MAX_DIGITS) for x in operands], num(result, MAX_DIGITS)
 
 
 def _signed(x: float) -> str:
@@ -32,16 +67,19 @@ def _signed(x: float) -> str:
 def step_lines(optimizer: str, w: float, g: float, lr: float, w_new: float, terms: Mapping[str, np.ndarray],
                hyper: Mapping[str, float], var: str = "w") -> tuple[str, str]:
     """(what we know, what the update does) for one weight, in the optimiser's own rule."""
-    known = f"{var} = {num(w)}   dJ/d{var} = {num(g)}   α = {num(lr)}"
+    known = f"{var} = {num(w)}   dJ/d{var} = {num(g)}   α = {given(lr)}"
     new = f"{var}_new"
     if optimizer == "sgd":
-        # w_new = w − α × g
-        return known, f"{new} = {num(w)} − {num(lr)} × {_paren(g)} = {num(w_new)}"
+        # w_new = w − α × g, in digits that add up
+        (tw, tg), tn = adding_up(w_new, (w, g), lambda a, b, c: a - c * b, (given(lr),))
+        return (f"{var} = {tw}   dJ/d{var} = {tg}   α = {given(lr)}",
+                f"{new} = {tw} − {given(lr)} × {_bracket(tg)} = {tn}")
     if optimizer in ("momentum", "nesterov"):
         mu, v = hyper.get("momentum", 0.9), float(terms.get("velocity", math.nan))
-        line = f"v ← {num(mu)}·v + dJ/d{var} = {num(v)}"
+        line = f"v ← {given(mu)}·v + dJ/d{var} = {num(v)}"
         if optimizer == "momentum":
-            return known, f"{line}   {new} = {num(w)} − {num(lr)} × {_paren(v)} = {num(w_new)}"
+            (tw, tv), tn = adding_up(w_new, (w, v), lambda a, b, c: a - c * b, (given(lr),))
+            return known, f"v ← {given(mu)}·v + dJ/d{var} = {tv}   {new} = {tw} − {given(lr)} × {_bracket(tv)} = {tn}"
         return known, f"{line}   {new} = {num(w)} − {num(lr)} × (dJ/d{var} + {num(mu)}·v) = {num(w_new)}"
     if optimizer == "adagrad":
         s = float(terms.get("sum_sq", math.nan))
@@ -62,14 +100,19 @@ def _paren(x: float) -> str:
     return f"({num(x)})" if x < 0 else num(x)
 
 
+def _bracket(text: str) -> str:
+    return f"({text})" if text.startswith("−") else text
+
+
 def narrate(iteration: int, optimizer: str, w: float, g: float, lr: float, w_new: float) -> str:
     """One sentence for a lecture caption: the gradient's sign gives the direction, α the size."""
     step = w_new - w  # the core's next update, as a displacement
     if g == 0 or not math.isfinite(g):
         return f"Iteration {iteration}: the gradient is {num(g)}, so w stays where it is."
     direction = "right" if step > 0 else "left"
-    if optimizer == "sgd":
-        return (f"Iteration {iteration}: the gradient is {num(g)} and α is {num(lr)}, "
-                f"so w moves {direction} by {num(abs(step))}.")
+    if optimizer == "sgd":  # α × |g| = the distance, in digits that add up
+        (tg,), tstep = adding_up(abs(step), (g,), lambda a, b: abs(a) * b, (given(lr),))
+        return (f"Iteration {iteration}: the gradient is {tg} and α is {given(lr)}, "
+                f"so w moves {direction} by {tstep}.")
     return (f"Iteration {iteration}: the gradient is {num(g)}; {optimizer} moves w {direction} "
             f"by {num(abs(step))}.")

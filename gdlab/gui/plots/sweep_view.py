@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from ...core.printing import number
 from ..palette import GREEN, ORANGE, SKY, VERMILLION
 from .base import LivePlot, make_curve
 
@@ -166,7 +167,7 @@ class SweepView(QWidget):
         self.plot.plot_item.vb.setRange(xRange=(edges[0], edges[-1]), yRange=(lo_y, top + 0.3 * unit), padding=0)
         best = result.best
         if best >= 0:
-            self.message.setText(f"Best α = {lrs[best]:.3g} (final J = {costs[best]:.3g} after "
+            self.message.setText(f"Best α = {number(lrs[best], 3)} (final J = {number(costs[best], 3)} after "
                                  f"{result.iterations} iterations).")
         else:
             self.message.setText("Every run diverged: try smaller learning rates.")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.decimate import DecimatedSeries
+from ...core.printing import number
 from ...core.training import NetworkRun
 from ..palette import series_color
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
@@ -261,4 +262,4 @@ class TrajectoryPlot(QWidget):
             return ""
         k = int(np.nanargmin(np.where(finite, np.abs(row - y), np.inf)))
         value = row[k]
-        return f"iteration {int(its[i]):,}:  {self.labels[k]} = {value:.5g}" if math.isfinite(value) else ""
+        return f"iteration {int(its[i]):,}:  {self.labels[k]} = {number(value, 5)}" if math.isfinite(value) else ""

@@ -1,0 +1,41 @@
+"""The inspector's text says what its controls say: samples counted from 1 in both, and a
+negative operand after an operator in brackets."""
+import re
+
+from PySide6.QtCore import Qt
+
+from gdlab.core.backprop_trace import trace_iteration
+from gdlab.core.presets import load_preset
+from gdlab.core.training import make_run
+from gdlab.gui.plots.inspector_view import OneBasedSpinBox, chain_rule_html
+
+
+def test_the_sample_box_counts_from_1_as_the_text_does(qtbot):
+    box = OneBasedSpinBox()
+    qtbot.addWidget(box)
+    box.setPrefix("sample ")
+    box.setRange(0, 159)
+    assert box.value() == 0 and box.text() == "sample 1"
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "160")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.value() == 159 and box.text() == "sample 160"
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "161")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.value() <= 159 and box.text() == f"sample {box.value() + 1}", "past the last sample is not taken"
+
+
+def test_the_chain_rule_brackets_negative_operands(qapp):
+    run = make_run(load_preset("xor"))
+    run.step(3)
+    trace = trace_iteration(run)
+    texts = []
+    for layer, W in enumerate(trace.W, start=1):
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                texts.append(chain_rule_html(trace, trace.chain_rule(layer, i, j, sample=4), "w"))
+    text = "\n".join(texts)
+    assert "(sample 5 of the batch)" in text
+    assert re.search(r"× \(−", text), "some operand is negative here"
+    assert not re.search(r"[×·−+] −", text), "a negative operand after an operator is bracketed"
