@@ -269,6 +269,6 @@ def chain_rule_html(trace, rule, label: str) -> str:
         color = {RIGHT: GREEN, WRONG: VERMILLION}.get(rule.check.verdict, "")
         mark = {RIGHT: "✓ ", WRONG: "✗ "}.get(rule.check.verdict, "")
         style = f" style='color:{color}'" if color else ""
-        lines.append("<p>" + "<br>".join(html.escape(line).replace("  ", "&nbsp; ") for line in numbers)
+        lines.append("<p>" + "<br>".join(html.escape(" ".join(line.split())) for line in numbers)  # no columns
                      + f"<br><span{style}>{mark}{html.escape(verdict)}</span></p>")
     return "".join(lines)
