@@ -39,3 +39,11 @@ def test_the_chain_rule_brackets_negative_operands(qapp):
     assert "(sample 5 of the batch)" in text
     assert re.search(r"× \(−", text), "some operand is negative here"
     assert not re.search(r"[×·−+] −", text), "a negative operand after an operator is bracketed"
+
+
+def test_numbers_on_screen_and_on_the_sheet_carry_a_true_minus_sign():
+    from gdlab.gui import runs_table, sheet
+    from gdlab.gui.plots import contour_view, cost
+
+    for text in (contour_view._fmt(-0.5), cost._fmt(-0.25), sheet._num(-1.5e-7), runs_table._cost(-2.0)):
+        assert text.startswith("−") and "-" not in text, text
