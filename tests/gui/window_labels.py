@@ -2,7 +2,8 @@
 labels it shows (for tests; the checker itself is :mod:`gdlab.gui.plots.labels`)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QGraphicsView, QTableWidget
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QGraphicsView, QLabel, QTableWidget
 
 from gdlab.gui.plots.labels import Label, collisions, scene_labels
 
@@ -29,8 +30,14 @@ def window_collisions(window) -> list[str]:
 
 
 def shown_texts(window) -> str:
-    """Every label of the visible plots and every cell of the visible tables, as one text."""
+    """Every label of the visible plots, every cell of the visible tables and the text of every
+    visible QLabel, as one text."""
     parts = [label.text for _, labels in window_labels(window) for label in labels]
+    doc = QTextDocument()
+    for label in window.findChildren(QLabel):
+        if label.isVisible() and label.width() > 0:
+            doc.setHtml(label.text())
+            parts.append(doc.toPlainText())
     for table in window.findChildren(QAbstractItemView):
         if isinstance(table, QTableWidget) and table.isVisible():
             for r in range(table.rowCount()):

@@ -83,6 +83,8 @@ def hide_colliding(items: list[QGraphicsTextItem | QGraphicsItem], view: QGraphi
         if text is None:
             continue
         item.show()
+        if hasattr(item, "updateTransform"):
+            item.updateTransform(force=True)  # a pg.TextItem follows the view only while shown
         rect = text_rect(text, view)
         if any(overlap(rect, other) > OVERLAP for other in placed):
             item.hide()
