@@ -314,13 +314,15 @@ def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]], highli
     table.setRowCount(len(rows))
     bold = QFont()
     bold.setBold(True)
+    marked = QColor(VERMILLION)
+    marked.setAlpha(70)
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             item = QTableWidgetItem(text)
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter if c else
                                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             if r == highlight:
-                item.setBackground(QBrush(QColor(VERMILLION + "40")))
+                item.setBackground(QBrush(marked))
                 item.setFont(bold)
             table.setItem(r, c, item)
     if highlight is not None:
