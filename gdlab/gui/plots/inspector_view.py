@@ -221,7 +221,7 @@ class InspectorView(QWidget):
         self.network.show_trace(trace, self.phase, self.chosen)
         where = {"forward": "forward", "cost": "cost", "backward": "backward", "update": "update"}[phase.kind]
         layer = f" {phase.layer}" if phase.kind in ("forward", "backward") and phase.layer else ""
-        self.phase_label.setText(f"it. {trace.iteration} · {self.phase + 1}/{len(trace.phases)}: {where}{layer}")
+        self.phase_label.setText(f"{self.phase + 1}/{len(trace.phases)}: {where}{layer}")
         self.phase_label.setToolTip(f"Iteration {trace.iteration}, phase {self.phase + 1} of {len(trace.phases)}.")
         self.caption.setText(phase.caption)
         self._update_buttons()

@@ -70,6 +70,7 @@ class NetworkView(QWidget):
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens a pane
+        self.legend.setWordWrap(True)
         top.addWidget(self.legend, 1)
         layout_ = QVBoxLayout(self)
         layout_.setContentsMargins(0, 0, 0, 0)
@@ -305,9 +306,10 @@ class NetworkView(QWidget):
         low = self.scale_top - DECADES
         parts = [f"<span style='color:{c}'>■</span>&nbsp;{'&lt;' + decade(low + 1) if k == 0 else decade(low + k)}"
                  for k, c in enumerate(DECADE_COLORS)]
-        self.legend.setText("|∂J/∂w| by decade: " + " &nbsp;".join(parts) + f" &nbsp;(up to {decade(self.scale_top)})")
-        self.legend.setToolTip("Gradient edges: one colour per decade of |∂J/∂w| (the palest: below "
-                               f"{decade(low + 1)}), one scale for all layers, so a layer whose gradients "
+        self.legend.setText("|∂J/∂w| " + " &nbsp;".join(parts))
+        self.legend.setToolTip("Gradient edges: one colour per decade of |∂J/∂w|, each from the power of ten "
+                               f"shown up to the next (the palest: below {decade(low + 1)}; the largest below "
+                               f"{decade(self.scale_top)}), one scale for all layers, so a layer whose gradients "
                                "vanish looks pale.")
 
     def _draw_thumbnails(self) -> None:
