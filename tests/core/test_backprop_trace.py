@@ -114,3 +114,17 @@ def test_neuron_maps_and_sample_activations():
     probe = run.model.copy()
     probe.forward(run.X_train[[4]])
     np.testing.assert_allclose(acts[0][1], probe.activations[1][0])
+
+
+@pytest.mark.parametrize("values", [{}, {"dataset": "sine", "hidden_layers": [4]}, {"dataset": "spiral3"}])
+def test_sample_costs_are_each_samples_own_loss_and_average_to_the_data_cost(values):
+    from gdlab.core.losses import get_loss
+
+    trace = trace_iteration(xor_run(**values), "batch")
+    rows = trace.sample_costs(count=10_000)
+    assert len(rows) == len(trace.samples) and [r[0] for r in rows] == [int(s) for s in trace.samples]
+    losses = np.array([r[3] for r in rows])
+    assert losses.mean() == pytest.approx(trace.data_cost, rel=1e-9)
+    index, y_hat, y, loss = trace.sample_costs(count=1)[0]
+    assert loss == pytest.approx(get_loss(trace.loss).value(y_hat[None, :], y[None, :]))
+    np.testing.assert_array_equal(y_hat, trace.a[-1][0])

@@ -194,3 +194,19 @@ def test_decade_classes_are_global_not_per_layer():
     classes, top = decade_classes(np.array([0.5, 0.05, 5e-4, 0.0, -0.3, 1e-12]))
     assert top == 0 and decade(-3) == "10⁻³"
     assert list(classes) == [DECADES - 1, DECADES - 2, DECADES - 4, 0, DECADES - 1, 0]
+
+
+def test_the_cost_phase_shows_the_first_samples_and_the_mean_j_not_batch_averages(qtbot, make_window):
+    window = make_window("xor")
+    inspector = window.inspector
+    with qtbot.waitSignal(window.session.trace_ready, timeout=TIMEOUT):
+        window.view_tabs.setCurrentWidget(inspector)
+    while inspector.phase_kind != "cost":
+        inspector.next()
+    trace, table = inspector.trace, inspector.layer_table
+    cells = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    assert [table.horizontalHeaderItem(c).text() for c in range(4)] == ["sample", "ŷ", "y", "loss"]
+    for row, (index, y_hat, y, loss) in zip(cells, trace.sample_costs(5)):
+        assert row == [f"#{index + 1}", _fmt(y_hat[0]), _fmt(y[0]), _fmt(loss)]
+        assert y[0] in (0.0, 1.0), "a sample's own target, not an average"
+    assert cells[-1][0] == f"J (mean of {len(trace.samples)})" and cells[-1][3] == _fmt(trace.J)

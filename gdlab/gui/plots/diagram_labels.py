@@ -3,8 +3,8 @@
 The diagram is aspect-locked and its labels are pixel-sized, so the view range is chosen from the
 view's size in pixels: room below (and, when titles are staggered, above) the neurons for the
 layer titles, room left of the inputs for their names. Titles one unit apart that would touch go
-on two lines (every other one above its layer), then become short (h1, h2, …), and any that still
-touch are hidden; the inspector's numbers come last and show only where they cover nothing.
+on two lines (every other one above its layer), up to four, then become short (h1, h2, …), and any
+that still touch are hidden; the inspector's numbers come last and show only where they cover nothing.
 """
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ def place_labels(view) -> None:
         room = height - (above * line + 8) - (below * line + 8)
         return max(1e-6, min((width - left - right) / (L + 2 * r), room / (2 * ymax)))
 
-    # titles one unit apart that would touch go on two lines (every other one above the layer),
-    # then become short (h1, h2, …); any that still touch are hidden
-    for short, lines in ((0, 1), (0, 2), (1, 1), (1, 2)):
+    # titles one unit apart that would touch go on two lines (every other one above the layer), up
+    # to four (two below, two above), then become short (h1, h2, …); any that still touch are hidden
+    for short, lines in ((0, 1), (0, 2), (0, 3), (0, 4), (1, 1), (1, 2)):
         for title, texts in zip(view._titles, view._title_texts):
             title.setText(texts[short])
         longest = max(t.textItem.boundingRect().width() for t in view._titles) - 4

@@ -66,8 +66,10 @@ def _neuron_numbers(view, trace, kind: str, layer: int) -> None:
     for j, p in enumerate(view.positions[layer]):
         if kind == "forward":
             text = f"x = {_fmt(v['a'][j])}" if layer == 0 else f"z = {_fmt(v['z'][j])} · a = {_fmt(v['a'][j])}"
-        elif kind == "cost":
-            text = f"ŷ = {_fmt(v['a'][j])} · y = {_fmt(trace.Y[:, j].mean())}"
+        elif kind == "cost":  # the first sample's, not batch averages (they can agree while J is large)
+            _, y_hat, y, _ = trace.sample_costs(1)[0]
+            first = " (sample 1)" if len(trace.samples) > 1 and j == 0 else ""
+            text = f"ŷ = {_fmt(y_hat[j])} · y = {_fmt(y[j])}{first}"
         else:
             text = f"δ = {_fmt(v['delta'][j])}"
         if last:

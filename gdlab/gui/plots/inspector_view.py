@@ -265,9 +265,15 @@ class InspectorView(QWidget):
             _fill(self.layer_table, ["neuron", "z", "a"],
                   [[n, _fmt(z), _fmt(a)] for n, z, a in zip(names, v["z"], v["a"])])
         elif kind == "cost":
-            self.table_title.setText(f"<b>Cost</b>: J = {_fmt(trace.J)} ({trace.loss})")
-            rows = [[n, _fmt(a), _fmt(trace.Y[:, k].mean())] for k, (n, a) in enumerate(zip(names, v["a"]))]
-            _fill(self.layer_table, ["output", "ŷ", "y"], rows + [["J", _fmt(trace.J), ""]])
+            n = len(trace.samples)
+            self.table_title.setText(f"<b>Cost</b>: each sample's loss ℓ(ŷ, y) ({trace.loss}); J is their mean over "
+                                     f"the {n} sample{'s' if n != 1 else ''}"
+                                     + (" plus the penalty" if trace.regularization != "none" else ""))
+            rows = [[f"#{index + 1}", ", ".join(_fmt(v) for v in y_hat), ", ".join(_fmt(v) for v in y), _fmt(loss)]
+                    for index, y_hat, y, loss in trace.sample_costs(5)]
+            more = [["…", "", "", ""]] if n > 5 else []
+            _fill(self.layer_table, ["sample", "ŷ", "y", "loss"], rows + more + [[f"J (mean of {n})", "", "",
+                                                                                   _fmt(trace.J)]], highlight=None)
         else:
             self.table_title.setText(f"<b>Layer {layer}</b>: δ = ∂J/∂z" + (" (batch sums = ∂J/∂b)" if batch else ""))
             _fill(self.layer_table, ["neuron", "δ"], [[n, _fmt(d)] for n, d in zip(names, v["delta"])])
