@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         self.trajectory_plot = TrajectoryPlot()
         self.trajectory_plot.selection_changed.connect(self._on_tracked_changed)
         self.data_view = DataView()
+        self.data_view.aspect_changed.connect(self.session.set_map_aspect)
         self.draw_tool = DrawTool(self.data_view)
         self.draw_tool.points_changed.connect(self._on_points_drawn)
         self.data_tab = QWidget()

@@ -128,3 +128,14 @@ def test_sample_costs_are_each_samples_own_loss_and_average_to_the_data_cost(val
     index, y_hat, y, loss = trace.sample_costs(count=1)[0]
     assert loss == pytest.approx(get_loss(trace.loss).value(y_hat[None, :], y[None, :]))
     np.testing.assert_array_equal(y_hat, trace.a[-1][0])
+
+
+@pytest.mark.parametrize("aspect", [None, 2.0, 0.5])
+def test_the_decision_map_spans_the_data_and_the_views_shape(aspect):
+    run = xor_run()
+    xs, ys, Z = run.view_data(resolution=9, aspect=aspect)["map"]
+    X = run.dataset.X
+    assert xs[0] < X[:, 0].min() and xs[-1] > X[:, 0].max() and ys[0] < X[:, 1].min() and ys[-1] > X[:, 1].max()
+    if aspect is not None:
+        assert (xs[-1] - xs[0]) / (ys[-1] - ys[0]) == pytest.approx(aspect)
+    assert Z.shape == (9, 9)
