@@ -34,3 +34,18 @@ def test_lecture_mode_uses_the_focus_layout_while_the_inspector_shows(qtbot, win
     window.view_tabs.setCurrentWidget(window.inspector)
     window.leave_lecture_mode()
     assert not window.focus.active and window.cost_plot.isVisible() and window.left_scroll.isVisible()
+
+
+def test_the_chain_rule_never_scrolls_sideways_at_1920x1080(qtbot, make_window):
+    window = make_window("spiral-deep", size=(1920, 1080))  # a hidden neuron of 16: the longest sum
+    inspector = window.inspector
+    with qtbot.waitSignal(window.session.trace_ready, timeout=TIMEOUT):
+        window.view_tabs.setCurrentWidget(inspector)
+    inspector.choose_weight((1, 3, 5))
+    for focus in (False, True):
+        window.focus.set_active(focus)
+        qtbot.waitUntil(lambda: inspector.chain.width() > 0, timeout=TIMEOUT)
+        scroll = inspector.chain.parentWidget().parentWidget()  # the label, its viewport, the scroll area
+        assert scroll.horizontalScrollBar().maximum() == 0
+        assert inspector.chain.width() <= scroll.viewport().width()
+        assert "Σ<sub>k</sub>" in inspector.chain_text()
