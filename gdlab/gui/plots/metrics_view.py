@@ -222,7 +222,7 @@ class ConfusionPlot(LivePlot):
         """The counts as large as the theme asks but never wider or taller than 80 % of a cell; the
         title on two lines when the plot has the height for them (on one otherwise)."""
         C = len(self.class_names)
-        tall = self.height() >= 160
+        tall = self.height() >= 240
         detail = getattr(self, "_detail", "")
         title = "Confusion matrix" + (f"<br>{detail}" if detail and tall else "")
         if title != self._title:
