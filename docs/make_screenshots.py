@@ -84,8 +84,15 @@ def inspector_phase(phase: int):
         for _ in range(phase):
             window.inspector.next()
         window.inspector.choose_weight((0, 1, 2))
+        window.focus.set_active(True)  # the inspector at lecture scale
+        wait_for(app, lambda: window.inspector.network.width() > 0.6 * window.width())
         app.processEvents()
     return after
+
+
+def gradient_edges(window: MainWindow) -> None:
+    show_tab("Network", "Gradient flow")(window)
+    window.network_view.set_mode("gradients")
 
 
 def lecture_mode(window: MainWindow) -> None:
@@ -105,8 +112,7 @@ SHOTS: dict[str, dict] = {
     "screenshot-network": {"preset": "xor", "iterations": 400, "prepare": show_tab("Network", "Gradient flow")},
     "screenshot-inspector": {"preset": "xor", "iterations": 150, "prepare": show_tab("Backprop inspector"),
                              "after": inspector_phase(5)},
-    "screenshot-vanishing": {"preset": "vanishing-gradients", "iterations": 1000,
-                             "prepare": show_tab("Network", "Gradient flow")},
+    "screenshot-vanishing": {"preset": "vanishing-gradients", "iterations": 1000, "prepare": gradient_edges},
 }
 
 

@@ -475,12 +475,13 @@ def lesson_parser() -> argparse.ArgumentParser:
         prog="gdlab lesson",
         description="Play a lesson (a TOML file of steps: load, set, run to iteration N, pause with a caption …) "
                     "in the lab window: Page Down for the next pause, Page Up for the previous one. With --export, "
-                    "write every pause as a numbered PNG instead, without any window (no display needed); each PNG "
-                    "carries its experiment (File → Open restores it).")
+                    "write every pause as a numbered slide instead (a PNG, the caption large on top, the view(s) the "
+                    "pause shows below), without any window (no display needed); each PNG carries its experiment "
+                    "(File → Open restores it).")
     p.add_argument("lesson", help="a lesson name (see `gdlab lessons`) or a lesson file (.toml)")
     p.add_argument("--export", metavar="DIR", help="write the pauses to DIR as 01-NAME.png, 02-NAME.png, … (DIR is "
                    "created if it does not exist)")
-    p.add_argument("--size", metavar="WxH", help="--export: the window's size in pixels (default 1600x900)")
+    p.add_argument("--size", metavar="WxH", help="--export: the slides' size in pixels (default 1920x1080, 16:9)")
     p.add_argument("--quit-after", type=int, metavar="MS", help="close the window after MS milliseconds "
                    "(for smoke tests)")
     p.add_argument("--screenshot", metavar="PNG", help="with --quit-after: save the window to PNG before quitting")
@@ -490,7 +491,7 @@ def lesson_parser() -> argparse.ArgumentParser:
 def cmd_lesson(argv: list[str]) -> int:
     args = lesson_parser().parse_args(argv)
     lesson = _lesson(args.lesson)
-    size = _parse_size(args.size) if args.size else (1600, 900)
+    size = _parse_size(args.size) if args.size else (1920, 1080)
     if args.export is None:
         if args.size:
             raise UsageError("--size goes with --export; the window opens at its own size")

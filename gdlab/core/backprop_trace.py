@@ -132,6 +132,15 @@ class BackpropTrace:
         return {"z": self.z[l].mean(axis=0), "a": self.a[layer].mean(axis=0), "delta": self.delta[l].sum(axis=0),
                 "b": self.b[l].copy()}
 
+    def sample_costs(self, count: int = 5) -> list[tuple[int, np.ndarray, np.ndarray, float]]:
+        """The first ``count`` samples of this iteration as (training-set index, ŷ, y, loss): each
+        sample's loss ℓ(ŷ, y) is the run's loss on that sample alone; the data cost J is their mean
+        over all the iteration's samples (plus the penalty, if any, for J)."""
+        loss = get_loss(self.loss)
+        y_hat = self.a[-1]
+        return [(int(self.samples[s]), y_hat[s].copy(), self.Y[s].copy(),
+                 float(loss.value(y_hat[s:s + 1], self.Y[s:s + 1]))) for s in range(min(count, len(y_hat)))]
+
     def update_of(self, layer: int) -> np.ndarray:
         """W_new − W of a layer: the step this iteration takes (−α·∂J/∂w for plain descent)."""
         step: np.ndarray = self.W_new[layer - 1] - self.W[layer - 1]

@@ -55,6 +55,15 @@ def log_levels(Z: np.ndarray, count: int = 14) -> np.ndarray:
     return low + heights
 
 
+def signed_levels(Z: np.ndarray, count: int = 13) -> np.ndarray:
+    """``count`` contour levels evenly spaced and symmetric about J = 0, for a surface that goes
+    below zero one way and above it the other (a saddle): the boundaries of ``count + 1`` equal
+    bands from −m to m, m the largest |J| in view (J = 0 is a level when ``count`` is odd)."""
+    finite = np.abs(Z[np.isfinite(Z)])
+    m = max(float(finite.max()), 1e-300) if finite.size else 1.0
+    return np.linspace(-m, m, count + 2)[1:-1]
+
+
 def shade(Z: np.ndarray) -> np.ndarray:
     """A colour coordinate for Z: log(1 + (J − J_low)/δ₀), 0 at the floor; non-finite → the maximum."""
     low, span = _floor_and_range(Z)

@@ -191,7 +191,7 @@ class NetworkRun:
     """Gradient descent on a multilayer perceptron, one iteration per weight update."""
 
     kind = NETWORK
-    _grid: tuple[np.ndarray, np.ndarray, int, np.ndarray]  # view_data's (xs, ys, resolution, points), made on first use
+    _grid: tuple[np.ndarray, np.ndarray, tuple[int, float | None], np.ndarray]  # view_data's (xs, ys, key, points)
 
     def __init__(self, experiment: Experiment):
         if experiment.kind != NETWORK:
@@ -500,11 +500,14 @@ class NetworkRun:
         with np.errstate(all="ignore"):
             return (model or self.model).forward(expand_features(np.asarray(X, dtype=float), self.features)).copy()
 
-    def view_data(self, resolution: int = 60, include_points: bool = True, model: MLP | None = None) -> dict[str, Any]:
+    def view_data(self, resolution: int = 60, include_points: bool = True, model: MLP | None = None,
+                  aspect: float | None = None) -> dict[str, Any]:
         """What a data view draws: the raw points and the network's current output over the input space.
 
         2-D inputs: ``map`` = (xs, ys, Z), Z the output on a grid, shape (ny, nx) for one output
-        (e.g. P(class 1)) or (ny, nx, C) for softmax. 1-D inputs: ``curve`` = (x, ŷ(x)).
+        (e.g. P(class 1)) or (ny, nx, C) for softmax; the grid spans the data and a tenth more on
+        each side, widened to ``aspect`` (width : height, the view's) so the map fills the view.
+        1-D inputs: ``curve`` = (x, ŷ(x)).
         """
         data = self.dataset
         out: dict[str, Any] = {"task": data.task, "n_features": data.n_features}
@@ -512,13 +515,19 @@ class NetworkRun:
             out["train"] = (self.train_set.X.copy(), self._targets(self.train_set))
             out["test"] = (self.test_set.X.copy(), self._targets(self.test_set))
         if data.n_features == 2:
-            if getattr(self, "_grid", None) is None or self._grid[2] != resolution:
+            key = (resolution, None if aspect is None or aspect <= 0 else round(aspect, 2))
+            if getattr(self, "_grid", None) is None or self._grid[2] != key:
                 lo, hi = data.X.min(axis=0), data.X.max(axis=0)
                 pad = 0.1 * (hi - lo) + 1e-9
-                xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
-                ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+                lo, hi = lo - pad, hi + pad
+                if key[1] is not None:
+                    centre, span = (lo + hi) / 2, hi - lo
+                    span = np.maximum(span, [span[1] * key[1], span[0] / key[1]])   # width = aspect · height
+                    lo, hi = centre - span / 2, centre + span / 2
+                xs = np.linspace(lo[0], hi[0], resolution)
+                ys = np.linspace(lo[1], hi[1], resolution)
                 gx, gy = np.meshgrid(xs, ys)
-                self._grid = (xs, ys, resolution, np.column_stack([gx.ravel(), gy.ravel()]))
+                self._grid = (xs, ys, key, np.column_stack([gx.ravel(), gy.ravel()]))
             xs, ys, _, points = self._grid
             z = self.predict(points, model)
             z = z[:, 0].reshape(len(ys), len(xs)) if z.shape[1] == 1 else z.reshape(len(ys), len(xs), -1)

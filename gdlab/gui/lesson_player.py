@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from ..core.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson, Pause
 from ..core.training import TERMINAL
 from .palette import VERMILLION
+from .slides import SLIDE_SIZE
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -344,15 +345,16 @@ class LessonPlayer(QObject):
 
 
 # -- slides without a screen ------------------------------------------------------------------------------
-def render_pauses(lesson: Lesson, out_dir: str | Path, size: tuple[int, int] = (1600, 900),
+def render_pauses(lesson: Lesson, out_dir: str | Path, size: tuple[int, int] = SLIDE_SIZE,
                   timeout_ms: int = 120_000, progress: Callable[[Path], None] | None = None) -> list[Path]:
     """Play every pause of ``lesson`` in a window of its own and write each as a numbered PNG in
-    ``out_dir`` (``01-<slug>.png``, …): the whole window at ``size``, caption on top, or the view
-    the pause's ``export`` names. Each PNG carries the pause's experiment. Needs a QApplication
-    (offscreen is fine); returns the paths. Raises ``RuntimeError`` if training fails or a pause
-    is not reached within ``timeout_ms``."""
-    from .export import export_widget
+    ``out_dir`` (``01-<slug>.png``, …): a slide of ``size`` with the caption large on top and the
+    view(s) the pause shows below (:mod:`gdlab.gui.slides`). Each PNG carries the pause's
+    experiment. Needs a QApplication (offscreen is fine); returns the paths. Raises
+    ``RuntimeError`` if training fails or a pause is not reached within ``timeout_ms``."""
+    from .export import check_writable, png_bytes, write_atomic
     from .main_window import MainWindow
+    from .slides import render_slide, slide_views
 
     if QApplication.instance() is None:
         raise RuntimeError("render_pauses needs a QApplication (QT_QPA_PLATFORM=offscreen needs no display)")
@@ -377,13 +379,15 @@ def render_pauses(lesson: Lesson, out_dir: str | Path, size: tuple[int, int] = (
                 else:
                     player.go_to(k)
                 _wait_until_ready(player, failures, timeout_ms, pause)
-                target = window if pause.export == "window" else view_widget(window, pause.export)
                 frame = player.highlight_frame()
-                if frame is not None and target is not window:
-                    frame.hide()  # a figure for a handout: the view alone
-                path = export_widget(target, out / pause.file_name, size=size,
-                                     experiment=window.session.latest.experiment,
-                                     title=f"{lesson.title} {pause.number}/{len(pauses)}: {pause.caption}")
+                if frame is not None:
+                    frame.hide()  # the slide draws its own frame, around the view and not over it
+                header = f"{lesson.title} · {pause.number}/{len(pauses)}"
+                image = render_slide(window, slide_views(lesson, k), pause.caption, header, size,
+                                     highlight=pause.highlight)
+                path = check_writable(out / pause.file_name)
+                write_atomic(path, png_bytes(image, 96.0, window.session.latest.experiment,
+                                             f"{lesson.title} {pause.number}/{len(pauses)}: {pause.caption}"))
                 if frame is not None:
                     frame.show()
                 paths.append(path)

@@ -39,6 +39,7 @@ from ..core.presets import load_preset, preset_names
 from ..core.printing import number
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
+from .focus import FocusLayout
 from .help import AboutDialog, ShortcutSheet, shortcut_rows
 from .import_dialog import ImportDataDialog
 from .lesson_player import LessonPlayer
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
         self.trajectory_plot = TrajectoryPlot()
         self.trajectory_plot.selection_changed.connect(self._on_tracked_changed)
         self.data_view = DataView()
+        self.data_view.aspect_changed.connect(self.session.set_map_aspect)
         self.draw_tool = DrawTool(self.data_view)
         self.draw_tool.points_changed.connect(self._on_points_drawn)
         self.data_tab = QWidget()
@@ -482,6 +484,15 @@ class MainWindow(QMainWindow):
                                        "Show the cost on a logarithmic axis.")
         self.log_action.setCheckable(True)
         self.cost_plot.log_toggled.connect(self.log_action.setChecked)
+        self.focus = FocusLayout(self)
+        self.focus_action = self._action(view_menu, "&Focus layout", "F", self.focus.toggle,
+                                         "The view on show (the backprop inspector) takes the whole plot area; "
+                                         "lecture mode does this by itself for the inspector.")
+        self.focus_action.setCheckable(True)
+        self.focus.toggled.connect(self.focus_action.setChecked)
+        self.focus.toggled.connect(self.inspector.focus_button.setChecked)
+        self.inspector.focus_button.clicked.connect(self.focus.toggle)
+        self.view_tabs.currentChanged.connect(self.focus.follow_view)
         view_menu.addSeparator()
         self.lecture_action = self._action(view_menu, "&Lecture mode", ["F11", "Ctrl+L"], self.toggle_lecture_mode,
                                            "Full screen, projector theme, a caption that narrates each step.")
@@ -1262,6 +1273,7 @@ class MainWindow(QMainWindow):
         self.lecture_keys.show()
         self.set_theme("projector")
         self.showFullScreen()
+        self.focus.follow_view()  # the inspector on show: it takes the plot area
         self._update_lecture_caption()
 
     @Slot()
@@ -1269,6 +1281,7 @@ class MainWindow(QMainWindow):
         if not self.lecture_mode:
             return
         self.lecture_mode = False
+        self.focus.follow_view()  # a focus layout lecture mode chose ends with it
         theme, was_full, panel = self._before_lecture
         self.lecture_action.setChecked(False)
         self.leave_lecture_action.setEnabled(False)

@@ -147,6 +147,10 @@ class TrainingSession(QObject):
         :data:`gdlab.gui.worker.VIEW_PARTS`. The worker skips the others until the run pauses."""
         self._send("set_shown", frozenset(parts))
 
+    def set_map_aspect(self, aspect: float) -> None:
+        """The data view's width : height: the worker spans its decision map to fill it."""
+        self._send("map_aspect", float(aspect))
+
     def select_sample(self, index: int) -> None:
         """The training sample whose z and a the diagram shows."""
         self._send("select_sample", int(index))

@@ -86,6 +86,7 @@ class TrainingWorker(QObject):
         self._twin = None  # a forked twin run stepped in lockstep (gdlab.core.timeline.fork)
         self._twin_label, self._twin_since, self._twin_fresh = "", 0, False
         self._shown = VIEW_PARTS  # the view data a visible view draws (set_shown)
+        self._map_aspect: float | None = None  # the data view's width : height (its map fills it)
 
     # -- the loop ----------------------------------------------------------------------------
     @Slot()
@@ -173,6 +174,9 @@ class TrainingWorker(QObject):
         name, arg = command
         if name == "set_shown":  # kept across experiments: it is about the window
             self._shown = frozenset(arg) & VIEW_PARTS
+            return
+        if name == "map_aspect":  # the same; the next frame's map has the data view's shape
+            self._map_aspect = float(arg)
             return
         if name == "sync":  # a barrier: answered in order, with no work and no frame
             self.synced.emit(arg)
@@ -323,7 +327,7 @@ class TrainingWorker(QObject):
             probe.loss_and_gradients(run.X_train, run.Y_train, run.loss, run.experiment["regularization"],
                                      run.experiment["reg_rate"])
         grads = probe.gradients
-        view = network_view_data(run, False, self._sample, model=probe)
+        view = network_view_data(run, False, self._sample, model=probe, aspect=self._map_aspect)
         return {"iteration": iteration, "found": it, "kind": "network",
                 "weights": [w.copy() for w in probe.weights], "biases": [b.copy() for b in probe.biases],
                 "grad_weights": [g.copy() for g in grads[0::2]], "grad_biases": [g.copy() for g in grads[1::2]],
@@ -347,7 +351,7 @@ class TrainingWorker(QObject):
             if self._fresh or not self._running or now - self._last_view >= 1.0 / VIEW_HZ:
                 # while running, only what a shown view draws; a pause brings everything up to date
                 parts = self._shown if self._running and not self._fresh else VIEW_PARTS
-                view = network_view_data(run, self._fresh, self._sample, parts=parts)
+                view = network_view_data(run, self._fresh, self._sample, parts=parts, aspect=self._map_aspect)
                 self._last_view = now
         frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,
                       iters_per_s=self._iters_per_s, fresh=self._fresh, view=view)
@@ -373,12 +377,12 @@ def _around(values: np.ndarray) -> tuple[float, float]:
 
 
 def network_view_data(run: NetworkRun, fresh: bool, sample: int, model=None,
-                      parts: frozenset = VIEW_PARTS) -> dict[str, Any]:
+                      parts: frozenset = VIEW_PARTS, aspect: float | None = None) -> dict[str, Any]:
     """What the network's views draw besides the history: the data and the network's output over
     the input plane ("map"), the selected sample's z and a and each neuron's output map for small
     networks ("network"), and on a fresh start the points, the input labels and the number of
     training samples. A view whose part is left out keeps what it drew last."""
-    view = run.view_data(include_points=fresh, model=model) if fresh or "map" in parts else {}
+    view = run.view_data(include_points=fresh, model=model, aspect=aspect) if fresh or "map" in parts else {}
     if "network" in parts:
         view["sample"] = run.sample_activations(sample, model=model)
         sizes = run.model.layer_sizes

@@ -114,3 +114,28 @@ def test_neuron_maps_and_sample_activations():
     probe = run.model.copy()
     probe.forward(run.X_train[[4]])
     np.testing.assert_allclose(acts[0][1], probe.activations[1][0])
+
+
+@pytest.mark.parametrize("values", [{}, {"dataset": "sine", "hidden_layers": [4]}, {"dataset": "spiral3"}])
+def test_sample_costs_are_each_samples_own_loss_and_average_to_the_data_cost(values):
+    from gdlab.core.losses import get_loss
+
+    trace = trace_iteration(xor_run(**values), "batch")
+    rows = trace.sample_costs(count=10_000)
+    assert len(rows) == len(trace.samples) and [r[0] for r in rows] == [int(s) for s in trace.samples]
+    losses = np.array([r[3] for r in rows])
+    assert losses.mean() == pytest.approx(trace.data_cost, rel=1e-9)
+    index, y_hat, y, loss = trace.sample_costs(count=1)[0]
+    assert loss == pytest.approx(get_loss(trace.loss).value(y_hat[None, :], y[None, :]))
+    np.testing.assert_array_equal(y_hat, trace.a[-1][0])
+
+
+@pytest.mark.parametrize("aspect", [None, 2.0, 0.5])
+def test_the_decision_map_spans_the_data_and_the_views_shape(aspect):
+    run = xor_run()
+    xs, ys, Z = run.view_data(resolution=9, aspect=aspect)["map"]
+    X = run.dataset.X
+    assert xs[0] < X[:, 0].min() and xs[-1] > X[:, 0].max() and ys[0] < X[:, 1].min() and ys[-1] > X[:, 1].max()
+    if aspect is not None:
+        assert (xs[-1] - xs[0]) / (ys[-1] - ys[0]) == pytest.approx(aspect)
+    assert Z.shape == (9, 9)

@@ -117,3 +117,13 @@ def test_log_levels_suit_a_valley_and_a_bowl():
         assert (counts[:12] > 0).sum() >= 10, counts
     ws, none, J = landscape.grid(get_surface("parabola"), (-2, 2), resolution=5)
     assert none is None and list(J) == [4.0, 1.0, 0.0, 1.0, 4.0]
+
+
+def test_signed_levels_are_symmetric_about_zero_with_zero_a_level():
+    from gdlab.core.landscape import signed_levels
+
+    Z = np.array([[-3.0, 0.5], [2.0, np.nan]])
+    levels = signed_levels(Z, 13)
+    assert len(levels) == 13 and levels[6] == 0.0
+    np.testing.assert_allclose(levels, -levels[::-1])
+    assert levels[-1] < 3.0 < levels[-1] + (levels[1] - levels[0]) + 1e-12

@@ -146,3 +146,72 @@ def test_inspector_waits_while_the_run_goes(qtbot, make_window):
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.inspector.trace is not None
                     and window.inspector.trace.iteration == snap(window).iteration, timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("preset", ["spiral-deep", "vanishing-gradients"])
+def test_deep_networks_show_square_thumbnails_of_at_least_24_pixels_at_1280x800(qtbot, make_window, preset):
+    window = make_window(preset, size=(1280, 800))
+    window.view_tabs.setCurrentWidget(window.network_view)
+    view = window.network_view
+    qtbot.waitUntil(lambda: len(view.thumbnails) == len(view.sizes) - 1 and view.thumbnails[0][0].image is not None,
+                    timeout=TIMEOUT)
+    qtbot.wait(1)  # the labels' placement (the view range) runs once the tab shows
+    sides = []
+    for row in view.thumbnails:
+        for image in row:
+            rect = view.plot.mapFromScene(image.sceneBoundingRect()).boundingRect()
+            sides.append((rect.width(), rect.height()))
+    assert len(sides) == sum(view.sizes[1:])
+    assert min(min(w, h) for w, h in sides) >= 24, sides
+    assert all(abs(w - h) <= 1 for w, h in sides), "square thumbnails"
+
+
+def test_gradient_edges_share_one_log_scale_so_the_first_layers_of_a_vanishing_network_are_pale(qtbot, make_window):
+    from gdlab.gui.plots.network_view import DECADES, decade, decade_classes
+
+    window = make_window("vanishing-gradients")
+    step_to(qtbot, window, 30)
+    view = window.network_view
+    window.view_tabs.setCurrentWidget(view)
+    view.set_mode("gradients")
+    view.set_snapshot(window.session.latest.snapshot)
+    view.refresh()
+    grads = snap(window).grad_weights
+    classes, top = decade_classes(np.concatenate([g.ravel() for g in grads]))
+    legend = view.legend.text()
+    assert view.scale_top == top and all(decade(e) in legend for e in range(top - DECADES + 1, top))
+    assert "decade" in view.legend.toolTip()
+    # one scale for all: the first layer's edges sit decades below the last layer's
+    first, last = classes[:grads[0].size], classes[-grads[-1].size:]
+    assert np.median(first) + 2 <= np.median(last)
+    assert 0 <= classes.min() and classes.max() == DECADES - 1
+    def points(item):
+        x = item.getData()[0]
+        return 0 if x is None else len(x)
+
+    assert sum(points(item) for item in view.decade_items) // 2 == view.edge_count
+    assert all(points(item) == 0 for group in view.edge_items for item in group), "no sign colours for gradients"
+
+
+def test_decade_classes_are_global_not_per_layer():
+    from gdlab.gui.plots.network_view import DECADES, decade, decade_classes
+
+    classes, top = decade_classes(np.array([0.5, 0.05, 5e-4, 0.0, -0.3, 1e-12]))
+    assert top == 0 and decade(-3) == "10⁻³"
+    assert list(classes) == [DECADES - 1, DECADES - 2, DECADES - 4, 0, DECADES - 1, 0]
+
+
+def test_the_cost_phase_shows_the_first_samples_and_the_mean_j_not_batch_averages(qtbot, make_window):
+    window = make_window("xor")
+    inspector = window.inspector
+    with qtbot.waitSignal(window.session.trace_ready, timeout=TIMEOUT):
+        window.view_tabs.setCurrentWidget(inspector)
+    while inspector.phase_kind != "cost":
+        inspector.next()
+    trace, table = inspector.trace, inspector.layer_table
+    cells = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    assert [table.horizontalHeaderItem(c).text() for c in range(4)] == ["sample", "ŷ", "y", "loss"]
+    for row, (index, y_hat, y, loss) in zip(cells, trace.sample_costs(5)):
+        assert row == [f"#{index + 1}", _fmt(y_hat[0]), _fmt(y[0]), _fmt(loss)]
+        assert y[0] in (0.0, 1.0), "a sample's own target, not an average"
+    assert cells[-1][0] == f"J (mean of {len(trace.samples)})" and cells[-1][3] == _fmt(trace.J)

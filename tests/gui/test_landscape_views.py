@@ -171,3 +171,14 @@ def test_the_networks_own_landscape_shows_the_path_of_two_weights(qtbot, make_wi
     assert path[-1, 0] == s.weights[wa[0]][wa[1], wa[2]] and path[-1, 1] == s.weights[wb[0]][wb[1], wb[2]]
     xs, ys, Z = view.contours.grid
     assert xs[0] < path[:, 0].min() and xs[-1] > path[:, 0].max() and np.isfinite(Z).all()
+
+
+def test_the_saddle_is_coloured_about_j_zero_and_a_bowl_is_not(make_window):
+    window = make_window("saddle-point")
+    view = window.contour_view
+    assert view.signed and 0.0 in view.levels and view.levels[0] < 0 < view.levels[-1]
+    np.testing.assert_allclose(view.levels, -view.levels[::-1], atol=1e-12)
+    low, middle, high = (view.colorbar.colorMap().map(x, mode="byte")[:3] for x in (0.1, 0.49, 0.9))
+    assert min(middle) > 220 and low[2] > low[0] and high[0] > high[2]  # blue below, white at 0, red above
+    bowl = make_window("optimizer-race").contour_view  # Rosenbrock's valley: log bands above its floor
+    assert not bowl.signed and np.all(np.diff(np.diff(bowl.levels)) > 0)

@@ -261,3 +261,45 @@ def test_the_shipped_lessons_start_in_a_window(qtbot, window, player):
         player.start(les)
         wait_ready(qtbot, player)
         assert record(window, player)["experiment"] == les.pauses()[0].experiment.to_json()
+
+
+def test_each_slide_shows_the_views_its_step_names_or_the_cost_beside_the_last_view(lesson):
+    from gdlab.gui.slides import slide_views
+
+    views = [slide_views(lesson, k) for k in range(len(lesson.pauses()))]
+    assert views == [["cost", "curve"],         # names no view: the cost beside the view on show
+                     ["curve"],                 # highlights the curve
+                     ["cost"],                  # highlights the cost
+                     ["inspector"],             # inspect = …
+                     ["inspector"],
+                     ["gradients", "network"],  # view = network, highlight = gradients
+                     ["landscape"],
+                     ["cost", "landscape"]]     # names none: the view of the pause before
+
+
+def test_a_slide_is_16_by_9_with_the_caption_on_top_and_the_frame_around_the_view_not_over_it(qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from gdlab.gui.export import image_array
+    from gdlab.gui.slides import FRAME, SLIDE_SIZE
+
+    short = parse_lesson('title = "One slide"\n[[step]]\nload = "lr-too-large"\nrun_to = 3\nhighlight = "curve"\n'
+                         'pause = "Three zig-zag steps."\n', "one.toml")
+    (path,) = render_pauses(short, tmp_path)
+    image = QImage(str(path))
+    assert SLIDE_SIZE == (1920, 1080) and image.size().toTuple() == SLIDE_SIZE
+    pixels = image_array(image)[..., :3].astype(int)
+    dark = (pixels.sum(axis=2) < 200)
+    rows = np.flatnonzero(dark.any(axis=1))
+    assert rows[0] < 120, "the caption starts at the top"
+    # the frame is a vermillion band drawn in the margin; just inside it the view begins on white
+    vermillion = np.abs(pixels - np.array(QColor(HIGHLIGHT_COLOR).getRgb()[:3])).sum(axis=2) < 40
+    band = np.flatnonzero(vermillion[:, 960])
+    assert len(band) >= 2 * FRAME, "a frame above and below the view"
+    bottom_edge = band[-1]
+    assert bottom_edge > 1000, "the view fills the slide down to its margin"
+    top_edge = band[0]
+    assert vermillion[top_edge:top_edge + FRAME - 1, 960].all()
+    assert vermillion[bottom_edge - FRAME + 2:bottom_edge, 960].all()
+    # between the frame and the view a white gap: the frame is around the view, not drawn over it
+    assert (pixels[bottom_edge - FRAME, 200:1700] == 255).all() and (pixels[top_edge + FRAME, 200:1700] == 255).all()

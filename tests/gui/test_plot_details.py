@@ -74,3 +74,24 @@ def test_a_diverging_step_hides_the_drop_and_landing_marks(qtbot):
     assert _shown(items.drop, drop_x) and _shown(items.landing, land_x)
     assert list(drop_x) == pytest.approx([0.4, 0.4]) and list(drop_y) == pytest.approx([0.25, 0.16])
     assert list(land_x) == pytest.approx([0.4]) and list(land_y) == pytest.approx([0.16])
+
+
+def test_the_decision_map_fills_the_data_view_and_the_points_stand_out_on_it(qtbot, make_window):
+    from gdlab.gui.plots.data_view import POINT_OUTLINE
+
+    window = make_window("xor")
+    window.view_tabs.setCurrentWidget(window.data_tab)
+    view = window.data_view
+    vb = view.plot_item.vb
+    qtbot.waitUntil(lambda: abs(view.aspect - vb.width() / vb.height()) < 0.03 * view.aspect, timeout=15_000)
+    for n in (1, 2):  # a frame computed after the view's last shape reached the worker
+        window.session.step(1)
+        qtbot.waitUntil(lambda n=n: window.session.latest.snapshot.iteration == n, timeout=15_000)
+    window._redraw()
+    (x0, x1), (y0, y1) = view.plot_item.vb.viewRange()
+    rect = view.image.mapRectToParent(view.image.boundingRect())
+    assert rect.left() <= x0 + 0.03 * (x1 - x0) and rect.right() >= x1 - 0.03 * (x1 - x0)
+    assert rect.top() <= y0 + 0.03 * (y1 - y0) and rect.bottom() >= y1 - 0.03 * (y1 - y0)
+    assert view.train_points.opts["pen"].color().name() == POINT_OUTLINE.lower()
+    halo = view.test_halo.getData()
+    assert len(halo[0]) == len(view.test_points.getData()[0]) > 0, "every test point on a dark halo"

@@ -19,8 +19,9 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...core.contour import isoline
-from ...core.landscape import log_levels
+from ...core.landscape import log_levels, signed_levels
 from ...core.printing import number
+from ..palette import BLUE, VERMILLION
 from .base import LivePlot, make_curve, thin_older
 
 BANDS = 14
@@ -32,6 +33,15 @@ GridSource = Callable[[tuple[float, float], tuple[float, float]], tuple[np.ndarr
 def _banded_colormap(name: str, bands: int) -> pg.ColorMap:
     """A colormap of ``bands`` flat steps (a filled contour map), sampled from a smooth one."""
     base = pg.colormap.get(name)
+    colors = base.map(np.linspace(0.0, 1.0, bands), mode="byte")
+    pos = np.repeat(np.linspace(0.0, 1.0, bands + 1), 2)[1:-1]
+    return pg.ColorMap(pos, np.repeat(colors, 2, axis=0))
+
+
+def _diverging_banded(bands: int) -> pg.ColorMap:
+    """Blue below J = 0, white at it, vermillion above, in ``bands`` flat steps: a saddle's "down
+    along one weight, up along the other" in two colours."""
+    base = pg.ColorMap([0.0, 0.5, 1.0], [pg.mkColor(BLUE), pg.mkColor("#FFFFFF"), pg.mkColor(VERMILLION)])
     colors = base.map(np.linspace(0.0, 1.0, bands), mode="byte")
     pos = np.repeat(np.linspace(0.0, 1.0, bands + 1), 2)[1:-1]
     return pg.ColorMap(pos, np.repeat(colors, 2, axis=0))
@@ -83,6 +93,7 @@ class ContourView(QWidget):
         self.isolines.setZValue(-10)
         self.plot.plot_item.addItem(self.isolines, ignoreBounds=True)
         self.colormap_name = "viridis"
+        self.signed = False        # levels and colours symmetric about J = 0 (surfaces with a saddle)
         self.colorbar = pg.ColorBarItem(values=(0, BANDS), colorMap=_banded_colormap("viridis", BANDS),
                                         interactive=False, colorMapMenu=False, width=14, label="cost J")
         self.colorbar.setImageItem(self.image, insert_in=self.plot.plot_item)
@@ -126,13 +137,18 @@ class ContourView(QWidget):
         spots += [{"pos": tuple(m), "symbol": "x", "size": 14, "brush": pg.mkBrush("#000000"),
                    "pen": pg.mkPen("#000000")} for m in saddles]
         self.markers.setData(spots)
+        signed = bool(saddles)   # a saddle goes below J = 0: colours centred on it
+        if signed != self.signed:
+            self.signed = signed
+            self.colorbar.setColorMap(_diverging_banded(BANDS) if signed else
+                                      _banded_colormap(self.colormap_name, BANDS))
         if grid_source is not None:
             self.set_grid(*grid_source(tuple(x_range), tuple(y_range)))
 
     def set_grid(self, xs: np.ndarray, ys: np.ndarray, Z: np.ndarray) -> None:
         """Draw J on a grid (rows are w₂): bands, contour lines and the colour bar's labels."""
         self.grid = (xs, ys, Z)
-        levels = log_levels(Z, BANDS - 1)
+        levels = signed_levels(Z, BANDS - 1) if self.signed else log_levels(Z, BANDS - 1)
         self.levels = levels
         bands = np.searchsorted(levels, np.where(np.isfinite(Z), Z, np.inf)).astype(float)  # 0 … BANDS−1
         self.image.setImage(bands, levels=(0, BANDS), autoLevels=False)
@@ -257,7 +273,9 @@ class ContourView(QWidget):
         self.plot.apply_theme(theme)
         self.colorbar.axis.setPen(pg.mkPen(theme.foreground))
         self.colorbar.axis.setTextPen(pg.mkPen(theme.foreground))
-        self.colorbar.setColorMap(_banded_colormap(theme.surface_colormap, BANDS))
+        self.colormap_name = theme.surface_colormap
+        self.colorbar.setColorMap(_diverging_banded(BANDS) if self.signed else
+                                  _banded_colormap(theme.surface_colormap, BANDS))
 
 
 def _fmt(value: float) -> str:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .base import LivePlot, make_curve, thin_older
+from .labels import hide_colliding
 from .step_text import step_lines
 
 MAX_NUMBERED = 12      # iteration numbers written next to the trail
@@ -79,6 +80,7 @@ class CurveView(QWidget):
         layout.addWidget(self.plot, 1)
         layout.addLayout(bottom)
         self.numbers: list[pg.TextItem] = []
+        self._numbered: list[pg.TextItem] = []   # the numbers in use, oldest first
         for _ in range(MAX_NUMBERED):
             text = pg.TextItem("", anchor=(0.5, 1.3), color="#333333")
             text.setZValue(30)
@@ -94,6 +96,7 @@ class CurveView(QWidget):
         self._moment.setZValue(40)
         self.plot.plot_item.addItem(self._moment, ignoreBounds=True)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.plot.plot_item.vb.sigRangeChanged.connect(self._declutter)
         self.plot.set_readout(None)
 
     # -- set-up --------------------------------------------------------------------------------
@@ -194,6 +197,7 @@ class CurveView(QWidget):
         tw, tJ = self._trail(self.runs[self.selected])
         n = len(tw)
         picks = list(range(max(0, n - MAX_NUMBERED), n))
+        self._numbered = []
         for text, idx in zip(self.numbers, picks + [None] * MAX_NUMBERED):
             if idx is None or not (np.isfinite(tw[idx]) and np.isfinite(tJ[idx])):
                 text.hide()
@@ -201,6 +205,14 @@ class CurveView(QWidget):
             text.setText(str(int(its[idx])) if idx < len(its) else str(idx))
             text.setPos(tw[idx], tJ[idx])
             text.show()
+            self._numbered.append(text)
+        self._declutter()
+
+    def _declutter(self, *_range) -> None:
+        """Numbers that would cover a newer one are hidden (small steps pile up near a minimum)."""
+        for text in self._numbered:
+            text.updateTransform(force=True)
+        hide_colliding(self._numbered[::-1], self.plot)
 
     def _update_readout(self) -> None:
         snap, k = self._snap, self.selected

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..palette import BLUE, ORANGE, class_color
 from .base import LivePlot, make_curve
 
+POINT_OUTLINE = "#1A1A1A"   # dark against the map's colours and white alike
 _BINARY_MAP = pg.ColorMap([0.0, 0.5, 1.0], [pg.mkColor(ORANGE), pg.mkColor("#FFFFFF"), pg.mkColor(BLUE)])
 
 
@@ -26,6 +27,8 @@ def _class_rgb(n: int) -> np.ndarray:
 
 
 class DataView(LivePlot):
+    aspect_changed = Signal(float)   # the plot area's width : height, when it changes by more than 3 %
+
     def __init__(self, parent=None):
         super().__init__("Data and decision boundary", parent)
         self.set_labels("x₁", "x₂")
@@ -36,12 +39,17 @@ class DataView(LivePlot):
         self.boundary = make_curve(pg.mkPen("#333333", width=1))
         self.boundary.setZValue(5)
         self.plot_item.addItem(self.boundary)
-        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#FFFFFF", width=0.8))
-        self.test_points = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(0, 0, 0, 0))
+        # points over the decision map, which has their colours: a dark outline sets each apart from
+        # a region of its own class (on screen and in print); test points are hollow rings of their
+        # class's colour on a dark halo
+        self.train_points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(POINT_OUTLINE, width=1.2))
+        self.test_halo = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(0, 0, 0, 0),
+                                            pen=pg.mkPen(POINT_OUTLINE, width=3.6))
+        self.test_points = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(0, 0, 0, 0))
         self.fit_curve = make_curve(self.pen(BLUE, 1.25))
-        for item in (self.train_points, self.test_points, self.fit_curve):
+        for item in (self.train_points, self.test_halo, self.test_points, self.fit_curve):
             self.plot_item.addItem(item)
-        for item in (self.train_points, self.test_points):
+        for item in (self.train_points, self.test_halo, self.test_points):
             # the points stay put while the network learns: Qt redraws them from a pixmap, not Python
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.task = "binary"
@@ -49,6 +57,9 @@ class DataView(LivePlot):
         self._curve: tuple[np.ndarray, np.ndarray] | None = None
         self._dirty = False
         self.keep_range = False  # True while points are drawn (DrawTool): new data leaves the view's range alone
+        self.aspect = 0.0
+        self._map_rect: QRectF | None = None
+        self.plot_item.vb.sigResized.connect(self._on_resized)
         self.set_readout(None)
 
     # -- data --------------------------------------------------------------------------------
@@ -71,6 +82,7 @@ class DataView(LivePlot):
             self.set_labels("x₁", "x₂")
             self.train_points.setData(X[:, 0], X[:, 1], brush=self._brushes(targets), symbol="o")
         self.test_points.setData([], [])
+        self.test_halo.setData([], [])
         if not self.keep_range:
             self.plot_item.enableAutoRange()
         self._dirty = True
@@ -78,10 +90,13 @@ class DataView(LivePlot):
     def set_test_data(self, X: np.ndarray, targets: np.ndarray) -> None:
         if len(X) == 0:
             self.test_points.setData([], [])
+            self.test_halo.setData([], [])
         elif X.shape[1] == 1:
             self.test_points.setData(X[:, 0], targets, pen=pg.mkPen(ORANGE, width=1.5), symbol="o")
+            self.test_halo.setData([], [])
         else:
             pens = [pg.mkPen(class_color(int(t)), width=1.8) for t in targets]
+            self.test_halo.setData(X[:, 0], X[:, 1], symbol="o")
             self.test_points.setData(X[:, 0], X[:, 1], pen=pens, symbol="o")
 
     def _brushes(self, targets: np.ndarray) -> list:
@@ -99,6 +114,14 @@ class DataView(LivePlot):
     def set_curve(self, x: np.ndarray, y_hat: np.ndarray) -> None:
         self._curve = (x, y_hat)
         self._dirty = True
+
+    def _on_resized(self, *_vb) -> None:
+        vb = self.plot_item.vb
+        if vb.height() > 10 and vb.width() > 10:
+            aspect = vb.width() / vb.height()
+            if abs(aspect - self.aspect) > 0.03 * max(aspect, self.aspect):
+                self.aspect = aspect
+                self.aspect_changed.emit(aspect)
 
     # -- drawing -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -121,6 +144,10 @@ class DataView(LivePlot):
             else:
                 self.image.setImage(finite, autoLevels=True)
             self.image.setRect(rect)
+            if rect != self._map_rect and not self.keep_range:
+                # the map (spanned by the worker to this view's shape) fills the view
+                self.plot_item.vb.setRange(rect, padding=0)
+            self._map_rect = rect
             segs = self._segments
             if segs is not None and len(segs):
                 self.boundary.setData(segs[:, :, 0].ravel(), segs[:, :, 1].ravel(), connect="pairs")

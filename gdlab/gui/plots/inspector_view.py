@@ -1,9 +1,10 @@
 """The backpropagation inspector: one training iteration, phase by phase, on a paused run.
 
-Next (N) and Back (B) walk through the forward pass layer by layer (z and a on each neuron), the
-cost, the backward pass layer by layer (δ on each neuron, ∂J/∂w on each edge) and the
-gradient-descent update (w, −α·∂J/∂w and w_new on each edge). The diagram highlights the layer of
-the phase and a caption says in one sentence what happens in it. For a chosen weight (click an
+Next (N) and Back (B) walk through the forward pass layer by layer (z and a of each neuron), the
+cost, the backward pass layer by layer (δ of each neuron, ∂J/∂w on the edges' colours) and the
+gradient-descent update (a table of w, −α·∂J/∂w and w_new for the chosen weight's layer). The
+diagram highlights the layer of the phase and writes its numbers where they fit; the table beside
+it has every one of them, and a caption says in one sentence what happens in the phase. For a chosen weight (click an
 edge) the chain rule is written out symbolically and with this iteration's numbers, next to the
 finite-difference estimate: the proof on screen that backprop's gradient is right.
 
@@ -15,15 +16,19 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont, QValidator
+from PySide6.QtGui import QBrush, QColor, QFont, QValidator
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -69,6 +74,10 @@ class InspectorView(QWidget):
                                "chain rule is shown).")
         self.mode.currentIndexChanged.connect(self._on_request_changed)
         self.sample.valueChanged.connect(self._on_request_changed)
+        self.focus_button = QPushButton("Focus (F)")
+        self.focus_button.setCheckable(True)
+        self.focus_button.setToolTip("The inspector takes the whole plot area, at lecture scale (F); again to "
+                                     "bring the other plots back.")
         self.phase_label = QLabel()
         self.phase_label.setToolTip("Where in the iteration the inspector is.")
         top = QHBoxLayout()
@@ -78,6 +87,7 @@ class InspectorView(QWidget):
         top.addStretch(1)
         top.addWidget(self.mode)
         top.addWidget(self.sample)
+        top.addWidget(self.focus_button)
         self.caption = QLabel("Pause the run (Space) to inspect its next iteration.")
         self.caption.setWordWrap(True)
         font = QFont()
@@ -96,13 +106,38 @@ class InspectorView(QWidget):
         chain_scroll.setWidget(self.chain)
         chain_scroll.setWidgetResizable(True)
         chain_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the numbers: the chosen weight, and the layer in focus (every neuron, or every weight)
+        self.weight_numbers = QLabel()
+        self.weight_numbers.setWordWrap(True)
+        self.weight_numbers.setTextFormat(Qt.TextFormat.RichText)
+        self.weight_numbers.setContentsMargins(4, 2, 4, 2)
+        self.weight_numbers.setToolTip("The chosen weight (click an edge to choose another): its value, its "
+                                       "gradient, its step and its new value.")
+        self.table_title = QLabel()
+        self.table_title.setWordWrap(True)
+        self.table_title.setContentsMargins(4, 2, 4, 0)
+        self.layer_table = _table("Every number of the layer in focus, whether or not it fits on the diagram.")
+        numbers = QWidget()
+        numbers_layout = QVBoxLayout(numbers)
+        numbers_layout.setContentsMargins(0, 0, 0, 0)
+        numbers_layout.setSpacing(2)
+        numbers_layout.addWidget(self.weight_numbers)
+        numbers_layout.addWidget(self.table_title)
+        numbers_layout.addWidget(self.layer_table, 1)
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(numbers)
+        side.addWidget(chain_scroll)
+        side.setSizes([1000, 1000])
+        self.side = side
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.network)
-        split.addWidget(chain_scroll)
+        split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([3000, 2000])  # in proportion, once laid out
-        chain_scroll.setMinimumWidth(240)
+        side.setMinimumWidth(260)
+        self.split = split
+        self.diagram_share: float | None = None   # the focus layout: the diagram's share of the width
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
@@ -113,6 +148,20 @@ class InspectorView(QWidget):
         self.phase = 0
         self.chosen: tuple[int, int, int] | None = None
         self._update_buttons()
+
+    def set_diagram_share(self, share: float | None) -> None:
+        """Give the diagram ``share`` of the width, now and at every resize (None: as the user drags)."""
+        self.diagram_share = share
+        self._apply_share()
+
+    def _apply_share(self) -> None:
+        if self.diagram_share is not None and self.width() > 100:
+            diagram = int(self.width() * self.diagram_share)
+            self.split.setSizes([diagram, self.width() - diagram])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._apply_share()
 
     # -- the trace -------------------------------------------------------------------------------
     def request(self) -> None:
@@ -176,19 +225,69 @@ class InspectorView(QWidget):
         self.network.show_trace(trace, self.phase, self.chosen)
         where = {"forward": "forward", "cost": "cost", "backward": "backward", "update": "update"}[phase.kind]
         layer = f" {phase.layer}" if phase.kind in ("forward", "backward") and phase.layer else ""
-        self.phase_label.setText(f"it. {trace.iteration} · {self.phase + 1}/{len(trace.phases)}: {where}{layer}")
+        self.phase_label.setText(f"{self.phase + 1}/{len(trace.phases)}: {where}{layer}")
         self.phase_label.setToolTip(f"Iteration {trace.iteration}, phase {self.phase + 1} of {len(trace.phases)}.")
         self.caption.setText(phase.caption)
         self._update_buttons()
+        self._show_tables()
         self._show_chain_rule()
+
+    # -- the tables ------------------------------------------------------------------------------------
+    def _step_header(self) -> str:
+        return "−α·∂J/∂w" if self.trace.optimizer == "sgd" else "Δw (step)"
+
+    def _show_tables(self) -> None:
+        """The chosen weight's numbers, and every number of the layer in focus, from the trace."""
+        trace, phase = self.trace, self.trace.phases[self.phase]
+        step = self._step_header()
+        if self.chosen is not None:
+            l, i, j = self.chosen
+            w, g, w_new = trace.W[l][i, j], trace.dW[l][i, j], trace.W_new[l][i, j]
+            self.weight_numbers.setText(f"<b>{weight_label(self.chosen)}</b>: w = {_fmt(w)} · ∂J/∂w = {_fmt(g)} · "
+                                        f"{step} = {_fmt(w_new - w)} · w_new = {_fmt(w_new)}")
+        layer, kind = phase.layer, phase.kind
+        if kind == "update":
+            l = self.chosen[0] if self.chosen is not None else 0
+            W, W_new = trace.W[l], trace.W_new[l]
+            rows = [[weight_label((l, i, j)), _fmt(W[i, j]), _fmt(W_new[i, j] - W[i, j]), _fmt(W_new[i, j])]
+                    for i in range(W.shape[0]) for j in range(W.shape[1])]
+            chosen_row = None if self.chosen is None else self.chosen[1] * W.shape[1] + self.chosen[2]
+            self.table_title.setText(f"<b>Update of layer {l + 1}</b>: w_new = w {'−' if step[0] == '−' else '+'} "
+                                     f"{'α·∂J/∂w' if step[0] == '−' else 'Δw'} ({trace.optimizer})")
+            _fill(self.layer_table, ["weight", "w", step, "w_new"], rows, highlight=chosen_row)
+            return
+        v = trace.node_values(layer)
+        names = [trace.input_labels[n] if layer == 0 and n < len(trace.input_labels) else f"neuron {n + 1}"
+                 for n in range(trace.layer_sizes[layer])]
+        batch = trace.mode == "batch" and len(trace.samples) > 1
+        if kind == "forward" and layer == 0:
+            self.table_title.setText("<b>Inputs</b>" + (" (batch averages)" if batch else ""))
+            _fill(self.layer_table, ["input", "x"], [[n, _fmt(x)] for n, x in zip(names, v["a"])])
+        elif kind == "forward":
+            self.table_title.setText(f"<b>Layer {layer}</b>: z = a·W + b, a = f(z)" + (" (batch averages)" if batch
+                                                                                     else ""))
+            _fill(self.layer_table, ["neuron", "z", "a"],
+                  [[n, _fmt(z), _fmt(a)] for n, z, a in zip(names, v["z"], v["a"])])
+        elif kind == "cost":
+            n = len(trace.samples)
+            self.table_title.setText(f"<b>Cost</b>: each sample's loss ℓ(ŷ, y) ({trace.loss}); J is their mean over "
+                                     f"the {n} sample{'s' if n != 1 else ''}"
+                                     + (" plus the penalty" if trace.regularization != "none" else ""))
+            rows = [[f"#{index + 1}", ", ".join(_fmt(v) for v in y_hat), ", ".join(_fmt(v) for v in y), _fmt(loss)]
+                    for index, y_hat, y, loss in trace.sample_costs(5)]
+            more = [["…", "", "", ""]] if n > 5 else []
+            _fill(self.layer_table, ["sample", "ŷ", "y", "loss"], rows + more + [[f"J (mean of {n})", "", "",
+                                                                                   _fmt(trace.J)]], highlight=None)
+        else:
+            self.table_title.setText(f"<b>Layer {layer}</b>: δ = ∂J/∂z" + (" (batch sums = ∂J/∂b)" if batch else ""))
+            _fill(self.layer_table, ["neuron", "δ"], [[n, _fmt(d)] for n, d in zip(names, v["delta"])])
 
     # -- the chain rule --------------------------------------------------------------------------------
     @Slot(object)
     def choose_weight(self, wid) -> None:
         self.chosen = tuple(wid)
         if self.trace is not None:
-            self.network.set_chosen(self.chosen)
-            self._show_chain_rule()
+            self._show()
 
     def _show_chain_rule(self) -> None:
         trace, wid = self.trace, self.chosen
@@ -228,6 +327,39 @@ class OneBasedSpinBox(QSpinBox):
         if index > self.maximum():  # more digits only make it larger: refuse the keystroke, as Qt does
             return QValidator.State.Invalid, text, pos
         return (QValidator.State.Acceptable if index >= self.minimum() else QValidator.State.Intermediate), text, pos
+
+
+def _table(tip: str) -> QTableWidget:
+    table = QTableWidget()
+    table.setToolTip(tip)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]], highlight: int | None = None) -> None:
+    """Rows of text into ``table``; the ``highlight`` row (the chosen weight) marked and scrolled to."""
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    bold = QFont()
+    bold.setBold(True)
+    marked = QColor(VERMILLION)
+    marked.setAlpha(70)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter if c else
+                                  Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            if r == highlight:
+                item.setBackground(QBrush(marked))
+                item.setFont(bold)
+            table.setItem(r, c, item)
+    if highlight is not None:
+        table.scrollToItem(table.item(highlight, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
 
 
 def chain_rule_html(trace, rule, label: str) -> str:

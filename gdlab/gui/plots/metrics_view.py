@@ -21,6 +21,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ...core.decimate import DecimatedSeries
@@ -171,6 +172,7 @@ class ConfusionPlot(LivePlot):
         self.matrix = np.zeros((0, 0), dtype=np.int64)
         self.class_names: list[str] = []
         self.set_labels("predicted class", "true class")
+        vb.sigResized.connect(self._fit)
 
     def configure(self, class_names: list[str]) -> None:
         for row in self.texts:
@@ -206,19 +208,43 @@ class ConfusionPlot(LivePlot):
         if C:
             self.image.setImage(share, levels=(0.0, 1.0), lut=self._lut, autoLevels=False)
             self.image.setRect(0, 0, C, C)
-        font = self.font()
-        font.setPointSize(max(8, self.theme.font_pt + (2 if C <= 3 else 0)))
-        font.setBold(True)
         for t in range(C):
             for p in range(C):
                 item = self.texts[t][p]
                 item.setText(str(int(matrix[t, p])))
                 item.setColor("#FFFFFF" if share[t, p] > 0.55 else "#222222")  # readable on the cell's colour
-                item.setFont(font)
         n, right = int(matrix.sum()), int(np.trace(matrix)) if C else 0
         where = {"train": "training set", "test": "test set"}.get(part, part)
-        detail = (f"{where}: {right} of {n} right" if n else f"{where}: no points") if where else ""
-        self.set_title("Confusion matrix" + (f"<br>{detail}" if detail else ""))
+        self._detail = (f"{where}: {right} of {n} right" if n else f"{where}: no points") if where else ""
+        self._fit()
+
+    def _fit(self, *_resized) -> None:
+        """The counts as large as the theme asks but never wider or taller than 80 % of a cell; the
+        title on two lines when the plot has the height for them (on one otherwise)."""
+        C = len(self.class_names)
+        tall = self.height() >= 240
+        detail = getattr(self, "_detail", "")
+        title = "Confusion matrix" + (f"<br>{detail}" if detail and tall else "")
+        if title != self._title:
+            self.set_title(title)
+        self.setToolTip(detail)
+        if not C:
+            return
+        vb = self.plot_item.vb
+        cell = max(1.0, min(vb.width(), vb.height()) / C)
+        widest = max((item.toPlainText() for row in self.texts for item in row), key=len)
+        font = self.font()
+        font.setBold(True)
+        size = max(8, self.theme.font_pt + (2 if C <= 3 else 0))
+        while size > 5:
+            font.setPointSize(size)
+            metrics = QFontMetricsF(font)
+            if metrics.horizontalAdvance(widest) <= 0.8 * cell and metrics.height() <= 0.8 * cell:
+                break
+            size -= 1
+        for row in self.texts:
+            for item in row:
+                item.setFont(font)
 
     def cell_texts(self) -> list[list[str]]:
         """The numbers written in the cells, row by row (true class), as shown."""

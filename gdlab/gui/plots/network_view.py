@@ -2,16 +2,19 @@
 
 Edges are coloured by sign (blue positive, orange negative) and drawn thicker the larger their
 magnitude; a toggle shows the weights w, their gradients ∂J/∂w, or their last updates (−α·∂J/∂w
-for plain gradient descent). Hover a weight for its value, gradient and last update; hover a
-neuron for its bias, pre-activation z and activation a for the selected sample; click a weight to
-follow it in the trajectory plot. For 2-D inputs each hidden neuron shows a thumbnail of its
-output over the input plane and the output neuron shows the decision map, as in TensorFlow
-Playground. Networks too big to read (more than 8 weight layers or 16 neurons in a layer) are
-summarised: one block per layer, one edge per weight matrix.
+for plain gradient descent). Gradients span decades (a deep sigmoid network's first layer gets a
+thousandth of its last layer's), so they are coloured on one logarithmic scale shared by every
+layer: a colour per decade of |∂J/∂w|, never rescaled per layer, and the vanishing shows as pale
+first layers. Hover a weight for its value, gradient and last update; hover a neuron for its bias,
+pre-activation z and activation a for the selected sample; click a weight to follow it in the
+trajectory plot. For 2-D inputs each hidden neuron shows a thumbnail of its output over the input
+plane and the output neuron shows the decision map, as in TensorFlow Playground. Networks too big
+to read (more than 8 weight layers or 16 neurons in a layer) are summarised: one block per layer,
+one edge per weight matrix.
 
 The same diagram is the stage of the backpropagation inspector (:meth:`NetworkView.show_trace`):
-the layer of the current phase is highlighted and the numbers of the phase are written on the
-neurons and, for small networks, on the edges.
+the layer of the current phase is highlighted and its numbers are written beside its neurons where
+they fit (:func:`~gdlab.gui.plots.labels.hide_colliding`; the inspector's table has them all).
 """
 from __future__ import annotations
 
@@ -19,26 +22,21 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...core.printing import number
-from ..palette import BLUE, ORANGE, VERMILLION
+from ..palette import BLUE, LIGHT, ORANGE, VERMILLION, Theme
 from .base import LivePlot
+from .diagram_labels import place_labels
+from .inspector_diagram import draw_phase
+from .network_layout import DECADE_COLORS, DECADES, _fmt, decade, decade_classes, edge_style, layout, nearest
 from .trajectories import weight_label
 
 MAX_LAYERS, MAX_NEURONS = 8, 16       # beyond either, layers are summarised as blocks
 WIDTHS = (1.0, 2.0, 3.5, 5.5, 8.0)    # pixel widths of the magnitude classes
 MODES = {"weights": "weights w", "gradients": "gradients ∂J/∂w", "updates": "last updates Δw"}
-MAX_EDGE_LABELS = 40                  # write numbers on the edges only for networks this small
-
-
-def _fmt(x: float) -> str:
-    x = float(x)
-    if not math.isfinite(x):
-        return str(x)
-    return f"{x:.3g}".replace("-", "−")
-
 
 class NetworkView(QWidget):
     weight_clicked = Signal(object)   # (layer, i, j), 0-based layer
@@ -53,13 +51,16 @@ class NetworkView(QWidget):
         self.plot.plot_item.vb.setMouseEnabled(x=False, y=False)
         self.plot.plot_item.setMenuEnabled(False)
         self.inspector = inspector
+        self.theme: Theme = LIGHT
         self.mode = "weights"
         self.mode_box = QComboBox()
         for key, text in MODES.items():
             self.mode_box.addItem(text, key)
         self.mode_box.setToolTip("What each edge stands for: the weight w, its gradient ∂J/∂w (what backprop "
                                  "computed), or its last change Δw (what gradient descent did with the gradient: "
-                                 "−α·∂J/∂w for plain descent). Colour is the sign, thickness the size.")
+                                 "−α·∂J/∂w for plain descent). Weights and changes: colour is the sign, thickness "
+                                 "the size. Gradients: one colour per decade of |∂J/∂w|, the same scale for "
+                                 "every layer.")
         self.mode_box.currentIndexChanged.connect(self._on_mode)
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
@@ -67,24 +68,27 @@ class NetworkView(QWidget):
         show.setToolTip(self.mode_box.toolTip())
         top.addWidget(show)
         top.addWidget(self.mode_box)
-        self.legend = QLabel(f"<span style='color:{BLUE}'>■</span> + &nbsp;<span style='color:{ORANGE}'>■</span> − "
-                             "&nbsp;thicker = larger")
-        self.legend.setToolTip("Blue edges are positive, orange negative; the thicker, the larger in size.")
-        top.addWidget(self.legend)
-        top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens a pane
+        self.legend.setWordWrap(True)
+        top.addWidget(self.legend, 1)
+        layout_ = QVBoxLayout(self)
+        layout_.setContentsMargins(0, 0, 0, 0)
+        layout_.setSpacing(2)
         if toolbar and not inspector:
-            layout.addLayout(top)
-        layout.addWidget(self.plot, 1)
+            layout_.addLayout(top)
+        elif inspector:
+            self.legend.setContentsMargins(6, 0, 6, 0)
+            layout_.addWidget(self.legend)
+        layout_.addWidget(self.plot, 1)
         # items
         self.edge_items = [[pg.PlotCurveItem(pen=pg.mkPen(color, width=w), connect="pairs") for w in WIDTHS]
                            for color in (BLUE, ORANGE)]
-        for group in self.edge_items:
-            for item in group:
-                item.setZValue(0)
-                self.plot.plot_item.addItem(item)
+        self.decade_items = [pg.PlotCurveItem(pen=pg.mkPen(c), connect="pairs") for c in DECADE_COLORS]
+        for item in [*self.edge_items[0], *self.edge_items[1], *self.decade_items]:
+            item.setZValue(0)
+            self.plot.plot_item.addItem(item)
         self.highlight = pg.QtWidgets.QGraphicsRectItem()
         self.highlight.setBrush(pg.mkBrush(VERMILLION + "22"))
         self.highlight.setPen(pg.mkPen(VERMILLION, width=2))
@@ -98,7 +102,11 @@ class NetworkView(QWidget):
         self.nodes.setZValue(5)
         self.plot.plot_item.addItem(self.nodes)
         self.thumbnails: list[list[pg.ImageItem]] = []
-        self.texts: list[pg.TextItem] = []
+        self.texts: list[pg.TextItem] = []       # the inspector's numbers, in the order they get room
+        self._titles: list[pg.TextItem] = []     # one per layer
+        self._title_texts: list[tuple[str, str]] = []
+        self._names: list[pg.TextItem] = []      # the input names
+        self.scale_top: int | None = None        # the gradient scale's top exponent, when shown
         self.sizes: list[int] = []
         self.positions: list[np.ndarray] = []   # per layer: (k, 2) node centres
         self.summarised = False
@@ -111,8 +119,15 @@ class NetworkView(QWidget):
         self._segments = np.empty((0, 2, 2))
         self._edge_ids: list[tuple[int, int, int]] = []
         self._dirty = False
+        # labels are placed in pixels: again whenever the view changes size (coalesced)
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(0)
+        self._place_timer.timeout.connect(self.place_labels)
+        self.plot.plot_item.vb.sigResized.connect(self._place_timer.start)
         self.plot.set_readout(self._describe)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self._show_legend()
 
     # -- shape ---------------------------------------------------------------------------------
     def set_network(self, sizes: list[int], input_labels: list[str]) -> None:
@@ -122,15 +137,8 @@ class NetworkView(QWidget):
         self.input_labels = list(input_labels)
         self.summarised = len(sizes) - 1 > MAX_LAYERS or max(sizes) > MAX_NEURONS
         L = len(sizes) - 1
-        self.positions = []
-        tallest = 1 if self.summarised else max(sizes)
-        spacing = 1.8 / max(tallest - 1, 1) if tallest > 1 else 1.0
-        spacing = min(spacing, 0.45)
-        self.node_size = min(0.34, 0.75 * spacing) * (1.0 if not self.summarised else 1.5)
-        for l, k in enumerate(sizes):
-            n = 1 if self.summarised else k
-            ys = (np.arange(n)[::-1] - (n - 1) / 2) * spacing
-            self.positions.append(np.column_stack([np.full(n, l * 1.0), ys]))
+        shape = layout(self.sizes, self.summarised)
+        self.positions, self.node_size = shape.positions, shape.node_size
         segs, ids = [], []
         for l in range(L):
             if self.summarised:
@@ -143,6 +151,7 @@ class NetworkView(QWidget):
                     ids.append((l, i, j))
         self._segments = np.array(segs, dtype=float).reshape(-1, 2, 2)
         self._edge_ids = ids
+        self._style_edges()
         for row in self.thumbnails:
             for image in row:
                 self.plot.plot_item.removeItem(image)
@@ -150,36 +159,66 @@ class NetworkView(QWidget):
         self._clear_texts()
         self._draw_nodes()
         for l, k in enumerate(sizes):
-            anchor_x = l * 1.0
-            if l == 0:
-                name = "inputs"
-            elif l == L:
-                name = "output"
-            else:
-                name = f"hidden {l}"
-            label = pg.TextItem(f"{name}\n{k} neuron{'s' if k != 1 else ''}" if self.summarised else name,
-                                anchor=(0.5, 0), color="#555555")
-            top_y = -max(abs(self.positions[l][:, 1]).max(), 0.2) - 0.22
-            label.setPos(anchor_x, top_y)
-            self.plot.plot_item.addItem(label, ignoreBounds=True)
-            self._layer_labels = getattr(self, "_layer_labels", []) + [label]
+            name = "inputs" if l == 0 else "output" if l == L else f"hidden {l}"
+            self._title_texts.append((f"{name}\n{k} neuron{'s' if k != 1 else ''}" if self.summarised else name,
+                                      "in" if l == 0 else "out" if l == L else f"h{l}"))
+            title = self._label(self._title_texts[-1][0],
+                                (l, 0), anchor=(0.5, 0), color=self.theme.foreground)
+            self._titles.append(title)
         if not self.summarised:
             for i, name in enumerate(input_labels[:sizes[0]]):
-                text = pg.TextItem(name, anchor=(1.0, 0.5), color="#333333")
-                text.setPos(self.positions[0][i][0] - 0.6 * self.node_size, self.positions[0][i][1])
-                self.plot.plot_item.addItem(text, ignoreBounds=True)
-                self._layer_labels.append(text)
-        ymax = max(abs(p[:, 1]).max() for p in self.positions) + 0.45
-        self.plot.plot_item.vb.setRange(xRange=(-0.45, L + 0.35), yRange=(-ymax, ymax), padding=0)
+                p = self.positions[0][i]
+                self._names.append(self._label(name, (p[0] - 0.6 * self.node_size, p[1]), anchor=(1.0, 0.5),
+                                               color=self.theme.foreground))
+        ymax = max(abs(p[:, 1]).max() for p in self.positions) + self.node_size / 2
+        self.plot.plot_item.vb.setRange(xRange=(-0.45, L + 0.4), yRange=(-ymax - 0.42, ymax + 0.42), padding=0)
         self.plot.plot_item.vb.disableAutoRange()
         self.chosen = None
         self.chosen_edge.setData([], [])
         self._dirty = True
+        self._place_timer.start()
 
     def clear_layout(self) -> None:
-        for label in getattr(self, "_layer_labels", []):
+        for label in self._titles + self._names:
             self.plot.plot_item.removeItem(label)
-        self._layer_labels = []
+        self._titles, self._names = [], []
+        self._title_texts: list[tuple[str, str]] = []   # (full, short) per layer
+
+    def _style_edges(self) -> None:
+        """Thinner, fainter edges the more there are, so neurons stay visible through them."""
+        factor, alpha = edge_style(len(self._segments))
+        for color, group in zip((BLUE, ORANGE), self.edge_items):
+            for w, item in zip(WIDTHS, group):
+                c = pg.mkColor(color)
+                c.setAlpha(alpha)
+                item.setPen(pg.mkPen(c, width=max(0.8, w * factor)))
+        for k, (color, item) in enumerate(zip(DECADE_COLORS, self.decade_items)):
+            item.setPen(pg.mkPen(color, width=max(0.8, (1.0 + 1.2 * k) * factor)))
+
+    def _label(self, text: str, pos, anchor=(0.5, 0.5), color: str | None = None, bold: bool = False,
+               html: bool = False) -> pg.TextItem:
+        """A scene text item in the theme's label font (at least 14 px high on a projector)."""
+        item = pg.TextItem(anchor=anchor, color=color or self.theme.foreground)
+        if html:
+            item.setHtml(text)
+        else:
+            item.setText(text)
+        font = QFont()
+        font.setPointSize(self.theme.tick_pt + 1)
+        font.setBold(bold)
+        item.setFont(font)
+        item.setZValue(20)
+        item.setPos(float(pos[0]), float(pos[1]))
+        self.plot.plot_item.addItem(item, ignoreBounds=True)
+        return item
+
+    def place_labels(self) -> None:
+        """Fit the diagram and put its labels where they fit (:func:`~.diagram_labels.place_labels`)."""
+        place_labels(self)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._place_timer.start()  # sized while hidden: place again now that it shows
 
     def _draw_nodes(self, inputs_only: bool = False) -> None:
         """Neurons as circles (blocks when summarised); with thumbnails, only the inputs need one."""
@@ -218,29 +257,61 @@ class NetworkView(QWidget):
         if not self._dirty or self.snapshot is None or not self.sizes:
             return
         self._dirty = False
-        self._draw_edges(self.edge_values())
+        self._draw_edges(self.edge_values(), log_scale=self.mode == "gradients")
         self._draw_thumbnails()
 
-    def _draw_edges(self, values: list[np.ndarray]) -> None:
+    def _flat(self, values: list[np.ndarray]) -> np.ndarray:
         if self.summarised:
-            flat = np.array([math.sqrt(float(np.mean(np.square(v)))) * (1 if np.mean(v) >= 0 else -1) for v in values])
-        else:
-            flat = np.concatenate([v.ravel() for v in values]) if values else np.empty(0)
+            return np.array([math.sqrt(float(np.mean(np.square(v)))) * (1 if np.mean(v) >= 0 else -1)
+                             for v in values])
+        return np.concatenate([v.ravel() for v in values]) if values else np.empty(0)
+
+    def _draw_edges(self, values: list[np.ndarray], log_scale: bool = False) -> None:
+        """Edges by sign and size; with ``log_scale`` (gradients) by decade of |value|, all layers alike."""
+        flat = self._flat(values)
         if len(flat) != len(self._segments):
             return
-        magnitude = np.abs(flat)
-        top = magnitude[np.isfinite(magnitude)].max() if np.isfinite(magnitude).any() else 0.0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            level = np.where(np.isfinite(magnitude), magnitude / top if top > 0 else 0.0, 1.0)
-        classes = np.minimum((level * len(WIDTHS)).astype(int), len(WIDTHS) - 1)
-        for c, group in enumerate(self.edge_items):
-            sign_ok = (flat >= 0) if c == 0 else (flat < 0)
-            for w, item in enumerate(group):
-                segs = self._segments[sign_ok & (classes == w)]
-                if len(segs):
-                    item.setData(segs[:, :, 0].ravel(), segs[:, :, 1].ravel(), connect="pairs")
-                else:
-                    item.setData([], [])
+        if log_scale:
+            classes, top = decade_classes(flat)
+            groups = [(item, classes == c) for c, item in enumerate(self.decade_items)]
+            for item in self.edge_items[0] + self.edge_items[1]:
+                item.setData([], [])
+        else:
+            magnitude = np.abs(flat)
+            peak = magnitude[np.isfinite(magnitude)].max() if np.isfinite(magnitude).any() else 0.0
+            with np.errstate(invalid="ignore", divide="ignore"):
+                level = np.where(np.isfinite(magnitude), magnitude / peak if peak > 0 else 0.0, 1.0)
+            classes = np.minimum((level * len(WIDTHS)).astype(int), len(WIDTHS) - 1)
+            groups = [(item, ((flat >= 0) if c == 0 else (flat < 0)) & (classes == w))
+                      for c, group in enumerate(self.edge_items) for w, item in enumerate(group)]
+            for item in self.decade_items:
+                item.setData([], [])
+            top = None
+        for item, mask in groups:
+            segs = self._segments[mask]
+            if len(segs):
+                item.setData(segs[:, :, 0].ravel(), segs[:, :, 1].ravel(), connect="pairs")
+            else:
+                item.setData([], [])
+        if top != self.scale_top:
+            self.scale_top = top
+            self._show_legend()
+
+    def _show_legend(self) -> None:
+        """Sign and size, or the decades of the shared gradient scale."""
+        if self.scale_top is None:
+            self.legend.setText(f"<span style='color:{BLUE}'>■</span> + &nbsp;<span style='color:{ORANGE}'>■"
+                                "</span> − &nbsp;thicker = larger")
+            self.legend.setToolTip("Blue edges are positive, orange negative; the thicker, the larger in size.")
+            return
+        low = self.scale_top - DECADES
+        parts = [f"<span style='color:{c}'>■</span>&nbsp;{'&lt;' + decade(low + 1) if k == 0 else decade(low + k)}"
+                 for k, c in enumerate(DECADE_COLORS)]
+        self.legend.setText("|∂J/∂w| " + " &nbsp;".join(parts))
+        self.legend.setToolTip("Gradient edges: one colour per decade of |∂J/∂w|, each from the power of ten "
+                               f"shown up to the next (the palest: below {decade(low + 1)}; the largest below "
+                               f"{decade(self.scale_top)}), one scale for all layers, so a layer whose gradients "
+                               "vanish looks pale.")
 
     def _draw_thumbnails(self) -> None:
         maps = self.maps
@@ -274,81 +345,10 @@ class NetworkView(QWidget):
             self.plot.plot_item.removeItem(text)
         self.texts = []
 
-    def _text(self, text: str, pos, color: str = "#000000", anchor=(0.5, 0.5), bold: bool = False,
-              small: bool = False) -> None:
-        size = "font-size:8pt; " if small else ""
-        html = f"<span style='{size}color:{color}; background-color:rgba(255,255,255,210)'>" \
-               f"{'<b>' if bold else ''}{text}{'</b>' if bold else ''}</span>"
-        item = pg.TextItem(html=html, anchor=anchor)
-        item.setZValue(20)
-        item.setPos(float(pos[0]), float(pos[1]))
-        self.plot.plot_item.addItem(item, ignoreBounds=True)
-        self.texts.append(item)
-
     def show_trace(self, trace, phase_index: int, chosen: tuple[int, int, int] | None = None) -> None:
-        """Draw one phase of a :class:`~gdlab.core.backprop_trace.BackpropTrace`."""
-        phase = trace.phases[phase_index]
-        self._clear_texts()
-        kind, layer = phase.kind, phase.layer
-        if kind == "backward":
-            values = trace.dW
-        elif kind == "update":
-            values = [wn - w for wn, w in zip(trace.W_new, trace.W)]
-        else:
-            values = trace.W
-        self._draw_edges(values)
-        if self.summarised:
-            self.highlight.hide()
-            return
-        # the layer this phase is about
-        if kind in ("forward", "backward", "cost"):
-            pos = self.positions[layer]
-            ys = pos[:, 1]
-            self.highlight.setRect(QRectF(pos[0, 0] - 0.22, ys.min() - 0.2, 0.44, ys.max() - ys.min() + 0.4))
-            self.highlight.show()
-        else:
-            self.highlight.hide()
-        # numbers on the neurons
-        if kind == "forward":
-            v = trace.node_values(layer)
-            for j, p in enumerate(self.positions[layer]):
-                if layer == 0:
-                    self._text(f"x = {_fmt(v['a'][j])}", (p[0], p[1] - 0.6 * self.node_size), anchor=(0.5, 0))
-                else:
-                    self._text(f"z = {_fmt(v['z'][j])}<br>a = {_fmt(v['a'][j])}", (p[0], p[1] - 0.6 * self.node_size),
-                               anchor=(0.5, 0))
-        elif kind == "cost":
-            v = trace.node_values(layer)
-            for j, p in enumerate(self.positions[layer]):
-                y = trace.Y[:, j].mean()
-                self._text(f"ŷ = {_fmt(v['a'][j])}<br>y = {_fmt(y)}", (p[0], p[1] - 0.6 * self.node_size),
-                           anchor=(0.5, 0))
-            self._text(f"J = {_fmt(trace.J)}", (self.positions[layer][0, 0] + 0.25, self.positions[layer][:, 1].max()),
-                       color=VERMILLION, anchor=(0, 0.5), bold=True)
-        elif kind == "backward":
-            v = trace.node_values(layer)
-            for j, p in enumerate(self.positions[layer]):
-                self._text(f"δ = {_fmt(v['delta'][j])}", (p[0], p[1] - 0.6 * self.node_size),
-                           color=VERMILLION, anchor=(0.5, 0))
-        # numbers on the edges of small networks
-        edges = sum(w.size for w in trace.W)
-        if edges <= MAX_EDGE_LABELS and kind in ("backward", "update"):
-            layers = [layer - 1] if kind == "backward" else range(trace.num_layers)
-            for l in layers:
-                W, dW, Wn = trace.W[l], trace.dW[l], trace.W_new[l]
-                n_out = W.shape[1]
-                for i in range(W.shape[0]):
-                    for j in range(n_out):
-                        p, q = self.positions[l][i], self.positions[l + 1][j]
-                        # edges that leave one neuron are labelled at different distances along them
-                        t = 0.3 + 0.4 * (j / (n_out - 1) if n_out > 1 else 0.5)
-                        mid = p + (q - p) * t
-                        if kind == "backward":
-                            self._text(f"{_fmt(dW[i, j])}", mid, color="#444444", small=True)
-                        else:
-                            self._text(f"{_fmt(W[i, j])} {_signed(Wn[i, j] - W[i, j])} = {_fmt(Wn[i, j])}", mid,
-                                       color="#444444", small=True)
-        self.set_chosen(chosen)
+        """Draw one phase of a :class:`~gdlab.core.backprop_trace.BackpropTrace` (see
+        :func:`~gdlab.gui.plots.inspector_diagram.draw_phase`)."""
+        draw_phase(self, trace, phase_index, chosen)
 
     def set_chosen(self, wid: tuple[int, int, int] | None) -> None:
         """Mark one weight (the inspector's chain-rule weight)."""
@@ -362,21 +362,7 @@ class NetworkView(QWidget):
     # -- hover and click --------------------------------------------------------------------------------
     def _nearest(self, x: float, y: float) -> tuple[str, tuple[int, ...]] | None:
         """The neuron or edge under (x, y) in diagram units."""
-        for l, pos in enumerate(self.positions):
-            d = np.hypot(pos[:, 0] - x, pos[:, 1] - y)
-            j = int(np.argmin(d))
-            if d[j] < self.node_size * 0.6:
-                return "node", (l, j)
-        if not len(self._segments):
-            return None
-        a, b = self._segments[:, 0], self._segments[:, 1]
-        ab = b - a
-        t = np.clip(((x - a[:, 0]) * ab[:, 0] + (y - a[:, 1]) * ab[:, 1]) / np.maximum((ab ** 2).sum(axis=1), 1e-12),
-                    0, 1)
-        closest = a + t[:, None] * ab
-        dist = np.hypot(closest[:, 0] - x, closest[:, 1] - y)
-        k = int(np.argmin(dist))
-        return ("edge", self._edge_ids[k]) if dist[k] < 0.03 else None
+        return nearest(self.positions, self.node_size, self._segments, self._edge_ids, x, y)
 
     def describe(self, x: float, y: float) -> str:
         """What is under (x, y), in words and numbers from the run."""
@@ -442,12 +428,15 @@ class NetworkView(QWidget):
     def edge_count(self) -> int:
         return len(self._segments)
 
-    def apply_theme(self, theme) -> None:
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
         self.plot.apply_theme(theme)
-
-
-def _signed(x: float) -> str:
-    return ("− " if x < 0 else "+ ") + _fmt(abs(x))
+        for label in self._titles + self._names:
+            label.setColor(theme.foreground)
+            font = label.textItem.font()
+            font.setPointSize(theme.tick_pt + 1)
+            label.setFont(font)
+        self._place_timer.start()
 
 
 _LUT = None
