@@ -41,7 +41,9 @@ from .params import (
     ExperimentError,
     params_in,
 )
+from .reading import FileRefused, read_bounded
 from .surfaces import get_surface
+from .text import text_problem
 
 FORMAT = "gdlab-experiment"
 SCHEMA_VERSION = 1
@@ -86,6 +88,9 @@ class Experiment:
                 raise ExperimentError(field, "expected text")
             if len(text) > limit:
                 raise ExperimentError(field, f"at most {limit} characters, got {len(text)}")
+            problem = text_problem(text, multiline=field == "description")
+            if problem:
+                raise ExperimentError(field, problem)
         self.name, self.summary, self.description = name, summary, description
         self.points = _validate_points(kind, merged["dataset"], points)
         self._check_consistency()
@@ -307,11 +312,9 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
     if is_png(path):
         return experiment_from_png(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ExperimentError("", f"{path.name} is {size / 1e6:.1f} MB; an experiment file is at most "
-                                  f"{MAX_FILE_BYTES / 1e6:.0f} MB")
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES, "experiment file")
+    except FileRefused as exc:
+        raise ExperimentError("", str(exc)) from None
     except OSError as exc:
         raise ExperimentError("", f"cannot read {path}: {exc.strerror or exc}") from None
     try:
@@ -353,6 +356,9 @@ def _validate_run(run: Any, index: int) -> dict[str, Any]:
         if key == "label":
             if not isinstance(value, str) or len(value) > 60:
                 raise ExperimentError(f"{where}.label", "expected text of at most 60 characters")
+            problem = text_problem(value)
+            if problem:
+                raise ExperimentError(f"{where}.label", problem)
             out["label"] = value
         elif key in RUN_LEVEL_PARAMS:
             out[key] = PARAMS_BY_NAME[key].validate(value, f"{where}.{key}")
