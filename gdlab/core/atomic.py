@@ -16,6 +16,7 @@ import secrets
 import stat
 import time
 from pathlib import Path
+from typing import Iterable
 
 # O_EXCL: never reuse an existing file; the extra flags exist only on some systems.
 _FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -47,6 +48,12 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     Raises ``OSError`` with the path in its message when the folder is missing or not
     writable; no partial file is left behind in either case.
     """
+    return atomic_write_parts(path, [data])
+
+
+def atomic_write_parts(path: str | os.PathLike, parts: Iterable[bytes]) -> Path:
+    """Write the ``parts`` one after the other to ``path`` atomically (so a long history is
+    written as it is formatted, never held whole in memory); see :func:`atomic_write_bytes`."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
@@ -62,7 +69,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     fd, tmp = _create_temp(folder, target.name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in parts:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .atomic import atomic_write_text
+from .budget import network_bytes, require
 from .customdata import CustomData, points_json
 from .datasets import CUSTOM, default_output, make_dataset
 from .features import num_features
@@ -193,9 +194,13 @@ class Experiment:
             raise ExperimentError("network.output_activation",
                                   "softmax needs two or more outputs; a two-class dataset has one (use sigmoid)")
         try:
-            num_features(d, v["features"])
+            inputs = num_features(d, v["features"])
         except ValueError as exc:
             raise ExperimentError("data.features", f"{exc} (the data has {d} input column(s))") from None
+        n = self.points.n_samples if self.points is not None else v["n_samples"]
+        n_test = round(v["test_fraction"] * n)
+        require(network_bytes([inputs, *v["hidden_layers"], self._data_shape()[2]], n - n_test, n_test),
+                "data.n_samples, network.hidden_layers", "training this network on this data")
 
     # -- files ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
