@@ -85,7 +85,7 @@ from .experiment import Experiment, ExperimentError
 from .features import num_features
 from .params import NETWORK, PARAMS_BY_NAME
 from .presets import resolve, resources_dir
-from .reading import FileRefused, is_file, read_bounded
+from .reading import FileRefused, exists, is_file, read_bounded
 from .surfaces import get_surface
 from .training import NetworkRun
 
@@ -236,7 +236,7 @@ def load_lesson(path_or_name: str | os.PathLike) -> Lesson:
         path = shipped
     else:
         path = Path(text)
-        if not is_file(path):
+        if not exists(path):  # something that is there but not a file: read_bounded says what
             names = ", ".join(lesson_names()) or "none"
             raise LessonError(path.name, f"no lesson named {text!r} and no such file; lessons: {names}")
     try:

@@ -28,7 +28,7 @@ from pathlib import Path
 from .atomic import atomic_write_bytes
 from .experiment import MAX_FILE_BYTES as MAX_EXPERIMENT_BYTES
 from .experiment import Experiment, ExperimentError
-from .reading import FileRefused, read_bounded
+from .reading import FileRefused, peek, read_bounded
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXPERIMENT_KEY = "gdlab:experiment"
@@ -48,11 +48,7 @@ class PNGError(ValueError):
 # -- reading -------------------------------------------------------------------------------------
 def is_png(path: str | os.PathLike) -> bool:
     """True if the file starts with the PNG signature (False if it cannot be read)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(SIGNATURE)) == SIGNATURE
-    except OSError:
-        return False
+    return peek(path, len(SIGNATURE)) == SIGNATURE  # a pipe named .png must not block File → Open
 
 
 def read_chunks(data: bytes, types: tuple[bytes, ...] | None = None) -> list[tuple[bytes, bytes]]:

@@ -12,7 +12,30 @@ from __future__ import annotations
 import os
 import stat
 
-__all__ = ["FileRefused", "is_file", "read_bounded"]
+__all__ = ["FileRefused", "exists", "is_file", "peek", "read_bounded"]
+
+
+def peek(path: str | os.PathLike[str], count: int) -> bytes:
+    """The first ``count`` bytes of a regular file; b"" for anything else (a pipe never blocks)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except (OSError, ValueError):
+        return b""
+    try:
+        return os.read(fd, count) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def exists(path: str | os.PathLike[str]) -> bool:
+    """True if something (a file, a folder, a pipe …) is at ``path``; False for a name the system
+    cannot look up."""
+    try:
+        return os.path.lexists(path)
+    except (OSError, ValueError):
+        return False
 
 
 def is_file(path: str | os.PathLike[str]) -> bool:
@@ -39,7 +62,8 @@ def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "file", k
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
-            raise FileRefused(f"{name} is {kind}, not a {what}")
+            article = "an" if what[:1] in "aeiou" else "a"
+            raise FileRefused(f"{name} is {kind}, not {article} {what}")
         if info.st_size > limit and not keep_excess:
             raise FileRefused(f"{name} is {info.st_size / 1e6:.1f} MB; gdlab reads {what}s of at most "
                               f"{limit / 1e6:.0f} MB")
