@@ -31,7 +31,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from . import __version__
 
@@ -150,13 +150,13 @@ def cmd_run(argv: list[str]) -> int:
     run = make_run(experiment)
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     _drive(run, experiment["max_iterations"], show)
-    text = history_json(experiment, run) if out.suffix.lower() == ".json" else history_csv(run)
-    from .core.atomic import atomic_write_text
+    from .core.atomic import atomic_write_parts
 
     if weights is not None:
         _save_weights(weights, run)
+    parts = iter([history_json(experiment, run)]) if out.suffix.lower() == ".json" else history_csv_parts(run)
     try:
-        atomic_write_text(out, text)
+        atomic_write_parts(out, (part.encode("utf-8") for part in parts))
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"{run.status} at iteration {run.iteration}: {run.reason}" if run.reason else
@@ -186,17 +186,26 @@ def _format(x: float) -> str:
     return repr(float(x))
 
 
+CSV_ROWS_AT_ONCE = 50_000  # rows read from the history and written at a time: memory stays small
+
+
+def history_csv_parts(run) -> Iterator[str]:
+    """The history as CSV, a block of rows at a time: a header, one row per iteration, then
+    ``# status: ...`` as the last line. A run of 10⁸ iterations never has its CSV all in memory."""
+    names = list(run.history_columns(0, 0))
+    yield ",".join(names) + "\n"
+    total = len(run.history)
+    for start in range(0, total, CSV_ROWS_AT_ONCE):
+        cols = run.history_columns(start, start + CSV_ROWS_AT_ONCE)
+        arrays = [cols[n] for n in names]
+        yield "".join(",".join(str(int(a[row])) if n == "iteration" else _format(a[row])
+                               for n, a in zip(names, arrays)) + "\n" for row in range(len(arrays[0])))
+    yield f"# status: {run.status}; iteration: {run.iteration}; reason: {run.reason}\n"
+
+
 def history_csv(run) -> str:
-    """The history as CSV: a header, one row per iteration, then ``# status: ...`` as the last line."""
-    cols = run.history_columns()
-    names = list(cols)
-    lines = [",".join(names)]
-    arrays = [cols[n] for n in names]
-    for row in range(len(arrays[0])):
-        lines.append(",".join(str(int(a[row])) if n == "iteration" else _format(a[row])
-                              for n, a in zip(names, arrays)))
-    lines.append(f"# status: {run.status}; iteration: {run.iteration}; reason: {run.reason}")
-    return "\n".join(lines) + "\n"
+    """The whole history as one CSV text (see :func:`history_csv_parts`)."""
+    return "".join(history_csv_parts(run))
 
 
 def history_json(experiment, run) -> str:

@@ -45,6 +45,7 @@ from .atomic import atomic_write_text
 from .customdata import MAX_CLASSES, MAX_FEATURES, MAX_NAME, MAX_VALUES, CustomData
 from .datasets import BINARY, CUSTOM, MAX_SAMPLES, MIN_SAMPLES, MULTICLASS, REGRESSION, make_dataset
 from .params import ExperimentError
+from .reading import FileRefused, read_bounded
 
 if TYPE_CHECKING:
     from .experiment import Experiment
@@ -121,11 +122,9 @@ def read_csv_table(path: str | os.PathLike) -> CsvTable:
     """Read a CSV file into a :class:`CsvTable` (see the module docstring); raises :class:`DataError`."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise DataError(f"{path.name} is {size / 1e6:.1f} MB; gdlab reads CSV files of at most "
-                            f"{MAX_CSV_BYTES / 1e6:.0f} MB")
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_CSV_BYTES, "CSV file")
+    except FileRefused as exc:
+        raise DataError(str(exc)) from None
     except OSError as exc:
         raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
     return parse_csv(raw, source=path.name)

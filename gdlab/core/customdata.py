@@ -32,6 +32,7 @@ import numpy as np
 
 from .datasets import BINARY, MAX_SAMPLES, MIN_SAMPLES, MULTICLASS, REGRESSION, TASKS, Dataset
 from .params import ExperimentError
+from .text import text_problem
 
 MAX_FEATURES = 64          # input columns d
 MAX_CLASSES = 100          # classes C
@@ -125,8 +126,12 @@ class CustomData:
                                       f"got {len(features)}")
         if not isinstance(target_name, str) or not 1 <= len(target_name.strip()) <= MAX_NAME:
             raise ExperimentError(f"{where}.target_name", f"expected a name of 1 to {MAX_NAME} characters")
+        if problem := text_problem(target_name):
+            raise ExperimentError(f"{where}.target_name", problem)
         if not isinstance(source, str) or len(source) > MAX_SOURCE:
             raise ExperimentError(f"{where}.source", f"expected text of at most {MAX_SOURCE} characters")
+        if problem := text_problem(source):
+            raise ExperimentError(f"{where}.source", problem)
         if (mean is None) != (std is None):
             raise ExperimentError(f"{where}.standardization", "needs both mean and std, or neither")
         if mean is not None:
@@ -341,6 +346,8 @@ def _names(values: Any, where: str) -> tuple[str, ...]:
     for i, name in enumerate(values):
         if not isinstance(name, str) or not 1 <= len(name.strip()) <= MAX_NAME:
             raise ExperimentError(f"{where}[{i}]", f"expected a name of 1 to {MAX_NAME} characters, got {name!r}")
+        if problem := text_problem(name):
+            raise ExperimentError(f"{where}[{i}]", problem)
         out.append(name)
     if len(set(out)) != len(out):
         twice = next(name for name in out if out.count(name) > 1)

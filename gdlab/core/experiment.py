@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .atomic import atomic_write_text
+from .budget import network_bytes, require
 from .customdata import CustomData, points_json
 from .datasets import CUSTOM, default_output, make_dataset
 from .features import num_features
@@ -41,7 +42,9 @@ from .params import (
     ExperimentError,
     params_in,
 )
+from .reading import FileRefused, read_bounded
 from .surfaces import get_surface
+from .text import text_problem
 
 FORMAT = "gdlab-experiment"
 SCHEMA_VERSION = 1
@@ -86,6 +89,9 @@ class Experiment:
                 raise ExperimentError(field, "expected text")
             if len(text) > limit:
                 raise ExperimentError(field, f"at most {limit} characters, got {len(text)}")
+            problem = text_problem(text, multiline=field == "description")
+            if problem:
+                raise ExperimentError(field, problem)
         self.name, self.summary, self.description = name, summary, description
         self.points = _validate_points(kind, merged["dataset"], points)
         self._check_consistency()
@@ -188,9 +194,13 @@ class Experiment:
             raise ExperimentError("network.output_activation",
                                   "softmax needs two or more outputs; a two-class dataset has one (use sigmoid)")
         try:
-            num_features(d, v["features"])
+            inputs = num_features(d, v["features"])
         except ValueError as exc:
             raise ExperimentError("data.features", f"{exc} (the data has {d} input column(s))") from None
+        n = self.points.n_samples if self.points is not None else v["n_samples"]
+        n_test = round(v["test_fraction"] * n)
+        require(network_bytes([inputs, *v["hidden_layers"], self._data_shape()[2]], n - n_test, n_test),
+                "data.n_samples, network.hidden_layers", "training this network on this data")
 
     # -- files ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -307,11 +317,9 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
     if is_png(path):
         return experiment_from_png(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ExperimentError("", f"{path.name} is {size / 1e6:.1f} MB; an experiment file is at most "
-                                  f"{MAX_FILE_BYTES / 1e6:.0f} MB")
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES, "experiment file")
+    except FileRefused as exc:
+        raise ExperimentError("", str(exc)) from None
     except OSError as exc:
         raise ExperimentError("", f"cannot read {path}: {exc.strerror or exc}") from None
     try:
@@ -353,6 +361,9 @@ def _validate_run(run: Any, index: int) -> dict[str, Any]:
         if key == "label":
             if not isinstance(value, str) or len(value) > 60:
                 raise ExperimentError(f"{where}.label", "expected text of at most 60 characters")
+            problem = text_problem(value)
+            if problem:
+                raise ExperimentError(f"{where}.label", problem)
             out["label"] = value
         elif key in RUN_LEVEL_PARAMS:
             out[key] = PARAMS_BY_NAME[key].validate(value, f"{where}.{key}")

@@ -16,7 +16,7 @@ from .gradcheck import WeightCheck, stencil_formula
 from .printing import number, operand, scientific
 from .training import NetworkRun, make_run
 
-_WEIGHT = re.compile(r"\s*W(\d+)\[\s*(\d+)\s*,\s*(\d+)\s*\]\s*")
+_WEIGHT = re.compile(r"\s*W(\d{1,6})\[\s*(\d{1,6})\s*,\s*(\d{1,6})\s*\]\s*")
 
 
 def parse_weight(text: str, layer_sizes: list[int]) -> tuple[int, int, int]:

@@ -85,6 +85,7 @@ from .experiment import Experiment, ExperimentError
 from .features import num_features
 from .params import NETWORK, PARAMS_BY_NAME
 from .presets import resolve, resources_dir
+from .reading import FileRefused, exists, is_file, read_bounded
 from .surfaces import get_surface
 from .training import NetworkRun
 
@@ -231,16 +232,17 @@ def load_lesson(path_or_name: str | os.PathLike) -> Lesson:
     docstring). Raises :class:`LessonError`."""
     text = os.fspath(path_or_name)
     shipped = lessons_dir() / f"{text}.toml"
-    if os.sep not in text and "/" not in text and shipped.is_file():
+    if os.sep not in text and "/" not in text and is_file(shipped):
         path = shipped
     else:
         path = Path(text)
-        if not path.is_file():
+        if not exists(path):  # something that is there but not a file: read_bounded says what
             names = ", ".join(lesson_names()) or "none"
             raise LessonError(path.name, f"no lesson named {text!r} and no such file; lessons: {names}")
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)  # enough to say where the limit is passed
+        raw = read_bounded(path, MAX_FILE_BYTES, "lesson file", keep_excess=True)  # parse_lesson says where
+    except FileRefused as exc:
+        raise LessonError(path.name, str(exc)) from None
     except OSError as exc:
         raise LessonError(path.name, f"cannot read it: {exc.strerror or exc}") from None
     return parse_lesson(raw, path)
@@ -267,6 +269,8 @@ def parse_lesson(raw: bytes | str, path: str | os.PathLike = "lesson.toml") -> L
     layout = _Layout.scan(text)
     try:
         doc = tomllib.loads(text)
+    except RecursionError:
+        raise LessonError(file, "its values are nested too deeply to read (brackets within brackets)") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
@@ -587,7 +591,8 @@ class _Checker:
         weight = (0, 0, 0)
         if "weight" in value:
             text = value["weight"]
-            found = re.fullmatch(r"\s*W(\d+)\[\s*(\d+)\s*,\s*(\d+)\s*\]\s*", text) if isinstance(text, str) else None
+            pattern = r"\s*W(\d{1,6})\[\s*(\d{1,6})\s*,\s*(\d{1,6})\s*\]\s*"  # 5,000 digits are not an index
+            found = re.fullmatch(pattern, text) if isinstance(text, str) else None
             if found is None:
                 raise self.fail(f"inspect: weight must read like \"W1[2,1]\" (layer 1, from input 2 to neuron 1), "
                                 f"got {_kind(text)}", "inspect")

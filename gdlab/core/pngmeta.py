@@ -12,7 +12,9 @@ ASCII letters) · data (length bytes) · CRC-32 of type+data (4 bytes)``; the fi
 gdlab writes the experiment's JSON as an uncompressed ``iTXt`` chunk with the keyword
 :data:`EXPERIMENT_KEY` (``gdlab:experiment``), placed before the image data, and reads all three
 types. Reading is defensive: the signature, every chunk's length and CRC, and the order IHDR …
-IEND are checked; chunk and decompressed text sizes are limited; a bad file raises
+IEND are checked; only the keywords asked for are decoded (the first chunk of each, as libpng
+does), and all the text decoded from one file, inflated, is limited to :data:`MAX_TEXT_BYTES` (so
+300 compressed chunks cannot take 1.5 GB); a bad file raises
 :class:`PNGError` (a ``ValueError``) saying what is wrong. Nothing read is ever executed: the
 text is parsed as JSON and validated like any experiment file.
 """
@@ -24,13 +26,15 @@ import zlib
 from pathlib import Path
 
 from .atomic import atomic_write_bytes
+from .experiment import MAX_FILE_BYTES as MAX_EXPERIMENT_BYTES
 from .experiment import Experiment, ExperimentError
+from .reading import FileRefused, peek, read_bounded
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXPERIMENT_KEY = "gdlab:experiment"
 MAX_FILE_BYTES = 256_000_000      # a 300-dpi A4 sheet is a few MB; refuse anything absurd
 MAX_CHUNK_BYTES = 0x7FFF_FFFF     # the PNG limit (2^31 − 1)
-MAX_TEXT_BYTES = 5_000_000        # as large as an experiment file may be
+MAX_TEXT_BYTES = MAX_EXPERIMENT_BYTES  # all the text read from one file, inflated: an experiment file's cap
 TEXT_TYPES = (b"tEXt", b"zTXt", b"iTXt")
 
 __all__ = ["EXPERIMENT_KEY", "PNGError", "add_text", "experiment_from_png", "is_png", "read_chunks",
@@ -44,11 +48,7 @@ class PNGError(ValueError):
 # -- reading -------------------------------------------------------------------------------------
 def is_png(path: str | os.PathLike) -> bool:
     """True if the file starts with the PNG signature (False if it cannot be read)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(SIGNATURE)) == SIGNATURE
-    except OSError:
-        return False
+    return peek(path, len(SIGNATURE)) == SIGNATURE  # a pipe named .png must not block File → Open
 
 
 def read_chunks(data: bytes, types: tuple[bytes, ...] | None = None) -> list[tuple[bytes, bytes]]:
@@ -85,25 +85,30 @@ def read_chunks(data: bytes, types: tuple[bytes, ...] | None = None) -> list[tup
             return chunks
 
 
-def _decompress(blob: bytes, what: str) -> bytes:
+def _decompress(blob: bytes, what: str, room: int) -> bytes:
+    """``blob`` inflated, refused once it passes ``room`` bytes (what is left of the file's text cap)."""
     inflater = zlib.decompressobj()
     try:
-        out = inflater.decompress(blob, MAX_TEXT_BYTES + 1)
+        out = inflater.decompress(blob, room + 1)
     except zlib.error as exc:
         raise PNGError(f"the compressed text of {what} is corrupt ({exc})") from None
-    if len(out) > MAX_TEXT_BYTES or inflater.unconsumed_tail:
+    if len(out) > room or inflater.unconsumed_tail:
         raise PNGError(f"the text of {what} is larger than {MAX_TEXT_BYTES // 1_000_000} MB once "
                        "decompressed: refused")
     return out
 
 
-def _parse_text(ctype: bytes, body: bytes) -> tuple[str, str]:
-    name = ctype.decode("ascii")
+def _keyword(ctype: bytes, body: bytes) -> str:
     sep = body.find(b"\0")
     if not 1 <= sep <= 79:
-        raise PNGError(f"a {name} chunk has no valid keyword (1 to 79 characters before a zero byte)")
-    keyword = body[:sep].decode("latin-1")
-    rest = body[sep + 1:]
+        raise PNGError(f"a {ctype.decode('ascii')} chunk has no valid keyword (1 to 79 characters before a zero byte)")
+    return body[:sep].decode("latin-1")
+
+
+def _parse_text(ctype: bytes, body: bytes, room: int = MAX_TEXT_BYTES) -> tuple[str, str]:
+    name = ctype.decode("ascii")
+    keyword = _keyword(ctype, body)
+    rest = body[len(keyword.encode("latin-1")) + 1:]
     what = f"the {name} chunk {keyword!r}"
     if ctype == b"tEXt":
         raw = rest
@@ -111,7 +116,7 @@ def _parse_text(ctype: bytes, body: bytes) -> tuple[str, str]:
     elif ctype == b"zTXt":
         if not rest or rest[0] != 0:
             raise PNGError(f"{what} uses an unknown compression method")
-        raw, encoding = _decompress(rest[1:], what), "latin-1"
+        raw, encoding = _decompress(rest[1:], what, room), "latin-1"
     else:  # iTXt
         if len(rest) < 2 or rest[0] not in (0, 1) or rest[1] != 0:
             raise PNGError(f"{what} has a bad compression flag or method")
@@ -121,35 +126,42 @@ def _parse_text(ctype: bytes, body: bytes) -> tuple[str, str]:
         if tkey_end < 0:
             raise PNGError(f"{what} is malformed (its language tag or translated keyword is not terminated)")
         raw = rest[tkey_end + 1:]
-        raw = _decompress(raw, what) if compressed else raw
+        raw = _decompress(raw, what, room) if compressed else raw
         encoding = "utf-8"
-    if len(raw) > MAX_TEXT_BYTES:
-        raise PNGError(f"{what} holds {len(raw)} bytes of text, more than {MAX_TEXT_BYTES}: refused")
+    if len(raw) > room:
+        raise PNGError(f"{what} holds {len(raw)} bytes of text, more than the {MAX_TEXT_BYTES // 1_000_000} MB "
+                       "a file may carry: refused")
     try:
         return keyword, raw.decode(encoding)
     except UnicodeDecodeError:
         raise PNGError(f"{what} is not valid {encoding.upper()} text") from None
 
 
-def read_text(source: str | os.PathLike | bytes) -> dict[str, str]:
-    """Every text chunk (tEXt, zTXt, iTXt) of a PNG file or of PNG bytes: ``{keyword: text}``.
+def read_text(source: str | os.PathLike | bytes, keys: set[str] | None = None) -> dict[str, str]:
+    """The text chunks (tEXt, zTXt, iTXt) of a PNG file or of PNG bytes: ``{keyword: text}``, for
+    the ``keys`` asked for (None: every keyword). The first chunk of a keyword wins, as in libpng;
+    later ones are not decoded. All the text decoded, inflated, stays within :data:`MAX_TEXT_BYTES`.
 
     Raises :class:`PNGError` for a malformed file and ``OSError`` if the file cannot be read.
     """
     data = source if isinstance(source, (bytes, bytearray)) else _read_file(Path(source))
     out: dict[str, str] = {}
+    used = 0
     for ctype, body in read_chunks(bytes(data), TEXT_TYPES):
-        keyword, text = _parse_text(ctype, body)
-        out.setdefault(keyword, text)  # the first one wins, as in libpng
+        keyword = _keyword(ctype, body)
+        if keyword in out or (keys is not None and keyword not in keys):
+            continue
+        _, text = _parse_text(ctype, body, MAX_TEXT_BYTES - used)
+        used += len(text.encode("utf-8"))
+        out[keyword] = text
     return out
 
 
 def _read_file(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise PNGError(f"{path.name} is {size / 1e6:.0f} MB; gdlab reads PNG files of at most "
-                       f"{MAX_FILE_BYTES / 1e6:.0f} MB")
-    return path.read_bytes()
+    try:
+        return read_bounded(path, MAX_FILE_BYTES, "PNG file")
+    except FileRefused as exc:
+        raise PNGError(str(exc)) from None
 
 
 def experiment_from_png(path: str | os.PathLike) -> Experiment:
@@ -160,7 +172,7 @@ def experiment_from_png(path: str | os.PathLike) -> Experiment:
     """
     path = Path(path)
     try:
-        texts = read_text(path)
+        texts = read_text(path, {EXPERIMENT_KEY})
     except OSError as exc:
         raise ExperimentError("", f"cannot read {path}: {exc.strerror or exc}") from None
     except PNGError as exc:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .experiment import Experiment, ExperimentError, load_experiment
+from .reading import is_file
 
 
 def resources_dir() -> Path:
@@ -46,12 +47,12 @@ def resolve(name_or_path: str | os.PathLike, base: str | os.PathLike | None = No
     """A preset by name, or an experiment file by path; a relative path is taken from ``base``
     (a lesson's folder, say) when given, else from the working directory."""
     text = os.fspath(name_or_path)
-    if "/" not in text and os.sep not in text and (presets_dir() / f"{text}.json").is_file():
+    if "/" not in text and os.sep not in text and is_file(presets_dir() / f"{text}.json"):
         return load_preset(text)
     path = Path(text)
     if base is not None and not path.is_absolute():
         path = Path(base) / path
-    if path.is_file():
+    if is_file(path):
         return load_experiment(path)
     where = f" in {os.fspath(base)}" if base is not None else ""
     raise ExperimentError("", f"{text!r} is neither a preset nor an experiment file{where}; presets: "

@@ -586,15 +586,18 @@ class NetworkRun:
                     Z[i, j] = probe.cost(self.X_train, self.Y_train, self.loss, v["regularization"], v["reg_rate"])
         return Z
 
-    def history_columns(self) -> dict[str, np.ndarray]:
-        """The full history (copies), for files: iteration, train_cost, test_cost, the metric on both
-        (train_accuracy, test_accuracy; or train_r2, test_r2) and epoch = iteration × batch / n, the
-        passes over the training data (an iteration is one weight update, an epoch one pass)."""
+    def history_columns(self, start: int = 0, stop: int | None = None) -> dict[str, np.ndarray]:
+        """The history (copies) of rows ``start:stop`` (all by default), for files: iteration,
+        train_cost, test_cost, the metric on both (train_accuracy, test_accuracy; or train_r2,
+        test_r2) and epoch = iteration × batch / n, the passes over the training data (an iteration
+        is one weight update, an epoch one pass)."""
         h = self.history
-        iterations = np.arange(len(h))
+        stop = len(h) if stop is None else min(stop, len(h))
+        iterations = np.arange(start, max(start, stop))
         suffix = "r2" if self.task == "regression" else "accuracy"
-        return {"iteration": iterations, "train_cost": h.copy("train_cost"), "test_cost": h.copy("test_cost"),
-                f"train_{suffix}": h.copy("train_metric"), f"test_{suffix}": h.copy("test_metric"),
+        return {"iteration": iterations, "train_cost": h.copy("train_cost", start, stop),
+                "test_cost": h.copy("test_cost", start, stop), f"train_{suffix}": h.copy("train_metric", start, stop),
+                f"test_{suffix}": h.copy("test_metric", start, stop),
                 "epoch": iterations * self.batch_size / max(1, len(self.X_train))}
 
 
@@ -845,11 +848,13 @@ class SurfaceRace:
                 out["shading"] = np.log1p(finite - finite.min())
         return out
 
-    def history_columns(self) -> dict[str, np.ndarray]:
-        """Full history: iteration, and per run k (1-based) its cost and each weight."""
+    def history_columns(self, start: int = 0, stop: int | None = None) -> dict[str, np.ndarray]:
+        """The history of rows ``start:stop`` (all by default): iteration, and per run k (1-based)
+        its cost and each weight."""
         h = self.history
-        cols: dict[str, np.ndarray] = {"iteration": np.arange(len(h))}
-        costs, paths = h.copy("costs"), h.copy("paths")
+        stop = len(h) if stop is None else min(stop, len(h))
+        cols: dict[str, np.ndarray] = {"iteration": np.arange(start, max(start, stop))}
+        costs, paths = h.copy("costs", start, stop), h.copy("paths", start, stop)
         for k in range(len(self.runs)):
             cols[f"run{k + 1}_cost"] = costs[:, k]
             for i in range(self.surface.dim):

@@ -30,6 +30,7 @@ from .atomic import atomic_write_bytes, atomic_write_text
 from .experiment import Experiment, ExperimentError, parse_json
 from .features import feature_labels, num_features
 from .params import NETWORK
+from .reading import FileRefused, read_bounded
 
 FORMAT = "gdlab-weights"
 VERSION = 1
@@ -142,11 +143,9 @@ def load_weights(path: str | os.PathLike) -> LoadedWeights:
     path = Path(path)
     suffix = _suffix(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_WEIGHTS_BYTES:
-            raise WeightsError(f"{path.name} is {size / 1e6:.1f} MB; a weights file is at most "
-                               f"{MAX_WEIGHTS_BYTES / 1e6:.0f} MB")
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_WEIGHTS_BYTES, "weights file")
+    except FileRefused as exc:
+        raise WeightsError(str(exc)) from None
     except OSError as exc:
         raise WeightsError(f"cannot read {path}: {exc.strerror or exc}") from None
     experiment_text, weights, biases = (_read_json if suffix == ".json" else _read_npz)(raw, path.name)

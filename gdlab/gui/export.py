@@ -116,6 +116,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core.atomic import atomic_write_bytes
+from ..core.budget import require
 from ..core.experiment import Experiment
 from ..core.gif import MAX_FPS, encode_gif
 from ..core.pngmeta import EXPERIMENT_KEY, add_text
@@ -393,6 +394,8 @@ def render_image(widget: QWidget, size: tuple[int, int], scale: float = 1.0, the
     if pixels[0] * pixels[1] > MAX_PIXELS:
         raise ValueError(f"{pixels[0]}x{pixels[1]} pixels is too large an image (at most {MAX_PIXELS // 1_000_000} "
                          "million pixels)")
+    # the image, a copy for the file's encoder and the encoder's own buffer: 3 × 4 bytes a pixel
+    require(12.0 * pixels[0] * pixels[1], "size, scale", f"a {pixels[0]}×{pixels[1]} image")
     image = QImage(pixels[0], pixels[1], QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(scale)
     image.fill(_background(widget, theme))
@@ -717,6 +720,10 @@ def export_gif(experiment: Experiment, view_name: str, path: str | os.PathLike, 
     if total // every + 2 > MAX_GIF_FRAMES:
         raise ValueError(f"a frame every {every} iterations of {total} makes more than {MAX_GIF_FRAMES} frames; "
                          "take a larger step")
+    # every frame's pixels (RGB, 3 bytes) stay until the palette is made, packed (4) and indexed (1)
+    n_frames = total // every + 2
+    require(8.0 * n_frames * size[0] * size[1], "size, every", f"{n_frames} frames of {size[0]}×{size[1]}",
+            "make the size smaller, or take a frame every more iterations")
     check_writable(path)
     theme = theme or LIGHT
     frames = record_frames(experiment, every)

@@ -5,7 +5,9 @@ window keeps the latest frame's rows in the plots' buffers and redraws from a ~3
 """
 from __future__ import annotations
 
+import math
 import random
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -154,8 +156,7 @@ class MainWindow(QMainWindow):
         self._install_export_menus()
         self._keep_keys_for_shortcuts()
         self._restore_layout()
-        scale = self.settings.value("text_scale", 1.0)
-        self.text_scale = min(MAX_SCALE, max(MIN_SCALE, float(scale))) if isinstance(scale, (int, float, str)) else 1.0
+        self.text_scale = self._setting_number("text_scale", 1.0, MIN_SCALE, MAX_SCALE)
         theme = self.settings.value("theme", "light")
         self.set_theme(theme if theme in THEMES else "light")
         runs = self.settings.value("runs")
@@ -285,6 +286,7 @@ class MainWindow(QMainWindow):
         centre_layout.setContentsMargins(4, 4, 4, 4)
         self.lecture_caption = QLabel()  # lecture mode: what the current step does, in words
         self.lecture_caption.setWordWrap(True)
+        self.lecture_caption.setTextFormat(Qt.TextFormat.PlainText)  # lesson captions come from files
         self.lecture_caption.setStyleSheet("QLabel { font-size: 22pt; padding: 6px 12px; background: #FFFFFF; "
                                            "color: #000000; border-bottom: 3px solid #0072B2; }")
         self.lecture_caption.hide()
@@ -534,7 +536,7 @@ class MainWindow(QMainWindow):
         self.panel.set_values(experiment.values, experiment.kind)
         self.setWindowTitle(f"gdlab — {experiment.name}")
         explanation = experiment.description or "Your own experiment."
-        self.scenario.setText(f"<b>{experiment.name}</b><br>{_html(explanation)}")
+        self.scenario.setText(f"<b>{_html(experiment.name)}</b><br>{_html(explanation)}")  # a file's text, never markup
         self.settings.setValue("last_experiment", experiment.to_json())
         self.session.load(experiment)
 
@@ -1357,6 +1359,19 @@ class MainWindow(QMainWindow):
             return Experiment.from_json(text)
         except ExperimentError:
             return None
+
+    def _setting_number(self, key: str, default: float, lo: float, hi: float) -> float:
+        """A number from the settings file, kept within [lo, hi]; a damaged value (text, NaN) gives
+        ``default`` and a warning on stderr, never a window that cannot start."""
+        raw = self.settings.value(key, default)
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not math.isfinite(value):
+            print(f"gdlab: the setting {key} = {str(raw)[:40]!r} is not a number; using {default}", file=sys.stderr)
+            return default
+        return min(hi, max(lo, value))
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("geometry")

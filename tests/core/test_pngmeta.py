@@ -178,7 +178,9 @@ def test_every_truncation_of_a_figure_is_refused_cleanly():
 
 def test_an_unreadable_path_is_an_experiment_error(tmp_path):
     with pytest.raises(ExperimentError, match="cannot read"):
-        experiment_from_png(tmp_path)  # a folder
+        experiment_from_png(tmp_path / "missing.png")
+    with pytest.raises(ExperimentError, match="is a folder, not a PNG file"):
+        experiment_from_png(tmp_path)
 
 
 def test_a_text_file_named_png_is_still_read_as_an_experiment_file(tmp_path):

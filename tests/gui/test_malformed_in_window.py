@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from gdlab.gui.main_window import MainWindow
 
@@ -76,3 +77,16 @@ def test_every_malformed_file_is_refused_and_the_session_is_untouched(qtbot, win
     assert not problems, "\n".join(problems)
     assert window.session.latest.snapshot.iteration == 10 + len(files)
     assert window.experiment.name == "xor"
+
+
+@pytest.mark.slow
+def test_a_damaged_settings_value_falls_back_and_a_files_text_is_never_markup(qtbot, settings, make_window, capsys):
+    settings.setValue("text_scale", "not a number")
+    window = make_window("xor")
+    assert window.text_scale == 1.0
+    assert "the setting text_scale" in capsys.readouterr().err
+    named = window.experiment.replace(name="<img src=x><h1>Banner</h1>")
+    window.load_experiment(named.replace(description="<b>bold?</b>"))
+    assert "&lt;img src=x&gt;&lt;h1&gt;Banner" in window.scenario.text()
+    assert "&lt;b&gt;bold?&lt;/b&gt;" in window.scenario.text()
+    assert window.lecture_caption.textFormat() == Qt.TextFormat.PlainText

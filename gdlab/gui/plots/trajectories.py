@@ -7,6 +7,7 @@ and w₂ (dashed), in the run's colour.
 """
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -129,7 +130,7 @@ class TrajectoryPlot(QWidget):
             plot.plot_item.addItem(curve)
             self.curves.append(curve)
         # the legend goes in the caption above the plot, where it hides no line
-        self._legend = "&nbsp;&nbsp;".join(f"<span style='color:{color}; font-weight:bold'>● {name}</span>"
+        self._legend = "&nbsp;&nbsp;".join(f"<span style='color:{color}; font-weight:bold'>● {html.escape(name)}</span>"
                                            for _, color, _, _, name in groups if name)
         self._history = DecimatedSeries(len(labels), RECENT, BUCKETS)
         self._bounds.reset()
@@ -207,7 +208,7 @@ class TrajectoryPlot(QWidget):
         self._twin_curve = make_curve(self.plot.pen(color, 0.5, Qt.PenStyle.DashLine))
         self.plot.plot_item.addItem(self._twin_curve)
         self._twin = DecimatedSeries(columns, RECENT, BUCKETS)
-        self._twin_legend = f"&nbsp;&nbsp;<span style='color:{color}; font-weight:bold'>┅ {label}</span>"
+        self._twin_legend = f"&nbsp;&nbsp;<span style='color:{color}; font-weight:bold'>┅ {html.escape(label)}</span>"
         self.caption.setText(self.caption.text() + self._twin_legend)
 
     def append_twin(self, iterations: np.ndarray, values: np.ndarray) -> None:
