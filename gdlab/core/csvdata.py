@@ -46,6 +46,7 @@ from .customdata import MAX_CLASSES, MAX_FEATURES, MAX_NAME, MAX_VALUES, CustomD
 from .datasets import BINARY, CUSTOM, MAX_SAMPLES, MIN_SAMPLES, MULTICLASS, REGRESSION, make_dataset
 from .params import ExperimentError
 from .reading import FileRefused, read_bounded
+from .text import text_problem
 
 if TYPE_CHECKING:
     from .experiment import Experiment
@@ -432,6 +433,10 @@ def table_to_data(table: CsvTable, label: str | int | None = None, task: str | N
             y = np.array([index[v] for v in numbers], dtype=np.int64)
         else:
             cells = [row[j] for row in table.rows]
+            for i, cell in enumerate(cells):
+                if problem := text_problem(cell):
+                    raise DataError(f'the class name "{_short(cell)}" cannot be used: {problem}',
+                                    row=table.row_numbers[i], column=name)
             texts = sorted(set(cells))
             class_names = tuple(_short(k, MAX_NAME) for k in texts)
             if len(set(class_names)) != len(class_names):
@@ -459,6 +464,9 @@ def table_to_data(table: CsvTable, label: str | int | None = None, task: str | N
         if not (np.isfinite(X).all() and np.isfinite(mean).all() and np.isfinite(std).all()):
             raise DataError("the features are too large to standardise (an overflow); scale them down first")
     feature_names = tuple(table.columns[c] for c in columns)
+    for column in (*feature_names, name):
+        if problem := text_problem(column):
+            raise DataError(f'the column name "{_short(column)}" cannot be used: {problem}', column=column)
     try:
         return CustomData(X, y, resolved, feature_names=feature_names, class_names=class_names, target_name=name,
                           mean=mean, std=std, source=table.source[:260])

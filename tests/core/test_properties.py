@@ -57,6 +57,7 @@ from gdlab.core.params import (
     Param,
 )
 from gdlab.core.surfaces import get_surface
+from gdlab.core.text import text_problem
 from gdlab.core.training import (
     CONVERGED,
     DIVERGED,
@@ -84,6 +85,12 @@ WORK_BUDGET = 12_000_000     # training points × parameters × iterations of on
 NUMPY_DEFAULTS = dict(divide="warn", over="warn", invalid="warn", under="ignore")
 COMMON = dict(deadline=None, derandomize=True, database=None, print_blob=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def file_text(max_size: int) -> st.SearchStrategy[str]:
+    """One-line text a file can hold (gdlab.core.text): no controls, surrogates or bidi overrides."""
+    letters = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"))
+    return st.text(letters, max_size=max_size).filter(lambda t: text_problem(t) is None)
 
 
 # -- values from the declarations ------------------------------------------------------------------
@@ -221,7 +228,7 @@ def network_experiments(draw) -> Experiment:
     sizes = [_columns(d, values["features"]), *values["hidden_layers"], k]
     cap = max(1, min(MAX_NETWORK_ITERATIONS, WORK_BUDGET // (n * _parameters(sizes))))
     values["max_iterations"] = draw(st.integers(1, cap))
-    return Experiment(NETWORK, values, points=points, name=draw(st.text(max_size=20)))
+    return Experiment(NETWORK, values, points=points, name=draw(file_text(20)))
 
 
 @st.composite
@@ -236,9 +243,9 @@ def surface_experiments(draw) -> Experiment:
     values["tolerance"] = draw(tolerance(P["tolerance"]))
     values["grad_tolerance"] = draw(tolerance(P["grad_tolerance"]))
     values["max_iterations"] = draw(st.one_of(st.integers(1, 60), st.integers(1, MAX_SURFACE_ITERATIONS)))
-    overrides = st.fixed_dictionaries({}, optional={**run_level_values(), "label": st.text(max_size=60)})
+    overrides = st.fixed_dictionaries({}, optional={**run_level_values(), "label": file_text(60)})
     runs = draw(st.lists(overrides, max_size=16))
-    return Experiment(SURFACE, values, runs=runs, name=draw(st.text(max_size=20)))
+    return Experiment(SURFACE, values, runs=runs, name=draw(file_text(20)))
 
 
 # -- driving a run to its end --------------------------------------------------------------------

@@ -97,6 +97,7 @@ class CurveView(QWidget):
         self.plot.plot_item.addItem(self._moment, ignoreBounds=True)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.plot.plot_item.vb.sigRangeChanged.connect(self._declutter)
+        self.plot.plot_item.vb.sigResized.connect(self._declutter)  # same range, other pixels: labels move
         self.plot.set_readout(None)
 
     # -- set-up --------------------------------------------------------------------------------
