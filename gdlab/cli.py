@@ -84,6 +84,12 @@ def cmd_gui(argv: list[str]) -> int:
     experiment = _resolve(args.experiment) if args.experiment else None
     experiment = apply_data_flags(args, experiment)
     size = _parse_size(args.size) if args.size else None
+    if args.screenshot:
+        shot = Path(args.screenshot)
+        if shot.suffix.lower() != ".png":
+            raise UsageError(f"--screenshot {args.screenshot}: the screenshot is a .png file")
+        if not shot.parent.is_dir():
+            raise UsageError(f"--screenshot {args.screenshot}: the folder {shot.parent} does not exist")
     from .gui.app import run_app  # Qt is imported only when the window is wanted
 
     return run_app(experiment=experiment, quit_after=args.quit_after, screenshot=args.screenshot, size=size,

@@ -7,9 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ..core.atomic import atomic_write_bytes
 from ..core.experiment import Experiment
 from .autosave import Autosaver
 from .errors import install_excepthook
+from .export import png_bytes
 from .help import APP_ID, app_icon
 from .main_window import MainWindow
 from .welcome import should_show_welcome
@@ -56,14 +58,22 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
         window.show_welcome()  # first start: offer the three core lessons
     if run_iterations:
         window.session.step(run_iterations)
+    failed: list[str] = []
     if quit_after is not None:
         def finish() -> None:
             if screenshot:
-                window.grab().save(str(Path(screenshot)))
+                try:
+                    atomic_write_bytes(Path(screenshot), png_bytes(window.grab().toImage(), 96.0,
+                                                                   window._current_experiment(), "gdlab window"))
+                except OSError as exc:
+                    failed.append(f"gdlab: error: cannot write the screenshot {screenshot}: {exc.strerror or exc}")
             window.close()
 
         QTimer.singleShot(quit_after, finish)
-    return app.exec()
+    status = app.exec()
+    for message in failed:
+        print(message, file=sys.stderr)
+    return 2 if failed else status
 
 
 def _start_autosave(app: QApplication, window: MainWindow, autosaver: Autosaver, keep_recovery: bool) -> None:

@@ -108,3 +108,18 @@ def test_malformed_experiment_file_exits_2_naming_the_field(tmp_path, run_cli):
     code, _, err = run_cli("run", str(bad), "--out", str(tmp_path / "h.csv"))
     assert code == 2 and "training.learning_rate" in err
     assert not (tmp_path / "h.csv").exists()
+
+
+def test_a_screenshot_into_a_missing_folder_or_not_a_png_exits_2(run_cli, tmp_path):
+    code, _, err = run_cli("xor", "--quit-after", 100, "--screenshot", tmp_path / "no" / "shot.png")
+    assert code == 2 and "does not exist" in err
+    code, _, err = run_cli("xor", "--quit-after", 100, "--screenshot", tmp_path / "shot.jpg")
+    assert code == 2 and ".png" in err
+
+
+@pytest.mark.slow
+def test_a_screenshot_that_cannot_be_written_exits_2_with_a_message(gdlab, tmp_path):
+    taken = tmp_path / "taken.png"
+    taken.mkdir()
+    done = gdlab("xor", "--quit-after", 200, "--screenshot", taken, QT_QPA_PLATFORM="offscreen")
+    assert done.returncode == 2 and "cannot write the screenshot" in done.stderr and "not a regular file" in done.stderr
