@@ -26,7 +26,6 @@ checked here): the proof that backprop is right, and an honest one where no proo
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -243,7 +242,7 @@ def trace_iteration(run: NetworkRun, mode: str = "batch", sample: int = 0) -> Ba
     dW, db = [g.copy() for g in gW], [g.copy() for g in gb]
     lr = float(run.schedule(run.base_lr, run.iteration))
     if mode == "batch":
-        optimizer = copy.deepcopy(run.optimizer)   # the run's own state (momentum, averages …)
+        optimizer = run.optimizer.copy()   # the run's own state (momentum, averages …)
     else:
         optimizer = make_optimizer("sgd", lr)
     optimizer.lr = lr

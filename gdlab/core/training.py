@@ -20,7 +20,6 @@ a numpy warning. :func:`train` is the plain generator of snapshots that drives a
 """
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, cast
@@ -802,7 +801,7 @@ class SurfaceRace:
         terms: list[dict[str, np.ndarray]] = [{} for _ in range(K)]
         with np.errstate(all="ignore"):
             for idx, opt, schedule in self._groups:
-                trial = copy.deepcopy(opt)
+                trial = opt.copy()
                 trial.lr = schedule(self.base_lr[idx][:, None], self.iteration)
                 lrs[idx] = np.asarray(trial.lr, dtype=float)[:, 0]
                 p = self.w[idx].copy()

@@ -160,3 +160,24 @@ def test_mismatched_lists_are_refused():
     opt.step([np.zeros(2)], [np.ones(2)])
     with pytest.raises(ValueError, match="reset"):
         opt.step([np.zeros(2), np.zeros(1)], [np.ones(2), np.ones(1)])
+
+
+@pytest.mark.parametrize("name", OPTIMIZER_NAMES)
+def test_a_copy_steps_like_the_original_and_leaves_it_untouched(name):
+    rng = np.random.default_rng(3)
+    opt = make_optimizer(name, np.array([[0.1], [0.05]]))
+    p = rng.normal(size=(2, 3))
+    opt.step([p], [rng.normal(size=(2, 3))])
+    before = opt.get_state()
+    twin = opt.copy()
+    g = rng.normal(size=(2, 3))
+    p_twin = p.copy()
+    twin.step([p_twin], [g])
+    for key, arrays in opt.get_state()["slots"].items():
+        for a, b in zip(arrays, before["slots"][key]):
+            np.testing.assert_array_equal(a, b)
+    assert opt.t == before["t"] and opt.t + 1 == twin.t
+    opt.step([p], [g])
+    np.testing.assert_array_equal(p, p_twin)
+    twin.lr[0, 0] = 9.0
+    assert opt.lr[0, 0] == 0.1
