@@ -318,6 +318,14 @@ class NetworkRun:
         if len(self.history):
             self._record_tracked(len(self.history) - 1 - self.history.offset)
 
+    def has_weight(self, wid: tuple[int, int, int]) -> bool:
+        """True if this network has the weight W_l[i, j] (0-based ``wid`` = (l, i, j))."""
+        if len(wid) != 3 or not all(isinstance(k, (int, np.integer)) for k in wid):
+            return False
+        l, i, j = wid
+        return 0 <= l < len(self.model.weights) and 0 <= i < self.model.weights[l].shape[0] \
+            and 0 <= j < self.model.weights[l].shape[1]
+
     @staticmethod
     def weight_label(wid: tuple[int, int, int]) -> str:
         l, i, j = wid

@@ -216,6 +216,7 @@ class TrainingSession(QObject):
         thread = self.thread
         if thread is None:
             return True
+        self._worker.stop_requested.set()  # a long step in progress ends at its next chunk
         # Drop queued work so "quit" is the next thing the worker sees.
         try:
             while True:

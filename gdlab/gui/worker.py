@@ -9,6 +9,7 @@ at the end of a run. Each frame carries every history row since the previous one
 from __future__ import annotations
 
 import queue
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ THUMBNAIL_RESOLUTION = 24
 TAPE_BUDGET_BYTES = 16_000_000  # weights of recent iterations kept for the timeline
 VIEW_HZ = 6.0  # the network's output over the input plane changes slowly: recompute it 6 times a second
 MAX_SPEED = 0  # speed value meaning "as fast as possible"
+STEP_CHUNK = 200  # iterations of a long step between looks at stop_requested (spiral-deep: ~60 ms)
 CHUNK_SECONDS = 0.004  # at full speed, look at the command queue about every 4 ms
 VIEW_PARTS = frozenset({"map", "network"})  # the data view's output map; the diagram's sample and neuron maps
 
@@ -69,6 +71,9 @@ class TrainingWorker(QObject):
     def __init__(self, commands: "queue.Queue[tuple[str, Any]]"):
         super().__init__()
         self._commands = commands
+        # Set from the GUI thread when the window closes: a long step (a lesson's 200,000
+        # iterations) checks it between chunks, so quitting never waits on one uninterruptible call.
+        self.stop_requested = threading.Event()
         self._run: NetworkRun | SurfaceRace | None = None
         self._experiment: Experiment | None = None
         self._running = False
@@ -203,9 +208,7 @@ class TrainingWorker(QObject):
             self._running = False
         elif name == "step":
             self._running = False
-            self._run.step(int(arg))
-            if self._twin is not None:
-                self._twin.step(int(arg))  # the twin keeps in lockstep
+            self._step_interruptibly(int(arg))
         elif name == "reset":
             self._running = False
             self._twin = None
@@ -293,9 +296,10 @@ class TrainingWorker(QObject):
             self.trace_ready.emit(trace_iteration(self._run, mode, int(sample)))
             return
         elif name == "landscape":
-            if not isinstance(self._run, NetworkRun):
-                return  # asked about the previous experiment
             wid_a, wid_b, x_range, y_range, n = arg
+            if not (isinstance(self._run, NetworkRun) and self._run.has_weight(tuple(wid_a))
+                    and self._run.has_weight(tuple(wid_b))):
+                return  # asked about the previous experiment, or a network of another shape
             path = self._run.weight_path(tuple(wid_a), tuple(wid_b))
             if x_range is None or y_range is None:
                 x_range, y_range = _around(path[:, 0]), _around(path[:, 1])
@@ -307,6 +311,19 @@ class TrainingWorker(QObject):
         else:
             raise ValueError(f"unknown command {name!r}")
         self._emit()
+
+    def _step_interruptibly(self, count: int) -> None:
+        """``count`` iterations (the twin in lockstep), STEP_CHUNK at a time, stopping early when the
+        window closes (``stop_requested``) or the run ends."""
+        remaining = count
+        while remaining > 0 and not self.stop_requested.is_set():
+            n = min(remaining, STEP_CHUNK)
+            self._run.step(n)
+            if self._twin is not None:
+                self._twin.step(n)  # the twin keeps in lockstep
+            remaining -= n
+            if self._run.finished and (self._twin is None or self._twin.finished):
+                break
 
     def _peek(self, iteration: int) -> dict[str, Any]:
         """The run as it was at ``iteration`` (the nearest recorded one): what the views show while
