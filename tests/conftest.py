@@ -1,6 +1,7 @@
 """Test-wide settings: no display is ever needed, nothing is written outside a temporary home,
 Hypothesis draws the same examples on every run, and a hung test ends the run instead of hanging
-it. Also the fixtures every folder shares (a numpy-only Python)."""
+it. Also the fixtures every folder shares: a numpy-only Python, and gdlab run in this process
+(``run_cli``) or in a fresh process with no display (``gdlab``)."""
 import faulthandler
 import os
 import shutil
@@ -12,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import settings
+
+from gdlab.cli import main
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -100,4 +103,37 @@ def numpy_only_python(tmp_path_factory):
     def run(script: Path, *args) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-S", "-s", str(script), *map(str, args)], cwd=script.parent,
                               env=env, capture_output=True, text=True, timeout=120)
+    return run
+
+
+def no_display_env(**extra) -> dict[str, str]:
+    """The environment of a machine without a display: no DISPLAY, no Wayland, no Qt platform
+    chosen, and hash seeds left random (so reproducible output cannot lean on a fixed one)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "QT_HASH_SEED")}
+    env["PYTHONHASHSEED"] = "random"
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """``run_cli(*args) -> (exit code, stdout, stderr)`` of ``gdlab ARGS`` run in this process."""
+    def run(*args):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse's own usage errors
+            code = exc.code
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
+
+
+@pytest.fixture
+def gdlab():
+    """``gdlab(*args, cwd=None, **env)``: ``python -m gdlab ARGS`` in a fresh process with no
+    display (``env`` adds variables), as a CompletedProcess with text output."""
+    def run(*args, cwd=None, **env) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "gdlab", *map(str, args)], capture_output=True, text=True,
+                              timeout=300, env=no_display_env(**env), cwd=cwd)
     return run
