@@ -12,7 +12,9 @@ The file format (``schema_version`` 1)::
       "data": {...}, "network": {...},    # network experiments; "data" holds "points" when the
                                           # dataset is "custom" (see gdlab.core.customdata)
       "surface": {...}, "runs": [...],    # surface experiments: runs override training values
-      "training": {...}
+      "training": {...},
+      "playback": {"playback_speed": 5.0}  # how the window plays the run (iterations/s, 0 = max);
+                                          # optional: `gdlab run` and `export` ignore it
     }
 
 Every value is checked against its declaration in :mod:`gdlab.core.params`; a missing value

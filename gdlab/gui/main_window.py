@@ -76,6 +76,21 @@ PRESET_GROUPS = (
 )
 
 
+def speed_text(speed: float) -> str:
+    """The Speed control's number: "max", "2 it/s", "1,000 it/s", "0.5 it/s"."""
+    if speed <= 0:
+        return "max"
+    return f"{speed:,.0f} it/s" if float(speed).is_integer() else f"{speed:.3g} it/s"
+
+
+def speed_index(speed: float) -> int:
+    """The slider stop nearest ``speed`` (on a log scale; 0, as fast as possible, is the last)."""
+    if speed <= 0:
+        return len(SPEEDS) - 1
+    paced = [s for s in SPEEDS if s > 0]
+    return min(range(len(paced)), key=lambda i: abs(np.log(paced[i] / speed)))
+
+
 class MessageBar(QLabel):
     """A coloured line above the plots: what just happened, in plain words."""
 
@@ -362,7 +377,8 @@ class MainWindow(QMainWindow):
         self.speed_slider.setValue(len(SPEEDS) - 1)
         self.speed_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speed_slider.setMaximumWidth(220)
-        tip = "Iterations per second: 1 to watch every step, up to as fast as possible."
+        tip = ("Iterations per second: 1 to watch every step, up to as fast as possible. Each experiment "
+               "has its own pace (saved with it); Space starts at that pace.")
         for w in (speed_label, self.speed_slider):
             w.setToolTip(tip)
         self.speed_value = QLabel()
@@ -372,7 +388,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.speed_slider)
         layout.addWidget(self.speed_value)
         layout.addStretch(1)
-        self._on_speed(self.speed_slider.value())
         return bar
 
     def _action(self, menu, text: str, shortcut, slot, tip: str = "") -> QAction:
@@ -524,7 +539,8 @@ class MainWindow(QMainWindow):
         explanation = experiment.description or "Your own experiment."
         self.scenario.setText(f"<b>{experiment.name}</b><br>{_html(explanation)}")
         self.settings.setValue("last_experiment", experiment.to_json())
-        self.session.load(experiment)
+        self._show_speed(experiment["playback_speed"])
+        self.session.load(experiment)  # the worker takes the experiment's pace with it
 
     @Slot()
     def load_preset(self, name: str) -> None:
@@ -703,9 +719,24 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_speed(self, index: int) -> None:
-        speed = SPEEDS[index]
-        self.speed_value.setText("max" if speed == 0 else f"{speed:,} it/s")
+        self.set_playback_speed(SPEEDS[index])
+
+    def set_playback_speed(self, speed: float) -> None:
+        """The run's pace in iterations per second (0 = as fast as possible), used from now on and
+        kept in the experiment (``playback_speed``), so a saved file plays at it again."""
+        speed = float(speed)
+        self._show_speed(speed)
+        self.experiment = self.experiment.replace(playback_speed=speed)
+        if self._pending is not None:
+            self._pending = self._pending.replace(playback_speed=speed)
         self.session.set_speed(speed)
+
+    def _show_speed(self, speed: float) -> None:
+        """The Speed control at ``speed``: the nearest slider stop, and the number itself."""
+        self.speed_value.setText(speed_text(speed))
+        self.speed_slider.blockSignals(True)
+        self.speed_slider.setValue(speed_index(speed))
+        self.speed_slider.blockSignals(False)
 
     @Slot()
     def _toggle_log(self) -> None:

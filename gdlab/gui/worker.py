@@ -183,6 +183,8 @@ class TrainingWorker(QObject):
                 self._job = None
                 self.sweep_done.emit(None)
             self._experiment = arg
+            self._speed = float(arg["playback_speed"])  # each experiment plays at its own pace
+            self._next_due = time.perf_counter()
             self._run = make_run(arg)
             if isinstance(self._run, NetworkRun):
                 attach_tape(self._run, TAPE_BUDGET_BYTES)  # the timeline can go back to any recent iteration
@@ -240,6 +242,7 @@ class TrainingWorker(QObject):
         elif name == "set_speed":
             self._speed = float(arg)
             self._next_due = time.perf_counter()
+            self._experiment = self._experiment.replace(playback_speed=float(arg))  # saved with the experiment
         elif name == "set_tracked":
             self._run.set_tracked(list(arg))
             self._fresh = True
