@@ -67,6 +67,8 @@ REDRAW_HZ = 30
 SECONDARY_EVERY = 3  # trajectories and the data view redraw on every third tick while running
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 0)  # iterations per second; 0 = as fast as possible
 MAX_RECENT = 8
+PREFERRED_SIZE = QSize(1400, 860)  # the first start's size, when the screen has room for it
+MINIMUM_SIZE = QSize(960, 600)     # fits a 1024×768 screen with a title bar and a taskbar
 DEFAULT_PRESET = "xor"
 PRESET_GROUPS = (
     ("One weight: the learning rate", ("lr-too-small", "lr-just-right", "lr-too-large", "lr-divergent",
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
         self.text_scale = 1.0
         self._event_marked = False
         self._closing = False
+        self._unrequested_size: QSize | None = None
         self._build_ui()
         self._build_actions()
         self._install_export_menus()
@@ -189,7 +192,7 @@ class MainWindow(QMainWindow):
     # -- construction ----------------------------------------------------------------------
     def _build_ui(self) -> None:
         self.setWindowTitle("gdlab")
-        self.setMinimumSize(QSize(1000, 640))
+        self.setMinimumSize(MINIMUM_SIZE)
         self.panel = ParameterPanel()
         self.panel.changed.connect(self._on_param_changed)
         self.scenario = QLabel()
@@ -370,6 +373,9 @@ class MainWindow(QMainWindow):
         self.step10_button = button("Step 10", "Ten iterations (Shift+→).", self.step_ten)
         self.reset_button = button("Reset", "Back to the initial weights, iteration 0 (R).", self.reset)
         self.reinit_button = button("New weights", "Draw new random initial weights (Ctrl+R).", self.new_weights)
+        for b in (self.step_button, self.step10_button, self.reset_button, self.reinit_button):
+            # narrower than the style's 80 px only when the window is (1024×768): the text still fits
+            b.setMinimumWidth(min(b.sizeHint().width(), b.fontMetrics().horizontalAdvance(b.text()) + 20))
         layout.addSpacing(16)
         speed_label = QLabel("Speed")
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
@@ -377,12 +383,13 @@ class MainWindow(QMainWindow):
         self.speed_slider.setValue(len(SPEEDS) - 1)
         self.speed_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speed_slider.setMaximumWidth(220)
+        self.speed_slider.setMinimumWidth(60)  # still a slider in a 1024-pixel-wide window
         tip = ("Iterations per second: 1 to watch every step, up to as fast as possible. Each experiment "
                "has its own pace (saved with it); Space starts at that pace.")
         for w in (speed_label, self.speed_slider):
             w.setToolTip(tip)
         self.speed_value = QLabel()
-        self.speed_value.setMinimumWidth(80)
+        self.speed_value.setMinimumWidth(self.speed_value.fontMetrics().horizontalAdvance("5,000 it/s") + 6)
         self.speed_slider.valueChanged.connect(self._on_speed)
         layout.addWidget(speed_label)
         layout.addWidget(self.speed_slider)
@@ -1377,10 +1384,11 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            screen = self.screen() or QApplication.primaryScreen()
+            room = screen.availableGeometry().size() if screen is not None else PREFERRED_SIZE
+            self.resize(PREFERRED_SIZE.boundedTo(room))
+        self._unrequested_size = self.size()  # a resize() before show() is a size asked for: kept
         state = self.settings.value("splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
@@ -1410,6 +1418,31 @@ class MainWindow(QMainWindow):
     def _last_dir(self) -> Path:
         recent = self._recent()
         return Path(recent[0]).parent if recent else Path.home()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._unrequested_size is not None:
+            if self.size() == self._unrequested_size and not self.isFullScreen():
+                self._fit_to_screen()
+            self._unrequested_size = None  # only the first show: later the user sizes the window
+
+    def _fit_to_screen(self) -> None:
+        """The default or restored size and place, inside the screen's available area, title bar and
+        frame included (a geometry saved on a bigger monitor comes back on a 1280×800 projector)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra = QSize(frame.width() - self.width(), frame.height() - self.height())
+        size = self.size().boundedTo(room.size() - extra).expandedTo(self.minimumSize())
+        if size != self.size():
+            self.resize(size)
+        frame = self.frameGeometry()
+        x = max(room.left(), min(frame.left(), room.right() + 1 - frame.width()))
+        y = max(room.top(), min(frame.top(), room.bottom() + 1 - frame.height()))
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(x, y)
 
     # -- closing ----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -29,9 +29,10 @@ class TimelineBar(QWidget):
         self.rewind_button.setToolTip("Ten iterations back.")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
+        self.slider.setMinimumWidth(60)
         self.slider.setToolTip("The timeline: drag back to any earlier iteration; every view shows that moment.")
         self.label = QLabel("live")
-        self.label.setMinimumWidth(190)
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("iteration 88,888 of 88,888") + 8)
         self.label.setToolTip("The iteration on show, and the latest one.")
         self.replay_button = QPushButton("▶ Replay")
         self.replay_button.setCheckable(True)
@@ -48,11 +49,15 @@ class TimelineBar(QWidget):
         self.live_button.setToolTip("Back to the present: the views show the run as it is now.")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for w in (QLabel("Timeline"), self.rewind_button, self.slider, self.label, self.replay_button, self.speed,
+        self.slider.setAccessibleName("Timeline")  # no caption beside it: the room goes to the slider
+        for w in (self.rewind_button, self.slider, self.label, self.replay_button, self.speed,
                   self.resume_button, self.live_button):
             layout.addWidget(w, 1 if w is self.slider else 0)
         for button in (self.rewind_button, self.replay_button, self.resume_button, self.live_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            # narrower than the style's 80 px when the window is (1024×768): the text still fits
+            button.setMinimumWidth(min(button.sizeHint().width(), button.fontMetrics().horizontalAdvance(
+                button.text()) + 20))
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
