@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -373,9 +373,6 @@ class MainWindow(QMainWindow):
         self.step10_button = button("Step 10", "Ten iterations (Shift+→).", self.step_ten)
         self.reset_button = button("Reset", "Back to the initial weights, iteration 0 (R).", self.reset)
         self.reinit_button = button("New weights", "Draw new random initial weights (Ctrl+R).", self.new_weights)
-        for b in (self.step_button, self.step10_button, self.reset_button, self.reinit_button):
-            # narrower than the style's 80 px only when the window is (1024×768): the text still fits
-            b.setMinimumWidth(min(b.sizeHint().width(), b.fontMetrics().horizontalAdvance(b.text()) + 20))
         layout.addSpacing(16)
         speed_label = QLabel("Speed")
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
@@ -389,13 +386,26 @@ class MainWindow(QMainWindow):
         for w in (speed_label, self.speed_slider):
             w.setToolTip(tip)
         self.speed_value = QLabel()
-        self.speed_value.setMinimumWidth(self.speed_value.fontMetrics().horizontalAdvance("5,000 it/s") + 6)
+
         self.speed_slider.valueChanged.connect(self._on_speed)
         layout.addWidget(speed_label)
         layout.addWidget(self.speed_slider)
         layout.addWidget(self.speed_value)
         layout.addStretch(1)
+        self._fit_run_bar_to_text()
         return bar
+
+    def _fit_run_bar_to_text(self) -> None:
+        """Minimum widths from the text at the current font (again when it changes: theme, Ctrl+=):
+        the buttons narrower than the style's 80 px when the window is (1024×768), the text whole."""
+        for b in (self.step_button, self.step10_button, self.reset_button, self.reinit_button):
+            b.setMinimumWidth(min(b.sizeHint().width(), b.fontMetrics().horizontalAdvance(b.text()) + 20))
+        self.speed_value.setMinimumWidth(self.speed_value.fontMetrics().horizontalAdvance("5,000 it/s") + 6)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_run_bar_to_text()
 
     def _action(self, menu, text: str, shortcut, slot, tip: str = "") -> QAction:
         action = QAction(text, self)
