@@ -154,6 +154,15 @@ def nice_ceiling(x: float) -> float:
     return 10.0 ** (k + 1)
 
 
+def iteration_axis_end(last: float) -> float:
+    """Where an iteration axis ends: a little past ``last`` (≤ 1.1 × it, so a 3,000-iteration run
+    is not drawn on an axis to 5,000), rounded up to a step of 1, 2 or 5 × 10ᵏ so it moves in
+    steps while a run grows (each move redraws the axes); at least 10."""
+    last = max(float(last), 1.0)
+    step = nice_ceiling(0.03 * last)
+    return max(10.0, math.ceil(last * 1.02 / step) * step)
+
+
 class _PrepareBeforePaint(QObject):
     """Runs pyqtgraph's before-paint hook (view boxes apply their new range) as a viewport paint
     event arrives, and returns at once, so that Qt's own painting runs without the GIL."""
@@ -301,14 +310,18 @@ class LivePlot(pg.PlotWidget):
         vb = self.plot_item.vb
         (x0, x1), (y0, y1) = vb.viewRange()
         applied = getattr(self, "_applied", None)
-        new_x1 = x1 if applied and x_max <= x1 and x_max > 0.4 * x1 else nice_ceiling(max(x_max, 10.0) * 1.02)
+        new_x1 = x1 if applied and x_max <= x1 and x_max > 0.4 * x1 else iteration_axis_end(x_max)
         if log_y:
             if math.isinf(y.lo_positive):
                 return
             lo, hi = math.log10(y.lo_positive), math.log10(max(y.hi, y.lo_positive))
         else:
             lo, hi = y.lo, y.hi
-        span = max(hi - lo, 1e-12 if not log_y else 0.1, abs(hi) * 1e-9)
+        # one value (iteration 0) or a flat line: a span of 1 % of the value, not 10⁻⁹ of it, so
+        # the ticks read 2.24, 2.25, 2.26 and never 2.25000000010
+        span = max(hi - lo, 0.1 if log_y else max(0.01 * abs(hi), 1e-12))
+        if hi - lo < span:
+            lo, hi = (lo + hi - span) / 2, (lo + hi + span) / 2
         inside = applied is not None and lo >= y0 and hi <= y1 and span >= 0.6 * (y1 - y0)
         if inside and new_x1 == x1:
             return

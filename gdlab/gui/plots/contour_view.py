@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ...core.contour import isoline
 from ...core.landscape import log_levels
 from .base import LivePlot, make_curve, thin_older
+from .framing import CAP, grown_range
 
 BANDS = 14
 MAX_PATH_POINTS = 3000  # a path is drawn through at most this many of its points (always the newest)
@@ -89,6 +90,7 @@ class ContourView(QWidget):
         self.markers.setZValue(15)
         self.plot.plot_item.addItem(self.markers, ignoreBounds=True)
         self.grid_source: GridSource | None = None
+        self._limit = np.inf  # the view grows up to this |w| (framing.CAP × the surface's own range)
         self.surface_name = ""
         self.runs: list[_RunItems] = []
         self.labels: list[str] = []
@@ -120,6 +122,7 @@ class ContourView(QWidget):
         self.grid_source = grid_source
         vb = self.plot.plot_item.vb
         vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+        self._limit = CAP * max(abs(float(v)) for v in (*x_range, *y_range))
         spots = [{"pos": tuple(m), "symbol": "star", "size": 18, "brush": pg.mkBrush("#FFFFFF"),
                   "pen": pg.mkPen("#000000", width=1.2)} for m in minima]
         spots += [{"pos": tuple(m), "symbol": "x", "size": 14, "brush": pg.mkBrush("#000000"),
@@ -190,6 +193,7 @@ class ContourView(QWidget):
         if not self._dirty:
             return
         self._dirty = False
+        self._follow()
         for k, items in enumerate(self.runs):
             p = self.path(k)
             if len(p) > MAX_PATH_POINTS:  # thin the old part, keep the recent part whole
@@ -214,6 +218,23 @@ class ContourView(QWidget):
                 items.head.setData([], [])
                 items.step.setData([], [])
                 items.arrow.hide()
+
+    def _follow(self) -> None:
+        """Grow the view (and the contours with it) when a run's point or next point leaves its inner
+        90 % (see :func:`~gdlab.gui.plots.framing.grown_range`)."""
+        if self._heads is None or not len(self._heads) or self.grid_source is None:
+            return  # (a network's slice has no source of values here: the worker computes it)
+        points = self._heads if self._next is None else np.concatenate([self._heads, self._next])
+        vb = self.plot.plot_item.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        new_x = grown_range(x0, x1, points[:, 0], self._limit)
+        new_y = grown_range(y0, y1, points[:, 1], self._limit)
+        if new_x is None and new_y is None:
+            return
+        x_range, y_range = new_x or (x0, x1), new_y or (y0, y1)
+        vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+        if self.grid_source is not None:
+            self.set_grid(*self.grid_source(x_range, y_range))
 
     def _screen_direction(self, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
         """The step's direction on screen (axes may be scaled differently); y grows upwards."""

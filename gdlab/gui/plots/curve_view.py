@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .base import LivePlot, make_curve, thin_older
+from .framing import CAP, grown_range
 from .step_text import step_lines
 
 MAX_NUMBERED = 12      # iteration numbers written next to the trail
@@ -84,8 +85,15 @@ class CurveView(QWidget):
             text.setZValue(30)
             self.plot.plot_item.addItem(text, ignoreBounds=True)
             self.numbers.append(text)
+        self.edge_marker = pg.TextItem("", anchor=(1, 0.5), color="#D55E00")
+        self.edge_marker.setZValue(35)
+        self.plot.plot_item.addItem(self.edge_marker, ignoreBounds=True)
         self.runs: list[_RunItems] = []
         self.surface_name = ""
+        self.curve_source = None  # x_range -> (ws, J): the core's values of J over a new range
+        self._limit = np.inf
+        self._home = None
+        self._grown = False
         self.selected = 0
         self._snap = None
         self._iterations: list[np.ndarray] = []
@@ -98,9 +106,12 @@ class CurveView(QWidget):
 
     # -- set-up --------------------------------------------------------------------------------
     def set_surface(self, title: str, ws: np.ndarray, J: np.ndarray, minima: list[tuple[float, float]],
-                    name: str = "") -> None:
-        """The curve J(w) (values from the core) and its minima as (w, J) pairs."""
+                    name: str = "", curve_source=None) -> None:
+        """The curve J(w) (values from the core) and its minima as (w, J) pairs; ``curve_source(x_range)``
+        gives (ws, J) over a wider range when the run leaves this one (see :func:`grown_range`)."""
         self.surface_name = name
+        self.curve_source = curve_source
+        self._limit = CAP * max(abs(float(ws[0])), abs(float(ws[-1])), 1e-12)
         self.plot.set_title(title)
         self.curve.setData(ws, J, connect="finite")
         self.minima.setData([{"pos": m, "symbol": "star", "size": 16, "brush": pg.mkBrush("#FFFFFF"),
@@ -110,6 +121,16 @@ class CurveView(QWidget):
             lo, hi = float(finite.min()), float(finite.max())
             pad = 0.08 * (hi - lo or 1.0)
             self.plot.plot_item.vb.setRange(xRange=(ws[0], ws[-1]), yRange=(lo - pad, hi + pad), padding=0)
+        self._home = (ws, J, self.plot.plot_item.vb.viewRange())
+        self._grown = False
+
+    def _go_home(self) -> None:
+        """Back to the surface's own range after a view that followed a run (a reset, new weights)."""
+        if self._grown and self._home is not None:
+            ws, J, (x_range, y_range) = self._home
+            self.curve.setData(ws, J, connect="finite")
+            self.plot.plot_item.vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+            self._grown = False
 
     def set_runs(self, labels: list[str], colors: list[str]) -> None:
         for items in self.runs:
@@ -117,6 +138,7 @@ class CurveView(QWidget):
         legend = self.plot.make_legend()
         self.runs = [_RunItems(self.plot, label, color) for label, color in zip(labels, colors)]
         legend.setVisible(len(labels) > 1)  # one run needs no legend (it would cover the curve)
+        self._go_home()
         self._iterations = []
         self.run_picker.blockSignals(True)
         self.run_picker.clear()
@@ -153,8 +175,10 @@ class CurveView(QWidget):
         if len(self._iterations) > 1:
             self._iterations = thin_older([np.concatenate(self._iterations)], MAX_KEPT)
         its = self._iterations[0] if self._iterations else np.empty(0)
+        self._follow(snap)
         (x0, x1), _ = self.plot.plot_item.vb.viewRange()
         half = TANGENT_HALF_WIDTH * (x1 - x0)
+        self._mark_edge(snap, x0, x1)
         for k, items in enumerate(self.runs):
             tw, tJ = self._trail(items)
             items.trail.setData(tw[-MAX_TRAIL:], tJ[-MAX_TRAIL:])
@@ -186,6 +210,46 @@ class CurveView(QWidget):
                 items.arrow.hide()
         self._number_trail(its)
         self._update_readout()
+
+    def _follow(self, snap) -> None:
+        """Grow the view when a run's point, tangent or landing leaves its inner 90 % (the curve is
+        redrawn over the new range by the core's values)."""
+        vb = self.plot.plot_item.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        half = TANGENT_HALF_WIDTH * (x1 - x0)
+        w = np.asarray(snap.w[:, 0], dtype=float)
+        g = np.asarray(snap.gradient[:, 0], dtype=float)
+        J = np.array([items.trail_J[-1][-1] if items.trail_J and len(items.trail_J[-1]) else np.nan
+                      for items in self.runs], dtype=float)
+        xs, ys = [w], [J, J - g * half, J + g * half]
+        if snap.w_next is not None:
+            xs.append(np.asarray(snap.w_next[:, 0], dtype=float))
+        if snap.cost_next is not None:
+            ys.append(np.asarray(snap.cost_next, dtype=float))
+        new_x = grown_range(x0, x1, np.concatenate(xs), self._limit)
+        y_values = np.concatenate(ys)
+        if new_x is not None and self.curve_source is not None:
+            ws, curve_J = self.curve_source(new_x)
+            self.curve.setData(ws, curve_J, connect="finite")
+            finite = curve_J[np.isfinite(curve_J)]
+            if finite.size:  # the walls of the curve over the new range, as far as the points climb
+                top = min(float(finite.max()), float(np.nanmax(np.append(y_values, y1))) * 1.5)
+                y_values = np.append(y_values, [float(finite.min()), top])
+        new_y = grown_range(y0, y1, y_values, np.inf)
+        if new_x is not None or new_y is not None:
+            vb.setRange(xRange=new_x or (x0, x1), yRange=new_y or (y0, y1), padding=0)
+            self._grown = True
+
+    def _mark_edge(self, snap, x0: float, x1: float) -> None:
+        """A weight beyond the view's cap: its value at the edge it left by."""
+        w = float(snap.w[self.selected, 0]) if len(snap.w) > self.selected else np.nan
+        if np.isnan(w) or x0 <= w <= x1:
+            self.edge_marker.setText("")
+            return
+        _, (y0, y1) = self.plot.plot_item.vb.viewRange()
+        self.edge_marker.setAnchor((1, 0.5) if w > x1 else (0, 0.5))
+        self.edge_marker.setText(f"w = {w:.3g} {'→' if w > x1 else '←'}" if np.isfinite(w) else f"w = {w}")
+        self.edge_marker.setPos(x1 if w > x1 else x0, (y0 + y1) / 2)
 
     def _number_trail(self, its: np.ndarray) -> None:
         """Iteration numbers next to the selected run's newest points (the steps being discussed)."""
