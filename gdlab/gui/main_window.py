@@ -557,6 +557,7 @@ class MainWindow(QMainWindow):
         self.scenario.setText(f"<b>{experiment.name}</b><br>{_html(explanation)}")
         self.settings.setValue("last_experiment", experiment.to_json())
         self._show_speed(experiment["playback_speed"])
+        self.sweep_view.set_default_iterations(experiment["max_iterations"])
         self.session.load(experiment)  # the worker takes the experiment's pace with it
 
     @Slot()

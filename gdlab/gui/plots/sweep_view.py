@@ -11,12 +11,24 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..palette import GREEN, ORANGE, SKY, VERMILLION
 from .base import LivePlot, make_curve
 
 REGION_COLORS = {"too small": SKY, "good": GREEN, "too large": ORANGE, "diverged": VERMILLION}
+REGION_WORDS = {"too small": "too small (slow)", "good": "good", "too large": "too large (oscillates)",
+                "diverged": "diverged"}
 
 
 class SweepView(QWidget):
@@ -70,8 +82,8 @@ class SweepView(QWidget):
         controls.addWidget(self.run_button)
         controls.addWidget(self.cancel_button)
         controls.addWidget(self.progress)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = QLabel()  # one line, never wrapped: a long text must not squash the plot below
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         controls.addWidget(self.message, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -157,7 +169,7 @@ class SweepView(QWidget):
                                        brush=pg.mkBrush(REGION_COLORS[region] + "33"), pen=pg.mkPen(None))
             band.setZValue(-10)
             self.plot.plot_item.addItem(band)
-            label = pg.TextItem(region, color=REGION_COLORS[region], anchor=(0.5, 0))
+            label = pg.TextItem(REGION_WORDS[region], color=REGION_COLORS[region], anchor=(0.5, 0))
             label.setPos((edges[i] + edges[j + 1]) / 2, top)
             self.plot.plot_item.addItem(label)
             self.bands.append(band)
@@ -166,10 +178,15 @@ class SweepView(QWidget):
         self.plot.plot_item.vb.setRange(xRange=(edges[0], edges[-1]), yRange=(lo_y, top + 0.3 * unit), padding=0)
         best = result.best
         if best >= 0:
-            self.message.setText(f"Best α = {lrs[best]:.3g} (final J = {costs[best]:.3g} after "
-                                 f"{result.iterations} iterations).")
+            self.message.setText(f"Best α = {lrs[best]:.3g}: J = {costs[best]:.3g} after {result.iterations:,} "
+                                 "iterations.")
         else:
             self.message.setText("Every run diverged: try smaller learning rates.")
+        self.message.setToolTip(self.message.text())
+
+    def set_default_iterations(self, iterations: int) -> None:
+        """The iterations each run of a sweep takes: by default the experiment's own."""
+        self.iterations.setValue(min(int(iterations), self.iterations.maximum()))
 
     def _set_y_log(self, log: bool) -> None:
         """Label the J axis, and tick it in decades (log) or plainly; the data are mapped by the caller."""
