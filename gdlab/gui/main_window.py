@@ -1231,10 +1231,14 @@ class MainWindow(QMainWindow):
         picture = next(n for n in sheet_views(experiment) if n in widgets)
         sheet = {"cost": self.cost_plot, "trajectories": self.trajectory_plot.plot, "view": widgets[picture]}
         gif = tuple(n for n in view_names(experiment) if n in ("cost", "trajectories", "data", "curve", "surface"))
-        dialog = ExportDialog(views, experiment, self, window=self, sheet_views=sheet,
-                              summary=summarize(self._frame.snapshot, experiment), gif_views=gif,
+        summary = summarize(self._frame.snapshot, experiment)
+        summary["changes"] = list(self._frame.changes)
+        iteration = self._frame.snapshot.iteration
+        # unchanged live: the sheet is what `gdlab export NAME --view sheet --iterations N` draws
+        replay = experiment.replace(max_iterations=iteration) if iteration and not self._frame.changes else None
+        dialog = ExportDialog(views, experiment, self, window=self, sheet_views=sheet, summary=summary, gif_views=gif,
                               current=current or self.view_tabs.tabText(self.view_tabs.currentIndex()),
-                              directory=self._last_dir())
+                              directory=self._last_dir(), sheet_replay=replay)
         dialog.exported.connect(lambda path: self.statusBar().showMessage(f"Exported {path}", 6000))
         self._export = dialog
         dialog.open()

@@ -50,6 +50,7 @@ class Frame:
     twin: Any = None              # the twin run's snapshot (rows since its last frame), when forked
     twin_label: str = ""
     twin_fresh: bool = False      # the twin was just made: its plots start
+    changes: tuple[str, ...] = ()  # how the run was changed while it trained (a fresh run would differ)
 
 
 class TrainingWorker(QObject):
@@ -86,6 +87,7 @@ class TrainingWorker(QObject):
         self._twin = None  # a forked twin run stepped in lockstep (gdlab.core.timeline.fork)
         self._twin_label, self._twin_since, self._twin_fresh = "", 0, False
         self._shown = VIEW_PARTS  # the view data a visible view draws (set_shown)
+        self._changes: list[str] = []  # live changes since the run started from iteration 0
 
     # -- the loop ----------------------------------------------------------------------------
     @Slot()
@@ -191,6 +193,7 @@ class TrainingWorker(QObject):
             self._twin = None
             self._running = False
             self._fresh = True
+            self._changes = []
         elif self._run is None:
             return
         elif name == "start":
@@ -209,6 +212,7 @@ class TrainingWorker(QObject):
             self._twin = None
             self._run.reset()
             self._fresh = True
+            self._changes = []
         elif name == "reinitialize":
             self._running = False
             self._twin = None
@@ -218,6 +222,7 @@ class TrainingWorker(QObject):
             else:
                 self._run.reset()
             self._fresh = True
+            self._changes = []
         elif name in ("set_start", "set_tracked") and not isinstance(
                 self._run, SurfaceRace if name == "set_start" else NetworkRun):
             return  # meant for the other kind of experiment (the one before a preset switch)
@@ -229,11 +234,14 @@ class TrainingWorker(QObject):
             self._run.set_start(arg)
             self._experiment = self._experiment.replace(start=[float(v) for v in arg])
             self._fresh = True
+            self._changes = []
         elif name == "set_learning_rate":
+            self._changed(f"α set to {float(arg):g}")
             self._run.set_learning_rate(float(arg))
             self._experiment = self._experiment.replace(learning_rate=float(arg))
         elif name == "set_optimizer":
             opt_name, values = arg
+            self._changed(f"optimiser set to {opt_name}")
             self._run.set_optimizer(opt_name, **values)
             self._experiment = self._experiment.replace(optimizer=opt_name, **values)
         elif name == "set_max_iterations":
@@ -267,10 +275,12 @@ class TrainingWorker(QObject):
             self._twin = None
             rewind(self._run, int(arg))
             self._fresh = True
+            self._changes.append(f"rewound to iteration {self._run.iteration}")
         elif name == "fork":
             changes = dict(arg)
             self._twin = fork(self._run, **changes)
             self._twin_label = describe_change(changes)
+            self._changed(f"a twin forked ({self._twin_label})")
             self._twin_since, self._twin_fresh = 0, True
         elif name == "unfork":
             self._twin = None
@@ -306,6 +316,11 @@ class TrainingWorker(QObject):
         else:
             raise ValueError(f"unknown command {name!r}")
         self._emit()
+
+    def _changed(self, what: str) -> None:
+        """Note a live change, unless the run is still at iteration 0 (then it is simply its setting)."""
+        if self._run.iteration > 0:
+            self._changes.append(f"{what} at iteration {self._run.iteration}")
 
     def _peek(self, iteration: int) -> dict[str, Any]:
         """The run as it was at ``iteration`` (the nearest recorded one): what the views show while
@@ -353,7 +368,7 @@ class TrainingWorker(QObject):
                 view = network_view_data(run, self._fresh, self._sample, parts=parts)
                 self._last_view = now
         frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,
-                      iters_per_s=self._iters_per_s, fresh=self._fresh, view=view)
+                      iters_per_s=self._iters_per_s, fresh=self._fresh, view=view, changes=tuple(self._changes))
         if self._twin is not None:
             since = 0 if (self._fresh or self._twin_fresh) else self._twin_since
             frame.twin = self._twin.snapshot(since)
