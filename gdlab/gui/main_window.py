@@ -1038,7 +1038,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Sweep stopped.", 4000)
             return
         self.sweep_view.show_result(result)
-        self.statusBar().showMessage("Sweep done: " + self.sweep_view.message.text(), 8000)
+        self.statusBar().showMessage("Sweep done: " + self.sweep_view.summary, 8000)
 
     def _update_status(self) -> None:
         frame = self._frame

@@ -57,4 +57,5 @@ def test_the_regions_are_named_in_words_and_the_best_text_stays_one_line(view):
     view.show_result(result)
     words = [label.toPlainText() for label in view.band_labels]
     assert "too small (slow)" in words and "diverged" in words
-    assert view.message.text().startswith("Best α = 0.5") and not view.message.wordWrap()
+    assert view.summary.startswith("Best α = 0.5") and not view.message.wordWrap()
+    assert view.plot.plot_item.titleLabel.text.endswith("best α = 0.5")

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from ..palette import LIGHT, Theme
+from .ticks import readable_log_ticks
 
 # Rows a plot keeps per line: the newest RECENT as they came, older ones as BUCKETS min/max pairs
 # (see gdlab.core.decimate), so at most 2·300 + 100 points: about one per pixel column of a plot on
@@ -198,6 +199,7 @@ class LivePlot(pg.PlotWidget):
         self.plot_item.vb.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         for name in ("left", "bottom"):
             self.plot_item.getAxis(name).enableAutoSIPrefix(False)  # "cost J (x0.001)" confuses a class
+            readable_log_ticks(self.plot_item.getAxis(name))
         for name in ("left", "bottom", "right", "top"):
             # Axes (with their tick labels and grid) are redrawn from a pixmap unless their range
             # changed; replaying their text every frame was half of a plot's drawing time.

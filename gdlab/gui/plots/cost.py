@@ -201,7 +201,7 @@ class GradientFlowPlot(CostPlot):
     norms sit orders of magnitude below the last layer's: the gradient vanishes on its way back."""
 
     quantity = "‖∂J/∂W‖"
-    y_label = "gradient norm ‖∂J/∂W‖"
+    y_label = "‖∂J/∂W‖"  # short: the title says what it is, and the axis is a plot's height
 
     def __init__(self, parent=None):
         super().__init__(parent)

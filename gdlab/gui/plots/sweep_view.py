@@ -99,6 +99,7 @@ class SweepView(QWidget):
         self.bands: list[pg.LinearRegionItem] = []
         self.band_labels: list[pg.TextItem] = []
         self.result = None
+        self.summary = ""  # the result in one sentence (the window's status bar shows it)
 
     # -- requests --------------------------------------------------------------------------------
     def values(self) -> tuple[float, float, int, int]:
@@ -178,11 +179,13 @@ class SweepView(QWidget):
         self.plot.plot_item.vb.setRange(xRange=(edges[0], edges[-1]), yRange=(lo_y, top + 0.3 * unit), padding=0)
         best = result.best
         if best >= 0:
-            self.message.setText(f"Best α = {lrs[best]:.3g}: J = {costs[best]:.3g} after {result.iterations:,} "
-                                 "iterations.")
+            self.summary = (f"Best α = {lrs[best]:.3g}: J = {costs[best]:.3g} after {result.iterations:,} "
+                            "iterations.")
+            self.plot.set_title(f"Final cost against α: best α = {lrs[best]:.3g}")
         else:
-            self.message.setText("Every run diverged: try smaller learning rates.")
-        self.message.setToolTip(self.message.text())
+            self.summary = "Every run diverged: try smaller learning rates."
+            self.plot.set_title("Final cost against α: every run diverged")
+        self.message.setText("")  # the title says it: the controls' line has no room for a sentence
 
     def set_default_iterations(self, iterations: int) -> None:
         """The iterations each run of a sweep takes: by default the experiment's own."""

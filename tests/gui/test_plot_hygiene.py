@@ -1,0 +1,62 @@
+"""Plot hygiene at 1280×800 and 1920×1080: tick labels never overlap (log axes included), and a
+window title without a repeated suffix."""
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+from gdlab.core.presets import load_preset
+from gdlab.core.sweep import log_spaced, run_sweep
+from gdlab.gui.plots.base import LivePlot
+
+TIMEOUT = 15_000
+
+
+def label_rects(axis) -> list[tuple[QRectF, str]]:
+    """The tick labels the axis draws at its current size: (rectangle, text)."""
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [] if specs is None else [(QRectF(rect), text) for rect, _flags, text in specs[2]]
+
+
+def overlaps(window) -> list[str]:
+    found = []
+    for plot in window.findChildren(LivePlot):
+        if not plot.isVisible():
+            continue
+        for name in ("left", "bottom"):
+            rects = label_rects(plot.plot_item.getAxis(name))
+            for i, (a, text_a) in enumerate(rects):
+                for b, text_b in rects[i + 1:]:
+                    if a.adjusted(1, 1, -1, -1).intersects(b.adjusted(1, 1, -1, -1)):
+                        found.append(f"{plot.plot_item.titleLabel.text!r} {name}: {text_a!r} and {text_b!r}")
+    return found
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_no_tick_labels_overlap_on_any_axis(qtbot, make_window, size):
+    window = make_window("xor", size=size)
+    window.session.step(300)
+    qtbot.waitUntil(lambda: window.session.latest.snapshot.iteration == 300, timeout=TIMEOUT)
+    window.cost_plot.set_log(True)
+    sweep = run_sweep(load_preset("lr-too-large"), log_spaced(0.001, 2.0, 25), 50)
+    problems = []
+    for k in range(window.bottom_tabs.count()):
+        window.bottom_tabs.setCurrentIndex(k)
+        if window.bottom_tabs.widget(k) is window.sweep_view:
+            window.sweep_view.show_result(sweep)
+        window._redraw()
+        QApplication.processEvents()  # the tab's layout settles
+        problems += overlaps(window)
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+def test_the_window_title_names_the_experiment_once(make_window):
+    window = make_window("lr-just-right")
+    window.load_preset("xor")
+    assert window.windowTitle() == "gdlab — xor"
+    assert window.windowTitle().count("gdlab") == 1
