@@ -287,6 +287,9 @@ def prepared(widget: QWidget, size: tuple[int, int], theme: Theme | None = None,
                 palette.setColor(role, QColor(color))
             widget.setPalette(palette)
             undo.append(lambda: widget.setPalette(old_palette if had_palette else QPalette()))
+        for plot in (widget, *widget.findChildren(QWidget)):
+            if hasattr(plot, "clear_readout"):
+                plot.clear_readout()  # a crosshair is about the mouse on screen, never part of a figure
         if not isinstance(widget, QMainWindow):
             for button in widget.findChildren(QAbstractButton):
                 if button.isVisibleTo(widget):

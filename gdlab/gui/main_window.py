@@ -43,6 +43,7 @@ from .import_dialog import ImportDataDialog
 from .lesson_player import LessonPlayer
 from .palette import THEMES, VERMILLION
 from .panels import ParameterPanel
+from .plots.base import LivePlot
 from .plots.contour_view import ContourView
 from .plots.cost import CostPlot, GradientFlowPlot
 from .plots.curve_view import CurveView
@@ -733,6 +734,9 @@ class MainWindow(QMainWindow):
     def new_weights(self) -> None:
         seed = random.SystemRandom().randrange(2**31 - 1)
         self.session.reinitialize(seed)
+        if self.experiment.kind == NETWORK:  # the Weight seed field shows the seed now used
+            self.experiment = self.experiment.replace(seed=seed)
+            self.panel.fields["seed"].set_value(seed)
         self.statusBar().showMessage(f"New random initial weights (seed {seed}).", 3000)
 
     @Slot(int)
@@ -779,6 +783,8 @@ class MainWindow(QMainWindow):
         if frame.fresh:
             self._configured(frame)
             self.draw_tool.set_experiment(frame.experiment)
+            for plot in self.findChildren(LivePlot):
+                plot.clear_readout()  # its numbers were about the run before
             overlay = cost_overlay(self.cost_plot)
             if overlay is not None:
                 overlay.refresh()  # the cost plot was reconfigured: the overlay gets its legend back

@@ -60,3 +60,37 @@ def test_the_window_title_names_the_experiment_once(make_window):
     window.load_preset("xor")
     assert window.windowTitle() == "gdlab — xor"
     assert window.windowTitle().count("gdlab") == 1
+
+
+def test_the_crosshair_follows_the_mouse_is_never_exported_and_goes_on_reset(qtbot, make_window, tmp_path):
+    import pyqtgraph as pg
+
+    from gdlab.gui.export import export_widget
+
+    window = make_window("lr-just-right")
+    window.session.step(10)
+    qtbot.waitUntil(lambda: window.session.latest.snapshot.iteration == 10, timeout=TIMEOUT)
+    window._redraw()
+    plot, vb = window.cost_plot, window.cost_plot.plot_item.vb
+    qtbot.waitUntil(lambda: vb.viewRange()[0][1] >= 9, timeout=TIMEOUT)
+    positions = []
+    for x in (2, 7):
+        plot._on_mouse_moved(vb.mapViewToScene(pg.Point(x, 1.0)))
+        assert plot.readout_text().startswith(f"iteration {x}:")
+        positions.append(plot.readout.pos().x())
+    assert positions == pytest.approx([2, 7]), "the readout moves with the mouse"
+    export_widget(plot, tmp_path / "cost.png", size=(400, 300))
+    assert not plot.readout_text(), "an export draws no crosshair (and leaves none behind)"
+    plot._on_mouse_moved(vb.mapViewToScene(pg.Point(3, 1.0)))
+    assert plot.readout_text()
+    window.reset()
+    qtbot.waitUntil(lambda: window.session.latest.snapshot.iteration == 0, timeout=TIMEOUT)
+    assert not plot.readout_text(), "a reset clears the crosshair"
+
+
+def test_new_weights_show_their_seed_in_the_weight_seed_field(qtbot, make_window):
+    window = make_window("xor")
+    window.new_weights()
+    qtbot.waitUntil(lambda: window.session.latest.experiment["seed"] != 0, timeout=TIMEOUT)
+    seed = window.session.latest.experiment["seed"]
+    assert window.panel.fields["seed"].value() == seed and window.experiment["seed"] == seed

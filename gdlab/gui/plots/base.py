@@ -368,8 +368,16 @@ class LivePlot(pg.PlotWidget):
         self._vline.show()
         self.readout.setText(text)
         (x0, x1), (y0, y1) = vb.viewRange()
-        self.readout.setPos(x0, y1)
+        # beside the mouse, on the side with room: right of it in the left half, left of it in the right
+        self.readout.setAnchor((-0.05 if point.x() < (x0 + x1) / 2 else 1.05, 1.2 if point.y() < (y0 + y1) / 2
+                                else -0.2))
+        self.readout.setPos(point.x(), point.y())
         self.readout.show()
+
+    def clear_readout(self) -> None:
+        """Hide the crosshair and its text (a reset, new weights, an export: no stale numbers)."""
+        self._vline.hide()
+        self.readout.hide()
 
     def readout_text(self) -> str:
         return self.readout.toPlainText() if self.readout.isVisible() else ""
