@@ -692,6 +692,8 @@ def render_sheet(views: dict[str, QWidget], experiment: Experiment, summary: dic
 
 
 # -- animations ------------------------------------------------------------------------------------------
+GIF_HOLD_SECONDS = 1.5  # the last frame stays this long before the loop starts again: the end is read
+
 def export_gif(experiment: Experiment, view_name: str, path: str | os.PathLike, every_k: int | None = None,
                fps: float = 10.0, size: tuple[int, int] = (640, 400), theme: Theme | None = None,
                iterations: int | None = None, progress: Callable[[int, int], Any] | None = None,
@@ -750,7 +752,7 @@ def export_gif(experiment: Experiment, view_name: str, path: str | os.PathLike, 
                     raise ExportCancelled("the animation was cancelled")
     finally:
         _dispose(widget)
-    return write_atomic(path, encode_gif(images, fps))
+    return write_atomic(path, encode_gif(images, fps, hold_last=GIF_HOLD_SECONDS))
 
 
 def _set_ranges(widget: QWidget, ranges: list) -> None:

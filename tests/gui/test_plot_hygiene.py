@@ -94,3 +94,40 @@ def test_new_weights_show_their_seed_in_the_weight_seed_field(qtbot, make_window
     qtbot.waitUntil(lambda: window.session.latest.experiment["seed"] != 0, timeout=TIMEOUT)
     seed = window.session.latest.experiment["seed"]
     assert window.panel.fields["seed"].value() == seed and window.experiment["seed"] == seed
+
+
+@pytest.mark.parametrize("view", ["curve", "cost"])
+def test_a_gif_holds_its_last_frame_and_never_relays_out_on_it(qtbot, tmp_path, monkeypatch, view):
+    from gdlab.core.gif import gif_info
+    from gdlab.gui import export
+
+    geometries = []
+    original = export.render_image
+
+    def recording(widget, *args, **kwargs):
+        plot = widget.plot if hasattr(widget, "readout_numbers") else widget  # the curve view's plot
+        geometries.append(plot.geometry())
+        return original(widget, *args, **kwargs)
+
+    monkeypatch.setattr(export, "render_image", recording)
+    path = export.export_gif(load_preset("lr-just-right"), view, tmp_path / "a.gif", every_k=5, size=(480, 320))
+    info = gif_info(path)
+    assert info.delays[-1] >= 1500 and info.delays[0] == 100
+    assert len(set((g.x(), g.y(), g.width(), g.height()) for g in geometries)) == 1, geometries
+
+
+@pytest.mark.parametrize("preset", ["lr-just-right", "lr-divergent"])
+def test_the_cost_curves_iteration_numbers_never_collide(qtbot, make_window, preset):
+    window = make_window(preset, playback_speed=0)
+    window.session.step(30)
+    qtbot.waitUntil(lambda: window.session.latest.snapshot.status != "running"
+                    and window.session.latest.snapshot.iteration > 12, timeout=TIMEOUT)
+    window._redraw()
+    shown = [t for t in window.curve_view.numbers if t.isVisible()]
+    assert len(shown) >= 4
+    boxes = [t.mapRectToScene(t.boundingRect()) for t in shown]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.adjusted(1, 1, -1, -1).intersects(b.adjusted(1, 1, -1, -1)), \
+                [t.textItem.toPlainText() for t in shown]
+    assert str(window.session.latest.snapshot.iteration) in [t.textItem.toPlainText() for t in shown]

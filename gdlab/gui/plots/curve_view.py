@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .base import LivePlot, make_curve, thin_older
@@ -21,6 +21,7 @@ MAX_NUMBERED = 12      # iteration numbers written next to the trail
 MAX_TRAIL = 400        # trail dots drawn (the newest)
 MAX_KEPT = 20_000      # trail points kept (older ones thinned)
 TANGENT_HALF_WIDTH = 0.18  # of the view's width, each side of the point
+READOUT_LINES = 3      # the spelled-out update: iteration; w, dJ/dw, α; w_new
 
 
 class _RunItems:
@@ -67,6 +68,7 @@ class CurveView(QWidget):
         font.setPointSize(11)
         self.readout.setFont(font)
         self.readout.setWordWrap(True)
+        self._fix_readout_height()
         self.run_picker = QComboBox()
         self.run_picker.setToolTip("Which run the numbers below describe.")
         self.run_picker.currentIndexChanged.connect(self._on_pick)
@@ -252,19 +254,36 @@ class CurveView(QWidget):
         self.edge_marker.setPos(x1 if w > x1 else x0, (y0 + y1) / 2)
 
     def _number_trail(self, its: np.ndarray) -> None:
-        """Iteration numbers next to the selected run's newest points (the steps being discussed)."""
+        """Iteration numbers next to the selected run's newest points (the steps being discussed);
+        a number that would run into a newer one is left out (the newest win)."""
         if not self.runs:
             return
         tw, tJ = self._trail(self.runs[self.selected])
         n = len(tw)
-        picks = list(range(max(0, n - MAX_NUMBERED), n))
-        for text, idx in zip(self.numbers, picks + [None] * MAX_NUMBERED):
-            if idx is None or not (np.isfinite(tw[idx]) and np.isfinite(tJ[idx])):
-                text.hide()
+        vb = self.plot.plot_item.vb
+        vb.updateMatrix()  # a range just grown (_follow) must be in the mapping used below
+        metrics = QFontMetrics(self.numbers[0].textItem.font())
+        placed: list[QRectF] = []
+        shown = 0
+        for idx in range(n - 1, max(-1, n - 1 - 4 * MAX_NUMBERED), -1):
+            if shown == MAX_NUMBERED:
+                break
+            if not (np.isfinite(tw[idx]) and np.isfinite(tJ[idx])):
                 continue
-            text.setText(str(int(its[idx])) if idx < len(its) else str(idx))
+            label = str(int(its[idx])) if idx < len(its) else str(idx)
+            at = vb.mapViewToScene(pg.Point(float(tw[idx]), float(tJ[idx])))
+            width = metrics.horizontalAdvance(label) + 8  # the text item's own margins included
+            box = QRectF(at.x() - width / 2, at.y() - 1.3 * metrics.height() - 4, width, metrics.height() + 8)
+            if any(box.intersects(other) for other in placed):
+                continue
+            placed.append(box)
+            text = self.numbers[shown]
+            text.setText(label)
             text.setPos(tw[idx], tJ[idx])
             text.show()
+            shown += 1
+        for text in self.numbers[shown:]:
+            text.hide()
 
     def _update_readout(self) -> None:
         snap, k = self._snap, self.selected
@@ -274,8 +293,8 @@ class CurveView(QWidget):
         status = snap.run_status[k]
         w, g, lr = float(snap.w[k, 0]), float(snap.gradient[k, 0]), float(snap.learning_rates[k])
         if status not in ("ready", "running"):
-            self.readout.setText(f"iteration {snap.iteration}: {status.replace('_', ' ')} "
-                                 f"— {snap.run_reason[k] or snap.reason}")
+            self.readout.setText(self._fitting(f"iteration {snap.iteration}: {status.replace('_', ' ')} — ",
+                                               snap.run_reason[k] or snap.reason))
             return
         terms = {name: float(np.ravel(value)[0]) for name, value in snap.step_terms[k].items()}  # the one weight's
         known, update = step_lines(snap.optimizers[k], w, g, lr, float(snap.w_next[k, 0]), terms, snap.hyper[k])
@@ -287,6 +306,29 @@ class CurveView(QWidget):
             self._moment.setData([], [])
             return
         self._moment.setData(np.asarray(w, dtype=float)[:, 0], np.asarray(J, dtype=float))
+
+    def _fix_readout_height(self) -> None:
+        """Three lines, always: the ending ("converged — …") neither shrinks nor grows it, so the plot
+        above keeps its size (no jump on the last frame of an animation)."""
+        self.readout.setFixedHeight(READOUT_LINES * QFontMetrics(self.readout.font()).lineSpacing() + 4)
+
+    def _fitting(self, head: str, reason: str) -> str:
+        """``head`` + ``reason``, the reason cut to its first clause (then shortened) until the text
+        fits the readout's three lines."""
+        metrics = QFontMetrics(self.readout.font())
+        width = max(50, self.readout.width() - 4)
+        room = READOUT_LINES * metrics.lineSpacing()
+
+        def fits(text: str) -> bool:
+            return metrics.boundingRect(0, 0, width, 10 * room, Qt.TextFlag.TextWordWrap, text).height() <= room
+
+        text = head + reason
+        if fits(text):
+            return text
+        reason = reason.split(":")[0].rstrip(".") + "."
+        while len(reason) > 8 and not fits(head + reason):
+            reason = reason[:-9].rstrip(" ,") + "…"
+        return head + reason
 
     def readout_numbers(self) -> str:
         return self.readout.text()
@@ -312,5 +354,6 @@ class CurveView(QWidget):
         font = self.readout.font()
         font.setPointSize(theme.font_pt)  # the spelled-out update reads from the back of the room too
         self.readout.setFont(font)
+        self._fix_readout_height()
         for text in self.numbers:
             text.setColor(theme.foreground)
