@@ -538,7 +538,7 @@ class MainWindow(QMainWindow):
 
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, "&Welcome and first lessons", None, self.show_welcome,
-                     "The three core lessons: one weight, the optimiser race, a network learning XOR.")
+                     "The three guided lessons: one weight, backpropagation phase by phase, a network learning.")
         self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts,
                      "List every shortcut (printable for the lectern).")
         self._action(help_menu, "&About gdlab", None, self.show_about, "Version, licence and credits.")
@@ -1380,9 +1380,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_welcome(self) -> None:
-        """The first-run screen: three lessons to start with, and how to export a figure."""
+        """The first-run screen: the three lesson tracks to start with, and how to export a figure."""
         dialog = WelcomeDialog(self, show_again=should_show_welcome(self.settings))
-        dialog.preset_chosen.connect(self.load_preset)
+        dialog.lesson_chosen.connect(self.play_lesson)
         dialog.finished.connect(lambda _result, d=dialog: remember_welcome(self.settings, d.dont_show_again))
         self._welcome = dialog
         dialog.open()
