@@ -872,7 +872,7 @@ class MainWindow(QMainWindow):
             if w.shape[1] == 1:
                 self.curve_view.show_moment(w, costs)
             else:
-                self.contour_view.show_moment(w)
+                self.contour_view.show_moment(w, payload.get("paths"))
             return
         if payload["found"] is None:
             self.statusBar().showMessage(f"Iteration {payload['iteration']} is no longer recorded.", 4000)
@@ -926,12 +926,15 @@ class MainWindow(QMainWindow):
         if snap.status in (DIVERGED, CONVERGED, FINISHED) and not self._event_marked:
             self._event_marked = True  # the cost plot marks the iteration (render._feed_cost)
             style = "bad" if snap.status == DIVERGED else "ok"
+            # a race: who reached the minimum when, who stopped where (not the core's log line)
+            words = frame.ending if len(getattr(snap, "labels", ())) > 1 and frame.ending else snap.reason
             self.message.show_message(f"<b>{snap.status.capitalize()} at iteration {snap.iteration}.</b> "
-                                      f"{_html(snap.reason)}", style)
+                                      f"{_html(words)}", style)
         elif snap.status == MAX_ITERATIONS and not self._event_marked:
             self._event_marked = True
-            self.message.show_message(f"<b>Stopped at iteration {snap.iteration}</b>: {_html(snap.reason)} "
-                                      "Raise Max iterations in the Training panel to go on.", "info")
+            words = frame.ending if len(getattr(snap, "labels", ())) > 1 and frame.ending else snap.reason
+            self.message.show_message(f"<b>Stopped at iteration {snap.iteration}</b>: {_html(words)} "
+                                      "Raise “Max iterations” in the Training panel to go on.", "info")
         elif frame.fresh:
             self.message.hide()
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..core.backprop_trace import trace_iteration
 from ..core.experiment import Experiment
+from ..core.outcome import race_summary
 from ..core.sweep import log_spaced, sweep
 from ..core.timeline import attach_tape, describe_change, fork, probe_at, rewind
 from ..core.training import NetworkRun, SurfaceRace, make_run
@@ -31,6 +32,7 @@ TAPE_BUDGET_BYTES = 16_000_000  # weights of recent iterations kept for the time
 VIEW_HZ = 6.0  # the network's output over the input plane changes slowly: recompute it 6 times a second
 MAX_SPEED = 0  # speed value meaning "as fast as possible"
 CHUNK_SECONDS = 0.004  # at full speed, look at the command queue about every 4 ms
+PEEK_PATH_ROWS = 20_000  # a scrubbed race's paths are sent up to the moment (at most this many rows)
 VIEW_PARTS = frozenset({"map", "network"})  # the data view's output map; the diagram's sample and neuron maps
 
 
@@ -51,6 +53,7 @@ class Frame:
     twin_label: str = ""
     twin_fresh: bool = False      # the twin was just made: its plots start
     changes: tuple[str, ...] = ()  # how the run was changed while it trained (a fresh run would differ)
+    ending: str = ""              # a finished race's ending in words (gdlab.core.outcome)
 
 
 class TrainingWorker(QObject):
@@ -331,7 +334,8 @@ class TrainingWorker(QObject):
             row = iteration
             return {"iteration": iteration, "found": iteration, "kind": "surface",
                     "w": run.history.view("paths", row, row + 1)[0].copy(),
-                    "costs": run.history.view("costs", row, row + 1)[0].copy()}
+                    "costs": run.history.view("costs", row, row + 1)[0].copy(),
+                    "paths": run.history.view("paths", max(0, row + 1 - PEEK_PATH_ROWS), row + 1).copy()}
         found = probe_at(run, iteration)
         if found is None:
             return {"iteration": iteration, "found": None, "kind": "network"}
@@ -368,7 +372,8 @@ class TrainingWorker(QObject):
                 view = network_view_data(run, self._fresh, self._sample, parts=parts)
                 self._last_view = now
         frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,
-                      iters_per_s=self._iters_per_s, fresh=self._fresh, view=view, changes=tuple(self._changes))
+                      iters_per_s=self._iters_per_s, fresh=self._fresh, view=view, changes=tuple(self._changes),
+                      ending=race_summary(run) if isinstance(run, SurfaceRace) and run.finished else "")
         if self._twin is not None:
             since = 0 if (self._fresh or self._twin_fresh) else self._twin_since
             frame.twin = self._twin.snapshot(since)

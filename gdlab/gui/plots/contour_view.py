@@ -99,6 +99,7 @@ class ContourView(QWidget):
         self._paths: list[list[np.ndarray]] = []
         self._heads: np.ndarray | None = None
         self._next: np.ndarray | None = None
+        self._moment_paths: np.ndarray | None = None  # the paths up to a moment the timeline shows
         self._dirty = False
         self._recompute = QTimer(self)
         self._recompute.setSingleShot(True)
@@ -174,8 +175,13 @@ class ContourView(QWidget):
         self._next = None if next_points is None else np.asarray(next_points, dtype=float)
         self._dirty = True
 
-    def show_moment(self, points: np.ndarray | None) -> None:
-        """Ring the runs' points at the iteration the timeline shows (None: the present)."""
+    def show_moment(self, points: np.ndarray | None, paths: np.ndarray | None = None) -> None:
+        """Ring the runs' points at the iteration the timeline shows (None: the present). ``paths``
+        (rows, K, 2): every run's path up to that moment, drawn instead of the whole path, each
+        in its run's colour (a race replayed)."""
+        self._moment_paths = None if points is None or paths is None else np.asarray(paths, dtype=float)
+        self._dirty = True
+        self.refresh()
         if points is None:
             self._moment.setData([], [])
             return
@@ -194,15 +200,20 @@ class ContourView(QWidget):
             return
         self._dirty = False
         self._follow()
+        moment = self._moment_paths
         for k, items in enumerate(self.runs):
-            p = self.path(k)
+            p = self.path(k) if moment is None or k >= moment.shape[1] else moment[:, k, :2]
             if len(p) > MAX_PATH_POINTS:  # thin the old part, keep the recent part whole
                 stride = int(np.ceil((len(p) - MAX_PATH_POINTS // 2) / (MAX_PATH_POINTS // 2)))
                 p = np.concatenate([p[:-MAX_PATH_POINTS // 2:stride], p[-MAX_PATH_POINTS // 2:]])
             items.path.setData(p[:, 0], p[:, 1], connect="finite")
             finite = p[np.isfinite(p).all(axis=1)]
             items.dots.setData(finite[-200:, 0], finite[-200:, 1])
-            if self._heads is not None and np.isfinite(self._heads[k]).all():
+            if moment is not None:  # scrubbed back: the path ends at the moment's ring, no next step
+                items.head.setData([], [])
+                items.step.setData([], [])
+                items.arrow.hide()
+            elif self._heads is not None and np.isfinite(self._heads[k]).all():
                 items.head.setData([self._heads[k, 0]], [self._heads[k, 1]])
                 nxt = None if self._next is None else self._next[k]
                 if nxt is not None and np.isfinite(nxt).all() and not np.allclose(nxt, self._heads[k]):
