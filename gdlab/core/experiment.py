@@ -156,7 +156,7 @@ class Experiment:
         for run in runs:
             merged = dict(base)
             merged.update({k: v for k, v in run.items() if k != "label"})
-            merged["label"] = run.get("label") or _run_label(merged)
+            merged["label"] = run.get("label") or run_label(merged)
             out.append(merged)
         return out
 
@@ -363,5 +363,6 @@ def _validate_run(run: Any, index: int) -> dict[str, Any]:
     return out
 
 
-def _run_label(values: Mapping[str, Any]) -> str:
+def run_label(values: Mapping[str, Any]) -> str:
+    """The name of a run without a label of its own: its optimiser and α, e.g. ``sgd α=0.95``."""
     return f"{values['optimizer']} α={values['learning_rate']:g}"

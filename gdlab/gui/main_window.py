@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         self._event_marked = False
         self._closing = False
         self._unrequested_size: QSize | None = None
+        self._run_labels: list[str] = []  # the runs' names the legends show (they follow live changes)
         self._build_ui()
         self._build_actions()
         self._install_export_menus()
@@ -788,6 +789,7 @@ class MainWindow(QMainWindow):
             overlay = cost_overlay(self.cost_plot)
             if overlay is not None:
                 overlay.refresh()  # the cost plot was reconfigured: the overlay gets its legend back
+        self._relabel_runs(frame)
         self.runs_view.record_frame(frame)
         self._feed_twin(frame)
         first = snap.iterations[0] if frame.fresh and len(snap.iterations) else self.timeline.first
@@ -918,6 +920,17 @@ class MainWindow(QMainWindow):
             if "n_train" in frame.view:
                 self.inspector.set_samples(frame.view["n_train"])
         self._show_views_for(snap.kind, frame.experiment)
+
+    def _relabel_runs(self, frame: Frame) -> None:
+        """Runs renamed by a live change (sgd α=0.95 → sgd α=0.5): every legend follows."""
+        labels = list(getattr(frame.snapshot, "labels", ()))
+        old, self._run_labels = self._run_labels, labels
+        if frame.fresh or labels == old or len(labels) != len(old):
+            return
+        self.cost_plot.relabel_runs(labels)
+        self.trajectory_plot.relabel_runs(old, labels)
+        self.curve_view.relabel_runs(labels)
+        self.contour_view.relabel_runs(labels)
 
     def _show_outcome(self, frame: Frame) -> None:
         snap = frame.snapshot

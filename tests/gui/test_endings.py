@@ -36,3 +36,30 @@ def test_scrubbing_a_race_trims_every_path_to_that_moment_in_its_colour(qtbot, m
     window.timeline.go_live()
     qtbot.waitUntil(lambda: view._moment_paths is None, timeout=TIMEOUT)
     assert [len(items.path.getData()[0]) for items in view.runs] == full
+
+
+def test_legends_follow_a_live_change_of_alpha(qtbot, make_window):
+    window = make_window("lr-too-large")
+    window.session.step(3)
+    qtbot.waitUntil(lambda: window.session.latest.snapshot.iteration == 3, timeout=TIMEOUT)
+    assert "sgd α=0.95" in window.trajectory_plot.caption.text()
+    window._on_param_changed("learning_rate", 0.5)
+    window.session.step(1)
+    qtbot.waitUntil(lambda: window.session.latest.snapshot.iteration == 4, timeout=TIMEOUT)
+    assert window.session.latest.snapshot.labels == ["sgd α=0.5"]
+    assert "sgd α=0.5" in window.trajectory_plot.caption.text()
+    assert "α=0.95" not in window.trajectory_plot.caption.text()
+    assert window.curve_view.run_picker.itemText(0) == "sgd α=0.5"
+
+
+def test_a_races_legend_follows_too(qtbot, make_window):
+    window = make_window("lr-just-right", runs=[{"optimizer": "sgd"}, {"optimizer": "momentum",
+                                                                        "learning_rate": 0.05}])
+    window.session.step(2)
+    qtbot.waitUntil(lambda: window.session.latest.snapshot.iteration == 2, timeout=TIMEOUT)
+    window._on_param_changed("learning_rate", 0.1)
+    window.session.step(1)
+    qtbot.waitUntil(lambda: window.session.latest.snapshot.iteration == 3, timeout=TIMEOUT)
+    legend = [label.text for _sample, label in window.cost_plot.plot_item.legend.items]
+    assert legend == ["sgd α=0.1", "momentum α=0.1"]
+    assert "sgd α=0.1" in window.contour_view.caption.text() or window.contour_view.labels == legend

@@ -160,6 +160,11 @@ class ContourView(QWidget):
         self._dirty = True
         self._update_caption()
 
+    def relabel_runs(self, labels: list[str]) -> None:
+        """The runs were renamed live (α or the optimiser changed): the legend says the new names."""
+        self.labels = list(labels)
+        self._update_caption()
+
     def _update_caption(self) -> None:
         parts = [f"<span style='color:{items.color}; font-weight:bold'>● {_html(label)}</span>"
                  for label, items in zip(self.labels, self.runs)]

@@ -152,6 +152,15 @@ class CurveView(QWidget):
         self._snap = None
         self._dirty = True
 
+    def relabel_runs(self, labels: list[str]) -> None:
+        """The runs were renamed live (α or the optimiser changed): the legend says the new names."""
+        legend = self.plot.plot_item.legend
+        if legend is not None:
+            for (_sample, label), text in zip(legend.items, labels):
+                label.setText(text)
+        for k, text in enumerate(labels[:self.run_picker.count()]):
+            self.run_picker.setItemText(k, text)
+
     # -- data ------------------------------------------------------------------------------------
     def append(self, snapshot) -> None:
         """A surface snapshot: new trail rows, the current point and the preview of the next step."""
