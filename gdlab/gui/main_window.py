@@ -1311,7 +1311,18 @@ class MainWindow(QMainWindow):
         self.text_scale = 1.0 if factor is None else min(MAX_SCALE, max(MIN_SCALE, self.text_scale * factor))
         self.settings.setValue("text_scale", self.text_scale)
         self.set_theme(self.theme_name)
+        self._widen_panel_for_text()
         self.statusBar().showMessage(f"Text at {self.text_scale:.0%} of its usual size.", 2000)
+
+    def _widen_panel_for_text(self) -> None:
+        """Larger text: the parameter panel gets the width its fields now need (the plots give it up),
+        so its labels and fields are laid out again instead of being cut at the right edge."""
+        QApplication.processEvents()  # the new font's sizes reach the layouts
+        need = self.panel.minimumSizeHint().width() + self.left_scroll.verticalScrollBar().sizeHint().width() + 24
+        sizes = self.splitter.sizes()
+        if len(sizes) == 2 and sizes[0] and sizes[0] < need:
+            self.left_scroll.setMinimumWidth(min(need, self.width() // 2))
+            self.splitter.setSizes([need, max(0, sum(sizes) - need)])
 
     @Slot()
     def toggle_lecture_mode(self) -> None:

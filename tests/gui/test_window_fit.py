@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication
 
 import gdlab
 
@@ -74,6 +75,7 @@ def test_the_window_opens_inside_a_1280x800_screen_and_a_restored_geometry_is_cl
 
 def test_the_minimum_size_fits_a_1024x768_screen(make_window):
     window = make_window("xor", size=(1000, 700))
+    QApplication.processEvents()  # the layouts take the font's minimum widths (a posted LayoutRequest)
     assert window.minimumSize().width() <= 1000 and window.minimumSize().height() <= 700
     hint = window.minimumSizeHint()
     assert hint.width() <= 1000 and hint.height() <= 700, f"the layout needs {hint.width()}×{hint.height()}"
@@ -83,3 +85,19 @@ def test_the_minimum_size_fits_a_1024x768_screen(make_window):
         corner = part.mapTo(window, QPoint(part.width(), part.height()))
         assert corner.x() <= window.width() and corner.y() <= window.height(), part
         assert part.width() >= part.fontMetrics().horizontalAdvance(getattr(part, "text", lambda: "")()), part
+
+
+def test_the_shortcut_sheet_fits_the_screen_and_larger_text_widens_the_panel(qtbot, make_window):
+    window = make_window("xor", size=(1280, 800))
+    window.show_shortcuts()
+    sheet = window._sheet
+    room = sheet.screen().availableGeometry()
+    assert sheet.height() <= room.height() and sheet.width() <= room.width()
+    assert sheet.table.verticalScrollBar().maximum() > 0 or sheet.table.height() >= sum(
+        sheet.table.rowHeight(r) for r in range(sheet.table.rowCount()))
+    sheet.close()
+    for _ in range(3):
+        window.scale_text(1.15)
+    QApplication.processEvents()
+    assert window.splitter.sizes()[0] >= window.panel.minimumSizeHint().width(), "no field is cut at the edge"
+    window.scale_text(None)
