@@ -134,7 +134,7 @@ def test_a_sweep_puts_each_learning_rate_preset_where_its_name_says(preset, regi
 
 def test_the_xor_presets_own_rate_is_not_too_small_over_its_own_iterations():
     exp = load_preset("xor")
-    lrs = np.sort(np.append(log_spaced(0.01, 2.0, 4), exp["learning_rate"]))
+    lrs = np.array([0.05, exp["learning_rate"], 2.0])
     result = run_sweep(exp, lrs, exp["max_iterations"])
     assert result.regions[list(result.learning_rates).index(exp["learning_rate"])] == "good"
     assert result.regions[0] == "too small"

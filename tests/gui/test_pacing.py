@@ -2,6 +2,7 @@
 shown by the Speed control, changeable live and saved with the experiment."""
 import time
 
+import pytest
 from PySide6.QtCore import Qt
 
 from gdlab.core.experiment import load_experiment
@@ -18,19 +19,20 @@ def iteration(window) -> int:
 def test_a_file_with_playback_speed_2_plays_at_2_iterations_per_second(qtbot, make_window, tmp_path):
     path = tmp_path / "slow-xor.json"
     load_preset("xor").replace(playback_speed=2.0, name="slow-xor").save(path)
-    window = make_window("spiral-deep")  # at full speed: the file's pace must replace it
+    window = make_window("optimizer-race")  # at 100 it/s: the file's pace must replace it
     assert window.open_path(path)
     qtbot.waitUntil(lambda: window.session.latest.experiment.name == "slow-xor", timeout=TIMEOUT)
     assert window.speed_value.text() == "2 it/s" and SPEEDS[window.speed_slider.value()] == 2
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: iteration(window) >= 1, timeout=TIMEOUT)
     first = time.perf_counter()
-    qtbot.waitUntil(lambda: iteration(window) >= 3, timeout=TIMEOUT)
-    two_steps = time.perf_counter() - first
-    assert 0.9 <= two_steps <= 2.0, f"two steps at 2 it/s took {two_steps:.2f} s"
+    qtbot.waitUntil(lambda: iteration(window) >= 2, timeout=TIMEOUT)
+    one_step = time.perf_counter() - first
+    assert 0.45 <= one_step <= 0.95, f"one step at 2 it/s took {one_step:.2f} s (1 it/s: 1 s, 5 it/s: 0.2 s)"
     qtbot.keyClick(window, Qt.Key.Key_Space)
 
 
+@pytest.mark.slow  # it watches the run for one second, by design
 def test_lr_just_right_is_followable_one_second_after_space_while_spiral_deep_runs_at_full_speed(
         qtbot, make_window):
     window = make_window("lr-just-right")
