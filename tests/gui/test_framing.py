@@ -117,3 +117,11 @@ def test_the_2d_surface_follows_every_runs_point(qtbot, make_window):
     assert y1 - y0 >= 1.5 * first_height
     xs, ys, _ = view.grid
     assert ys[0] <= y0 + 1e-9 and ys[-1] >= y1 - 1e-9, "the contours are computed over the new range"
+
+
+def test_past_the_cap_the_point_is_an_edge_marker_with_its_value(qtbot, make_window):
+    window = make_window("lr-divergent", start=[1e6], learning_rate=10.0, name="far")
+    step_to(qtbot, window, 1)  # w = 1e6 · (1 − 2·10) = −1.9e7, past 10⁶ × the parabola's view range
+    (x0, x1), _ = window.curve_view.plot.plot_item.vb.viewRange()
+    assert x0 >= -2.0000001e6, "the view stops at the cap"
+    assert window.curve_view.edge_marker.toPlainText() == "w = -1.9e+07 ←"
