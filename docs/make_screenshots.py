@@ -141,10 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(OUT), help="folder for the PNGs (default: docs/)")
     parser.add_argument("--gallery", action="store_true", help="also make the handout sheet and the GIFs")
     args = parser.parse_args(argv)
+    Path(args.out).mkdir(parents=True, exist_ok=True)  # before the gallery writes into it
     if args.gallery:
         gallery(Path(args.out))
     size = tuple(int(v) for v in args.size.split("x"))
-    Path(args.out).mkdir(parents=True, exist_ok=True)
     app = make_app()
     folder = tempfile.mkdtemp(prefix="gdlab-shots-")
     for name, shot in SHOTS.items():

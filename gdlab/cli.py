@@ -126,10 +126,10 @@ def run_parser() -> argparse.ArgumentParser:
 
 def add_param_flags(parser: argparse.ArgumentParser) -> None:
     """One flag per experiment parameter (``--learning-rate`` ...); read back by :func:`_apply_overrides`."""
-    from .core.params import PARAMS
+    from .core.params import run_params
 
     group = parser.add_argument_group("experiment parameters (override the file)")
-    for param in PARAMS:
+    for param in run_params():  # playback_speed is how the window shows a run: no flag
         group.add_argument(param.flag, dest=f"param_{param.name}", metavar=_metavar(param),
                            help=f"{param.tooltip} ({param.describe_range()})")
 
@@ -629,10 +629,10 @@ def _checked(make):
 
 
 def _apply_overrides(experiment, args):
-    from .core.params import PARAMS
+    from .core.params import run_params
 
     changes: dict[str, Any] = {}
-    for param in PARAMS:
+    for param in run_params():
         raw = getattr(args, f"param_{param.name}")
         if raw is None:
             continue

@@ -12,7 +12,9 @@ The file format (``schema_version`` 1)::
       "data": {...}, "network": {...},    # network experiments; "data" holds "points" when the
                                           # dataset is "custom" (see gdlab.core.customdata)
       "surface": {...}, "runs": [...],    # surface experiments: runs override training values
-      "training": {...}
+      "training": {...},
+      "playback": {"playback_speed": 5.0}  # how the window plays the run (iterations/s, 0 = max);
+                                          # optional: `gdlab run` and `export` ignore it
     }
 
 Every value is checked against its declaration in :mod:`gdlab.core.params`; a missing value
@@ -160,7 +162,7 @@ class Experiment:
         for run in runs:
             merged = dict(base)
             merged.update({k: v for k, v in run.items() if k != "label"})
-            merged["label"] = run.get("label") or _run_label(merged)
+            merged["label"] = run.get("label") or run_label(merged)
             out.append(merged)
         return out
 
@@ -372,5 +374,6 @@ def _validate_run(run: Any, index: int) -> dict[str, Any]:
     return out
 
 
-def _run_label(values: Mapping[str, Any]) -> str:
+def run_label(values: Mapping[str, Any]) -> str:
+    """The name of a run without a label of its own: its optimiser and α, e.g. ``sgd α=0.95``."""
     return f"{values['optimizer']} α={values['learning_rate']:g}"

@@ -241,12 +241,13 @@ def _table_bits(n_colors: int) -> int:
 
 
 def encode_gif(frames: Sequence[np.ndarray], fps: float = 10.0, loop: int | None = 0,
-               palette: str = "global") -> bytes:
+               palette: str = "global", hold_last: float = 0.0) -> bytes:
     """The bytes of an animated GIF of ``frames`` ((H, W, 3) uint8 arrays, all one size).
 
     ``fps``: frames per second (up to 50). ``loop``: 0 = repeat for ever, n = repeat n more
     times, None = play once. ``palette``: ``"global"`` (one colour table for all frames) or
-    ``"frame"`` (a table per frame, for animations whose colours change a lot).
+    ``"frame"`` (a table per frame, for animations whose colours change a lot). ``hold_last``:
+    the last frame stays at least this many seconds (the end is read before the loop restarts).
     """
     w, h = _check_frames(frames)
     if not 0 < fps <= MAX_FPS:
@@ -276,6 +277,8 @@ def encode_gif(frames: Sequence[np.ndarray], fps: float = 10.0, loop: int | None
     if animated and loop is not None:
         out += b"\x21\xFF\x0BNETSCAPE2.0\x03\x01" + struct.pack("<H", loop) + b"\0"
     delays = _delays_cs(len(frames), fps)
+    if animated:
+        delays[-1] = max(delays[-1], min(65535, round(100 * hold_last)))
     previous: np.ndarray | None = None  # per-frame palettes: the RGB a viewer shows after the previous frame
     for i, (ix, table) in enumerate(zip(indexed, tables)):
         shown = table[ix] if palette == "frame" else None

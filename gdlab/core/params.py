@@ -25,10 +25,13 @@ FLOAT, INT, CHOICE, BOOL, INT_LIST, FLOAT_LIST, CHOICE_LIST = (
 # Experiment kinds and the parameter groups each one uses.
 NETWORK, SURFACE = "network", "surface"
 GROUPS = {
-    NETWORK: ("data", "network", "training"),
-    SURFACE: ("surface", "training"),
+    NETWORK: ("data", "network", "training", "playback"),
+    SURFACE: ("surface", "training", "playback"),
 }
-ALL_GROUPS = ("data", "network", "surface", "training")
+ALL_GROUPS = ("data", "network", "surface", "training", "playback")
+# Groups that only say how the window shows a run: `gdlab run`, `export` and `export-code` ignore
+# them (no flag), and the same experiment trains the same whatever their values.
+DISPLAY_GROUPS = frozenset({"playback"})
 
 
 class ExperimentError(ValueError):
@@ -233,6 +236,11 @@ PARAMS: tuple[Param, ...] = (
     _P("grad_tolerance", "training", FLOAT, "Gradient tolerance", 1e-6,
        "Converged when the gradient's length ‖∂J/∂w‖ falls below this; 0 turns it off.",
        minimum=0.0, maximum=1.0),
+    # -- playback (display only) ----------------------------------------------------------
+    _P("playback_speed", "playback", FLOAT, "Speed", 0.0,
+       "Iterations per second while the window plays the run: 1 to watch every step, 0 as fast as possible. "
+       "How the run is shown, not what it computes: gdlab run and gdlab export ignore it.",
+       unit="it/s", minimum=0.0, maximum=1e6),
 )
 
 PARAMS_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
@@ -275,4 +283,10 @@ def is_relevant(name: str, values: dict[str, Any], kind: str = NETWORK) -> bool:
 
 # Parameters whose change a running training can take at the next step, without a restart.
 LIVE_PARAMS = frozenset({"learning_rate", "optimizer", "momentum", "beta1", "beta2", "rmsprop_alpha",
-                         "max_iterations"})
+                         "max_iterations", "playback_speed"})
+
+
+def run_params() -> tuple[Param, ...]:
+    """The declarations that change what a run computes (every group but the display ones): the
+    command-line flags of `gdlab run`, `export` and `export-code`."""
+    return tuple(p for p in PARAMS if p.group not in DISPLAY_GROUPS)

@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike
 
 from .contour import isoline
 from .datasets import Dataset, make_dataset, split
-from .experiment import Experiment
+from .experiment import Experiment, run_label
 from .features import expand_features, feature_labels
 from .history import History
 from .metrics import Scorer, metric_name
@@ -688,12 +688,22 @@ class SurfaceRace:
             self.base_lr[:] = lr
         else:
             self.base_lr[run] = lr
+        for k in range(len(self.runs)) if run is None else (run,):
+            self._update_run(k, learning_rate=float(lr))
 
     def set_optimizer(self, name: str, **values: Any) -> None:
         """Switch every run to optimiser ``name`` (state starts fresh)."""
-        for r in self.runs:
-            r.update(optimizer=name, **values)
+        for k in range(len(self.runs)):
+            self._update_run(k, optimizer=name, **values)
         self._build_groups()
+
+    def _update_run(self, k: int, **changes: Any) -> None:
+        """Run k's values after a live change; a run named after its optimiser and α (it had no
+        label of its own) is renamed, so legends say the α in use."""
+        named_by_values = self.labels[k] == run_label(self.runs[k])
+        self.runs[k].update(changes)
+        if named_by_values:
+            self.labels[k] = self.runs[k]["label"] = run_label(self.runs[k])
 
     def set_max_iterations(self, n: int) -> None:
         self.max_iterations = int(n)

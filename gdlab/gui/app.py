@@ -24,7 +24,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
-    app.setApplicationDisplayName("gdlab")
+    # no setApplicationDisplayName: Qt would append " — gdlab" to every window title on X11 and
+    # Wayland, and the lab window's "gdlab — xor" would read "gdlab — xor — gdlab"
     app.setStyle("Fusion")
     app.setDesktopFileName(APP_ID)  # Wayland matches the window to the desktop entry (and its icon)
     app.setWindowIcon(app_icon())

@@ -288,6 +288,9 @@ def prepared(widget: QWidget, size: tuple[int, int], theme: Theme | None = None,
                 palette.setColor(role, QColor(color))
             widget.setPalette(palette)
             undo.append(lambda: widget.setPalette(old_palette if had_palette else QPalette()))
+        for plot in (widget, *widget.findChildren(QWidget)):
+            if hasattr(plot, "clear_readout"):
+                plot.clear_readout()  # a crosshair is about the mouse on screen, never part of a figure
         if not isinstance(widget, QMainWindow):
             for button in widget.findChildren(QAbstractButton):
                 if button.isVisibleTo(widget):
@@ -692,6 +695,8 @@ def render_sheet(views: dict[str, QWidget], experiment: Experiment, summary: dic
 
 
 # -- animations ------------------------------------------------------------------------------------------
+GIF_HOLD_SECONDS = 1.5  # the last frame stays this long before the loop starts again: the end is read
+
 def export_gif(experiment: Experiment, view_name: str, path: str | os.PathLike, every_k: int | None = None,
                fps: float = 10.0, size: tuple[int, int] = (640, 400), theme: Theme | None = None,
                iterations: int | None = None, progress: Callable[[int, int], Any] | None = None,
@@ -754,7 +759,7 @@ def export_gif(experiment: Experiment, view_name: str, path: str | os.PathLike, 
                     raise ExportCancelled("the animation was cancelled")
     finally:
         _dispose(widget)
-    return write_atomic(path, encode_gif(images, fps))
+    return write_atomic(path, encode_gif(images, fps, hold_last=GIF_HOLD_SECONDS))
 
 
 def _set_ranges(widget: QWidget, ranges: list) -> None:
@@ -822,10 +827,13 @@ class ExportDialog(QDialog):
     def __init__(self, views: dict[str, QWidget], experiment: Experiment, parent: QWidget | None = None, *,
                  window: QWidget | None = None, sheet_views: dict[str, QWidget] | None = None,
                  summary: dict[str, Any] | None = None, gif_views: tuple[str, ...] = (), current: str | None = None,
-                 directory: str | os.PathLike | None = None):
+                 directory: str | os.PathLike | None = None, sheet_replay: Experiment | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export figure")
         self.experiment, self.sheet_views, self.summary = experiment, sheet_views, summary
+        # a run nobody changed live: its sheet is drawn from a fresh run of this experiment, as
+        # `gdlab export --view sheet` draws it (pixel for pixel), not from the window's views
+        self.sheet_replay = sheet_replay
         self.directory = Path(directory) if directory else Path.home()
         self.items: list[tuple[str, str, Any]] = [(title, "view", w) for title, w in views.items()]
         if window is not None:
@@ -962,8 +970,7 @@ class ExportDialog(QDialog):
             if kind == "view":
                 export_widget(payload, path, fmt, size, scale, dpi, self.experiment, theme)
             elif kind == "sheet":
-                render_sheet(self.sheet_views, self.experiment, self.summary, self.page.currentText(), fmt, path,
-                             dpi if fmt == "png" else None, theme, scale if fmt == "png" else None)
+                self._export_sheet(path, fmt, dpi if fmt == "png" else None, theme, scale if fmt == "png" else None)
             else:
                 self._export_gif(payload, path, size, theme)
         except ExportCancelled:
@@ -978,6 +985,22 @@ class ExportDialog(QDialog):
         self.exported.emit(str(path))
         self.accept()
         return True
+
+    def _export_sheet(self, path: Path, fmt: str, dpi: float | None, theme: Theme | None,
+                      scale: float | None) -> None:
+        page = self.page.currentText()
+        if self.sheet_replay is None:
+            render_sheet(self.sheet_views, self.experiment, self.summary, page, fmt, path, dpi, theme, scale)
+            return
+        from .render import build_view, run_experiment
+
+        experiment = self.sheet_replay
+        widget = build_view("sheet", run_experiment(experiment), experiment, theme=theme)
+        try:
+            widget.page = page
+            render_sheet(widget.views, experiment, widget.summary, page, fmt, path, dpi, theme, scale)
+        finally:
+            _dispose(widget)
 
     def _export_gif(self, view: str, path: Path, size: tuple[int, int], theme: Theme | None) -> None:
         progress = QProgressDialog("Drawing the animation…", "Cancel", 0, 100, self)

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence, QPageLayout, QPag
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -179,7 +180,11 @@ class ShortcutSheet(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
-        self.resize(720, min(900, 140 + sum(self.table.rowHeight(r) for r in range(len(self.rows)))))
+        want = QSize(720, min(900, 140 + sum(self.table.rowHeight(r) for r in range(len(self.rows)))))
+        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+        if screen is not None:  # a 1280×800 projector: the sheet fits, and its table scrolls
+            want = want.boundedTo(screen.availableGeometry().size() - QSize(40, 80))
+        self.resize(want)
 
     def export_pdf(self, path: str | os.PathLike) -> Path:
         return write_pdf(self.rows, path)

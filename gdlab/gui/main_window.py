@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -47,6 +47,7 @@ from .import_dialog import ImportDataDialog
 from .lesson_player import LessonPlayer
 from .palette import THEMES, VERMILLION
 from .panels import ParameterPanel
+from .plots.base import LivePlot
 from .plots.contour_view import ContourView
 from .plots.cost import CostPlot, GradientFlowPlot
 from .plots.curve_view import CurveView
@@ -71,6 +72,8 @@ REDRAW_HZ = 30
 SECONDARY_EVERY = 3  # trajectories and the data view redraw on every third tick while running
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 0)  # iterations per second; 0 = as fast as possible
 MAX_RECENT = 8
+PREFERRED_SIZE = QSize(1400, 860)  # the first start's size, when the screen has room for it
+MINIMUM_SIZE = QSize(960, 600)     # fits a 1024×768 screen with a title bar and a taskbar
 DEFAULT_PRESET = "xor"
 PRESET_GROUPS = (
     ("One weight: the learning rate", ("lr-too-small", "lr-just-right", "lr-too-large", "lr-divergent",
@@ -78,6 +81,21 @@ PRESET_GROUPS = (
     ("Two weights: cost surfaces", ("saddle-point", "optimizer-race")),
     ("Networks: backpropagation at work", ("xor", "spiral-deep", "vanishing-gradients")),
 )
+
+
+def speed_text(speed: float) -> str:
+    """The Speed control's number: "max", "2 it/s", "1,000 it/s", "0.5 it/s"."""
+    if speed <= 0:
+        return "max"
+    return f"{speed:,.0f} it/s" if float(speed).is_integer() else f"{speed:.3g} it/s"
+
+
+def speed_index(speed: float) -> int:
+    """The slider stop nearest ``speed`` (on a log scale; 0, as fast as possible, is the last)."""
+    if speed <= 0:
+        return len(SPEEDS) - 1
+    paced = [s for s in SPEEDS if s > 0]
+    return min(range(len(paced)), key=lambda i: abs(np.log(paced[i] / speed)))
 
 
 class MessageBar(QLabel):
@@ -151,6 +169,8 @@ class MainWindow(QMainWindow):
         self.text_scale = 1.0
         self._event_marked = False
         self._closing = False
+        self._unrequested_size: QSize | None = None
+        self._run_labels: list[str] = []  # the runs' names the legends show (they follow live changes)
         self._build_ui()
         self._build_actions()
         self._install_export_menus()
@@ -177,7 +197,7 @@ class MainWindow(QMainWindow):
     # -- construction ----------------------------------------------------------------------
     def _build_ui(self) -> None:
         self.setWindowTitle("gdlab")
-        self.setMinimumSize(QSize(1000, 640))
+        self.setMinimumSize(MINIMUM_SIZE)
         self.panel = ParameterPanel()
         self.panel.changed.connect(self._on_param_changed)
         self.scenario = QLabel()
@@ -367,18 +387,32 @@ class MainWindow(QMainWindow):
         self.speed_slider.setValue(len(SPEEDS) - 1)
         self.speed_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speed_slider.setMaximumWidth(220)
-        tip = "Iterations per second: 1 to watch every step, up to as fast as possible."
+        self.speed_slider.setMinimumWidth(60)  # still a slider in a 1024-pixel-wide window
+        tip = ("Iterations per second: 1 to watch every step, up to as fast as possible. Each experiment "
+               "has its own pace (saved with it); Space starts at that pace.")
         for w in (speed_label, self.speed_slider):
             w.setToolTip(tip)
         self.speed_value = QLabel()
-        self.speed_value.setMinimumWidth(80)
+
         self.speed_slider.valueChanged.connect(self._on_speed)
         layout.addWidget(speed_label)
         layout.addWidget(self.speed_slider)
         layout.addWidget(self.speed_value)
         layout.addStretch(1)
-        self._on_speed(self.speed_slider.value())
+        self._fit_run_bar_to_text()
         return bar
+
+    def _fit_run_bar_to_text(self) -> None:
+        """Minimum widths from the text at the current font (again when it changes: theme, Ctrl+=):
+        the buttons narrower than the style's 80 px when the window is (1024×768), the text whole."""
+        for b in (self.step_button, self.step10_button, self.reset_button, self.reinit_button):
+            b.setMinimumWidth(min(b.sizeHint().width(), b.fontMetrics().horizontalAdvance(b.text()) + 20))
+        self.speed_value.setMinimumWidth(self.speed_value.fontMetrics().horizontalAdvance("5,000 it/s") + 6)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_run_bar_to_text()
 
     def _action(self, menu, text: str, shortcut, slot, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -519,7 +553,7 @@ class MainWindow(QMainWindow):
 
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, "&Welcome and first lessons", None, self.show_welcome,
-                     "The three core lessons: one weight, the optimiser race, a network learning XOR.")
+                     "The three guided lessons: one weight, backpropagation phase by phase, a network learning.")
         self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts,
                      "List every shortcut (printable for the lectern).")
         self._action(help_menu, "&About gdlab", None, self.show_about, "Version, licence and credits.")
@@ -538,7 +572,9 @@ class MainWindow(QMainWindow):
         explanation = experiment.description or "Your own experiment."
         self.scenario.setText(f"<b>{_html(experiment.name)}</b><br>{_html(explanation)}")  # a file's text, never markup
         self.settings.setValue("last_experiment", experiment.to_json())
-        self.session.load(experiment)
+        self._show_speed(experiment["playback_speed"])
+        self.sweep_view.set_default_iterations(experiment["max_iterations"])
+        self.session.load(experiment)  # the worker takes the experiment's pace with it
 
     @Slot()
     def load_preset(self, name: str) -> None:
@@ -713,13 +749,31 @@ class MainWindow(QMainWindow):
     def new_weights(self) -> None:
         seed = random.SystemRandom().randrange(2**31 - 1)
         self.session.reinitialize(seed)
+        if self.experiment.kind == NETWORK:  # the Weight seed field shows the seed now used
+            self.experiment = self.experiment.replace(seed=seed)
+            self.panel.fields["seed"].set_value(seed)
         self.statusBar().showMessage(f"New random initial weights (seed {seed}).", 3000)
 
     @Slot(int)
     def _on_speed(self, index: int) -> None:
-        speed = SPEEDS[index]
-        self.speed_value.setText("max" if speed == 0 else f"{speed:,} it/s")
+        self.set_playback_speed(SPEEDS[index])
+
+    def set_playback_speed(self, speed: float) -> None:
+        """The run's pace in iterations per second (0 = as fast as possible), used from now on and
+        kept in the experiment (``playback_speed``), so a saved file plays at it again."""
+        speed = float(speed)
+        self._show_speed(speed)
+        self.experiment = self.experiment.replace(playback_speed=speed)
+        if self._pending is not None:
+            self._pending = self._pending.replace(playback_speed=speed)
         self.session.set_speed(speed)
+
+    def _show_speed(self, speed: float) -> None:
+        """The Speed control at ``speed``: the nearest slider stop, and the number itself."""
+        self.speed_value.setText(speed_text(speed))
+        self.speed_slider.blockSignals(True)
+        self.speed_slider.setValue(speed_index(speed))
+        self.speed_slider.blockSignals(False)
 
     @Slot()
     def _toggle_log(self) -> None:
@@ -744,9 +798,12 @@ class MainWindow(QMainWindow):
         if frame.fresh:
             self._configured(frame)
             self.draw_tool.set_experiment(frame.experiment)
+            for plot in self.findChildren(LivePlot):
+                plot.clear_readout()  # its numbers were about the run before
             overlay = cost_overlay(self.cost_plot)
             if overlay is not None:
                 overlay.refresh()  # the cost plot was reconfigured: the overlay gets its legend back
+        self._relabel_runs(frame)
         self.runs_view.record_frame(frame)
         self._feed_twin(frame)
         first = snap.iterations[0] if frame.fresh and len(snap.iterations) else self.timeline.first
@@ -831,7 +888,7 @@ class MainWindow(QMainWindow):
             if w.shape[1] == 1:
                 self.curve_view.show_moment(w, costs)
             else:
-                self.contour_view.show_moment(w)
+                self.contour_view.show_moment(w, payload.get("paths"))
             return
         if payload["found"] is None:
             self.statusBar().showMessage(f"Iteration {payload['iteration']} is no longer recorded.", 4000)
@@ -878,6 +935,17 @@ class MainWindow(QMainWindow):
                 self.inspector.set_samples(frame.view["n_train"])
         self._show_views_for(snap.kind, frame.experiment)
 
+    def _relabel_runs(self, frame: Frame) -> None:
+        """Runs renamed by a live change (sgd α=0.95 → sgd α=0.5): every legend follows."""
+        labels = list(getattr(frame.snapshot, "labels", ()))
+        old, self._run_labels = self._run_labels, labels
+        if frame.fresh or labels == old or len(labels) != len(old):
+            return
+        self.cost_plot.relabel_runs(labels)
+        self.trajectory_plot.relabel_runs(old, labels)
+        self.curve_view.relabel_runs(labels)
+        self.contour_view.relabel_runs(labels)
+
     def _show_outcome(self, frame: Frame) -> None:
         snap = frame.snapshot
         if frame.fresh:
@@ -885,12 +953,15 @@ class MainWindow(QMainWindow):
         if snap.status in (DIVERGED, CONVERGED, FINISHED) and not self._event_marked:
             self._event_marked = True  # the cost plot marks the iteration (render._feed_cost)
             style = "bad" if snap.status == DIVERGED else "ok"
+            # a race: who reached the minimum when, who stopped where (not the core's log line)
+            words = frame.ending if len(getattr(snap, "labels", ())) > 1 and frame.ending else snap.reason
             self.message.show_message(f"<b>{snap.status.capitalize()} at iteration {snap.iteration}.</b> "
-                                      f"{_html(snap.reason)}", style)
+                                      f"{_html(words)}", style)
         elif snap.status == MAX_ITERATIONS and not self._event_marked:
             self._event_marked = True
-            self.message.show_message(f"<b>Stopped at iteration {snap.iteration}</b>: {_html(snap.reason)} "
-                                      "Raise Max iterations in the Training panel to go on.", "info")
+            words = frame.ending if len(getattr(snap, "labels", ())) > 1 and frame.ending else snap.reason
+            self.message.show_message(f"<b>Stopped at iteration {snap.iteration}</b>: {_html(words)} "
+                                      "Raise “Max iterations” in the Training panel to go on.", "info")
         elif frame.fresh:
             self.message.hide()
 
@@ -1003,7 +1074,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Sweep stopped.", 4000)
             return
         self.sweep_view.show_result(result)
-        self.statusBar().showMessage("Sweep done: " + self.sweep_view.message.text(), 8000)
+        self.statusBar().showMessage("Sweep done: " + self.sweep_view.summary, 8000)
 
     def _update_status(self) -> None:
         frame = self._frame
@@ -1196,10 +1267,14 @@ class MainWindow(QMainWindow):
         picture = next(n for n in sheet_views(experiment) if n in widgets)
         sheet = {"cost": self.cost_plot, "trajectories": self.trajectory_plot.plot, "view": widgets[picture]}
         gif = tuple(n for n in view_names(experiment) if n in ("cost", "trajectories", "data", "curve", "surface"))
-        dialog = ExportDialog(views, experiment, self, window=self, sheet_views=sheet,
-                              summary=summarize(self._frame.snapshot, experiment), gif_views=gif,
+        summary = summarize(self._frame.snapshot, experiment)
+        summary["changes"] = list(self._frame.changes)
+        iteration = self._frame.snapshot.iteration
+        # unchanged live: the sheet is what `gdlab export NAME --view sheet --iterations N` draws
+        replay = experiment.replace(max_iterations=iteration) if iteration and not self._frame.changes else None
+        dialog = ExportDialog(views, experiment, self, window=self, sheet_views=sheet, summary=summary, gif_views=gif,
                               current=current or self.view_tabs.tabText(self.view_tabs.currentIndex()),
-                              directory=self._last_dir())
+                              directory=self._last_dir(), sheet_replay=replay)
         dialog.exported.connect(lambda path: self.statusBar().showMessage(f"Exported {path}", 6000))
         self._export = dialog
         dialog.open()
@@ -1250,7 +1325,18 @@ class MainWindow(QMainWindow):
         self.text_scale = 1.0 if factor is None else min(MAX_SCALE, max(MIN_SCALE, self.text_scale * factor))
         self.settings.setValue("text_scale", self.text_scale)
         self.set_theme(self.theme_name)
+        self._widen_panel_for_text()
         self.statusBar().showMessage(f"Text at {self.text_scale:.0%} of its usual size.", 2000)
+
+    def _widen_panel_for_text(self) -> None:
+        """Larger text: the parameter panel gets the width its fields now need (the plots give it up),
+        so its labels and fields are laid out again instead of being cut at the right edge."""
+        QApplication.processEvents()  # the new font's sizes reach the layouts
+        need = self.panel.minimumSizeHint().width() + self.left_scroll.verticalScrollBar().sizeHint().width() + 24
+        sizes = self.splitter.sizes()
+        if len(sizes) == 2 and sizes[0] and sizes[0] < need:
+            self.left_scroll.setMinimumWidth(min(need, self.width() // 2))
+            self.splitter.setSizes([need, max(0, sum(sizes) - need)])
 
     @Slot()
     def toggle_lecture_mode(self) -> None:
@@ -1337,9 +1423,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_welcome(self) -> None:
-        """The first-run screen: three lessons to start with, and how to export a figure."""
+        """The first-run screen: the three lesson tracks to start with, and how to export a figure."""
         dialog = WelcomeDialog(self, show_again=should_show_welcome(self.settings))
-        dialog.preset_chosen.connect(self.load_preset)
+        dialog.lesson_chosen.connect(self.play_lesson)
         dialog.finished.connect(lambda _result, d=dialog: remember_welcome(self.settings, d.dont_show_again))
         self._welcome = dialog
         dialog.open()
@@ -1375,10 +1461,11 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            screen = self.screen() or QApplication.primaryScreen()
+            room = screen.availableGeometry().size() if screen is not None else PREFERRED_SIZE
+            self.resize(PREFERRED_SIZE.boundedTo(room))
+        self._unrequested_size = self.size()  # a resize() before show() is a size asked for: kept
         state = self.settings.value("splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
@@ -1408,6 +1495,31 @@ class MainWindow(QMainWindow):
     def _last_dir(self) -> Path:
         recent = self._recent()
         return Path(recent[0]).parent if recent else Path.home()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._unrequested_size is not None:
+            if self.size() == self._unrequested_size and not self.isFullScreen():
+                self._fit_to_screen()
+            self._unrequested_size = None  # only the first show: later the user sizes the window
+
+    def _fit_to_screen(self) -> None:
+        """The default or restored size and place, inside the screen's available area, title bar and
+        frame included (a geometry saved on a bigger monitor comes back on a 1280×800 projector)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra = QSize(frame.width() - self.width(), frame.height() - self.height())
+        size = self.size().boundedTo(room.size() - extra).expandedTo(self.minimumSize())
+        if size != self.size():
+            self.resize(size)
+        frame = self.frameGeometry()
+        x = max(room.left(), min(frame.left(), room.right() + 1 - frame.width()))
+        y = max(room.top(), min(frame.top(), room.bottom() + 1 - frame.height()))
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(x, y)
 
     # -- closing ----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

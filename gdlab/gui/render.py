@@ -330,9 +330,15 @@ def _feed_curve(view, frame: Frame) -> None:
         if view.surface_name != surface.name:  # a new start point keeps the view the user has
             ws, _, J = landscape.grid(surface, surface.view_range[0], resolution=400)
             minima = [(m[0], surface.value(np.array(m))) for m in surface.minima]
-            view.set_surface(f"{surface.title}:  J(w) = {surface.formula}", ws, J, minima, surface.name)
+            view.set_surface(f"{surface.title}:  J(w) = {surface.formula}", ws, J, minima, surface.name,
+                             lambda x_range, s=surface: _curve(s, x_range))
         view.set_runs(snap.labels, _run_colors(len(snap.labels)))
     view.append(snap)
+
+
+def _curve(surface, x_range: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    ws, _, J = landscape.grid(surface, x_range, resolution=400)
+    return ws, J
 
 
 def _create_surface(experiment: Experiment, theme: Theme) -> QWidget:

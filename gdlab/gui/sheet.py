@@ -117,7 +117,17 @@ def _outcome(summary: dict[str, Any]) -> str:
 
 
 def caption(experiment: Experiment, summary: dict[str, Any]) -> str:
-    """One paragraph saying what the figure shows: network, data, optimiser, α, iterations, final cost."""
+    """One paragraph saying what the figure shows: network, data, optimiser, α, iterations, final cost,
+    and how the run was changed while it trained (``summary["changes"]``), if it was."""
+    changes = summary.get("changes") or ()
+    text = _caption(experiment, summary)
+    if changes:
+        text += (f" This run was changed while it trained ({'; '.join(changes)}): a fresh run of the "
+                 "experiment, as gdlab export draws it, differs.")
+    return text
+
+
+def _caption(experiment: Experiment, summary: dict[str, Any]) -> str:
     v = experiment.values
     it = summary.get("iteration", v["max_iterations"])
     if experiment.kind == NETWORK:

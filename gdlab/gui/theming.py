@@ -46,6 +46,8 @@ def qt_palette(theme: Theme) -> QPalette:
         palette.setColor(QPalette.ColorRole.WindowText, QColor("#000000"))
         palette.setColor(QPalette.ColorRole.Text, QColor("#000000"))
         palette.setColor(QPalette.ColorRole.ButtonText, QColor("#000000"))
+        for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+            palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#8A8A8A"))  # a disabled button looks it
     return palette
 
 

@@ -8,7 +8,7 @@ runs table); "Live" returns to the present.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 SPEEDS = (("0.25×", 0.25), ("0.5×", 0.5), ("1×", 1.0), ("2×", 2.0), ("4×", 4.0))
@@ -29,9 +29,9 @@ class TimelineBar(QWidget):
         self.rewind_button.setToolTip("Ten iterations back.")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
+        self.slider.setMinimumWidth(60)
         self.slider.setToolTip("The timeline: drag back to any earlier iteration; every view shows that moment.")
-        self.label = QLabel("live")
-        self.label.setMinimumWidth(190)
+        self.label = _IterationLabel("live")
         self.label.setToolTip("The iteration on show, and the latest one.")
         self.replay_button = QPushButton("▶ Replay")
         self.replay_button.setCheckable(True)
@@ -48,11 +48,13 @@ class TimelineBar(QWidget):
         self.live_button.setToolTip("Back to the present: the views show the run as it is now.")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for w in (QLabel("Timeline"), self.rewind_button, self.slider, self.label, self.replay_button, self.speed,
+        self.slider.setAccessibleName("Timeline")  # no caption beside it: the room goes to the slider
+        for w in (self.rewind_button, self.slider, self.label, self.replay_button, self.speed,
                   self.resume_button, self.live_button):
             layout.addWidget(w, 1 if w is self.slider else 0)
         for button in (self.rewind_button, self.replay_button, self.resume_button, self.live_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._fit_to_text()
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
@@ -68,6 +70,18 @@ class TimelineBar(QWidget):
         self.resume_button.clicked.connect(lambda: self.resume_requested.emit(self.slider.value()))
         self.live_button.clicked.connect(self.go_live)
         self._update_label()
+
+    def _fit_to_text(self) -> None:
+        """Minimum widths from the text at the current font (again when it changes): the buttons
+        narrower than the style's 80 px when the window is (1024×768), the text whole."""
+        for button in (self.rewind_button, self.replay_button, self.resume_button, self.live_button):
+            button.setMinimumWidth(min(button.sizeHint().width(),
+                                       button.fontMetrics().horizontalAdvance(button.text()) + 20))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_to_text()
 
     # -- the run grows ------------------------------------------------------------------------------------
     def set_range(self, first: int, last: int) -> None:
@@ -149,3 +163,18 @@ class TimelineBar(QWidget):
     def stop(self) -> None:
         self._replay.stop()
         self._throttle.stop()
+
+
+class _IterationLabel(QLabel):
+    """The iteration on show, at a width that does not follow its text (the slider beside it stays
+    put while the number grows): room for "iteration 88,888 of 88,888", and at least the live text
+    when the window is narrow (1024×768)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.fontMetrics().horizontalAdvance("iteration 88,888 of 88,888") + 8),
+                     hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance("live: iteration 88,888") + 8, hint.height())

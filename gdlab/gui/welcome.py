@@ -1,7 +1,7 @@
-"""The first-run welcome: three big buttons that start the three core lessons.
+"""The first-run welcome: three big buttons that start the three guided lesson tracks.
 
     panel = WelcomePanel(show_again=should_show_welcome(settings))
-    panel.preset_chosen.connect(window.load_preset)        # "lr-just-right", "optimizer-race" or "xor"
+    panel.lesson_chosen.connect(window.play_lesson)   # "one-weight", "backpropagation" or "network-descent"
 
 ``WelcomeDialog`` wraps the panel in a dialog; ``should_show_welcome`` / ``remember_welcome``
 keep the "Don't show this again" choice in QSettings under ``SETTINGS_KEY``.
@@ -23,27 +23,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.lessons import lesson_heading
+
 SETTINGS_KEY = "welcome/show_at_start"
+TRACKS = ("one-weight", "backpropagation", "network-descent")  # shipped in resources/lessons/
 
 
 @dataclass(frozen=True)
 class Lesson:
-    preset: str
+    track: str        # a lesson track (resources/lessons/TRACK.toml), played with its captions
     title: str
     explanation: str
 
 
-LESSONS = (
-    Lesson("lr-just-right", "1. Watch one weight roll downhill",
-           "Gradient descent on a one-weight cost: each step is w ← w − α·dJ/dw, with a learning rate "
-           "that is just right."),
-    Lesson("optimizer-race", "2. Race the optimisers",
-           "SGD, momentum, Nesterov, AdaGrad, RMSprop and Adam set off together into Rosenbrock's "
-           "curved valley: who reaches the minimum first?"),
-    Lesson("xor", "3. Watch a network learn XOR",
-           "Backpropagation computes every weight's gradient, and a 2-4-1 network bends its decision "
-           "boundary around the XOR pattern."),
-)
+def core_lessons() -> tuple[Lesson, ...]:
+    """The three tracks, titled and explained by the lesson files themselves."""
+    out = []
+    for number, track in enumerate(TRACKS, start=1):
+        title, summary = lesson_heading(track)
+        out.append(Lesson(track, f"{number}. {title}", summary))
+    return tuple(out)
+
 
 EXPORT_HINT = ("To export a figure: <b>File → Export…</b> (<b>Ctrl+E</b>), or right-click a plot and "
                "choose <b>Export</b>.")
@@ -52,15 +52,16 @@ KEYS_HINT = ("Press <b>Space</b> to start or pause, <b>→</b> for one step, <b>
 
 
 class LessonButton(QCommandLinkButton):
-    """A big button: the lesson's title, its one-line explanation below; emits its preset name."""
+    """A big button: the lesson's title, its one-line explanation below; emits its track's name."""
 
     chosen = Signal(str)
 
     def __init__(self, lesson: Lesson, parent: QWidget | None = None):
         super().__init__(lesson.title, lesson.explanation, parent)
-        self.preset = lesson.preset
-        self.setToolTip(f"Open the preset {lesson.preset}.")
-        self.setObjectName(f"lesson-{lesson.preset}")
+        self.track = lesson.track
+        self.setToolTip(f"Play the lesson {lesson.track}: it loads its experiments and pauses with a caption at "
+                        "each step (Space or Page Down: next).")
+        self.setObjectName(f"lesson-{lesson.track}")
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
         self.setFont(font)
@@ -69,13 +70,13 @@ class LessonButton(QCommandLinkButton):
 
     @Slot()
     def _emit(self) -> None:
-        self.chosen.emit(self.preset)
+        self.chosen.emit(self.track)
 
 
 class WelcomePanel(QWidget):
     """Where to begin: three lessons, how to export a figure, and "Don't show this again"."""
 
-    preset_chosen = Signal(str)   # the preset name of the lesson clicked
+    lesson_chosen = Signal(str)   # the track of the lesson clicked
     dismissed = Signal()          # "Explore on my own": close without loading a lesson
 
     def __init__(self, parent: QWidget | None = None, show_again: bool = True):
@@ -94,10 +95,10 @@ class WelcomePanel(QWidget):
         layout.addWidget(title)
         layout.addWidget(intro)
         self.lesson_buttons: dict[str, LessonButton] = {}
-        for lesson in LESSONS:
+        for lesson in core_lessons():
             button = LessonButton(lesson)
-            button.chosen.connect(self.preset_chosen)
-            self.lesson_buttons[lesson.preset] = button
+            button.chosen.connect(self.lesson_chosen)
+            self.lesson_buttons[lesson.track] = button
             layout.addWidget(button)
         hints = QLabel(f"<p>{KEYS_HINT}</p><p>{EXPORT_HINT}</p>")
         hints.setTextFormat(Qt.TextFormat.RichText)
@@ -127,16 +128,16 @@ class WelcomePanel(QWidget):
 
 
 class WelcomeDialog(QDialog):
-    """The panel as a dialog: accepted with ``chosen_preset`` set, or rejected ("Explore on my own")."""
+    """The panel as a dialog: accepted with ``chosen_lesson`` set, or rejected ("Explore on my own")."""
 
-    preset_chosen = Signal(str)
+    lesson_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, show_again: bool = True):
         super().__init__(parent)
         self.setWindowTitle("Welcome to gdlab")
-        self.chosen_preset: str | None = None
+        self.chosen_lesson: str | None = None
         self.panel = WelcomePanel(self, show_again=show_again)
-        self.panel.preset_chosen.connect(self._on_chosen)
+        self.panel.lesson_chosen.connect(self._on_chosen)
         self.panel.dismissed.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -148,9 +149,9 @@ class WelcomeDialog(QDialog):
         return self.panel.dont_show_again
 
     @Slot(str)
-    def _on_chosen(self, preset: str) -> None:
-        self.chosen_preset = preset
-        self.preset_chosen.emit(preset)
+    def _on_chosen(self, track: str) -> None:
+        self.chosen_lesson = track
+        self.lesson_chosen.emit(track)
         self.accept()
 
 

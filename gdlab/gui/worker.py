@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..core.backprop_trace import trace_iteration
 from ..core.experiment import Experiment
+from ..core.outcome import race_summary
 from ..core.sweep import log_spaced, sweep
 from ..core.timeline import attach_tape, describe_change, fork, probe_at, rewind
 from ..core.training import NetworkRun, SurfaceRace, make_run
@@ -33,6 +34,7 @@ VIEW_HZ = 6.0  # the network's output over the input plane changes slowly: recom
 MAX_SPEED = 0  # speed value meaning "as fast as possible"
 STEP_CHUNK = 200  # iterations of a long step between looks at stop_requested (spiral-deep: ~60 ms)
 CHUNK_SECONDS = 0.004  # at full speed, look at the command queue about every 4 ms
+PEEK_PATH_ROWS = 20_000  # a scrubbed race's paths are sent up to the moment (at most this many rows)
 VIEW_PARTS = frozenset({"map", "network"})  # the data view's output map; the diagram's sample and neuron maps
 
 
@@ -52,6 +54,8 @@ class Frame:
     twin: Any = None              # the twin run's snapshot (rows since its last frame), when forked
     twin_label: str = ""
     twin_fresh: bool = False      # the twin was just made: its plots start
+    changes: tuple[str, ...] = ()  # how the run was changed while it trained (a fresh run would differ)
+    ending: str = ""              # a finished race's ending in words (gdlab.core.outcome)
 
 
 class TrainingWorker(QObject):
@@ -92,6 +96,7 @@ class TrainingWorker(QObject):
         self._twin_label, self._twin_since, self._twin_fresh = "", 0, False
         self._shown = VIEW_PARTS  # the view data a visible view draws (set_shown)
         self._map_aspect: float | None = None  # the data view's width : height (its map fills it)
+        self._changes: list[str] = []  # live changes since the run started from iteration 0
 
     # -- the loop ----------------------------------------------------------------------------
     @Slot()
@@ -192,12 +197,15 @@ class TrainingWorker(QObject):
                 self._job = None
                 self.sweep_done.emit(None)
             self._experiment = arg
+            self._speed = float(arg["playback_speed"])  # each experiment plays at its own pace
+            self._next_due = time.perf_counter()
             self._run = make_run(arg)
             if isinstance(self._run, NetworkRun):
                 attach_tape(self._run, TAPE_BUDGET_BYTES)  # the timeline can go back to any recent iteration
             self._twin = None
             self._running = False
             self._fresh = True
+            self._changes = []
         elif self._run is None:
             return
         elif name == "start":
@@ -214,6 +222,7 @@ class TrainingWorker(QObject):
             self._twin = None
             self._run.reset()
             self._fresh = True
+            self._changes = []
         elif name == "reinitialize":
             self._running = False
             self._twin = None
@@ -223,6 +232,7 @@ class TrainingWorker(QObject):
             else:
                 self._run.reset()
             self._fresh = True
+            self._changes = []
         elif name in ("set_start", "set_tracked") and not isinstance(
                 self._run, SurfaceRace if name == "set_start" else NetworkRun):
             return  # meant for the other kind of experiment (the one before a preset switch)
@@ -234,11 +244,14 @@ class TrainingWorker(QObject):
             self._run.set_start(arg)
             self._experiment = self._experiment.replace(start=[float(v) for v in arg])
             self._fresh = True
+            self._changes = []
         elif name == "set_learning_rate":
+            self._changed(f"α set to {float(arg):g}")
             self._run.set_learning_rate(float(arg))
             self._experiment = self._experiment.replace(learning_rate=float(arg))
         elif name == "set_optimizer":
             opt_name, values = arg
+            self._changed(f"optimiser set to {opt_name}")
             self._run.set_optimizer(opt_name, **values)
             self._experiment = self._experiment.replace(optimizer=opt_name, **values)
         elif name == "set_max_iterations":
@@ -247,6 +260,7 @@ class TrainingWorker(QObject):
         elif name == "set_speed":
             self._speed = float(arg)
             self._next_due = time.perf_counter()
+            self._experiment = self._experiment.replace(playback_speed=float(arg))  # saved with the experiment
         elif name == "set_tracked":
             self._run.set_tracked(list(arg))
             self._fresh = True
@@ -271,10 +285,12 @@ class TrainingWorker(QObject):
             self._twin = None
             rewind(self._run, int(arg))
             self._fresh = True
+            self._changes.append(f"rewound to iteration {self._run.iteration}")
         elif name == "fork":
             changes = dict(arg)
             self._twin = fork(self._run, **changes)
             self._twin_label = describe_change(changes)
+            self._changed(f"a twin forked ({self._twin_label})")
             self._twin_since, self._twin_fresh = 0, True
         elif name == "unfork":
             self._twin = None
@@ -325,6 +341,11 @@ class TrainingWorker(QObject):
             if self._run.finished and (self._twin is None or self._twin.finished):
                 break
 
+    def _changed(self, what: str) -> None:
+        """Note a live change, unless the run is still at iteration 0 (then it is simply its setting)."""
+        if self._run.iteration > 0:
+            self._changes.append(f"{what} at iteration {self._run.iteration}")
+
     def _peek(self, iteration: int) -> dict[str, Any]:
         """The run as it was at ``iteration`` (the nearest recorded one): what the views show while
         the timeline is scrubbed back. The run itself is not changed."""
@@ -334,7 +355,8 @@ class TrainingWorker(QObject):
             row = iteration
             return {"iteration": iteration, "found": iteration, "kind": "surface",
                     "w": run.history.view("paths", row, row + 1)[0].copy(),
-                    "costs": run.history.view("costs", row, row + 1)[0].copy()}
+                    "costs": run.history.view("costs", row, row + 1)[0].copy(),
+                    "paths": run.history.view("paths", max(0, row + 1 - PEEK_PATH_ROWS), row + 1).copy()}
         found = probe_at(run, iteration)
         if found is None:
             return {"iteration": iteration, "found": None, "kind": "network"}
@@ -371,7 +393,8 @@ class TrainingWorker(QObject):
                 view = network_view_data(run, self._fresh, self._sample, parts=parts, aspect=self._map_aspect)
                 self._last_view = now
         frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,
-                      iters_per_s=self._iters_per_s, fresh=self._fresh, view=view)
+                      iters_per_s=self._iters_per_s, fresh=self._fresh, view=view, changes=tuple(self._changes),
+                      ending=race_summary(run) if isinstance(run, SurfaceRace) and run.finished else "")
         if self._twin is not None:
             since = 0 if (self._fresh or self._twin_fresh) else self._twin_since
             frame.twin = self._twin.snapshot(since)

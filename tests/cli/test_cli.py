@@ -81,6 +81,16 @@ def test_parameter_flags_override_the_experiment(tmp_path, run_cli):
     assert exp["network"]["hidden_layers"] == [5, 2]
 
 
+def test_playback_speed_is_no_run_flag_and_does_not_change_the_history(tmp_path, run_cli):
+    slow, fast = tmp_path / "slow.json", tmp_path / "fast.csv"
+    load_preset("lr-just-right").replace(playback_speed=1.0).save(slow)
+    code, _, err = run_cli("run", str(slow), "--playback-speed", "3", "--out", str(fast))
+    assert code == 2 and "--playback-speed" in err
+    assert run_cli("run", str(slow), "--out", str(tmp_path / "a.csv"))[0] == 0
+    assert run_cli("run", "lr-just-right", "--out", str(fast))[0] == 0  # the preset plays at 2 it/s
+    assert (tmp_path / "a.csv").read_bytes() == fast.read_bytes(), "the pace is how a run is shown, not what it is"
+
+
 @pytest.mark.parametrize("args, words", [
     (["run", "no-such-preset", "--out", "x.csv"], "neither a preset nor an experiment file"),
     (["run", "xor", "--out", "x.txt"], ".csv or .json"),

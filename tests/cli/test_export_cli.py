@@ -63,7 +63,7 @@ def test_gif_has_the_expected_frame_count(tmp_path, gdlab):
     assert result.returncode == 0, result.stderr
     info = gif_info(out)
     assert (info.width, info.height, info.frame_count) == (640, 400, 5)
-    assert info.delays == [250] * 5
+    assert info.delays == [250] * 4 + [1500]  # the end held 1.5 s
 
 
 @pytest.mark.slow

@@ -49,6 +49,24 @@ def test_every_preset_loads_and_round_trips():
         assert resolve(name) == exp
 
 
+def test_playback_speed_round_trips_and_a_file_without_it_plays_at_full_speed():
+    exp = load_preset("xor").replace(playback_speed=2.0)
+    doc = json.loads(exp.to_json())
+    assert doc["playback"] == {"playback_speed": 2.0}
+    assert Experiment.from_json(exp.to_json())["playback_speed"] == 2.0
+    del doc["playback"]  # a file written before the playback section existed
+    assert Experiment.from_dict(doc)["playback_speed"] == 0.0
+    doc["playback"] = {"playback_speed": -1}
+    with pytest.raises(ExperimentError) as err:
+        Experiment.from_dict(doc)
+    assert err.value.field == "playback.playback_speed"
+    paces = {name: load_preset(name)["playback_speed"] for name in preset_names()}
+    assert all(0 < paces[n] <= 5 for n in ("lr-too-small", "lr-just-right", "lr-too-large", "lr-divergent",
+                                           "local-minimum", "saddle-point"))
+    assert paces["optimizer-race"] == 100 and paces["spiral-deep"] == 0
+    assert 100 <= paces["xor"] <= 500 and 100 <= paces["vanishing-gradients"] <= 500
+
+
 def test_replace_validates_and_leaves_the_original_untouched():
     exp = Experiment()
     changed = exp.replace(learning_rate=0.5, hidden_layers=[8, 8])

@@ -127,3 +127,35 @@ def test_signed_levels_are_symmetric_about_zero_with_zero_a_level():
     assert len(levels) == 13 and levels[6] == 0.0
     np.testing.assert_allclose(levels, -levels[::-1])
     assert levels[-1] < 3.0 < levels[-1] + (levels[1] - levels[0]) + 1e-12
+
+
+@pytest.mark.parametrize("preset, region", [("lr-too-large", "too large"), ("lr-too-small", "too small"),
+                                            ("lr-divergent", "diverged"), ("lr-just-right", "good")])
+def test_a_sweep_puts_each_learning_rate_preset_where_its_name_says(preset, region):
+    """Each α is classified from its own trajectory: α = 0.95 on the parabola crosses the minimum at
+    every step (too large, it oscillates), although its final cost is small."""
+    exp = load_preset(preset)
+    lr = exp["learning_rate"]
+    lrs = np.sort(np.append(log_spaced(0.001, 2.0, 25), lr))
+    result = run_sweep(exp, lrs, exp["max_iterations"])
+    assert result.regions[list(result.learning_rates).index(lr)] == region
+    assert result.oscillates[list(result.learning_rates).index(lr)] == (region == "too large")
+
+
+def test_the_xor_presets_own_rate_is_not_too_small_over_its_own_iterations():
+    exp = load_preset("xor")
+    lrs = np.array([0.05, exp["learning_rate"], 2.0])
+    result = run_sweep(exp, lrs, exp["max_iterations"])
+    assert result.regions[list(result.learning_rates).index(exp["learning_rate"])] == "good"
+    assert result.regions[0] == "too small"
+
+
+def test_oscillation_is_crossing_the_minimum_twice_in_the_last_half():
+    from gdlab.core.sweep import cost_rises, crosses_back_and_forth
+
+    zigzag = (1.5 * (-0.9) ** np.arange(10))[:, None]
+    glide = (1.5 * 0.5 ** np.arange(10))[:, None]
+    assert crosses_back_and_forth(zigzag, ((0.0,),)) and not crosses_back_and_forth(glide, ((0.0,),))
+    assert crosses_back_and_forth(zigzag, ())  # no minimum known: the steps reverse
+    assert not crosses_back_and_forth(np.vstack([zigzag[:2], glide]), ((0.0,),))  # early only
+    assert cost_rises(np.array([1.0, 0.5, 0.6, 0.3]), 1.0) and not cost_rises(np.array([1.0, 0.5, 0.505]), 1.0)

@@ -79,7 +79,7 @@ def test_edges_show_weights_gradients_or_updates(qtbot, make_window):
 
 
 def test_gradient_flow_shows_vanishing_gradients(qtbot, make_window):
-    window = make_window("vanishing-gradients")
+    window = make_window("vanishing-gradients", playback_speed=0)
     window.bottom_tabs.setCurrentWidget(window.gradient_flow)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: snap(window).status == "max_iterations", timeout=60_000)

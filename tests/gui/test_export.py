@@ -343,7 +343,7 @@ def test_gif_has_the_expected_frames_and_size_and_decodes_with_qt(qtbot, tmp_pat
     path = export_gif(experiment, "cost", tmp_path / "cost.gif", every_k=50, fps=5, size=(320, 200), iterations=300)
     info = gif_info(path)
     assert (info.width, info.height, info.frame_count) == (320, 200, 7)   # iterations 0, 50, ..., 300
-    assert info.delays == [200] * 7
+    assert info.delays == [200] * 6 + [1500], "the last frame is held 1.5 s before the loop"
     reader = QImageReader(str(path))
     assert reader.imageCount() == 7 and reader.size() == QSize(320, 200)
     frames = []

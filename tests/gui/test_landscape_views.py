@@ -59,7 +59,7 @@ def test_the_readout_follows_the_optimisers_rule(qtbot, make_window, optimizer, 
 
 
 def test_clicking_the_curve_chooses_the_initial_weight(qtbot, make_window):
-    window = make_window("local-minimum")
+    window = make_window("local-minimum", playback_speed=0)
     step_to(qtbot, window, 5)
     click_view(qtbot, window.curve_view.plot, -1.4, 1.0)
     qtbot.waitUntil(lambda: snap(window).iteration == 0 and abs(snap(window).w[0, 0] + 1.4) < 0.02,
@@ -75,7 +75,7 @@ def test_clicking_the_curve_chooses_the_initial_weight(qtbot, make_window):
                                             ("lr-too-large", "max_iterations"), ("lr-divergent", "diverged"),
                                             ("local-minimum", "converged")])
 def test_each_learning_rate_preset_ends_as_its_name_promises(qtbot, make_window, preset, status):
-    window = make_window(preset)
+    window = make_window(preset, playback_speed=0)  # the outcome, not the pace
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: snap(window).status == status, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: window.message.isVisible(), timeout=TIMEOUT)

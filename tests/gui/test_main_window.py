@@ -32,7 +32,7 @@ def test_title_names_the_experiment(make_window):
 
 @pytest.mark.slow
 def test_start_then_cost_falls_through_the_worker_signals(qtbot, make_window):
-    window = make_window("xor", max_iterations=100_000)
+    window = make_window("xor", max_iterations=100_000, playback_speed=0)
     first_cost = latest(window).train_cost[0]
     qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
     wait_iteration(qtbot, window, lambda i: i >= 400)
@@ -173,6 +173,7 @@ def test_divergent_preset_says_where_and_why_and_the_app_keeps_working(qtbot, ma
     window.preset_actions["lr-divergent"].trigger()
     qtbot.waitUntil(lambda: window.session.latest.experiment.name == "lr-divergent", timeout=TIMEOUT)
     assert window.windowTitle() == "gdlab — lr-divergent"
+    window.set_playback_speed(0)  # this test is about the ending, not the pace
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: latest(window).status == "diverged", timeout=TIMEOUT)
     snap = latest(window)

@@ -291,7 +291,7 @@ def test_every_control_has_a_tooltip(view):
 def test_a_real_window_session_fills_the_table(qtbot, settings):
     from gdlab.gui.main_window import MainWindow
 
-    exp = load_preset("xor").replace(max_iterations=300, learning_rate=0.5)
+    exp = load_preset("xor").replace(max_iterations=300, learning_rate=0.5, playback_speed=0)
     window = MainWindow(exp, settings=settings)
     qtbot.addWidget(window)
     runs = window.runs_view  # the window's own table, fed by the window

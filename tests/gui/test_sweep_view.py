@@ -43,3 +43,19 @@ def test_positive_costs_keep_the_log_axis(view):
     assert list(crosses_x) == pytest.approx([np.log10(1.5)])
     assert list(points_y) == pytest.approx(list(np.log10(result.final_costs[:2])))
     assert view.plot.plot_item.getAxis("left").logMode
+
+
+def test_the_sweeps_iterations_default_to_the_experiments_own(qtbot, make_window):
+    window = make_window("xor")
+    assert window.sweep_view.iterations.value() == 2000
+    window.load_preset("lr-too-large")
+    assert window.sweep_view.iterations.value() == 50
+
+
+def test_the_regions_are_named_in_words_and_the_best_text_stays_one_line(view):
+    result = bowl_sweep([0.01, 0.1, 0.5, 0.97, 1.5])
+    view.show_result(result)
+    words = [label.toPlainText() for label in view.band_labels]
+    assert "too small (slow)" in words and "diverged" in words
+    assert view.summary.startswith("Best α = 0.5") and not view.message.wordWrap()
+    assert view.plot.plot_item.titleLabel.text.endswith("best α = 0.5")

@@ -5,11 +5,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QWidget
 
 from gdlab import __version__
-from gdlab.core.presets import load_preset
+from gdlab.core.lessons import load_lesson
 from gdlab.gui.help import AboutDialog, ShortcutSheet, app_icon, shortcut_rows, write_pdf
 from gdlab.gui.welcome import WelcomeDialog, WelcomePanel, remember_welcome, should_show_welcome
 
-CORE_LESSONS = ["lr-just-right", "optimizer-race", "xor"]
+CORE_LESSONS = ["one-weight", "backpropagation", "network-descent"]
 
 
 # -- welcome -----------------------------------------------------------------------------------
@@ -22,20 +22,20 @@ def panel(qtbot):
     return panel
 
 
-def test_the_three_lesson_buttons_emit_exactly_their_preset_names(qtbot, panel):
+def test_the_three_lesson_buttons_emit_exactly_their_track_names(qtbot, panel):
     assert list(panel.lesson_buttons) == CORE_LESSONS
     emitted = []
-    panel.preset_chosen.connect(emitted.append)
+    panel.lesson_chosen.connect(emitted.append)
     for name in CORE_LESSONS:
-        with qtbot.waitSignal(panel.preset_chosen, timeout=2000) as blocker:
+        with qtbot.waitSignal(panel.lesson_chosen, timeout=2000) as blocker:
             qtbot.mouseClick(panel.lesson_buttons[name], Qt.MouseButton.LeftButton)
         assert blocker.args == [name]
     assert emitted == CORE_LESSONS  # one emission per click, nothing else
 
 
 @pytest.mark.parametrize("name", CORE_LESSONS)
-def test_every_lesson_is_a_preset_that_loads(name):
-    assert load_preset(name).name
+def test_every_lesson_is_a_shipped_lesson_track_that_loads(name):
+    assert load_lesson(name).pauses()
 
 
 def test_each_lesson_button_explains_itself_and_the_panel_says_how_to_export(panel):
@@ -61,20 +61,20 @@ def test_dont_show_again_follows_the_checkbox_and_is_remembered(qtbot, panel, se
 
 def test_explore_on_my_own_emits_dismissed_and_no_preset(qtbot, panel):
     emitted = []
-    panel.preset_chosen.connect(emitted.append)
+    panel.lesson_chosen.connect(emitted.append)
     with qtbot.waitSignal(panel.dismissed, timeout=2000):
         qtbot.mouseClick(panel.explore_button, Qt.MouseButton.LeftButton)
     assert emitted == []
 
 
-def test_welcome_dialog_closes_with_the_chosen_preset(qtbot):
+def test_welcome_dialog_closes_with_the_chosen_lesson(qtbot):
     dialog = WelcomeDialog()
     qtbot.addWidget(dialog)
     dialog.open()
     qtbot.waitExposed(dialog)
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
-        qtbot.mouseClick(dialog.panel.lesson_buttons["optimizer-race"], Qt.MouseButton.LeftButton)
-    assert dialog.chosen_preset == "optimizer-race"
+        qtbot.mouseClick(dialog.panel.lesson_buttons["backpropagation"], Qt.MouseButton.LeftButton)
+    assert dialog.chosen_lesson == "backpropagation"
     assert not dialog.isVisible()
 
 

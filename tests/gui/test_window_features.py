@@ -160,8 +160,11 @@ def test_the_welcome_screen_starts_a_lesson(qtbot, make_window):
     window = make_window("xor")
     window.show_welcome()
     dialog = window._welcome
-    qtbot.mouseClick(dialog.panel.lesson_buttons["optimizer-race"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.session.latest.experiment.name == "optimizer-race", timeout=TIMEOUT)
+    qtbot.mouseClick(dialog.panel.lesson_buttons["one-weight"], Qt.MouseButton.LeftButton)
+    player = window.lesson_player  # the guided track, with its captions, not a bare preset
+    qtbot.waitUntil(lambda: player.playing and player.ready and player.pause_index == 0, timeout=TIMEOUT)
+    assert player.caption and window.message.isVisible()
+    player.stop()
 
 
 def test_a_png_figure_opens_its_experiment(qtbot, make_window, tmp_path):

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from ..palette import LIGHT, Theme
+from .ticks import readable_log_ticks
 
 # Rows a plot keeps per line: the newest RECENT as they came, older ones as BUCKETS min/max pairs
 # (see gdlab.core.decimate), so at most 2·300 + 100 points: about one per pixel column of a plot on
@@ -154,6 +155,15 @@ def nice_ceiling(x: float) -> float:
     return 10.0 ** (k + 1)
 
 
+def iteration_axis_end(last: float) -> float:
+    """Where an iteration axis ends: a little past ``last`` (≤ 1.1 × it, so a 3,000-iteration run
+    is not drawn on an axis to 5,000), rounded up to a step of 1, 2 or 5 × 10ᵏ so it moves in
+    steps while a run grows (each move redraws the axes); at least 10."""
+    last = max(float(last), 1.0)
+    step = nice_ceiling(0.03 * last)
+    return max(10.0, math.ceil(last * 1.02 / step) * step)
+
+
 class _PrepareBeforePaint(QObject):
     """Runs pyqtgraph's before-paint hook (view boxes apply their new range) as a viewport paint
     event arrives, and returns at once, so that Qt's own painting runs without the GIL."""
@@ -189,6 +199,7 @@ class LivePlot(pg.PlotWidget):
         self.plot_item.vb.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         for name in ("left", "bottom"):
             self.plot_item.getAxis(name).enableAutoSIPrefix(False)  # "cost J (x0.001)" confuses a class
+            readable_log_ticks(self.plot_item.getAxis(name))
         for name in ("left", "bottom", "right", "top"):
             # Axes (with their tick labels and grid) are redrawn from a pixmap unless their range
             # changed; replaying their text every frame was half of a plot's drawing time.
@@ -301,14 +312,18 @@ class LivePlot(pg.PlotWidget):
         vb = self.plot_item.vb
         (x0, x1), (y0, y1) = vb.viewRange()
         applied = getattr(self, "_applied", None)
-        new_x1 = x1 if applied and x_max <= x1 and x_max > 0.4 * x1 else nice_ceiling(max(x_max, 10.0) * 1.02)
+        new_x1 = x1 if applied and x_max <= x1 and x_max > 0.4 * x1 else iteration_axis_end(x_max)
         if log_y:
             if math.isinf(y.lo_positive):
                 return
             lo, hi = math.log10(y.lo_positive), math.log10(max(y.hi, y.lo_positive))
         else:
             lo, hi = y.lo, y.hi
-        span = max(hi - lo, 1e-12 if not log_y else 0.1, abs(hi) * 1e-9)
+        # one value (iteration 0) or a flat line: a span of 1 % of the value, not 10⁻⁹ of it, so
+        # the ticks read 2.24, 2.25, 2.26 and never 2.25000000010
+        span = max(hi - lo, 0.1 if log_y else max(0.01 * abs(hi), 1e-12))
+        if hi - lo < span:
+            lo, hi = (lo + hi - span) / 2, (lo + hi + span) / 2
         inside = applied is not None and lo >= y0 and hi <= y1 and span >= 0.6 * (y1 - y0)
         if inside and new_x1 == x1:
             return
@@ -353,8 +368,16 @@ class LivePlot(pg.PlotWidget):
         self._vline.show()
         self.readout.setText(text)
         (x0, x1), (y0, y1) = vb.viewRange()
-        self.readout.setPos(x0, y1)
+        # beside the mouse, on the side with room: right of it in the left half, left of it in the right
+        self.readout.setAnchor((-0.05 if point.x() < (x0 + x1) / 2 else 1.05, 1.2 if point.y() < (y0 + y1) / 2
+                                else -0.2))
+        self.readout.setPos(point.x(), point.y())
         self.readout.show()
+
+    def clear_readout(self) -> None:
+        """Hide the crosshair and its text (a reset, new weights, an export: no stale numbers)."""
+        self._vline.hide()
+        self.readout.hide()
 
     def readout_text(self) -> str:
         return self.readout.toPlainText() if self.readout.isVisible() else ""

@@ -23,6 +23,7 @@ from ...core.landscape import log_levels, signed_levels
 from ...core.printing import number
 from ..palette import BLUE, VERMILLION
 from .base import LivePlot, make_curve, thin_older
+from .framing import CAP, grown_range
 
 BANDS = 14
 MAX_PATH_POINTS = 3000  # a path is drawn through at most this many of its points (always the newest)
@@ -101,6 +102,7 @@ class ContourView(QWidget):
         self.markers.setZValue(15)
         self.plot.plot_item.addItem(self.markers, ignoreBounds=True)
         self.grid_source: GridSource | None = None
+        self._limit = np.inf  # the view grows up to this |w| (framing.CAP × the surface's own range)
         self.surface_name = ""
         self.runs: list[_RunItems] = []
         self.labels: list[str] = []
@@ -109,6 +111,7 @@ class ContourView(QWidget):
         self._paths: list[list[np.ndarray]] = []
         self._heads: np.ndarray | None = None
         self._next: np.ndarray | None = None
+        self._moment_paths: np.ndarray | None = None  # the paths up to a moment the timeline shows
         self._dirty = False
         self._recompute = QTimer(self)
         self._recompute.setSingleShot(True)
@@ -132,6 +135,7 @@ class ContourView(QWidget):
         self.grid_source = grid_source
         vb = self.plot.plot_item.vb
         vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+        self._limit = CAP * max(abs(float(v)) for v in (*x_range, *y_range))
         spots = [{"pos": tuple(m), "symbol": "star", "size": 18, "brush": pg.mkBrush("#FFFFFF"),
                   "pen": pg.mkPen("#000000", width=1.2)} for m in minima]
         spots += [{"pos": tuple(m), "symbol": "x", "size": 14, "brush": pg.mkBrush("#000000"),
@@ -173,6 +177,11 @@ class ContourView(QWidget):
         self._dirty = True
         self._update_caption()
 
+    def relabel_runs(self, labels: list[str]) -> None:
+        """The runs were renamed live (α or the optimiser changed): the legend says the new names."""
+        self.labels = list(labels)
+        self._update_caption()
+
     def _update_caption(self) -> None:
         parts = [f"<span style='color:{items.color}; font-weight:bold'>● {_html(label)}</span>"
                  for label, items in zip(self.labels, self.runs)]
@@ -188,8 +197,13 @@ class ContourView(QWidget):
         self._next = None if next_points is None else np.asarray(next_points, dtype=float)
         self._dirty = True
 
-    def show_moment(self, points: np.ndarray | None) -> None:
-        """Ring the runs' points at the iteration the timeline shows (None: the present)."""
+    def show_moment(self, points: np.ndarray | None, paths: np.ndarray | None = None) -> None:
+        """Ring the runs' points at the iteration the timeline shows (None: the present). ``paths``
+        (rows, K, 2): every run's path up to that moment, drawn instead of the whole path, each
+        in its run's colour (a race replayed)."""
+        self._moment_paths = None if points is None or paths is None else np.asarray(paths, dtype=float)
+        self._dirty = True
+        self.refresh()
         if points is None:
             self._moment.setData([], [])
             return
@@ -207,15 +221,21 @@ class ContourView(QWidget):
         if not self._dirty:
             return
         self._dirty = False
+        self._follow()
+        moment = self._moment_paths
         for k, items in enumerate(self.runs):
-            p = self.path(k)
+            p = self.path(k) if moment is None or k >= moment.shape[1] else moment[:, k, :2]
             if len(p) > MAX_PATH_POINTS:  # thin the old part, keep the recent part whole
                 stride = int(np.ceil((len(p) - MAX_PATH_POINTS // 2) / (MAX_PATH_POINTS // 2)))
                 p = np.concatenate([p[:-MAX_PATH_POINTS // 2:stride], p[-MAX_PATH_POINTS // 2:]])
             items.path.setData(p[:, 0], p[:, 1], connect="finite")
             finite = p[np.isfinite(p).all(axis=1)]
             items.dots.setData(finite[-200:, 0], finite[-200:, 1])
-            if self._heads is not None and np.isfinite(self._heads[k]).all():
+            if moment is not None:  # scrubbed back: the path ends at the moment's ring, no next step
+                items.head.setData([], [])
+                items.step.setData([], [])
+                items.arrow.hide()
+            elif self._heads is not None and np.isfinite(self._heads[k]).all():
                 items.head.setData([self._heads[k, 0]], [self._heads[k, 1]])
                 nxt = None if self._next is None else self._next[k]
                 if nxt is not None and np.isfinite(nxt).all() and not np.allclose(nxt, self._heads[k]):
@@ -231,6 +251,23 @@ class ContourView(QWidget):
                 items.head.setData([], [])
                 items.step.setData([], [])
                 items.arrow.hide()
+
+    def _follow(self) -> None:
+        """Grow the view (and the contours with it) when a run's point or next point leaves its inner
+        90 % (see :func:`~gdlab.gui.plots.framing.grown_range`)."""
+        if self._heads is None or not len(self._heads) or self.grid_source is None:
+            return  # (a network's slice has no source of values here: the worker computes it)
+        points = self._heads if self._next is None else np.concatenate([self._heads, self._next])
+        vb = self.plot.plot_item.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        new_x = grown_range(x0, x1, points[:, 0], self._limit)
+        new_y = grown_range(y0, y1, points[:, 1], self._limit)
+        if new_x is None and new_y is None:
+            return
+        x_range, y_range = new_x or (x0, x1), new_y or (y0, y1)
+        vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+        if self.grid_source is not None:
+            self.set_grid(*self.grid_source(x_range, y_range))
 
     def _screen_direction(self, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
         """The step's direction on screen (axes may be scaled differently); y grows upwards."""

@@ -73,6 +73,15 @@ class CostPlot(LivePlot):
                         [1.0 if len(labels) <= 3 else 0.5] * len(labels))
         self.plot_item.legend.setVisible(len(labels) > 1)  # one run needs no legend
 
+    def relabel_runs(self, labels: list[str]) -> None:
+        """The runs were renamed live (α or the optimiser changed): the legend says the new names."""
+        legend = self.plot_item.legend
+        if legend is None:
+            return
+        size = f"{max(8, self.theme.tick_pt)}pt"
+        for (_sample, label), text in zip(legend.items, labels):
+            label.setText(text, color=self.theme.foreground, size=size)
+
     def apply_theme(self, theme) -> None:
         super().apply_theme(theme)
         for curve, color, style, width in zip(self.curves, self._colors, self._styles, self._widths):
@@ -202,7 +211,7 @@ class GradientFlowPlot(CostPlot):
     norms sit orders of magnitude below the last layer's: the gradient vanishes on its way back."""
 
     quantity = "‖∂J/∂W‖"
-    y_label = "gradient norm ‖∂J/∂W‖"
+    y_label = "‖∂J/∂W‖"  # short: the title says what it is, and the axis is a plot's height
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -11,13 +11,25 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.printing import number
 from ..palette import GREEN, ORANGE, SKY, VERMILLION
 from .base import LivePlot, make_curve
 
 REGION_COLORS = {"too small": SKY, "good": GREEN, "too large": ORANGE, "diverged": VERMILLION}
+REGION_WORDS = {"too small": "too small (slow)", "good": "good", "too large": "too large (oscillates)",
+                "diverged": "diverged"}
 
 
 class SweepView(QWidget):
@@ -71,8 +83,8 @@ class SweepView(QWidget):
         controls.addWidget(self.run_button)
         controls.addWidget(self.cancel_button)
         controls.addWidget(self.progress)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = QLabel()  # one line, never wrapped: a long text must not squash the plot below
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         controls.addWidget(self.message, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -88,6 +100,7 @@ class SweepView(QWidget):
         self.bands: list[pg.LinearRegionItem] = []
         self.band_labels: list[pg.TextItem] = []
         self.result = None
+        self.summary = ""  # the result in one sentence (the window's status bar shows it)
 
     # -- requests --------------------------------------------------------------------------------
     def values(self) -> tuple[float, float, int, int]:
@@ -158,7 +171,7 @@ class SweepView(QWidget):
                                        brush=pg.mkBrush(REGION_COLORS[region] + "33"), pen=pg.mkPen(None))
             band.setZValue(-10)
             self.plot.plot_item.addItem(band)
-            label = pg.TextItem(region, color=REGION_COLORS[region], anchor=(0.5, 0))
+            label = pg.TextItem(REGION_WORDS[region], color=REGION_COLORS[region], anchor=(0.5, 0))
             label.setPos((edges[i] + edges[j + 1]) / 2, top)
             self.plot.plot_item.addItem(label)
             self.bands.append(band)
@@ -167,10 +180,17 @@ class SweepView(QWidget):
         self.plot.plot_item.vb.setRange(xRange=(edges[0], edges[-1]), yRange=(lo_y, top + 0.3 * unit), padding=0)
         best = result.best
         if best >= 0:
-            self.message.setText(f"Best α = {number(lrs[best], 3)} (final J = {number(costs[best], 3)} after "
-                                 f"{result.iterations} iterations).")
+            self.summary = (f"Best α = {number(lrs[best], 3)}: J = {number(costs[best], 3)} after "
+                            f"{result.iterations:,} iterations.")
+            self.plot.set_title(f"Final cost against α: best α = {number(lrs[best], 3)}")
         else:
-            self.message.setText("Every run diverged: try smaller learning rates.")
+            self.summary = "Every run diverged: try smaller learning rates."
+            self.plot.set_title("Final cost against α: every run diverged")
+        self.message.setText("")  # the title says it: the controls' line has no room for a sentence
+
+    def set_default_iterations(self, iterations: int) -> None:
+        """The iterations each run of a sweep takes: by default the experiment's own."""
+        self.iterations.setValue(min(int(iterations), self.iterations.maximum()))
 
     def _set_y_log(self, log: bool) -> None:
         """Label the J axis, and tick it in decades (log) or plainly; the data are mapped by the caller."""

@@ -167,6 +167,14 @@ class TrajectoryPlot(QWidget):
         what = "w₁ solid, w₂ dashed" if dim > 1 else "the weight w at each iteration"
         self.caption.setText(f"{what}:&nbsp;&nbsp;{self._legend}")
 
+    def relabel_runs(self, old: list[str], new: list[str]) -> None:
+        """The runs were renamed live (α or the optimiser changed): the legend says the new names."""
+        text = self.caption.text()
+        for before, after in zip(old, new):
+            text = text.replace(f"● {before}</span>", f"● {after}</span>")
+            self._legend = self._legend.replace(f"● {before}</span>", f"● {after}</span>")
+        self.caption.setText(text)
+
     def apply_theme(self, theme) -> None:
         self.plot.apply_theme(theme)
         for curve, (_, color, style, width, _) in zip(self.curves, self._groups):
