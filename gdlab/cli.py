@@ -26,6 +26,7 @@ Bad arguments print a clear message and exit with status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
@@ -61,6 +62,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `gdlab presets | head`: the reader has gone, which is fine
         sys.stdout = None
         return 0
+
+
+def gui_main(argv: Sequence[str] | None = None) -> int:
+    """``gdlab-gui``: the same arguments as ``gdlab`` without a verb (the window). Installed as a
+    GUI script, it runs without a console on Windows (``pythonw``), where ``sys.stdout`` and
+    ``sys.stderr`` are None: they are replaced by the null device while it runs, so no message,
+    ``--version`` or usage error can crash it."""
+    with _present_streams():
+        try:
+            return cmd_gui(list(sys.argv[1:] if argv is None else argv))
+        except UsageError as exc:
+            print(f"gdlab: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+
+
+@contextlib.contextmanager
+def _present_streams() -> Iterator[None]:
+    import os
+
+    missing = [name for name in ("stdout", "stderr") if getattr(sys, name) is None]
+    with contextlib.ExitStack() as stack:
+        for name in missing:
+            setattr(sys, name, stack.enter_context(open(os.devnull, "w", encoding="utf-8")))
+        try:
+            yield
+        finally:
+            for name in missing:
+                setattr(sys, name, None)
 
 
 # -- gdlab (the window) --------------------------------------------------------------------------
@@ -154,7 +183,7 @@ def cmd_run(argv: list[str]) -> int:
     if args.iterations:
         experiment = _checked(lambda: experiment.replace(max_iterations=args.iterations))
     run = make_run(experiment)
-    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    show = args.progress == "always" or (args.progress == "auto" and _on_terminal(sys.stderr))
     _drive(run, experiment["max_iterations"], show)
     from .core.atomic import atomic_write_parts
 
@@ -186,6 +215,14 @@ def _drive(run, limit: int, show_progress: bool) -> None:
             sys.stderr.flush()
     if show_progress:
         sys.stderr.write("\n")
+
+
+def _on_terminal(stream) -> bool:
+    """Whether ``stream`` is a terminal (a missing stream, as under ``pythonw``, is not)."""
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return False
 
 
 def _format(x: float) -> str:
