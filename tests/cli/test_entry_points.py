@@ -46,13 +46,13 @@ def test_gdlab_gui_gives_the_window_writable_streams_where_there_are_none(monkey
     """Whatever the window's code writes (Qt messages, a log notice) goes to the null device."""
     import gdlab.cli
 
-    def window(argv):
+    def window(args):
         sys.stderr.write("qt: a message\n")
         sys.stderr.flush()
         print("a notice", file=sys.stdout, flush=True)
         return 0 if not sys.stderr.isatty() else 1
 
-    monkeypatch.setattr(gdlab.cli, "cmd_gui", window)
+    monkeypatch.setitem(gdlab.cli.COMMANDS, gdlab.cli.WINDOW, window)
     monkeypatch.setattr(sys, "stdout", None)
     monkeypatch.setattr(sys, "stderr", None)
     assert gui_main(["xor"]) == 0
