@@ -47,16 +47,11 @@ wheel = out / build_meta.build_wheel(str(out))
 print("BUILT", sdist, wheel, sep="\\n")
 """
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> tuple[Path, Path]:
+def build(tmp: Path) -> tuple[Path, Path]:
     """(sdist, wheel): the sdist built from a copy of the source tree, the wheel from that sdist."""
     backend = importlib.metadata.version("setuptools")
     assert int(backend.split(".")[0]) >= 77, f"setuptools {backend} cannot build gdlab: `python3 dev.py test` " \
         "installs gdlab[test], which brings setuptools>=77"
-    tmp = tmp_path_factory.mktemp("build")
     shutil.copytree(ROOT, tmp / "src", ignore=NOT_SOURCE)
     (tmp / "dist").mkdir()
     done = subprocess.run([sys.executable, "-c", BUILD, str(tmp / "dist")], cwd=tmp / "src", capture_output=True,
@@ -66,8 +61,8 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     return Path(sdist), Path(wheel)
 
 
-def test_the_sdist_holds_the_tests_packaging_docs_changelog_and_dev_script(built):
-    with tarfile.open(built[0]) as tar:
+def check_the_sdist_holds_the_tests_packaging_docs_changelog_and_dev_script(sdist: Path) -> None:
+    with tarfile.open(sdist) as tar:
         names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
     tracked = {"CHANGELOG.md", "LICENSE", "README.md", "dev.py", "pyproject.toml", "MANIFEST.in",
                "resources/__init__.py", "resources/presets/xor.json", "resources/lessons/backpropagation.toml",
@@ -78,8 +73,8 @@ def test_the_sdist_holds_the_tests_packaging_docs_changelog_and_dev_script(built
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
 
-def test_the_wheel_metadata_is_complete_and_names_no_placeholder(built):
-    with zipfile.ZipFile(built[1]) as whl:
+def check_the_wheel_metadata_is_complete_and_names_no_placeholder(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as whl:
         info = f"gdlab-{gdlab.__version__}.dist-info"
         meta = email.parser.Parser().parsestr(whl.read(f"{info}/METADATA").decode())
         entry_points = whl.read(f"{info}/entry_points.txt").decode()
@@ -103,7 +98,12 @@ def test_the_wheel_metadata_is_complete_and_names_no_placeholder(built):
     assert not [f for f in files if f.startswith(("resources/", "tests/"))]
 
 
-def test_the_wheel_installs_and_runs_from_outside_the_source(built, tmp_path, capsys):
+@pytest.mark.slow
+def test_the_sdist_and_the_wheel_are_complete_and_the_wheel_runs_from_outside_the_source(tmp_path, capsys):
+    """One test, so that the build (the costly part) happens once, whichever worker runs it."""
+    sdist, wheel = build(tmp_path / "build")
+    check_the_sdist_holds_the_tests_packaging_docs_changelog_and_dev_script(sdist)
+    check_the_wheel_metadata_is_complete_and_names_no_placeholder(wheel)
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     site = Path(sysconfig.get_path("purelib", "venv", vars={"base": str(env_dir), "platbase": str(env_dir)}))
@@ -113,7 +113,7 @@ def test_the_wheel_installs_and_runs_from_outside_the_source(built, tmp_path, ca
     (site / "gdlab-test-deps.pth").write_text("\n".join(sorted(deps)) + "\n")
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     pip = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check", "-q",
-                          "install", "--no-deps", "--no-index", "--no-compile", str(built[1])],
+                          "install", "--no-deps", "--no-index", "--no-compile", str(wheel)],
                          capture_output=True, text=True, timeout=120)
     assert pip.returncode == 0, pip.stdout + pip.stderr
     bin_dir = python.parent
