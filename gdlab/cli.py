@@ -36,7 +36,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Collection, Iterator, Sequence
 
 from . import __version__
 
@@ -67,13 +67,12 @@ def _dispatch(argv: list[str], verbs: bool) -> int:
     """Parse ``argv`` with the one parser (:func:`build_parser`) and run the verb, or the window
     when ``argv`` does not start with a verb (always, for ``gdlab-gui``)."""
     try:
-        parser = build_parser()
         if verbs and argv and (argv[0] in VERBS or argv[0] in ("-h", "--help")):
-            args = parser.parse_args(argv)
+            args = build_parser(needed={argv[0]}).parse_args(argv)
         else:
             if verbs and argv and not argv[0].startswith("-"):
                 _check_not_a_mistyped_verb(argv[0])
-            args = parser.parse_args([WINDOW, *argv])
+            args = build_parser(needed={WINDOW}).parse_args([WINDOW, *argv])
         args.argv = argv[1:] if args.verb != WINDOW else argv
         return COMMANDS[args.verb](args)
     except UsageError as exc:
@@ -123,10 +122,14 @@ def _examples(*lines: str) -> str:
     return "examples:\n" + "".join(f"  {line}\n" for line in lines)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(needed: Collection[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line as one parser: the window's options at the top, one sub-command per
     verb (each with its examples), and the hidden sub-command ``window`` that a command without a
-    verb is parsed as. The shell completions (``gdlab completion``) are generated from it."""
+    verb is parsed as. The shell completions (``gdlab completion``) are generated from it.
+
+    ``needed``: the sub-commands whose arguments are wanted (default: all). The others are listed
+    with their one line only, so `gdlab --version` does not load the parameter table (and numpy)
+    for the experiment flags of verbs it does not run."""
     parser = argparse.ArgumentParser(
         prog="gdlab", formatter_class=_Formatter,
         usage="gdlab [PRESET_OR_FILE] [--size WxH] [--data FILE.csv ...]\n       gdlab VERB ...",
@@ -140,11 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
     verbs.required = True
     window = verbs.add_parser(WINDOW, prog="gdlab", formatter_class=_Formatter, usage=parser.usage,
                               description=parser.description, epilog=parser.epilog)
-    window_arguments(window, positional=True)
+    if needed is None or WINDOW in needed:
+        window_arguments(window, positional=True)
     for name, summary, description, examples, arguments in _VERB_TABLE:
         sub = verbs.add_parser(name, prog=f"gdlab {name}", help=summary, description=description, epilog=examples,
                                formatter_class=_Formatter)
-        arguments(sub)
+        if needed is None or name in needed:
+            arguments(sub)
     return parser
 
 
