@@ -6,7 +6,7 @@ experiment file.
 from __future__ import annotations
 
 import os
-import sys
+from importlib.resources import files
 from pathlib import Path
 
 from .experiment import Experiment, ExperimentError, load_experiment
@@ -14,15 +14,14 @@ from .reading import is_file
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder (beside the package in a checkout or editable install; in a
-    PyInstaller bundle, where packaging/gdlab.spec puts it under ``sys._MEIPASS``)."""
-    here = Path(__file__).resolve()
-    bundle = getattr(sys, "_MEIPASS", None)
-    frozen: tuple[Path, ...] = (Path(bundle) / "resources",) if bundle else ()
-    for candidate in (*frozen, here.parents[2] / "resources", here.parents[1] / "resources"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("gdlab's resources folder is missing from this installation")
+    """gdlab's shipped files (presets/, lessons/, icons/): the package ``gdlab.resources``, found
+    only through :func:`importlib.resources.files`, so no other package's ``resources`` folder can
+    stand in for it. In the source tree that package is the top-level ``resources/`` folder (mapped
+    by pyproject.toml in an install, by :mod:`gdlab` itself in a checkout or a frozen app)."""
+    root = files("gdlab.resources")
+    if not isinstance(root, Path):  # installed inside a zip file: the files have no path to open
+        raise FileNotFoundError("gdlab's resources are not files on disk in this installation")
+    return root
 
 
 def presets_dir() -> Path:

@@ -780,11 +780,13 @@ def _dispose(widget: QWidget) -> None:
 def export_experiment(experiment: Experiment, view: str, path: str | os.PathLike, fmt: str | None = None,
                       size: tuple[int, int] = DEFAULT_SIZE, theme: Theme | None = None, iterations: int | None = None,
                       scale: float | None = None, dpi: float | None = None, page: str = "A4",
-                      every_k: int | None = None, fps: float = 10.0) -> Path:
+                      every_k: int | None = None, fps: float = 10.0,
+                      progress: Callable[[int, int], Any] | None = None) -> Path:
     """Run ``experiment`` without showing anything and write view ``view`` to ``path``.
 
     What ``gdlab export`` does. The file stores the experiment with ``max_iterations`` set to
     the iterations run, so opening it reproduces the figure. Same inputs, same bytes.
+    ``progress(done, total)``: after each GIF frame drawn, else after each block of training.
     """
     from .render import build_view, get_view, run_experiment
 
@@ -796,8 +798,8 @@ def export_experiment(experiment: Experiment, view: str, path: str | os.PathLike
     if iterations is not None:
         experiment = experiment.replace(max_iterations=int(iterations))
     if fmt == "gif":
-        return export_gif(experiment, view, path, every_k, fps, size, theme)
-    run = run_experiment(experiment)
+        return export_gif(experiment, view, path, every_k, fps, size, theme, progress=progress)
+    run = run_experiment(experiment, progress=progress)
     widget = build_view(view, run, experiment, theme=theme)
     try:
         if view == "sheet":

@@ -129,13 +129,17 @@ def get_view(name: str, experiment: Experiment | None = None) -> ViewSpec:
 
 
 # -- driving a run --------------------------------------------------------------------------------
-def run_experiment(experiment: Experiment, iterations: int | None = None):
-    """A fresh run of ``experiment`` stepped to ``iterations`` (default: its max_iterations) or to its end."""
+def run_experiment(experiment: Experiment, iterations: int | None = None,
+                   progress: Callable[[int, int], Any] | None = None):
+    """A fresh run of ``experiment`` stepped to ``iterations`` (default: its max_iterations) or to its
+    end; ``progress(iteration, max_iterations)`` after each block of 1000 iterations."""
     if iterations is not None:
         experiment = experiment.replace(max_iterations=int(iterations))
     run = make_run(experiment)
     while not run.finished:
         run.step(1000)
+        if progress is not None:
+            progress(run.iteration, experiment["max_iterations"])
     return run
 
 

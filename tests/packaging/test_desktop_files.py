@@ -3,6 +3,7 @@ here, and by desktop-file-validate and appstreamcli where installed) and agree w
 the icon exists at every size and matches its SVG, and the PyInstaller spec bundles what the frozen
 app needs (resources/, LICENSE, pyqtgraph's templates)."""
 import ast
+import importlib.resources
 import importlib.util
 import os
 import re
@@ -239,8 +240,11 @@ def test_desktop_entry_and_metainfo_agree_on_the_id_icon_and_command():
     assert root.findtext("id") == APP_ID
     assert root.findtext("launchable[@type='desktop-id']") == DESKTOP.name
     assert entry["Icon"] == APP_ID
-    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["gui-scripts"]
-    assert list(scripts) == ["gdlab"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    # the desktop entry runs `gdlab` (the one command a wheel and the frozen app both have);
+    # `gdlab-gui` is the same window without a console, for Windows
+    assert project["scripts"] == {"gdlab": "gdlab.cli:main"}
+    assert project["gui-scripts"] == {"gdlab-gui": "gdlab.cli:gui_main"}
     assert entry["Exec"].split()[0] == entry["TryExec"] == root.findtext("provides/binary") == "gdlab"
     assert entry["Name"] == root.findtext("name") == "gdlab"
     assert root.findtext("project_license") == "MIT"
@@ -321,15 +325,8 @@ def test_the_app_sets_its_icon_and_desktop_id():
 
 
 # -- the frozen app ----------------------------------------------------------------------------
-def test_resources_dir_prefers_the_pyinstaller_bundle(monkeypatch, tmp_path):
-    (tmp_path / "resources" / "presets").mkdir(parents=True)
-    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert presets.resources_dir() == tmp_path / "resources"
-
-
-def test_resources_dir_without_a_bundle_is_the_checkout(monkeypatch):
-    monkeypatch.delattr(sys, "_MEIPASS", raising=False)
-    assert presets.resources_dir() == ROOT / "resources"
+def test_resources_are_the_gdlab_resources_package_which_in_a_checkout_is_the_top_level_folder():
+    assert presets.resources_dir() == importlib.resources.files("gdlab.resources") == ROOT / "resources"
 
 
 def test_pyinstaller_spec_bundles_resources_licence_and_pyqtgraph_templates(monkeypatch):
@@ -368,8 +365,8 @@ def test_pyinstaller_spec_bundles_resources_licence_and_pyqtgraph_templates(monk
 
     assert [Path(s) for s in seen["scripts"]] == [ROOT / "gdlab" / "__main__.py"]
     datas = {(Path(src).resolve() if Path(src).is_absolute() else src, dest) for src, dest in seen["datas"]}
-    assert (ROOT / "resources", "resources") in datas
-    assert (ROOT / "LICENSE", ".") in datas
+    assert (ROOT / "resources", "gdlab/resources") in datas
+    assert (ROOT / "LICENSE", "gdlab") in datas
     assert ("pyqtgraph/colors/maps/x.csv", "pyqtgraph/colors/maps") in datas
     hidden = set(seen["hiddenimports"])
     assert {"pyqtgraph.graphicsItems.ViewBox.axisCtrlTemplate_generic",

@@ -194,6 +194,10 @@ class LivePlot(pg.PlotWidget):
         self._title = title
         self.plot_item: pg.PlotItem = self.getPlotItem()
         self.plot_item.setMenuEnabled(True)
+        # The right-click menu offers gdlab's "Export figure…" (install_export_actions) only: the
+        # scene's own "Export..." goes, since its SVG export fails on this Qt and it offers a
+        # Matplotlib exporter that gdlab does not ship.
+        self.scene().contextMenu = []
         self.plot_item.hideButtons()
         # the view box draws only a border, and these plots have none: Qt need not call its paint()
         self.plot_item.vb.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
