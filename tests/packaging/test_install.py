@@ -67,7 +67,7 @@ def check_the_sdist_holds_the_tests_packaging_docs_changelog_and_dev_script(sdis
     tracked = {"CHANGELOG.md", "LICENSE", "README.md", "dev.py", "pyproject.toml", "MANIFEST.in",
                "resources/__init__.py", "resources/presets/xor.json", "resources/lessons/backpropagation.toml",
                "resources/icons/gdlab.svg", "gdlab/cli.py", "gdlab/gui/plots/base.py", "tests/conftest.py",
-               "tests/cli/conftest.py", "tests/packaging/test_install.py", "tests/data/malformed/EXPECTED.json",
+               "tests/cli/test_cli.py", "tests/packaging/test_install.py", "tests/data/malformed/EXPECTED.json",
                "packaging/gdlab.spec", "packaging/build.py", "docs/make_screenshots.py", "benchmarks/run_all.py"}
     assert tracked <= names, sorted(tracked - names)
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
