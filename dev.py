@@ -59,6 +59,9 @@ def main(argv: list[str]) -> int:
     if verb == "run":
         return subprocess.call([str(py), "-m", "gdlab", *rest], cwd=ROOT)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # The suite starts about a hundred Python processes (workers, the CLI, exported scripts): with
+    # bytecode caches they skip recompiling gdlab and the rewritten tests (collection 6 s -> 2 s).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return subprocess.call([str(py), "-m", "pytest", *parallel(rest), *rest], cwd=ROOT, env=env)
 
 

@@ -16,6 +16,7 @@ def iteration(window) -> int:
     return window.session.latest.snapshot.iteration
 
 
+@pytest.mark.slow  # it watches two steps at 2 it/s
 def test_a_file_with_playback_speed_2_plays_at_2_iterations_per_second(qtbot, make_window, tmp_path):
     path = tmp_path / "slow-xor.json"
     load_preset("xor").replace(playback_speed=2.0, name="slow-xor").save(path)
@@ -26,9 +27,9 @@ def test_a_file_with_playback_speed_2_plays_at_2_iterations_per_second(qtbot, ma
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: iteration(window) >= 1, timeout=TIMEOUT)
     first = time.perf_counter()
-    qtbot.waitUntil(lambda: iteration(window) >= 2, timeout=TIMEOUT)
-    one_step = time.perf_counter() - first
-    assert 0.45 <= one_step <= 0.95, f"one step at 2 it/s took {one_step:.2f} s (1 it/s: 1 s, 5 it/s: 0.2 s)"
+    qtbot.waitUntil(lambda: iteration(window) >= 3, timeout=TIMEOUT)
+    two_steps = time.perf_counter() - first  # two steps, so a late frame counts for less
+    assert 0.6 <= two_steps <= 1.7, f"two steps at 2 it/s took {two_steps:.2f} s (1 it/s: 2 s, 5 it/s: 0.4 s)"
     qtbot.keyClick(window, Qt.Key.Key_Space)
 
 
