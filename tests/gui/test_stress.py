@@ -3,8 +3,9 @@ reset, new weights, learning-rate and optimiser changes, preset switches, the ti
 exports — through real key presses and widgets, each sequence ending with a check that the
 worker still answers, and a window closed after every ten sequences (20 windows in all).
 
-Qt warnings fail the test (pytest config), the fixture in conftest.py fails it if a training
-thread outlives its window, and every wait has a timeout: a deadlock fails instead of hanging.
+Qt warnings fail the test (pytest config), so does any error the worker reports, the fixture in
+conftest.py fails it if a training thread outlives its window, and every wait has a timeout: a
+deadlock fails instead of hanging.
 """
 import random
 
@@ -79,6 +80,8 @@ def test_random_sequences_never_deadlock_warn_or_leak(qtbot, settings, tmp_path,
     window.resize(1280, 800)
     window.show()
     qtbot.waitUntil(lambda: window._frame is not None, timeout=TIMEOUT)
+    errors: list[str] = []
+    window.session.failed.connect(errors.append)  # a worker error is a failure, even if the window copes
     todo = actions(window, rng, tmp_path, qtbot)
     for _ in range(PER_WINDOW):
         for _ in range(ACTIONS):
@@ -88,3 +91,4 @@ def test_random_sequences_never_deadlock_warn_or_leak(qtbot, settings, tmp_path,
     thread = window.session.thread
     window.close()
     assert not thread.isRunning()
+    assert not errors, "the worker reported errors:\n" + "\n".join(errors[:3])
