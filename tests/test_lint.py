@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "pyproject.toml"
 
@@ -33,6 +35,7 @@ def test_ruff_fails_on_a_file_that_breaks_its_rules(tmp_path):
         assert code in done.stdout, code
 
 
+@pytest.mark.slow
 def test_mypy_fails_on_an_untyped_function(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("def f(x):\n    return x\n\n\ndef g(x: int) -> str:\n    return x\n")

@@ -162,6 +162,7 @@ def test_the_subprocess_python_has_numpy_but_not_gdlab(numpy_only_python, tmp_pa
 
 
 # -- byte for byte --------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", NETWORK_PRESETS)
 def test_every_network_preset_is_reproduced_byte_for_byte(preset, tmp_path, numpy_only_python):
     text = check_same_history(load_preset(preset), tmp_path, numpy_only_python, 300)
@@ -175,6 +176,7 @@ def test_every_surface_preset_is_reproduced_byte_for_byte_to_its_end(preset, tmp
     assert text.splitlines()[0].startswith("iteration,run1_cost,run1_w1")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RACES)
 def test_every_race_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_python):
     preset, changes, iterations = RACES[name]

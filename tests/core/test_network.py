@@ -49,6 +49,7 @@ def samples_away_from_kinks(model: MLP, n: int, rng) -> np.ndarray:
     return X[keep][:n]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "-".join(map(str, s)))
 @pytest.mark.parametrize("hidden", ACTIVATION_NAMES)
 @pytest.mark.parametrize("output, loss", OUTPUT_LOSS)
@@ -399,6 +400,7 @@ def test_unknown_names_list_the_allowed_ones():
 
 
 # -- speed -----------------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("hidden", ["tanh", "sigmoid", "relu", "leaky_relu", "linear"])
 @pytest.mark.parametrize("output, loss", [("sigmoid", "bce"), ("sigmoid", "mse"), ("linear", "mse")])
 def test_the_hot_path_does_not_allocate_per_sample(hidden, output, loss):

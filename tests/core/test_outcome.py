@@ -1,4 +1,6 @@
 """A race's ending in words: who reached the minimum when, who stopped where."""
+import pytest
+
 from gdlab.core.outcome import race_summary
 from gdlab.core.presets import load_preset
 from gdlab.core.training import make_run
@@ -11,6 +13,7 @@ def finished(name, **changes):
     return run
 
 
+@pytest.mark.slow
 def test_the_optimizer_race_ends_in_a_readable_summary():
     text = race_summary(finished("optimizer-race"))
     assert text.startswith("adam reached the minimum at iteration 2,0")

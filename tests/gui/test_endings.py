@@ -1,5 +1,6 @@
 """A race's ending and its replay: a readable summary, and paths trimmed to the moment scrubbed to."""
 import numpy as np
+import pytest
 
 TIMEOUT = 15_000
 
@@ -12,6 +13,7 @@ def race_at_limit(qtbot, make_window, n=300):
     return window
 
 
+@pytest.mark.slow
 def test_the_end_of_a_race_is_a_short_summary_not_a_log_line(qtbot, make_window):
     window = race_at_limit(qtbot, make_window)
     text = window.message.text()
@@ -19,6 +21,7 @@ def test_the_end_of_a_race_is_a_short_summary_not_a_log_line(qtbot, make_window)
     assert "max_iterations (" not in text and "all runs stopped" not in text
 
 
+@pytest.mark.slow
 def test_scrubbing_a_race_trims_every_path_to_that_moment_in_its_colour(qtbot, make_window):
     window = race_at_limit(qtbot, make_window)
     view = window.contour_view
@@ -38,6 +41,7 @@ def test_scrubbing_a_race_trims_every_path_to_that_moment_in_its_colour(qtbot, m
     assert [len(items.path.getData()[0]) for items in view.runs] == full
 
 
+@pytest.mark.slow
 def test_legends_follow_a_live_change_of_alpha(qtbot, make_window):
     window = make_window("lr-too-large")
     window.session.step(3)
@@ -52,6 +56,7 @@ def test_legends_follow_a_live_change_of_alpha(qtbot, make_window):
     assert window.curve_view.run_picker.itemText(0) == "sgd α=0.5"
 
 
+@pytest.mark.slow
 def test_a_races_legend_follows_too(qtbot, make_window):
     window = make_window("lr-just-right", runs=[{"optimizer": "sgd"}, {"optimizer": "momentum",
                                                                         "learning_rate": 0.05}])

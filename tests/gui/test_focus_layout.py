@@ -1,4 +1,5 @@
 """The focus layout (F): the inspector takes the plot area; lecture mode uses it for the inspector."""
+import pytest
 from PySide6.QtCore import Qt
 
 from gdlab.gui.help import shortcut_rows
@@ -10,6 +11,7 @@ def diagram_share(window) -> float:
     return window.inspector.network.width() / window.width()
 
 
+@pytest.mark.slow
 def test_f_gives_the_inspector_the_plot_area_and_f_again_brings_the_plots_back(qtbot, window):
     window.view_tabs.setCurrentWidget(window.inspector)
     assert window.cost_plot.isVisible() and diagram_share(window) < 0.6
@@ -24,6 +26,7 @@ def test_f_gives_the_inspector_the_plot_area_and_f_again_brings_the_plots_back(q
     assert ("F", "Focus layout") in shortcut_rows(window.actions())
 
 
+@pytest.mark.slow
 def test_lecture_mode_uses_the_focus_layout_while_the_inspector_shows(qtbot, window):
     window.enter_lecture_mode()
     assert not window.focus.active  # the data view: the usual layout
@@ -36,6 +39,7 @@ def test_lecture_mode_uses_the_focus_layout_while_the_inspector_shows(qtbot, win
     assert not window.focus.active and window.cost_plot.isVisible() and window.left_scroll.isVisible()
 
 
+@pytest.mark.slow
 def test_the_chain_rule_never_scrolls_sideways_at_1920x1080(qtbot, make_window):
     window = make_window("spiral-deep", size=(1920, 1080))  # a hidden neuron of 16: the longest sum
     inspector = window.inspector

@@ -25,6 +25,7 @@ def inner(lo, hi, value, part=0.9):
     return lo + margin - 1e-9 <= value <= hi - margin + 1e-9
 
 
+@pytest.mark.slow
 def test_the_1d_view_follows_a_diverging_run_up_the_walls(qtbot, make_window):
     window = make_window("lr-divergent")
     view = window.curve_view
@@ -61,6 +62,7 @@ def test_a_range_grows_only_when_a_point_leaves_its_inner_part_and_stops_at_the_
     assert grown_range(-2, 2, np.array([np.nan, np.inf])) is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", ["lr-just-right", "xor"])
 def test_at_iteration_0_every_axis_has_a_sensible_range_and_round_ticks(make_window, preset):
     window = make_window(preset)
@@ -85,6 +87,7 @@ def test_at_iteration_0_every_axis_has_a_sensible_range_and_round_ticks(make_win
             assert x1 <= 10.5, f"{plot.__class__.__name__}: iteration 0 on an axis to {x1}"
 
 
+@pytest.mark.slow
 def test_the_iteration_axes_end_within_1_1x_the_last_iteration(qtbot, make_window):
     for last in (0, 7, 22, 300, 3000, 4321):
         end = iteration_axis_end(last)

@@ -52,6 +52,7 @@ def test_lr_just_right_is_followable_one_second_after_space_while_spiral_deep_ru
     assert time.perf_counter() - start < 2.0, "spiral-deep is not held back by a pace"
     qtbot.keyClick(window, Qt.Key.Key_Space)
 
+@pytest.mark.slow
 def test_the_speed_control_changes_the_pace_live_and_the_saved_file_keeps_it(qtbot, make_window, tmp_path):
     window = make_window("xor")
     assert window.speed_value.text() == "200 it/s"

@@ -76,6 +76,7 @@ def test_a_diverging_step_hides_the_drop_and_landing_marks(qtbot):
     assert list(land_x) == pytest.approx([0.4]) and list(land_y) == pytest.approx([0.16])
 
 
+@pytest.mark.slow
 def test_the_decision_map_fills_the_data_view_and_the_points_stand_out_on_it(qtbot, make_window):
     from gdlab.gui.plots.data_view import POINT_OUTLINE
 

@@ -37,6 +37,7 @@ def overlaps(window) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
 def test_no_tick_labels_overlap_on_any_axis(qtbot, make_window, size):
     window = make_window("xor", size=size)
@@ -55,6 +56,7 @@ def test_no_tick_labels_overlap_on_any_axis(qtbot, make_window, size):
     assert not problems, "\n".join(sorted(set(problems)))
 
 
+@pytest.mark.slow
 def test_the_window_title_names_the_experiment_once(make_window):
     window = make_window("lr-just-right")
     window.load_preset("xor")
@@ -88,6 +90,7 @@ def test_the_crosshair_follows_the_mouse_is_never_exported_and_goes_on_reset(qtb
     assert not plot.readout_text(), "a reset clears the crosshair"
 
 
+@pytest.mark.slow
 def test_new_weights_show_their_seed_in_the_weight_seed_field(qtbot, make_window):
     window = make_window("xor")
     window.new_weights()
@@ -116,6 +119,7 @@ def test_a_gif_holds_its_last_frame_and_never_relays_out_on_it(qtbot, tmp_path, 
     assert len(set((g.x(), g.y(), g.width(), g.height()) for g in geometries)) == 1, geometries
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", ["lr-just-right", "lr-divergent"])
 def test_the_cost_curves_iteration_numbers_never_collide(qtbot, make_window, preset):
     window = make_window(preset, playback_speed=0)

@@ -45,6 +45,7 @@ def test_positive_costs_keep_the_log_axis(view):
     assert view.plot.plot_item.getAxis("left").logMode
 
 
+@pytest.mark.slow
 def test_the_sweeps_iterations_default_to_the_experiments_own(qtbot, make_window):
     window = make_window("xor")
     assert window.sweep_view.iterations.value() == 2000

@@ -73,6 +73,7 @@ def test_the_window_opens_inside_a_1280x800_screen_and_a_restored_geometry_is_cl
     assert result["fresh"]["frame"][2:] == [1280, 800], "the default size is the screen's room, not 1400×860"
 
 
+@pytest.mark.slow
 def test_the_minimum_size_fits_a_1024x768_screen(make_window):
     window = make_window("xor", size=(1000, 700))
     QApplication.processEvents()  # the layouts take the font's minimum widths (a posted LayoutRequest)
@@ -87,6 +88,7 @@ def test_the_minimum_size_fits_a_1024x768_screen(make_window):
         assert part.width() >= part.fontMetrics().horizontalAdvance(getattr(part, "text", lambda: "")()), part
 
 
+@pytest.mark.slow
 def test_the_shortcut_sheet_fits_the_screen_and_larger_text_widens_the_panel(qtbot, make_window):
     window = make_window("xor", size=(1280, 800))
     window.show_shortcuts()

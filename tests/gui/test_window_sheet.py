@@ -1,5 +1,6 @@
 """The window's handout sheet is the command line's: a run nobody changed gives the same pixels as
 `gdlab export NAME --view sheet --iterations N`; a run changed live says so in its caption."""
+import pytest
 from PySide6.QtGui import QImage
 
 from gdlab.core.presets import load_preset
@@ -25,6 +26,7 @@ def export_sheet(window, path):
     return dialog
 
 
+@pytest.mark.slow
 def test_the_windows_handout_sheet_equals_the_cli_sheet_pixel_for_pixel(qtbot, make_window, tmp_path):
     window = make_window("xor", size=(1000, 700))
     step_to(qtbot, window, 120)
