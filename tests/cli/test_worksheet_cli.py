@@ -27,7 +27,7 @@ def test_xor_writes_the_three_pdfs_into_a_new_folder_byte_for_byte_the_same_twic
     (["spiral-deep"], "a worksheet needs a tiny network"),
     (["lr-too-large"], "is a cost-surface race"),
     (["no-such-preset"], "no-such-preset"),
-    (["xor", "--iterations", "-1"], "must be 0 or more"),
+    (["xor", "--iterations", "-1"], "must be at least 0"),
 ])
 def test_what_cannot_be_a_worksheet_exits_2_with_a_sentence(run_cli, tmp_path, args, words):
     code, out, err = run_cli("worksheet", *args, "--out", tmp_path / "out")

@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from window_steps import snap, step_to
 
 from gdlab.core.gradcheck import stencil_formula
 from gdlab.core.printing import number
@@ -16,14 +17,6 @@ TIMEOUT = 15_000
 pytestmark = [pytest.mark.slow, pytest.mark.window_size(1400, 900)]  # every test here opens a lab window
 
 
-def snap(window):
-    return window.session.latest.snapshot
-
-
-def step_to(qtbot, window, n):
-    window.session.step(n - snap(window).iteration)
-    qtbot.waitUntil(lambda: snap(window).iteration == n, timeout=TIMEOUT)
-    window._redraw()
 
 
 def test_diagram_has_one_edge_per_weight(make_window):

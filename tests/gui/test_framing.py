@@ -3,6 +3,7 @@ iteration axes end a little past the last iteration."""
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from window_steps import snap, step_to
 
 from gdlab.gui.plots.base import iteration_axis_end
 from gdlab.gui.plots.framing import GROWTH, grown_range
@@ -10,14 +11,6 @@ from gdlab.gui.plots.framing import GROWTH, grown_range
 TIMEOUT = 15_000
 
 
-def snap(window):
-    return window.session.latest.snapshot
-
-
-def step_to(qtbot, window, n):
-    window.session.step(n - snap(window).iteration)
-    qtbot.waitUntil(lambda: snap(window).iteration == n, timeout=TIMEOUT)
-    window._redraw()
 
 
 def inner(lo, hi, value, part=0.9):

@@ -4,6 +4,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from window_steps import snap, step_to
 
 from gdlab.core.presets import load_preset
 from gdlab.core.training import make_run
@@ -13,14 +14,6 @@ TIMEOUT = 15_000
 pytestmark = pytest.mark.slow  # every test here opens a lab window
 
 
-def snap(window):
-    return window.session.latest.snapshot
-
-
-def step_to(qtbot, window, n):
-    window.session.step(n - snap(window).iteration)
-    qtbot.waitUntil(lambda: snap(window).iteration == n, timeout=TIMEOUT)
-    window._redraw()
 
 
 def click_view(qtbot, plot, x, y):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
+from window_steps import snap, step_to
 
 from gdlab.core.experiment import Experiment, load_experiment
 from gdlab.core.presets import load_preset
@@ -17,14 +18,6 @@ TIMEOUT = 15_000
 pytestmark = [pytest.mark.slow, pytest.mark.window_size(1400, 900)]  # every test here opens a lab window
 
 
-def snap(window):
-    return window.session.latest.snapshot
-
-
-def step_to(qtbot, window, n):
-    window.session.step(n - snap(window).iteration)
-    qtbot.waitUntil(lambda: snap(window).iteration == n, timeout=TIMEOUT)
-    window._redraw()
 
 
 def test_scrubbing_back_shows_the_weights_of_that_iteration(qtbot, make_window):
