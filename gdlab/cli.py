@@ -208,7 +208,7 @@ def completion_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_completion(args: argparse.Namespace) -> int:
     from .completion import completion_script
 
-    sys.stdout.write(completion_script(build_parser(), args.shell))
+    sys.stdout.write(completion_script(build_parser(), args.shell, VERBS))
     return 0
 
 

@@ -177,11 +177,10 @@ def fish(cmds: list[Command]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
-    """The completion script for ``shell`` (bash, zsh or fish)."""
-    from .cli import VERBS
+def completion_script(parser: argparse.ArgumentParser, shell: str, verbs: Sequence[str]) -> str:
+    """The completion script for ``shell`` (bash, zsh or fish) of ``parser`` and its ``verbs``."""
     from .core.lessons import lesson_names
     from .core.presets import preset_names
 
-    cmds = commands(parser, VERBS, preset_names(), lesson_names())
+    cmds = commands(parser, verbs, preset_names(), lesson_names())
     return {"bash": bash, "zsh": zsh, "fish": fish}[shell](cmds)

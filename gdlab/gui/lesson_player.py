@@ -33,26 +33,16 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from ..core.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson, Pause
 from ..core.training import TERMINAL
 from .palette import VERMILLION
-from .slides import SLIDE_SIZE
+from .slides import SLIDE_SIZE, view_widget
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-__all__ = ["LessonPlayer", "render_pauses", "view_widget"]
+__all__ = ["LessonPlayer", "render_pauses"]
 
 HIGHLIGHT_COLOR = VERMILLION
 HIGHLIGHT_WIDTH = 6
 _IDLE, _RUNNING, _SETTLING = "idle", "running", "settling"
-
-
-def view_widget(window: "MainWindow", name: str, tab: bool = False) -> QWidget:
-    """The widget of a lesson's view name: the figure (``tab=False``) or the tab page that holds it."""
-    if name == "data":
-        return window.data_tab if tab else window.data_view
-    return {"network": window.network_view, "inspector": window.inspector, "landscape": window.landscape_view,
-            "curve": window.curve_view, "surface": window.contour_view, "trajectories": window.trajectory_plot,
-            "gradients": window.gradient_flow, "sweep": window.sweep_view, "runs": window.runs_view,
-            "cost": window.cost_plot}[name]
 
 
 class HighlightFrame(QWidget):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import QWidget
 
 from ..core.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson
 from .export import prepared, render_image
@@ -44,10 +45,18 @@ def slide_views(lesson: Lesson, k: int) -> list[str]:
     return named[-2:]
 
 
+def view_widget(window: MainWindow, name: str, tab: bool = False) -> QWidget:
+    """The widget of a lesson's view name: the figure (``tab=False``) or the tab page that holds it."""
+    if name == "data":
+        return window.data_tab if tab else window.data_view
+    return {"network": window.network_view, "inspector": window.inspector, "landscape": window.landscape_view,
+            "curve": window.curve_view, "surface": window.contour_view, "trajectories": window.trajectory_plot,
+            "gradients": window.gradient_flow, "sweep": window.sweep_view, "runs": window.runs_view,
+            "cost": window.cost_plot}[name]
+
+
 def _show_tab(window: MainWindow, name: str) -> bool:
     """Put the view's tab on show; False if it has none fit for the experiment."""
-    from .lesson_player import view_widget
-
     if name not in TOP_VIEWS and name not in BOTTOM_VIEWS:
         return True
     tabs = window.view_tabs if name in TOP_VIEWS else window.bottom_tabs
@@ -61,8 +70,6 @@ def _show_tab(window: MainWindow, name: str) -> bool:
 def render_slide(window: MainWindow, views: list[str], caption: str, header: str,
                  size: tuple[int, int] = SLIDE_SIZE, highlight: str | None = None) -> QImage:
     """The slide as an image of ``size``: ``header`` and ``caption`` on top, ``views`` below."""
-    from .lesson_player import view_widget
-
     W, H = size
     theme = PROJECTOR
     margin = round(H * 0.025)

@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor
 from gdlab.core.experiment import load_experiment
 from gdlab.core.lessons import load_lesson, parse_lesson
 from gdlab.core.training import TERMINAL
-from gdlab.gui.lesson_player import HIGHLIGHT_COLOR, LessonPlayer, render_pauses, view_widget
+from gdlab.gui.lesson_player import HIGHLIGHT_COLOR, LessonPlayer, render_pauses
+from gdlab.gui.slides import view_widget
 
 TIMEOUT = 30_000
 pytestmark = [pytest.mark.slow, pytest.mark.window_size(1400, 900)]  # every test here opens a lab window
