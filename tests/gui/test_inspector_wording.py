@@ -47,3 +47,11 @@ def test_numbers_on_screen_and_on_the_sheet_carry_a_true_minus_sign():
 
     for text in (contour_view._fmt(-0.5), cost._fmt(-0.25), sheet._num(-1.5e-7), runs_table._cost(-2.0)):
         assert text.startswith("−") and "-" not in text, text
+
+
+def test_an_input_name_from_a_file_is_text_in_the_chain_rule_never_markup(qapp):
+    run = make_run(load_preset("xor"))
+    trace = trace_iteration(run)
+    trace.input_labels = ["<img src=x>", "<b>y</b>"]
+    text = chain_rule_html(trace, trace.chain_rule(1, 0, 0), "w")
+    assert "&lt;img src=x&gt;" in text and "<img" not in text

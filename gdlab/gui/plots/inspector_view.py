@@ -367,7 +367,7 @@ def chain_rule_html(trace, rule, label: str) -> str:
     L = trace.num_layers
     i, j, layer = rule.i, rule.j, rule.layer
     named = layer == 1 and i < len(trace.input_labels)
-    src = trace.input_labels[i] if named else f"neuron {i + 1} of layer {layer - 1}"
+    src = html.escape(trace.input_labels[i]) if named else f"neuron {i + 1} of layer {layer - 1}"  # a CSV's name
     dst = "the output" if layer == L else f"neuron {j + 1} of layer {layer}"
     lines = [f"<h3 style='margin:0'>∂J/∂w for {label}</h3>",
              f"<p>the weight from {src} to {dst}</p>",
