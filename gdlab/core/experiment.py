@@ -183,7 +183,7 @@ class Experiment:
                                       f"so the start point needs {dim} number(s), got {len(v['start'])}")
             return
         out, loss = self.output_and_loss()
-        task, d, _ = self._data_shape()
+        task, d, k = self._data_shape()
         what = "the custom data is a regression dataset" if v["dataset"] == CUSTOM else \
             f"{v['dataset']} is a regression dataset"
         if loss in ("bce", "cross_entropy") and task == "regression":
@@ -201,7 +201,7 @@ class Experiment:
             raise ExperimentError("data.features", f"{exc} (the data has {d} input column(s))") from None
         n = self.points.n_samples if self.points is not None else v["n_samples"]
         n_test = round(v["test_fraction"] * n)
-        require(network_bytes([inputs, *v["hidden_layers"], self._data_shape()[2]], n - n_test, n_test),
+        require(network_bytes([inputs, *v["hidden_layers"], k], n - n_test, n_test),
                 "data.n_samples, network.hidden_layers", "training this network on this data")
 
     # -- files ---------------------------------------------------------------------------
