@@ -65,8 +65,8 @@ from .runs_table import RunsView, cost_overlay, overlay_items
 from .session import TrainingSession
 from .theming import MAX_SCALE, MIN_SCALE, apply_to_app, scaled
 from .timeline_bar import TimelineBar
+from .view_data import Frame
 from .welcome import WelcomeDialog, remember_welcome, should_show_welcome
-from .worker import Frame
 
 REDRAW_HZ = 30
 SECONDARY_EVERY = 3  # trajectories and the data view redraw on every third tick while running

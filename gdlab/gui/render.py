@@ -49,7 +49,7 @@ from ..core.params import NETWORK, SURFACE
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, make_run
 from .palette import LIGHT, Theme, series_color
-from .worker import Frame
+from .view_data import Frame
 
 __all__ = ["VIEWS", "ViewError", "ViewNotApplicable", "ViewSpec", "ViewUnavailable", "build_view",
            "feed_frames", "fit_to_data", "get_view", "record_frames", "register", "run_experiment", "sheet_views",
@@ -145,7 +145,7 @@ def run_experiment(experiment: Experiment, iterations: int | None = None,
 
 def _frame(run, experiment: Experiment, since: int, fresh: bool) -> Frame:
     """What the worker would emit now: rows since ``since`` and the view data."""
-    from .worker import network_view_data
+    from .view_data import network_view_data
 
     snap = run.snapshot(since)
     view: dict[str, Any] = network_view_data(run, fresh, sample=0) if run.kind == NETWORK else {}

@@ -15,7 +15,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..core.experiment import Experiment
 from .gc_policy import collect_on_gui_thread_only
-from .worker import Frame, TrainingWorker
+from .view_data import Frame
+from .worker import TrainingWorker
 
 # Every session ever made, so tests can prove none leaves a thread running.
 _SESSIONS: "weakref.WeakSet[TrainingSession]" = weakref.WeakSet()
@@ -144,7 +145,7 @@ class TrainingSession(QObject):
 
     def set_shown(self, parts) -> None:
         """Which view data the window shows while a run goes: a subset of
-        :data:`gdlab.gui.worker.VIEW_PARTS`. The worker skips the others until the run pauses."""
+        :data:`gdlab.gui.view_data.VIEW_PARTS`. The worker skips the others until the run pauses."""
         self._send("set_shown", frozenset(parts))
 
     def set_map_aspect(self, aspect: float) -> None:

@@ -40,7 +40,7 @@ from ..core.printing import number
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from .palette import LIGHT, Theme
-from .worker import Frame
+from .view_data import Frame
 
 PAGES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 MARGIN = 46.0          # px at 96 dpi: 12 mm

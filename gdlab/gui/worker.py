@@ -12,7 +12,6 @@ import queue
 import threading
 import time
 import traceback
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,37 +24,15 @@ from ..core.sweep import log_spaced, sweep
 from ..core.timeline import attach_tape, describe_change, fork, probe_at, rewind
 from ..core.training import NetworkRun, SurfaceRace, make_run
 from ..core.worksheet import worksheet_from_run
+from .view_data import VIEW_PARTS, Frame, around, network_view_data
 
 EMIT_HZ = 30.0
-MAX_DIAGRAM_LAYERS, MAX_DIAGRAM_NEURONS = 8, 16  # neuron thumbnails only for diagrams drawn neuron by neuron
-THUMBNAIL_RESOLUTION = 24
 TAPE_BUDGET_BYTES = 16_000_000  # weights of recent iterations kept for the timeline
 VIEW_HZ = 6.0  # the network's output over the input plane changes slowly: recompute it 6 times a second
 MAX_SPEED = 0  # speed value meaning "as fast as possible"
 STEP_CHUNK = 200  # iterations of a long step between looks at stop_requested (spiral-deep: ~60 ms)
 CHUNK_SECONDS = 0.004  # at full speed, look at the command queue about every 4 ms
 PEEK_PATH_ROWS = 20_000  # a scrubbed race's paths are sent up to the moment (at most this many rows)
-VIEW_PARTS = frozenset({"map", "network"})  # the data view's output map; the diagram's sample and neuron maps
-
-
-@dataclass
-class Frame:
-    """One message from the worker: a snapshot plus the run's context.
-
-    ``fresh`` means the history starts again (new experiment, reset, new weights): plots clear.
-    """
-
-    snapshot: Any
-    experiment: Experiment
-    running: bool
-    iters_per_s: float
-    fresh: bool
-    view: dict[str, Any]
-    twin: Any = None              # the twin run's snapshot (rows since its last frame), when forked
-    twin_label: str = ""
-    twin_fresh: bool = False      # the twin was just made: its plots start
-    changes: tuple[str, ...] = ()  # how the run was changed while it trained (a fresh run would differ)
-    ending: str = ""              # a finished race's ending in words (gdlab.core.outcome)
 
 
 class TrainingWorker(QObject):
@@ -318,7 +295,7 @@ class TrainingWorker(QObject):
                 return  # asked about the previous experiment, or a network of another shape
             path = self._run.weight_path(tuple(wid_a), tuple(wid_b))
             if x_range is None or y_range is None:
-                x_range, y_range = _around(path[:, 0]), _around(path[:, 1])
+                x_range, y_range = around(path[:, 0]), around(path[:, 1])
             xs, ys = np.linspace(*x_range, n), np.linspace(*y_range, n)
             Z = self._run.cost_slice(tuple(wid_a), tuple(wid_b), xs, ys)
             self.landscape_ready.emit({"wids": (tuple(wid_a), tuple(wid_b)), "xs": xs, "ys": ys, "Z": Z,
@@ -404,31 +381,3 @@ class TrainingWorker(QObject):
         self._fresh = False
         self._last_emit = now
         self.frame_ready.emit(frame)
-
-
-def _around(values: np.ndarray) -> tuple[float, float]:
-    """A view range around the values a weight took, with room to see the slope beyond them."""
-    finite = values[np.isfinite(values)]
-    if not finite.size:
-        return (-1.0, 1.0)
-    lo, hi = float(finite.min()), float(finite.max())
-    pad = max(0.5, 0.35 * (hi - lo))
-    return (lo - pad, hi + pad)
-
-
-def network_view_data(run: NetworkRun, fresh: bool, sample: int, model=None,
-                      parts: frozenset = VIEW_PARTS, aspect: float | None = None) -> dict[str, Any]:
-    """What the network's views draw besides the history: the data and the network's output over
-    the input plane ("map"), the selected sample's z and a and each neuron's output map for small
-    networks ("network"), and on a fresh start the points, the input labels and the number of
-    training samples. A view whose part is left out keeps what it drew last."""
-    view = run.view_data(include_points=fresh, model=model, aspect=aspect) if fresh or "map" in parts else {}
-    if "network" in parts:
-        view["sample"] = run.sample_activations(sample, model=model)
-        sizes = run.model.layer_sizes
-        if len(sizes) - 1 <= MAX_DIAGRAM_LAYERS and max(sizes) <= MAX_DIAGRAM_NEURONS:
-            view["neuron_maps"] = run.neuron_maps(THUMBNAIL_RESOLUTION, model=model)
-    if fresh:
-        view["input_labels"] = list(run.input_labels)
-        view["n_train"] = len(run.X_train)
-    return view

@@ -14,7 +14,7 @@ from gdlab.core.presets import load_preset
 from gdlab.core.training import make_run
 from gdlab.gui.plots.cost import CostPlot
 from gdlab.gui.runs_table import COLUMNS, MAX_POINTS, MAX_RECORDS, RunsView, cost_overlay, overlay_items, summarize
-from gdlab.gui.worker import Frame
+from gdlab.gui.view_data import Frame
 
 ITERATIONS = 150
 
