@@ -26,6 +26,7 @@ Examples per run (1,600 in all):
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import re
@@ -87,24 +88,42 @@ COMMON = dict(deadline=None, derandomize=True, database=None, print_blob=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+@functools.cache
 def file_text(max_size: int) -> st.SearchStrategy[str]:
     """One-line text a file can hold (gdlab.core.text): no controls, surrogates or bidi overrides."""
     letters = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"))
     return st.text(letters, max_size=max_size).filter(lambda t: text_problem(t) is None)
 
 
+def per_param(make):
+    """``make(p, ...)`` built once per parameter (and arguments): a strategy is drawn from many
+    times, and building it anew for every example cost Hypothesis a validation each time."""
+    built: dict = {}
+
+    @functools.wraps(make)
+    def cached(p: Param, *args):
+        key = (p.name, *args)
+        if key not in built:
+            built[key] = make(p, *args)
+        return built[key]
+    return cached
+
+
 # -- values from the declarations ------------------------------------------------------------------
+@functools.cache
 def with_edges(values: st.SearchStrategy, lo, hi) -> st.SearchStrategy:
     """``values``, and about one time in four exactly one of the bounds (the extremes matter most)."""
     return st.one_of(values, values, values, st.sampled_from((lo, hi)))
 
 
+@functools.cache
 def log_uniform(lo: float, hi: float) -> st.SearchStrategy[float]:
     """lo · (hi/lo)^u for u uniform in [0, 1], the bounds themselves included."""
     span = math.log10(hi / lo)
     return with_edges(st.floats(0.0, span).map(lambda e: min(hi, max(lo, lo * 10.0 ** e))), lo, hi)
 
 
+@per_param
 def scalar(p: Param, hi: float | None = None) -> st.SearchStrategy:
     """A valid value of one scalar (or list element) of parameter ``p``; ``hi`` caps the maximum."""
     kind = {INT_LIST: INT, FLOAT_LIST: FLOAT, CHOICE_LIST: CHOICE}.get(p.kind, p.kind)
@@ -123,15 +142,18 @@ def scalar(p: Param, hi: float | None = None) -> st.SearchStrategy:
     return with_edges(st.floats(lo, top, allow_nan=False, allow_infinity=False), lo, top)
 
 
+@per_param
 def tolerance(p: Param) -> st.SearchStrategy[float]:
     """0 (off), the default, tiny values, or anything in range."""
     return st.one_of(st.just(0.0), st.just(p.default), log_uniform(1e-16, 1e-3), scalar(p))
 
 
+@functools.cache
 def run_level_values() -> dict[str, st.SearchStrategy]:
     return {name: scalar(P[name]) for name in RUN_LEVEL_PARAMS}
 
 
+@functools.cache
 def features_for(d: int) -> st.SearchStrategy[list[str]]:
     """A non-empty list of distinct feature groups that gives at least one column for d inputs."""
     choices = P["features"].choices
@@ -358,6 +380,7 @@ JUNK = st.one_of(
 )
 
 
+@per_param
 def valid_value(p: Param) -> st.SearchStrategy:
     """A value that passes ``p``'s own check (whether it fits the other values is another matter)."""
     if p.kind in (INT_LIST, FLOAT_LIST, CHOICE_LIST):
@@ -365,6 +388,7 @@ def valid_value(p: Param) -> st.SearchStrategy:
     return scalar(p)
 
 
+@per_param
 def any_value(p: Param) -> st.SearchStrategy:
     """Mostly valid values of ``p``, often junk: wrong types, NaN, ±inf, enormous integers, lists."""
     if p.kind in (INT_LIST, FLOAT_LIST, CHOICE_LIST):
@@ -373,6 +397,7 @@ def any_value(p: Param) -> st.SearchStrategy:
     return st.one_of(scalar(p), scalar(p), JUNK)
 
 
+@functools.cache
 def any_points(junk: bool) -> st.SearchStrategy:
     if not junk:
         return st.one_of(st.none(), custom_points())
@@ -386,6 +411,7 @@ def any_points(junk: bool) -> st.SearchStrategy:
     return st.one_of(st.none(), doc, JUNK, custom_points())
 
 
+@functools.cache
 def any_runs(junk: bool) -> st.SearchStrategy:
     value = any_value if junk else valid_value
     run = st.fixed_dictionaries({}, optional={**{n: value(P[n]) for n in RUN_LEVEL_PARAMS},
