@@ -1,6 +1,6 @@
 """GUI test fixtures: an isolated settings file, and a guard against leaked threads and timers."""
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from gdlab.gui.session import running_threads
@@ -13,6 +13,11 @@ def no_leaked_threads_or_timers():
     app = QApplication.instance()
     if app is not None:
         app.processEvents()
+        # The widgets qtbot closed were deleteLater()'d: delete them now, C++ first, while this
+        # test is still the one running. Left to a later test's event loop, they were freed in
+        # the middle of it, sometimes by the cycle collector, and pyqtgraph items whose Python
+        # half was already cleared raised in their virtual methods (LabelItem._sizeHint).
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     leaked = running_threads()
     assert not leaked, f"{len(leaked)} training thread(s) still running after the test"
     if app is not None:
