@@ -46,11 +46,12 @@ def test_at_the_default_budget_it_is_refused_too(monkeypatch):
     (["--view", "cost", "--size", "4000x4000"], "a 4000×4000 image would need"),
     (["--view", "cost", "--format", "gif", "--size", "2000x2000"], "frames of 2000×2000 would need"),
 ])
-def test_big_images_and_animations_are_refused_before_they_are_drawn(gdlab, tmp_path, args, words):
+def test_big_images_and_animations_are_refused_before_they_are_drawn(run_cli, tmp_path, monkeypatch, args, words):
     out = tmp_path / ("x.gif" if "gif" in args else "x.png")
-    done = gdlab("export", "xor", *args, "--out", out, GDLAB_MEMORY_BUDGET="50M")
-    assert done.returncode == 2 and words in done.stderr and "50 MB" in done.stderr, done.stderr
-    assert "Traceback" not in done.stderr and not out.exists()
+    monkeypatch.setenv(budget.ENV, "50M")
+    code, _, err = run_cli("export", "xor", *args, "--out", out)
+    assert code == 2 and words in err and "50 MB" in err, err
+    assert "Traceback" not in err and not out.exists()
 
 
 def test_require_says_what_and_how_much():

@@ -29,10 +29,15 @@ def test_lessons_lists_the_three_shipped_lessons_with_their_titles(run_cli):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
-def test_a_shipped_lesson_exports_one_png_per_pause_with_no_display(tmp_path, name, gdlab):
+def test_a_shipped_lesson_exports_one_png_per_pause_with_no_display(tmp_path, name, gdlab, run_cli):
     out = tmp_path / "slides" / name  # created, parents too
-    result = gdlab("lesson", name, "--export", out, "--size", "1280x720")
-    assert result.returncode == 0, result.stderr
+    args = ("lesson", name, "--export", out, "--size", "1280x720")
+    if name == "network-descent":  # the one that shows every kind of view: in a fresh process with no display
+        result = gdlab(*args)
+        code, err = result.returncode, result.stderr
+    else:  # the others here (offscreen too): a fresh process would only add its start-up
+        code, _, err = run_cli(*args)
+    assert code == 0, err
     pauses = load_lesson(name).pauses()
     files = sorted(out.iterdir())
     assert [f.name for f in files] == [p.file_name for p in pauses]
@@ -40,8 +45,8 @@ def test_a_shipped_lesson_exports_one_png_per_pause_with_no_display(tmp_path, na
         assert load_experiment(path) == pause.experiment
         (ihdr,) = [data for kind, data in read_chunks(path.read_bytes()) if kind == b"IHDR"]
         assert int.from_bytes(ihdr[:4], "big") == 1280 and int.from_bytes(ihdr[4:8], "big") == 720
-    assert f"{len(pauses)} pause(s) written to {out}" in result.stderr
-    assert "Traceback" not in result.stderr and "propagateSizeHints" not in result.stderr
+    assert f"{len(pauses)} pause(s) written to {out}" in err
+    assert "Traceback" not in err and "propagateSizeHints" not in err
 
 
 def test_a_malformed_lesson_exits_2_naming_the_line_and_step(tmp_path, run_cli, gdlab):

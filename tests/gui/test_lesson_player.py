@@ -123,7 +123,10 @@ def play_through(qtbot, player, lesson) -> list[dict]:
     return states
 
 
-def test_a_lesson_plays_to_each_pause_in_the_same_state_twice(qtbot, window, player, lesson):
+def test_a_lesson_plays_to_each_pause_in_the_same_state_twice_and_back(qtbot, window, player, lesson):
+    """Played through, restarted and played again, walked back with Previous, and jumped to a pause
+    while another is being built: the same state at each pause every time. (One window for all of it:
+    each move rebuilds its pause from scratch, so what came before in the window cannot matter.)"""
     first = play_through(qtbot, player, lesson)
     pauses = lesson.pauses()
     assert len(first) == len(pauses) == 8
@@ -152,24 +155,19 @@ def test_a_lesson_plays_to_each_pause_in_the_same_state_twice(qtbot, window, pla
         wait_ready(qtbot, player)
         second.append(record(window, player))
     assert second == first
-
-
-def test_previous_goes_back_to_exactly_the_earlier_state(qtbot, window, player, lesson):
-    states = play_through(qtbot, player, lesson)
-    for k in range(len(states) - 1, 0, -1):
+    # Previous goes back to exactly the earlier state
+    for k in range(len(first) - 1, 0, -1):
         assert player.previous()
         wait_ready(qtbot, player)
         assert player.pause_index == k - 1
-        assert record(window, player) == states[k - 1]
+        assert record(window, player) == first[k - 1]
     assert not player.previous()  # at the first pause already
     # jumping ahead while a pause is still being built lands on the later pause, untouched by the earlier one
     player.go_to(3)
     player.go_to(4)
     wait_ready(qtbot, player)
-    assert record(window, player) == states[4]
-
-
-def test_next_past_the_end_emits_finished_and_stays(qtbot, window, player, lesson):
+    assert record(window, player) == first[4]
+    # Next past the end emits finished and stays
     player.start(lesson)
     player.go_to(player.count - 1)
     wait_ready(qtbot, player)
