@@ -291,12 +291,19 @@ class NetworkRun:
 
     def default_tracked(self) -> list[tuple[int, int, int]]:
         """Every weight of a small network; otherwise up to MAX_TRACKED spread over the layers."""
-        ids = [(l, i, j) for l, W in enumerate(self.model.weights)
-               for i in range(W.shape[0]) for j in range(W.shape[1])]
-        if len(ids) <= MAX_TRACKED:
-            return ids
-        picks = np.linspace(0, len(ids) - 1, MAX_TRACKED).round().astype(int)
-        return [ids[k] for k in picks]
+        shapes = [W.shape for W in self.model.weights]
+        total = sum(rows * cols for rows, cols in shapes)
+        # the k-th weight counting row by row through the layers: picked by arithmetic, the ids of a
+        # big network are never all listed
+        picks = range(total) if total <= MAX_TRACKED else np.linspace(0, total - 1, MAX_TRACKED).round().astype(int)
+        ids, l, first = [], 0, 0  # first: the flat index of layer l's first weight
+        for k in map(int, picks):
+            while k >= first + shapes[l][0] * shapes[l][1]:
+                first += shapes[l][0] * shapes[l][1]
+                l += 1
+            i, j = divmod(k - first, shapes[l][1])
+            ids.append((l, i, j))
+        return ids
 
     def set_tracked(self, ids: list[tuple[int, int, int]]) -> None:
         """Choose the weights W_l[i, j] whose values are recorded every iteration.
