@@ -838,11 +838,11 @@ class SurfaceRace:
                 trial = opt.copy()
                 trial.lr = schedule(self.base_lr[idx][:, None], self.iteration)
                 lrs[idx] = np.asarray(trial.lr, dtype=float)[:, 0]
-                p = self.w[idx].copy()
+                p = self.w[idx]  # a copy (indexing by an array)
                 trial.step([p], [self.gradient[idx]])
                 w_next[idx] = p
                 for slot, arrays in trial.state.items():
-                    for row, k in enumerate(idx):
+                    for row, k in enumerate(idx.tolist()):
                         terms[k][slot] = arrays[0][row].copy()
         w_next[~self.active] = self.w[~self.active]
         return lrs, w_next, terms
