@@ -23,6 +23,7 @@ allowed values. Loading only parses JSON: nothing in a file is ever executed.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -56,6 +57,14 @@ _TEXT_FIELDS = {"name": 120, "summary": 300, "description": 5000}
 _TOP_KEYS = {"format", "schema_version", "kind", "runs", *_TEXT_FIELDS, *ALL_GROUPS}
 
 __all__ = ["Experiment", "ExperimentError", "FORMAT", "SCHEMA_VERSION", "load_experiment"]
+
+
+
+@functools.cache
+def _dataset_shape(name: str) -> tuple[str, int, int]:
+    """(task, d, k) of a built-in dataset, read once from a small probe (it depends on the name alone)."""
+    probe = make_dataset(name, n_samples=8, noise=0.0, seed=0)
+    return probe.task, probe.n_features, probe.n_outputs
 
 
 class Experiment:
@@ -148,8 +157,7 @@ class Experiment:
     def _data_shape(self) -> tuple[str, int, int]:
         if self.points is not None:
             return self.points.task, self.points.n_features, self.points.n_outputs
-        probe = make_dataset(self._values["dataset"], n_samples=8, noise=0.0, seed=0)
-        return probe.task, probe.n_features, probe.n_outputs
+        return _dataset_shape(self._values["dataset"])
 
     def run_values(self) -> list[dict[str, Any]]:
         """The training values of each run: the training group overridden by each run's entries.

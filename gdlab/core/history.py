@@ -163,12 +163,14 @@ class History:
                     arr[:length - first] = kept[name]
             self._offset = first
         else:
-            self._data_fill_nan(length - self._offset)
+            self._data_fill_nan(length - self._offset, self._len - self._offset)
         self._len = length
 
-    def _data_fill_nan(self, from_local: int) -> None:
+    def _data_fill_nan(self, start: int, stop: int) -> None:
+        """NaN in local rows ``start:stop``; the rows past the last one claimed are NaN already
+        (a reset of a fresh or short run does not refill the whole capacity)."""
         for arr in self._data.values():
-            arr[from_local:] = np.nan
+            arr[start:stop] = np.nan
 
     def replace_column(self, name: str, shape: tuple[int, ...], mapping: Sequence[int | None] = ()) -> None:
         """Give a column a new trailing shape (1-D: a list of sub-columns). ``mapping[c]`` is the old

@@ -291,12 +291,19 @@ class NetworkRun:
 
     def default_tracked(self) -> list[tuple[int, int, int]]:
         """Every weight of a small network; otherwise up to MAX_TRACKED spread over the layers."""
-        ids = [(l, i, j) for l, W in enumerate(self.model.weights)
-               for i in range(W.shape[0]) for j in range(W.shape[1])]
-        if len(ids) <= MAX_TRACKED:
-            return ids
-        picks = np.linspace(0, len(ids) - 1, MAX_TRACKED).round().astype(int)
-        return [ids[k] for k in picks]
+        shapes = [W.shape for W in self.model.weights]
+        total = sum(rows * cols for rows, cols in shapes)
+        # the k-th weight counting row by row through the layers: picked by arithmetic, the ids of a
+        # big network are never all listed
+        picks = range(total) if total <= MAX_TRACKED else np.linspace(0, total - 1, MAX_TRACKED).round().astype(int)
+        ids, l, first = [], 0, 0  # first: the flat index of layer l's first weight
+        for k in map(int, picks):
+            while k >= first + shapes[l][0] * shapes[l][1]:
+                first += shapes[l][0] * shapes[l][1]
+                l += 1
+            i, j = divmod(k - first, shapes[l][1])
+            ids.append((l, i, j))
+        return ids
 
     def set_tracked(self, ids: list[tuple[int, int, int]]) -> None:
         """Choose the weights W_l[i, j] whose values are recorded every iteration.
@@ -638,6 +645,7 @@ class SurfaceRace:
         self.history = History({"costs": (K,), "paths": (K, d)}, keep=HISTORY_KEEP)
         self.w = np.empty((K, d))
         self._w_prev = np.empty((K, d))
+        self._bound: tuple[np.ndarray | None, np.ndarray] = (None, np.empty(0))  # (start costs, divergence bound)
         self._start()
 
     def _build_groups(self) -> None:
@@ -760,20 +768,28 @@ class SurfaceRace:
         costs = self.history.column("costs")
         row = len(self.history) - 1 - self.history.offset
         cost, active = self.cost, self.active
-        bound = DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(self._start_cost))
-        bad = active & (~np.isfinite(cost) | (cost > bound) | ~np.isfinite(self.w).all(axis=1))
-        for k in np.flatnonzero(bad):
-            reason = _divergence(float(cost[k]), float(self._start_cost[k]), self.iteration)
-            self._stop_run(k, DIVERGED, reason or f"a weight became infinite or NaN at iteration {self.iteration}.")
-        ok = active & ~bad
+        if self._bound[0] is not self._start_cost:  # the bound of these start costs (a fork sets its own)
+            self._bound = (self._start_cost, DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(self._start_cost)))
+        bad = active & (~np.isfinite(cost) | (cost > self._bound[1]) | ~np.isfinite(self.w).all(axis=1))
+        if bad.any():
+            for k in np.flatnonzero(bad):
+                reason = _divergence(float(cost[k]), float(self._start_cost[k]), self.iteration)
+                self._stop_run(k, DIVERGED, reason or f"a weight became infinite or NaN at iteration {self.iteration}.")
+            ok = active & ~bad
+        else:
+            ok = active.copy()  # _stop_run below clears entries of active
         gnorm = np.sqrt(np.einsum("kd,kd->k", self.gradient, self.gradient))   # ‖∂J/∂w‖ per run
         tol, gtol = self._values["tolerance"], self._values["grad_tolerance"]
         flat = (gnorm < gtol) if gtol > 0 else np.zeros_like(ok)
-        step = np.sqrt(np.einsum("kd,kd->k", self.w - self._w_prev, self.w - self._w_prev))   # ‖Δw‖ per run
-        size = np.sqrt(np.einsum("kd,kd->k", self.w, self.w))
+        if tol > 0 or flat.any():
+            moved = self.w - self._w_prev
+            step = np.sqrt(np.einsum("kd,kd->k", moved, moved))   # ‖Δw‖ per run
+            size = np.sqrt(np.einsum("kd,kd->k", self.w, self.w))
         if tol > 0:
             flat = flat | ((np.abs(costs[row - 1] - cost) <= tol * np.maximum(1.0, np.abs(cost)))
                            & (step <= math.sqrt(tol) * np.maximum(1.0, size)))
+        if not (self.iteration == 1 or flat.any()):
+            return
         for k in np.flatnonzero(ok & flat):
             reason = _convergence(float(cost[k]), float(costs[row - 1, k]), float(gnorm[k]), self._values_tol(),
                                   self.iteration, float(step[k]), float(size[k]))
@@ -822,11 +838,11 @@ class SurfaceRace:
                 trial = opt.copy()
                 trial.lr = schedule(self.base_lr[idx][:, None], self.iteration)
                 lrs[idx] = np.asarray(trial.lr, dtype=float)[:, 0]
-                p = self.w[idx].copy()
+                p = self.w[idx]  # a copy (indexing by an array)
                 trial.step([p], [self.gradient[idx]])
                 w_next[idx] = p
                 for slot, arrays in trial.state.items():
-                    for row, k in enumerate(idx):
+                    for row, k in enumerate(idx.tolist()):
                         terms[k][slot] = arrays[0][row].copy()
         w_next[~self.active] = self.w[~self.active]
         return lrs, w_next, terms

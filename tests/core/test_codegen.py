@@ -3,12 +3,23 @@
 Every script runs in a subprocess whose Python can import numpy and the standard library and
 nothing else (no site-packages, so no gdlab): ``python -S -s`` with PYTHONPATH holding only a
 link to numpy. Its CSV is compared, byte for byte, with what ``gdlab run`` writes in-process.
+
+The byte-for-byte scripts run one after another in one such Python (``numpy_only_scripts``), each
+as ``__main__`` in a fresh namespace, from its own folder, with its own argv, its output captured
+and numpy's global state put back after it: the ~0.1 s to start Python and import numpy is paid
+once, not for every script. The tests of the environment itself and of the script's command line
+keep a fresh process of their own (``numpy_only_python``).
 """
 from __future__ import annotations
 
 import ast
 import contextlib
 import io
+import json
+import os
+import select
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -117,6 +128,83 @@ def gdlab_run(experiment_file: Path, out: Path, iterations: int | None) -> None:
         assert main(args) == 0
 
 
+# The loop of the numpy-only Python that runs the scripts: a request per line (JSON: script and
+# arguments), an answer per line (JSON: exit code, stdout, stderr). numpy's error handling, print
+# options and global random state and the warning filters are put back after every script.
+SCRIPT_RUNNER = r"""
+import io, json, os, runpy, sys, traceback, warnings
+import numpy as np
+answer = sys.stdout
+try:
+    import gdlab
+except ImportError:
+    answer.write(json.dumps("ready, no gdlab") + "\n")
+else:
+    answer.write(json.dumps("gdlab at " + gdlab.__file__) + "\n")
+answer.flush()
+for line in sys.stdin:
+    script, args = json.loads(line)
+    saved = (np.geterr(), np.get_printoptions(), np.random.get_state(), warnings.filters[:])
+    out, err = io.StringIO(), io.StringIO()
+    os.chdir(os.path.dirname(script))
+    sys.argv = [script, *args]
+    sys.stdout, sys.stderr = out, err
+    code = 0
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as stop:
+        if stop.code is None or isinstance(stop.code, int):
+            code = stop.code or 0
+        else:
+            print(stop.code, file=err)
+            code = 1
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout, sys.stderr = answer, sys.__stderr__
+        np.seterr(**saved[0])
+        np.set_printoptions(**saved[1])
+        np.random.set_state(saved[2])
+        warnings.filters[:] = saved[3]
+    answer.write(json.dumps([code, out.getvalue(), err.getvalue()]) + "\n")
+    answer.flush()
+"""
+
+
+@pytest.fixture(scope="module")
+def numpy_only_scripts(tmp_path_factory):
+    """Like ``numpy_only_python(script, *args)`` (the same numpy-only Python: ``-S -s``, a
+    PYTHONPATH holding only numpy), but one process runs every script of this module."""
+    lib = tmp_path_factory.mktemp("numpy-only-scripts")
+    site = Path(np.__file__).resolve().parent.parent
+    for name in ("numpy", "numpy.libs"):
+        if (site / name).exists():
+            os.symlink(site / name, lib / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(lib)
+    runner = subprocess.Popen([sys.executable, "-S", "-s", "-c", SCRIPT_RUNNER], cwd=lib, env=env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, encoding="utf-8")
+
+    def answer():
+        if not select.select([runner.stdout], [], [], 120)[0]:
+            runner.kill()  # the scripts after it fail too: this Python is gone
+            pytest.fail("the script did not end within 120 s")
+        line = runner.stdout.readline()
+        assert line, f"the numpy-only Python ended (exit code {runner.poll()})"
+        return json.loads(line)
+
+    assert answer() == "ready, no gdlab"
+
+    def run(script: Path, *args) -> subprocess.CompletedProcess:
+        runner.stdin.write(json.dumps([str(script.resolve()), list(map(str, args))]) + "\n")
+        runner.stdin.flush()
+        code, out, err = answer()
+        return subprocess.CompletedProcess([str(script), *map(str, args)], code, out, err)
+    with runner:  # closes the pipes and waits for the end of the loop
+        yield run
+
+
 def check_same_history(experiment: Experiment, tmp_path: Path, python, iterations: int | None) -> str:
     """Export, run both, compare byte for byte; returns the reference CSV."""
     source = tmp_path / "experiment.json"
@@ -164,23 +252,23 @@ def test_the_subprocess_python_has_numpy_but_not_gdlab(numpy_only_python, tmp_pa
 # -- byte for byte --------------------------------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("preset", NETWORK_PRESETS)
-def test_every_network_preset_is_reproduced_byte_for_byte(preset, tmp_path, numpy_only_python):
-    text = check_same_history(load_preset(preset), tmp_path, numpy_only_python, 300)
+def test_every_network_preset_is_reproduced_byte_for_byte(preset, tmp_path, numpy_only_scripts):
+    text = check_same_history(load_preset(preset), tmp_path, numpy_only_scripts, 300)
     assert len(text.splitlines()) == 303  # header, rows 0 … 300, status
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("preset", SURFACE_PRESETS)
-def test_every_surface_preset_is_reproduced_byte_for_byte_to_its_end(preset, tmp_path, numpy_only_python):
-    text = check_same_history(load_preset(preset), tmp_path, numpy_only_python, None)
+def test_every_surface_preset_is_reproduced_byte_for_byte_to_its_end(preset, tmp_path, numpy_only_scripts):
+    text = check_same_history(load_preset(preset), tmp_path, numpy_only_scripts, None)
     assert text.splitlines()[0].startswith("iteration,run1_cost,run1_w1")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", RACES)
-def test_every_race_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_python):
+def test_every_race_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_scripts):
     preset, changes, iterations = RACES[name]
-    text = check_same_history(load_preset(preset).replace(**changes), tmp_path, numpy_only_python, iterations)
+    text = check_same_history(load_preset(preset).replace(**changes), tmp_path, numpy_only_scripts, iterations)
     status = text.splitlines()[-1]
     if name == "every-run-converges":
         assert status.startswith("# status: converged;") and "every run converged." in status
@@ -204,9 +292,9 @@ def test_the_races_cover_every_surface_optimizer_and_schedule():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", VARIATIONS)
-def test_every_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_python):
+def test_every_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_scripts):
     preset, changes, iterations = VARIATIONS[name]
-    text = check_same_history(load_preset(preset).replace(**changes), tmp_path, numpy_only_python, iterations)
+    text = check_same_history(load_preset(preset).replace(**changes), tmp_path, numpy_only_scripts, iterations)
     status = text.splitlines()[-1]
     if name.startswith("converges") or name == "long-run-converges":
         assert status.startswith("# status: converged;")
@@ -264,13 +352,13 @@ def test_the_cases_cover_every_optimizer_activation_loss_and_schedule():
     assert set().union(*(e["features"] for e in experiments)) == {"x", "square", "product", "sin"}
 
 
-def test_embedded_initial_weights_are_used_when_a_seeded_draw_would_differ(tmp_path, numpy_only_python, monkeypatch):
+def test_embedded_initial_weights_are_used_when_a_seeded_draw_would_differ(tmp_path, numpy_only_scripts, monkeypatch):
     # e.g. weights set by hand: the script then carries them, exact, instead of drawing them
     monkeypatch.setattr(codegen, "_seeded_weights", lambda *args: [np.full((1, 1), 7.0)])
     experiment = load_preset("xor").replace(optimizer="nesterov", learning_rate=0.1)
     text = export_code(experiment)
     assert "INITIAL_WEIGHTS = [" in text and "default_rng(WEIGHT_SEED)" not in text
-    check_same_history(experiment, tmp_path, numpy_only_python, 200)
+    check_same_history(experiment, tmp_path, numpy_only_scripts, 200)
 
 
 # -- the script itself ----------------------------------------------------------------------------
