@@ -16,7 +16,7 @@ from PySide6.QtGui import QFont, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from ..palette import LIGHT, Theme
-from .ticks import readable_log_ticks
+from .ticks import QuietAxis, readable_log_ticks
 
 # Rows a plot keeps per line: the newest RECENT as they came, older ones as BUCKETS min/max pairs
 # (see gdlab.core.decimate), so at most 2·300 + 100 points: about one per pixel column of a plot on
@@ -176,23 +176,6 @@ class _PrepareBeforePaint(QObject):
         return False
 
 
-class _Axis(pg.AxisItem):
-    """pyqtgraph's axis, which lays its title out again only when the title's text changed:
-    pyqtgraph re-parses the title's rich text on every pen, style or label call (a plot's
-    theme makes a dozen of them per axis), and that parsing was a tenth of building a window."""
-
-    _label_html: str | None = None
-
-    def _updateLabel(self) -> None:
-        html = self.labelString()
-        if html != self._label_html:
-            self.label.setHtml(html)
-            self._label_html = html
-        self._adjustSize()
-        self.picture = None
-        self.update()
-
-
 class LivePlot(pg.PlotWidget):
     """A themed plot with an optional crosshair that reports the nearest value in words."""
 
@@ -204,7 +187,7 @@ class LivePlot(pg.PlotWidget):
     paintEvent = QGraphicsView.paintEvent
 
     def __init__(self, title: str = "", parent=None):
-        super().__init__(parent, axisItems={name: _Axis(name) for name in ("left", "bottom", "right", "top")})
+        super().__init__(parent, axisItems={name: QuietAxis(name) for name in ("left", "bottom", "right", "top")})
         self._prepare_filter = _PrepareBeforePaint(self)
         self.viewport().installEventFilter(self._prepare_filter)
         self.theme: Theme = LIGHT
