@@ -42,16 +42,17 @@ def _tick_values(axis: pg.AxisItem, min_value: float, max_value: float, size: fl
     return [(1.0, list(np.round(values, 12)))]
 
 
-class QuietAxis(pg.AxisItem):
-    """An axis that re-parses its title's rich text only when it changed (pyqtgraph did on every
-    pen, style or label call: a tenth of building a window)."""
-    _label_html: str | None = None
+def quiet_label(axis: pg.AxisItem) -> None:
+    """The axis re-parses its title's rich text only when it changed (pyqtgraph did on every pen,
+    style or label call: a tenth of building a window)."""
+    axis._updateLabel = types.MethodType(_update_label, axis)
 
-    def _updateLabel(self) -> None:
-        html = self.labelString()
-        if html != self._label_html:
-            self.label.setHtml(html)
-            self._label_html = html
-        self._adjustSize()
-        self.picture = None
-        self.update()
+
+def _update_label(axis: pg.AxisItem) -> None:
+    html = axis.labelString()
+    if html != getattr(axis, "_label_html", None):
+        axis.label.setHtml(html)
+        axis._label_html = html
+    axis._adjustSize()
+    axis.picture = None
+    axis.update()
