@@ -995,10 +995,13 @@ class MainWindow(QMainWindow):
         network = kind == NETWORK
         wanted = {self.data_tab: network, self.network_view: network, self.inspector: network,
                   self.landscape_view: network, self.curve_view: dim == 1, self.contour_view: dim == 2}
-        for widget, show in wanted.items():
-            self.view_tabs.setTabVisible(self.view_tabs.indexOf(widget), show)
-        self.bottom_tabs.setTabVisible(self.bottom_tabs.indexOf(self.gradient_flow), network)
-        self.bottom_tabs.setTabVisible(self.bottom_tabs.indexOf(self.metrics_view), network)
+        # only the tabs that change: QTabWidget lays itself out again on every setTabVisible
+        shown = [(self.view_tabs, widget, show) for widget, show in wanted.items()]
+        shown += [(self.bottom_tabs, self.gradient_flow, network), (self.bottom_tabs, self.metrics_view, network)]
+        for tabs, widget, show in shown:
+            index = tabs.indexOf(widget)
+            if tabs.isTabVisible(index) != show:
+                tabs.setTabVisible(index, show)
         if network:
             regression = bool(experiment.data_task() == "regression")
             self.bottom_tabs.setTabText(self.bottom_tabs.indexOf(self.metrics_view), "R²" if regression else "Accuracy")
