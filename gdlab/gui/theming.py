@@ -53,11 +53,16 @@ def qt_palette(theme: Theme) -> QPalette:
 
 def apply_to_app(app: QApplication, theme: Theme, scale: float) -> None:
     """The Qt palette of the theme and a base font ``scale`` times the usual size (projector: larger)."""
-    app.setPalette(qt_palette(theme))
+    # Only what changes: each set sends a change event to every widget of every window, and
+    # each new window applies the theme the application already has.
+    palette = qt_palette(theme)
+    if palette != app.palette() or palette.resolveMask() != app.palette().resolveMask():
+        app.setPalette(palette)
     font = QFont(app.font())
     base = BASE_POINT_SIZE * (1.3 if theme.name == "projector" else 1.0)
     font.setPointSizeF(base * scale)
-    app.setFont(font)
+    if font != app.font():
+        app.setFont(font)
 
 
 def get_theme(name: str) -> Theme:

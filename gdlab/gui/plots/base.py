@@ -16,7 +16,7 @@ from PySide6.QtGui import QFont, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from ..palette import LIGHT, Theme
-from .ticks import readable_log_ticks
+from .ticks import quiet_label, readable_log_ticks
 
 # Rows a plot keeps per line: the newest RECENT as they came, older ones as BUCKETS min/max pairs
 # (see gdlab.core.decimate), so at most 2·300 + 100 points: about one per pixel column of a plot on
@@ -208,6 +208,7 @@ class LivePlot(pg.PlotWidget):
             # Axes (with their tick labels and grid) are redrawn from a pixmap unless their range
             # changed; replaying their text every frame was half of a plot's drawing time.
             self.plot_item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            quiet_label(self.plot_item.getAxis(name))
         self.readout = pg.TextItem("", anchor=(0, 0))
         self.readout.setZValue(100)
         self._readout_fn: Callable[[float, float], str] | None = None

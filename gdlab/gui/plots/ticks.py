@@ -1,4 +1,4 @@
-"""Tick labels that never run into each other on a logarithmic axis.
+"""Axes: tick labels that never run into each other on a logarithmic axis, and titles laid out only when changed.
 
 pyqtgraph labels every 2…9 × 10ᵏ of a log axis when it has a decade or two to show, so a
 200-pixel axis over 0.001 … 2 writes "0.003 0.0040.0050.006…". Here a log axis labels as many of
@@ -40,3 +40,19 @@ def _tick_values(axis: pg.AxisItem, min_value: float, max_value: float, size: fl
     else:  # less than a decade: the ends' 1, 2, 5 ticks, or the two ends
         values = within[:fits] or [lo, hi]
     return [(1.0, list(np.round(values, 12)))]
+
+
+def quiet_label(axis: pg.AxisItem) -> None:
+    """The axis re-parses its title's rich text only when it changed (pyqtgraph did on every pen,
+    style or label call: a tenth of building a window)."""
+    axis._updateLabel = types.MethodType(_update_label, axis)
+
+
+def _update_label(axis: pg.AxisItem) -> None:
+    html = axis.labelString()
+    if html != getattr(axis, "_label_html", None):
+        axis.label.setHtml(html)
+        axis._label_html = html
+    axis._adjustSize()
+    axis.picture = None
+    axis.update()
