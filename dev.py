@@ -55,9 +55,10 @@ def ensure_env() -> Path:
         subprocess.run([*pip, *extra, "-e", f"{ROOT}[test]"], check=True)
         # Bytecode for everything installed and for gdlab, compiled on every processor at once
         # (pip compiles one file after another; left to the tests, each of the parallel workers
-        # compiled the same modules at the same time: ~20 s of a fresh run).
+        # compiled the same modules at the same time: ~20 s of a fresh run). A few files that are
+        # not Python 3 (test data in some packages) fail to compile; nothing imports them.
         lib = VENV / ("Lib" if os.name == "nt" else "lib")
-        subprocess.run([str(py), "-m", "compileall", "-q", "-j", "0", str(lib), str(ROOT / "gdlab")], check=True,
+        subprocess.run([str(py), "-m", "compileall", "-q", "-j", "0", str(lib), str(ROOT / "gdlab")],
                        stdout=subprocess.DEVNULL)
         STAMP.write_text(wanted)
     return py
