@@ -121,6 +121,7 @@ from ..core.experiment import Experiment
 from ..core.gif import MAX_FPS, encode_gif
 from ..core.pngmeta import EXPERIMENT_KEY, add_text
 from .palette import LIGHT, Theme
+from .plots.menu_box import add_menu_action
 
 FORMATS = ("png", "svg", "pdf")
 SCREEN_DPI = 96.0
@@ -631,7 +632,7 @@ def install_export_actions(widget: QWidget, on_export: Callable[[], Any],
     """
     actions = []
     plots = _plot_widgets(widget)
-    menu = plots[0].getPlotItem().vb.menu if plots else None
+    view_box = plots[0].getPlotItem().vb if plots else None
     for text, slot, tip in (("Export figure…", on_export, "Save this view as PNG, SVG or PDF (Ctrl+E)."),
                             ("Copy figure", on_copy, "Copy this view to the clipboard (Ctrl+Shift+C).")):
         if slot is None:
@@ -640,8 +641,8 @@ def install_export_actions(widget: QWidget, on_export: Callable[[], Any],
         action.setToolTip(tip)
         action.setStatusTip(tip)
         action.triggered.connect(slot)
-        if menu is not None:
-            menu.addAction(action)
+        if view_box is not None:
+            add_menu_action(view_box, action)
         else:
             widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             widget.addAction(action)

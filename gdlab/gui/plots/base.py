@@ -12,10 +12,11 @@ from typing import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
-from PySide6.QtGui import QFont, QPainterPath
+from PySide6.QtGui import QAction, QFont, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from ..palette import LIGHT, Theme
+from .menu_box import MenuOnDemandViewBox, add_menu_action
 from .ticks import quiet_label, readable_log_ticks
 
 # Rows a plot keeps per line: the newest RECENT as they came, older ones as BUCKETS min/max pairs
@@ -187,7 +188,7 @@ class LivePlot(pg.PlotWidget):
     paintEvent = QGraphicsView.paintEvent
 
     def __init__(self, title: str = "", parent=None):
-        super().__init__(parent)
+        super().__init__(parent, viewBox=MenuOnDemandViewBox())
         self._prepare_filter = _PrepareBeforePaint(self)
         self.viewport().installEventFilter(self._prepare_filter)
         self.theme: Theme = LIGHT
@@ -227,7 +228,7 @@ class LivePlot(pg.PlotWidget):
         self.plot_item.addItem(self._moment, ignoreBounds=True)
         self.following = False
         self.plot_item.vb.sigRangeChangedManually.connect(self._on_manual_range)
-        self._follow_action = self.plot_item.vb.menu.addAction("Follow the run")
+        self._follow_action = add_menu_action(self.plot_item.vb, QAction("Follow the run", self))
         self._follow_action.setToolTip("Keep the whole run in view as it grows (undone by zooming or panning).")
         self._follow_action.triggered.connect(self.follow)
         self.apply_theme(self.theme)

@@ -11,11 +11,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 
 from ...core.decimate import DecimatedSeries
 from ...core.printing import number
 from ..palette import BLUE, ORANGE, STATUS_COLORS
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
+from .menu_box import add_menu_action
 
 
 class CostPlot(LivePlot):
@@ -39,7 +41,7 @@ class CostPlot(LivePlot):
         self.log_scale = False
         self.set_labels("iteration (weight updates)", self.y_label)
         self.set_readout(self._describe)
-        self._log_menu = self.plot_item.vb.menu.addAction("Log-scale cost axis")
+        self._log_menu = add_menu_action(self.plot_item.vb, QAction("Log-scale cost axis", self))
         self._log_menu.setCheckable(True)
         self._log_menu.toggled.connect(self.set_log)
         self.configure_network()
