@@ -59,7 +59,6 @@ _TOP_KEYS = {"format", "schema_version", "kind", "runs", *_TEXT_FIELDS, *ALL_GRO
 __all__ = ["Experiment", "ExperimentError", "FORMAT", "SCHEMA_VERSION", "load_experiment"]
 
 
-
 @functools.cache
 def _dataset_shape(name: str) -> tuple[str, int, int]:
     """(task, d, k) of a built-in dataset, read once from a small probe (it depends on the name alone)."""
