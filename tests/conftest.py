@@ -88,10 +88,10 @@ def pytest_unconfigure(config):
 
 
 @pytest.fixture(scope="session")
-def numpy_only_python(tmp_path_factory):
-    """``numpy_only_python(script, *args)``: run ``script`` from its own folder with a Python that
-    sees the standard library and numpy, nothing else (``python -S -s``, and a ``PYTHONPATH``
-    holding only numpy), as a CompletedProcess with text output."""
+def numpy_only_env(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """(folder, environment) of a Python that sees the standard library and numpy, nothing else:
+    run it as ``python -S -s`` with this environment, whose ``PYTHONPATH`` is a folder holding
+    only numpy."""
     lib = tmp_path_factory.mktemp("numpy-only")
     site = Path(np.__file__).resolve().parent.parent
     for name in ("numpy", "numpy.libs"):
@@ -99,6 +99,14 @@ def numpy_only_python(tmp_path_factory):
             os.symlink(site / name, lib / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONPATH"] = str(lib)
+    return lib, env
+
+
+@pytest.fixture(scope="session")
+def numpy_only_python(numpy_only_env):
+    """``numpy_only_python(script, *args)``: run ``script`` from its own folder with the
+    numpy-only Python (:func:`numpy_only_env`), as a CompletedProcess with text output."""
+    _, env = numpy_only_env
 
     def run(script: Path, *args) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-S", "-s", str(script), *map(str, args)], cwd=script.parent,

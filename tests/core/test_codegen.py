@@ -16,7 +16,6 @@ import ast
 import contextlib
 import io
 import json
-import os
 import select
 import subprocess
 import sys
@@ -173,16 +172,10 @@ for line in sys.stdin:
 
 
 @pytest.fixture(scope="module")
-def numpy_only_scripts(tmp_path_factory):
+def numpy_only_scripts(numpy_only_env):
     """Like ``numpy_only_python(script, *args)`` (the same numpy-only Python: ``-S -s``, a
     PYTHONPATH holding only numpy), but one process runs every script of this module."""
-    lib = tmp_path_factory.mktemp("numpy-only-scripts")
-    site = Path(np.__file__).resolve().parent.parent
-    for name in ("numpy", "numpy.libs"):
-        if (site / name).exists():
-            os.symlink(site / name, lib / name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PYTHONPATH"] = str(lib)
+    lib, env = numpy_only_env
     runner = subprocess.Popen([sys.executable, "-S", "-s", "-c", SCRIPT_RUNNER], cwd=lib, env=env, text=True,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, encoding="utf-8")
 
