@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QGuiApplication, QImage, QImageReader
+from PySide6.QtGui import QAction, QGuiApplication, QImage, QImageReader
 
 from gdlab.core.experiment import load_experiment
 from gdlab.core.gif import gif_info
@@ -26,6 +26,7 @@ from gdlab.gui.export import (
     render_sheet,
 )
 from gdlab.gui.palette import DARK, LIGHT, PROJECTOR
+from gdlab.gui.plots.menu_box import add_menu_action
 from gdlab.gui.render import VIEWS, ViewError, ViewNotApplicable, build_view, get_view, run_experiment, view_names
 from gdlab.gui.sheet import caption, parameter_rows, summarize
 
@@ -230,6 +231,19 @@ def test_export_actions_join_the_plot_menu(view):
     install_export_actions(traj, lambda: calls.append("t"))
     assert "Export figure…" in [a.text() for a in traj.plot.getPlotItem().vb.menu.actions()]
 
+
+
+def test_a_plots_menu_is_built_when_first_read_with_gdlabs_actions_after_pyqtgraphs(view):
+    plot = view("cost")
+    box = plot.getPlotItem().vb
+    assert box.__dict__.get("_menu") is None, "nothing has asked for the menu yet"
+    install_export_actions(plot, lambda: None, lambda: None)
+    texts = [a.text() for a in box.menu.actions()]
+    assert texts[0] == "View All"  # pyqtgraph's own entries first, as when it built the menu itself
+    ours = ["Follow the run", "Log-scale cost axis", "Export figure…", "Copy figure"]
+    assert [t for t in texts if t in ours] == ours
+    late = add_menu_action(box, QAction("late", plot))
+    assert box.menu.actions()[-1] is late, "an action added after the menu is built goes straight in"
 
 # A popup menu on the offscreen platform says it cannot raise itself or grab the keyboard, and
 # QTest notes that the view passed the press to pyqtgraph's scene: neither is a fault of ours.

@@ -29,7 +29,8 @@ class MenuOnDemandViewBox(pg.ViewBox):
     @property
     def menu(self) -> ViewBoxMenu | None:
         built = self.__dict__.get("_menu")
-        if built is None and self.state.get("enableMenu", True) and "pending_actions" in self.__dict__:
+        # while ViewBox.__init__ runs, enableMenu is still False here: nothing is built then
+        if built is None and self.state.get("enableMenu", False):
             built = self._menu = ViewBoxMenu(self)
             for action in self.pending_actions:
                 built.addAction(action)
@@ -51,7 +52,7 @@ class MenuOnDemandViewBox(pg.ViewBox):
         return action
 
     def _applyMenuEnabled(self) -> None:
-        if not self.state.get("enableMenu", True):
+        if not self.state.get("enableMenu", False):
             built = self.__dict__.get("_menu")
             if built is not None:
                 built.setParent(None)
