@@ -27,7 +27,9 @@ from typing import Any
 import numpy as np
 
 from .network import MLP
-from .training import READY, NetworkRun, SurfaceRace
+from .network_run import NetworkRun
+from .run_status import READY
+from .surface_race import SurfaceRace
 
 DEFAULT_BUDGET_BYTES = 24_000_000
 MAX_RECENT, MAX_ARCHIVE = 5_000, 2_000

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-import gdlab.core.training as training
+import gdlab.core.network_run as network_run
+import gdlab.core.surface_race as surface_race
 from gdlab.core.experiment import Experiment
 from gdlab.core.history import History
 from gdlab.core.training import NetworkRun, make_run
@@ -65,7 +66,7 @@ def test_a_long_run_with_a_small_window_gives_the_same_history(monkeypatch, kind
                                                  "max_iterations": 300})
     full = make_run(exp)
     full.step(300)
-    monkeypatch.setattr(training, "HISTORY_KEEP", 16)
+    monkeypatch.setattr(network_run if kind == "network" else surface_race, "HISTORY_KEEP", 16)
     small = make_run(exp)
     small.step(120)
     if isinstance(small, NetworkRun):

@@ -1,0 +1,467 @@
+"""A network run: gradient descent on a multilayer perceptron, one iteration per weight update.
+
+Each iteration is one weight update ``w <- w - lr * dJ/dw``; backpropagation computes ``dJ/dw``.
+History row ``k`` holds the state *after* ``k`` updates (row 0: the initial weights and their cost).
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .contour import isoline
+from .datasets import Dataset, make_dataset, split
+from .experiment import Experiment
+from .features import expand_features, feature_labels
+from .history import History
+from .metrics import Scorer, metric_name
+from .network import MLP
+from .params import NETWORK
+from .run_status import (
+    CONVERGED,
+    DIVERGED,
+    HISTORY_KEEP,
+    MAX_ITERATIONS,
+    MAX_TRACKED,
+    READY,
+    RUNNING,
+    TERMINAL,
+    NetworkSnapshot,
+    _convergence,
+    _divergence,
+    optimizer_from_values,
+    schedule_from_values,
+)
+
+if TYPE_CHECKING:
+    from .timeline import WeightTape
+
+
+class NetworkRun:
+    """Gradient descent on a multilayer perceptron, one iteration per weight update."""
+
+    kind = NETWORK
+    _grid: tuple[np.ndarray, np.ndarray, tuple[int, float | None], np.ndarray]  # view_data's (xs, ys, key, points)
+
+    def __init__(self, experiment: Experiment):
+        if experiment.kind != NETWORK:
+            raise ValueError("NetworkRun needs a network experiment")
+        self.experiment = experiment
+        v = experiment.values
+        self._values = v
+        if experiment.points is not None:  # dataset "custom": the experiment's own points
+            data = experiment.points.to_dataset()
+        else:
+            data = make_dataset(v["dataset"], n_samples=v["n_samples"], noise=v["noise"], seed=v["data_seed"])
+        self.dataset = data
+        self.train_set, self.test_set = split(data, test_fraction=v["test_fraction"], seed=v["data_seed"])
+        self.features = v["features"]
+        self.input_labels = feature_labels(data.n_features, self.features)
+        self.X_train = expand_features(self.train_set.X, self.features)
+        self.Y_train = self.train_set.y
+        self.X_test = expand_features(self.test_set.X, self.features)
+        self.Y_test = self.test_set.y
+        self.output_activation, self.loss = experiment.output_and_loss()
+        sizes = [self.X_train.shape[1], *v["hidden_layers"], self.Y_train.shape[1]]
+        self.model = MLP(sizes, hidden_activation=v["hidden_activation"],
+                         output_activation=self.output_activation, init=v["init"], seed=v["seed"],
+                         init_scale=v["init_scale"])
+        self._initial_state = self.model.get_state()
+        self.base_lr = v["learning_rate"]
+        self.schedule = schedule_from_values(v)
+        self.optimizer = optimizer_from_values(v)
+        self.max_iterations = v["max_iterations"]
+        n = len(self.X_train)
+        self.batch_size = n if v["batch_size"] in (0,) or v["batch_size"] >= n else v["batch_size"]
+        n_layers = len(self.model.weights)
+        self.history = History({"train_cost": (), "test_cost": (), "data_cost": (), "penalty": (),
+                                "learning_rate": (), "grad_norms": (n_layers,), "tracked": (0,),
+                                "train_metric": (), "test_metric": ()}, keep=HISTORY_KEEP)
+        self.task, self.n_classes = data.task, data.n_classes
+        self.metric_name = metric_name(data.task)  # "accuracy" or "R²"
+        self._score_train, self._score_test = Scorer(self.Y_train, data.task), Scorer(self.Y_test, data.task)
+        self.tracked_ids: list[tuple[int, int, int]] = []
+        self.tape: WeightTape | None = None   # set when the weights are recorded (timeline.attach_tape)
+        self.set_tracked(self.default_tracked())
+        self._start()
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def _start(self) -> None:
+        self.iteration = 0
+        self.first_iteration = 0    # a twin forked at iteration k starts its history at k
+        self.status, self.reason = READY, ""
+        if self.tape is not None:
+            self.tape.forget_after(-1)
+        self._before = [block.copy() for block in self.model.blocks]  # no step yet: no update
+        self._batch_rng = np.random.default_rng([self._values["seed"], self._values["data_seed"], 7])
+        self._order = np.arange(len(self.X_train))
+        self._cursor = len(self._order)  # forces a shuffle before the first mini-batch
+        self.optimizer.reset()
+        self.history.truncate(0)
+        with np.errstate(all="ignore"):  # data of huge magnitude may overflow already: divergence, as data
+            self._evaluate()
+        self._start_cost = float(self.history.column("train_cost")[0])
+
+    def reset(self) -> None:
+        """Back to the initial weights, bit for bit; the history starts again."""
+        self.model.set_state(self._initial_state)
+        self._start()
+
+    def reinitialize(self, seed: int) -> None:
+        """New random initial weights from ``seed``; the history starts again."""
+        self.model.reinitialize(seed)
+        self._initial_state = self.model.get_state()
+        self._values["seed"] = seed
+        self._start()
+
+    @property
+    def finished(self) -> bool:
+        return self.status in TERMINAL
+
+    @property
+    def epoch(self) -> float:
+        """Passes over the training data so far (iterations × batch / n)."""
+        return self.iteration * self.batch_size / max(1, len(self.X_train))
+
+    # -- commands ------------------------------------------------------------------------
+    def set_learning_rate(self, lr: float) -> None:
+        """Used from the very next step on (the schedule scales this base rate)."""
+        self.base_lr = float(lr)
+
+    def set_optimizer(self, name: str, **values: Any) -> None:
+        """Switch optimiser between steps; its state (velocity, averages) starts fresh."""
+        merged = dict(self._values, optimizer=name, learning_rate=self.base_lr, **values)
+        self.optimizer = optimizer_from_values(merged)
+        self._values.update(optimizer=name, **values)
+
+    def set_max_iterations(self, n: int) -> None:
+        """Raise (or lower) the limit; a run stopped by the limit may go on."""
+        self.max_iterations = int(n)
+        if self.status == MAX_ITERATIONS and self.iteration < n:
+            self.status, self.reason = RUNNING, ""
+
+    def default_tracked(self) -> list[tuple[int, int, int]]:
+        """Every weight of a small network; otherwise up to MAX_TRACKED spread over the layers."""
+        shapes = [W.shape for W in self.model.weights]
+        total = sum(rows * cols for rows, cols in shapes)
+        # the k-th weight counting row by row through the layers: picked by arithmetic, the ids of a
+        # big network are never all listed
+        picks = range(total) if total <= MAX_TRACKED else np.linspace(0, total - 1, MAX_TRACKED).round().astype(int)
+        ids, l, first = [], 0, 0  # first: the flat index of layer l's first weight
+        for k in map(int, picks):
+            while k >= first + shapes[l][0] * shapes[l][1]:
+                first += shapes[l][0] * shapes[l][1]
+                l += 1
+            i, j = divmod(k - first, shapes[l][1])
+            ids.append((l, i, j))
+        return ids
+
+    def set_tracked(self, ids: list[tuple[int, int, int]]) -> None:
+        """Choose the weights W_l[i, j] whose values are recorded every iteration.
+
+        Weights tracked before keep their history; newly added ones have none (NaN) before now.
+        """
+        for l, i, j in ids:
+            if not (0 <= l < len(self.model.weights) and 0 <= i < self.model.weights[l].shape[0]
+                    and 0 <= j < self.model.weights[l].shape[1]):
+                raise ValueError(f"no weight W{l + 1}[{i + 1},{j + 1}] in this network")
+        old_ids = self.tracked_ids
+        mapping = [old_ids.index(wid) if wid in old_ids else None for wid in ids]
+        self.history.replace_column("tracked", (len(ids),), mapping)
+        self.tracked_ids = list(ids)
+        self._tracked_rows = [np.array([i * self.model.weights[l].shape[1] + j for (ll, i, j) in ids if ll == l],
+                                       dtype=np.intp) for l in range(len(self.model.weights))]
+        self._tracked_cols = [np.array([c for c, (ll, _, _) in enumerate(ids) if ll == l], dtype=np.intp)
+                              for l in range(len(self.model.weights))]
+        if len(self.history):
+            self._record_tracked(len(self.history) - 1 - self.history.offset)
+
+    def has_weight(self, wid: tuple[int, int, int]) -> bool:
+        """True if this network has the weight W_l[i, j] (0-based ``wid`` = (l, i, j))."""
+        if len(wid) != 3 or not all(isinstance(k, (int, np.integer)) for k in wid):
+            return False
+        l, i, j = wid
+        return 0 <= l < len(self.model.weights) and 0 <= i < self.model.weights[l].shape[0] \
+            and 0 <= j < self.model.weights[l].shape[1]
+
+    @staticmethod
+    def weight_label(wid: tuple[int, int, int]) -> str:
+        l, i, j = wid
+        return f"W{l + 1}[{i + 1},{j + 1}]"
+
+    # -- the loop ------------------------------------------------------------------------
+    def _next_batch(self) -> np.ndarray:
+        if self._cursor + self.batch_size > len(self._order):
+            self._batch_rng.shuffle(self._order)
+            self._cursor = 0
+        idx = self._order[self._cursor:self._cursor + self.batch_size]
+        self._cursor += self.batch_size
+        return idx
+
+    def _evaluate(self, batch: np.ndarray | None = None) -> None:
+        """Cost and gradient at the current weights, recorded as the next history row (``batch``:
+        these training samples' gradient instead of the next mini-batch's, for a fork)."""
+        m, v = self.model, self._values
+        reg, lam = v["regularization"], v["reg_rate"]
+        # The metrics (accuracy or R²) read the outputs these passes already computed: the
+        # network's output buffer of the full training set and of the test set (no extra pass).
+        if self.batch_size >= len(self.X_train):
+            cost = m.loss_and_gradients(self.X_train, self.Y_train, self.loss, reg, lam)[0]
+            train_metric = self._score_train.score(m.activations[-1])
+            data_cost, penalty = m.last_data_cost, m.last_penalty
+            self.batch_index = None
+        else:
+            cost = m.cost(self.X_train, self.Y_train, self.loss, reg, lam)
+            train_metric = self._score_train.score(m._buffers(len(self.X_train), False).out.T)  # that pass's ŷ
+            data_cost, penalty = m.last_data_cost, m.last_penalty
+            idx = self._next_batch() if batch is None else batch
+            m.loss_and_gradients(self.X_train[idx], self.Y_train[idx], self.loss, reg, lam)
+            self.batch_index = idx.copy()  # the samples whose gradient the next step uses (a reshuffle reuses idx)
+        if len(self.X_test):
+            test = m.cost(self.X_test, self.Y_test, self.loss)
+            test_metric = self._score_test.score(m._buffers(len(self.X_test), False).out.T)
+        else:
+            test = test_metric = math.nan
+        h = self.history
+        row = h.next_row()
+        h.column("train_cost")[row] = cost
+        h.column("test_cost")[row] = test
+        h.column("train_metric")[row] = train_metric
+        h.column("test_metric")[row] = test_metric
+        h.column("data_cost")[row] = data_cost
+        h.column("penalty")[row] = penalty
+        h.column("learning_rate")[row] = self.optimizer.lr if row else self.schedule(self.base_lr, 0)
+        norms = h.column("grad_norms")[row]
+        grads = m.gradients
+        for l in range(len(m.weights)):
+            gw, gb = grads[2 * l], grads[2 * l + 1]
+            norms[l] = math.sqrt(float(np.dot(gw.ravel(), gw.ravel())) + float(np.dot(gb, gb)))
+        self._record_tracked(row)
+
+    def _record_tracked(self, row: int) -> None:
+        out = self.history.column("tracked")[row]
+        for W, rows, cols in zip(self.model.weights, self._tracked_rows, self._tracked_cols):
+            if len(rows):
+                out[cols] = W.ravel()[rows]
+
+    def step(self, n: int = 1) -> str:
+        """Run up to ``n`` iterations (fewer if the run ends); returns the status."""
+        if self.finished:
+            return self.status
+        m, opt, h = self.model, self.optimizer, self.history
+        params, blocks = m.params, m.blocks
+        train_cost, grad_norms = h.column("train_cost"), h.column("grad_norms")
+        with np.errstate(all="ignore"):
+            for _ in range(n):
+                if self.iteration >= self.max_iterations:
+                    self.status = MAX_ITERATIONS
+                    self.reason = f"reached the iteration limit ({self.max_iterations})."
+                    break
+                opt.lr = self.schedule(self.base_lr, self.iteration)
+                kept = self._before if self.tape is None else self.tape.slot(self.iteration)
+                for buffer, block in zip(kept, blocks):
+                    np.copyto(buffer, block)  # the weights before this step: "the last update", the tape
+                self._before = kept
+                opt.step(params, m.gradients)  # w <- update(w, dJ/dw): gradient descent *uses* the gradient
+                self.iteration += 1
+                self._evaluate()  # backprop *computes* dJ/dw at the new weights
+                train_cost, grad_norms = h.column("train_cost"), h.column("grad_norms")
+                row = len(h) - 1 - h.offset  # local index of the row just written
+                cost = float(train_cost[row])
+                reason = _divergence(cost, self._start_cost, self.iteration)
+                if reason is None and not all(np.isfinite(W).all() for W in m.weights):
+                    reason = (f"a weight became infinite or NaN at iteration {self.iteration}. "
+                              f"Try a smaller learning rate α.")
+                if reason is not None:
+                    self.status, self.reason = DIVERGED, reason
+                    break
+                if self.batch_size >= len(self.X_train):
+                    gnorm = float(np.sqrt(np.dot(grad_norms[row], grad_norms[row])))
+                    previous = float(train_cost[row - 1])
+                    step_norm = weight_norm = math.inf
+                    if abs(previous - cost) <= self._values["tolerance"] * max(1.0, abs(cost)):
+                        step_norm, weight_norm = self._step_norms()  # only when J has stopped changing
+                    reason = _convergence(cost, previous, gnorm, self._values, self.iteration, step_norm,
+                                          weight_norm)
+                    if reason is not None:
+                        self.status, self.reason = CONVERGED, reason
+                        break
+                self.status = RUNNING
+            else:
+                if self.iteration >= self.max_iterations:
+                    self.status = MAX_ITERATIONS
+                    self.reason = f"reached the iteration limit ({self.max_iterations})."
+        return self.status
+
+    def _step_norms(self) -> tuple[float, float]:
+        """(‖Δw‖ of the last step, ‖w‖) over every weight and bias."""
+        step = sum(float(np.sum((block - kept) ** 2)) for block, kept in zip(self.model.blocks, self._before))
+        size = sum(float(np.sum(block ** 2)) for block in self.model.blocks)
+        return math.sqrt(step), math.sqrt(size)
+
+    # -- reading -------------------------------------------------------------------------
+    def snapshot(self, since: int = 0) -> NetworkSnapshot:
+        """Copies of the state now, and of every history row from ``since`` on."""
+        h, m = self.history, self.model
+        since = max(0, min(since, len(h)))
+        grads = m.gradients
+        return NetworkSnapshot(
+            iteration=self.iteration, epoch=self.epoch, status=self.status, reason=self.reason,
+            learning_rate=float(self.schedule(self.base_lr, self.iteration)), optimizer=self.optimizer.name,
+            start=since, iterations=np.arange(since, len(h)) + self.first_iteration,
+            train_cost=h.copy("train_cost", since), test_cost=h.copy("test_cost", since),
+            data_cost=h.copy("data_cost", since), penalty=h.copy("penalty", since),
+            grad_norms=h.copy("grad_norms", since), tracked=h.copy("tracked", since),
+            tracked_ids=list(self.tracked_ids), tracked_labels=[self.weight_label(w) for w in self.tracked_ids],
+            weights=[W.copy() for W in m.weights], biases=[b.copy() for b in m.biases],
+            grad_weights=[g.copy() for g in grads[0::2]], grad_biases=[g.copy() for g in grads[1::2]],
+            last_update=[block - kept for block, kept in zip(m.blocks, self._before)],
+            metric_name=self.metric_name, train_metric=h.copy("train_metric", since),
+            test_metric=h.copy("test_metric", since), confusion=self.confusion(), class_names=self.class_names,
+            epochs_per_iteration=self.batch_size / max(1, len(self.X_train)))
+
+    def confusion(self) -> dict[str, np.ndarray]:
+        """{"train": C, "test": C}, C[t, p] = #{samples of true class t predicted as p}, for the
+        current weights (empty for regression). Counted from the outputs the last evaluation kept,
+        so it costs no forward pass."""
+        if self.task == "regression":
+            return {}
+        return {"train": self._score_train.confusion(self.n_classes),
+                "test": self._score_test.confusion(self.n_classes)}
+
+    @property
+    def class_names(self) -> list[str]:
+        """Names of the classes 0 … C−1 (your own data's names, else "0", "1", …); [] for regression."""
+        points = self.experiment.points
+        names = list(getattr(points, "class_names", None) or ()) if points is not None else []
+        return names if len(names) == self.n_classes else [str(c) for c in range(self.n_classes)]
+
+    def sample_activations(self, index: int, model: MLP | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(z_l, a_l) of every layer for training sample ``index`` (copies), by a forward pass
+        (of ``model``: e.g. the network at an earlier iteration; default the run's own)."""
+        x = self.X_train[int(index) % len(self.X_train)][None, :]
+        probe = (model or self.model).copy()
+        with np.errstate(all="ignore"):
+            probe.forward(x)
+        return [(z[0].copy(), a[0].copy()) for z, a in zip(probe.zs, probe.activations[1:])]
+
+    def neuron_maps(self, resolution: int = 24, model: MLP | None = None) -> list[np.ndarray] | None:
+        """Every neuron's output a over the input plane, for 2-D inputs: a list (one per layer) of
+        arrays (neurons, resolution, resolution), rows along x₂. None for other inputs."""
+        if self.dataset.n_features != 2:
+            return None
+        lo, hi = self.dataset.X.min(axis=0), self.dataset.X.max(axis=0)
+        pad = 0.1 * (hi - lo) + 1e-9
+        xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
+        ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+        gx, gy = np.meshgrid(xs, ys)
+        probe = (model or self.model).copy()
+        with np.errstate(all="ignore"):
+            probe.forward(expand_features(np.column_stack([gx.ravel(), gy.ravel()]), self.features))
+        return [a.T.reshape(-1, resolution, resolution).copy() for a in probe.activations[1:]]
+
+    def predict(self, X: np.ndarray, model: MLP | None = None) -> np.ndarray:
+        """The network's output for raw inputs ``X`` (features are expanded here)."""
+        with np.errstate(all="ignore"):
+            return (model or self.model).forward(expand_features(np.asarray(X, dtype=float), self.features)).copy()
+
+    def view_data(self, resolution: int = 60, include_points: bool = True, model: MLP | None = None,
+                  aspect: float | None = None) -> dict[str, Any]:
+        """What a data view draws: the raw points and the network's current output over the input space.
+
+        2-D inputs: ``map`` = (xs, ys, Z), Z the output on a grid, shape (ny, nx) for one output
+        (e.g. P(class 1)) or (ny, nx, C) for softmax; the grid spans the data and a tenth more on
+        each side, widened to ``aspect`` (width : height, the view's) so the map fills the view.
+        1-D inputs: ``curve`` = (x, ŷ(x)).
+        """
+        data = self.dataset
+        out: dict[str, Any] = {"task": data.task, "n_features": data.n_features}
+        if include_points:
+            out["train"] = (self.train_set.X.copy(), self._targets(self.train_set))
+            out["test"] = (self.test_set.X.copy(), self._targets(self.test_set))
+        if data.n_features == 2:
+            key = (resolution, None if aspect is None or aspect <= 0 else round(aspect, 2))
+            if getattr(self, "_grid", None) is None or self._grid[2] != key:
+                lo, hi = data.X.min(axis=0), data.X.max(axis=0)
+                pad = 0.1 * (hi - lo) + 1e-9
+                lo, hi = lo - pad, hi + pad
+                if key[1] is not None:
+                    centre, span = (lo + hi) / 2, hi - lo
+                    span = np.maximum(span, [span[1] * key[1], span[0] / key[1]])   # width = aspect · height
+                    lo, hi = centre - span / 2, centre + span / 2
+                xs = np.linspace(lo[0], hi[0], resolution)
+                ys = np.linspace(lo[1], hi[1], resolution)
+                gx, gy = np.meshgrid(xs, ys)
+                self._grid = (xs, ys, key, np.column_stack([gx.ravel(), gy.ravel()]))
+            xs, ys, _, points = self._grid
+            z = self.predict(points, model)
+            z = z[:, 0].reshape(len(ys), len(xs)) if z.shape[1] == 1 else z.reshape(len(ys), len(xs), -1)
+            out["map"] = (xs.copy(), ys.copy(), z)
+            if z.ndim == 2 and data.task == "binary":
+                out["boundary"] = isoline(xs, ys, z, 0.5)  # the decision boundary P(class 1) = 0.5
+        elif data.n_features == 1:
+            lo, hi = float(data.X.min()), float(data.X.max())
+            pad = 0.05 * (hi - lo) + 1e-9
+            x = np.linspace(lo - pad, hi + pad, 200)
+            out["curve"] = (x, self.predict(x[:, None], model)[:, 0])
+        return out
+
+    @staticmethod
+    def _targets(part: Dataset) -> np.ndarray:
+        return part.labels.copy() if part.labels is not None else part.y[:, 0].copy()
+
+    def weight_path(self, wid_a: tuple[int, int, int], wid_b: tuple[int, int, int],
+                    max_points: int = 3000) -> np.ndarray:
+        """(m, 2): the values two weights took, iteration by iteration (the tracked history; a
+        weight not tracked gives only its current value). Long paths are thinned evenly to at most
+        ``max_points``, always keeping the newest point."""
+        cols = []
+        for wid in (tuple(wid_a), tuple(wid_b)):
+            if wid in self.tracked_ids:
+                cols.append(self.history.view("tracked")[:, self.tracked_ids.index(wid)])
+            else:
+                l, i, j = wid
+                cols.append(np.array([self.model.weights[l][i, j]]))
+        n = min(len(c) for c in cols)
+        path = np.column_stack([c[-n:] for c in cols])
+        if len(path) > max_points:
+            keep = np.unique(np.linspace(0, len(path) - 1, max_points).round().astype(int))
+            path = path[keep]
+        return path.copy()
+
+    def cost_slice(self, wid_a: tuple[int, int, int], wid_b: tuple[int, int, int], xs: np.ndarray,
+                   ys: np.ndarray) -> np.ndarray:
+        """The training cost J over a plane through the current weights: weight ``wid_a`` set to
+        each of ``xs`` and ``wid_b`` to each of ``ys``, every other weight held where it is now.
+
+        Returns Z of shape (len(ys), len(xs)), Z[i, j] = J(w_a = xs[j], w_b = ys[i]) — the
+        network's own cost landscape in two of its weights (a slice, since J lives in the space
+        of all the weights). Non-finite costs are returned as they are.
+        """
+        probe = self.model.copy()
+        (la, ia, ja), (lb, ib, jb) = wid_a, wid_b
+        Wa, Wb = probe.weights[la], probe.weights[lb]
+        v = self._values
+        Z = np.empty((len(ys), len(xs)))
+        with np.errstate(all="ignore"):
+            for i, y in enumerate(ys):
+                Wb[ib, jb] = y
+                for j, x in enumerate(xs):
+                    Wa[ia, ja] = x
+                    Z[i, j] = probe.cost(self.X_train, self.Y_train, self.loss, v["regularization"], v["reg_rate"])
+        return Z
+
+    def history_columns(self, start: int = 0, stop: int | None = None) -> dict[str, np.ndarray]:
+        """The history (copies) of rows ``start:stop`` (all by default), for files: iteration,
+        train_cost, test_cost, the metric on both (train_accuracy, test_accuracy; or train_r2,
+        test_r2) and epoch = iteration × batch / n, the passes over the training data (an iteration
+        is one weight update, an epoch one pass)."""
+        h = self.history
+        stop = len(h) if stop is None else min(stop, len(h))
+        iterations = np.arange(start, max(start, stop))
+        suffix = "r2" if self.task == "regression" else "accuracy"
+        return {"iteration": iterations, "train_cost": h.copy("train_cost", start, stop),
+                "test_cost": h.copy("test_cost", start, stop), f"train_{suffix}": h.copy("train_metric", start, stop),
+                f"test_{suffix}": h.copy("test_metric", start, stop),
+                "epoch": iterations * self.batch_size / max(1, len(self.X_train))}

@@ -1,0 +1,163 @@
+"""What a run reports: its status words, the stopping rules' reasons, and its snapshots.
+
+A run ends as ``converged`` (gradient norm or cost change below tolerance), ``max_iterations``,
+or ``diverged`` (a non-finite cost or weight, or a cost past ``DIVERGENCE_FACTOR`` times its
+start), reported as data with the iteration and a plain-words reason. The optimiser and the
+schedule a run's values describe are built here too, for both kinds of run.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .optimizers import Optimizer, make_optimizer
+from .params import NETWORK, SURFACE
+from .schedules import Schedule, make_schedule
+
+if TYPE_CHECKING:
+    pass
+
+READY, RUNNING, CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED = (
+    "ready", "running", "converged", "diverged", "max_iterations", "finished")
+TERMINAL = frozenset({CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED})
+DIVERGENCE_FACTOR = 1e6
+HISTORY_KEEP = 10_000  # history rows a run keeps in memory (about twice this); older ones go to disk
+MAX_TRACKED = 20
+
+
+def optimizer_from_values(values: dict[str, Any], lr: Any = None) -> Optimizer:
+    """Build the optimiser a run's values describe (torch-style hyperparameter names)."""
+    name = values["optimizer"]
+    hyper: dict[str, Any] = {}
+    if name in ("momentum", "nesterov"):
+        hyper["momentum"] = values["momentum"]
+    elif name == "rmsprop":
+        hyper["alpha"] = values["rmsprop_alpha"]
+    elif name == "adam":
+        hyper["beta1"], hyper["beta2"] = values["beta1"], values["beta2"]
+    return make_optimizer(name, values["learning_rate"] if lr is None else lr, **hyper)
+
+
+def schedule_from_values(values: dict[str, Any]) -> Schedule:
+    """The learning-rate schedule, in TensorFlow's (decay_rate, decay_steps) convention:
+
+    step: lr0 · rate^⌊t/k⌋;  exponential: lr0 · rate^(t/k);  inverse_time: lr0 / (1 + rate · t / k).
+    """
+    name, rate, k = values["schedule"], values["decay_rate"], values["decay_steps"]
+    if name == "step":
+        return make_schedule("step", step_size=k, gamma=rate)
+    if name == "exponential":
+        return make_schedule("exponential", gamma=rate ** (1.0 / k))
+    if name == "inverse_time":
+        return make_schedule("inverse_time", decay=rate / k)
+    return make_schedule("constant")
+
+
+def _divergence(cost: float, start_cost: float, iteration: int) -> str | None:
+    """A plain-words reason if ``cost`` shows divergence, else None."""
+    if not math.isfinite(cost):
+        return (f"the cost became {cost} at iteration {iteration}: the steps overshot the minimum and grew "
+                f"until the numbers overflowed. Try a smaller learning rate α.")
+    bound = DIVERGENCE_FACTOR * max(1.0, abs(start_cost))
+    if cost > bound:
+        return (f"the cost grew to {cost:.3g} at iteration {iteration}, over {DIVERGENCE_FACTOR:g} times its "
+                f"start: each step overshoots the minimum by more than the last. Try a smaller learning rate α.")
+    return None
+
+
+def shown_below(value: float, limit: float) -> str:
+    """``value`` with the fewest significant digits (2 or more) that print it below ``limit``: a
+    gradient length of 9.97e-07 under a tolerance of 1e-06 reads 9.97e-07, never 1e-06."""
+    for digits in range(2, 18):
+        text = f"{value:.{digits}g}"
+        if float(text) < limit:
+            return text
+    return repr(value)
+
+
+def _convergence(cost: float, previous: float, grad_norm: float, values: dict[str, Any],
+                 iteration: int, step_norm: float = 0.0, weight_norm: float = 1.0) -> str | None:
+    """Converged when ‖∂J/∂w‖ < grad_tolerance, or when J stopped falling *and* the weights stopped
+    moving: |ΔJ| ≤ tol·max(1, |J|) and ‖Δw‖ ≤ √tol·max(1, ‖w‖). (A step that jumps across the
+    minimum to a point of the same cost, α = 1/L exactly on a parabola, changes J by 0 but is not
+    convergence: the weights are still moving.)"""
+    if values["grad_tolerance"] > 0 and grad_norm < values["grad_tolerance"]:
+        return (f"the gradient's length fell to {shown_below(grad_norm, values['grad_tolerance'])} at iteration "
+                f"{iteration}, below the tolerance {values['grad_tolerance']:g}: the weights sit where J is flat "
+                "(a minimum, or a saddle).")
+    tol = values["tolerance"]
+    if tol > 0 and abs(previous - cost) <= tol * max(1.0, abs(cost)) and \
+            step_norm <= math.sqrt(tol) * max(1.0, weight_norm):
+        return (f"the cost changed by only {abs(previous - cost):.2g} and the weights by {step_norm:.2g} at "
+                f"iteration {iteration}, below the tolerance: J has stopped falling.")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class NetworkSnapshot:
+    """What the GUI needs to draw a network run at one moment. Arrays are copies.
+
+    ``iterations``/``train_cost``/... hold every row since the previous snapshot (``start`` is
+    the first row's index), so a cost curve built from snapshots never misses a point.
+    """
+
+    kind = NETWORK
+    iteration: int
+    epoch: float
+    status: str
+    reason: str
+    learning_rate: float
+    optimizer: str
+    start: int
+    iterations: np.ndarray
+    train_cost: np.ndarray
+    test_cost: np.ndarray
+    data_cost: np.ndarray
+    penalty: np.ndarray
+    grad_norms: np.ndarray
+    tracked: np.ndarray
+    tracked_ids: list[tuple[int, int, int]]
+    tracked_labels: list[str]
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    grad_weights: list[np.ndarray]
+    grad_biases: list[np.ndarray]
+    last_update: list[np.ndarray] = field(default_factory=list)  # [ΔW_l; Δb_l] of the last step, per layer
+    extra: dict[str, Any] = field(default_factory=dict)
+    # accuracy (classification) or R² (regression), rows since the previous snapshot like train_cost
+    metric_name: str = ""
+    train_metric: np.ndarray = field(default_factory=lambda: np.empty(0))
+    test_metric: np.ndarray = field(default_factory=lambda: np.empty(0))
+    confusion: dict[str, np.ndarray] = field(default_factory=dict)  # "train"/"test": C[true, predicted] now
+    class_names: list[str] = field(default_factory=list)            # C names; [] for regression
+    epochs_per_iteration: float = 1.0                                # batch / n: an iteration is this much of an epoch
+
+
+@dataclass
+class SurfaceSnapshot:
+    """A surface race at one moment: K runs; arrays are copies; rows since the previous snapshot."""
+
+    kind = SURFACE
+    iteration: int
+    status: str
+    reason: str
+    labels: list[str]
+    learning_rates: np.ndarray
+    run_status: list[str]
+    run_reason: list[str]
+    start: int
+    iterations: np.ndarray
+    costs: np.ndarray        # (m, K)
+    paths: np.ndarray        # (m, K, d)
+    w: np.ndarray            # (K, d) current weights
+    gradient: np.ndarray     # (K, d) gradient at w (what the next step uses)
+    w_next: np.ndarray | None = None     # (K, d) the weights after the next step (a preview)
+    cost_next: np.ndarray | None = None  # (K,) the cost there
+    step_terms: list[dict[str, np.ndarray]] = field(default_factory=list)  # optimiser quantities after it
+    optimizers: list[str] = field(default_factory=list)
+    hyper: list[dict[str, float]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
