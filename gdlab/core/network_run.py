@@ -35,7 +35,7 @@ from .run_status import (
 )
 
 if TYPE_CHECKING:
-    from .timeline import WeightTape
+    from .weight_tape import WeightTape
 
 
 class NetworkRun(NetworkMaps):
