@@ -1258,7 +1258,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_dialog(self, current: str | None = None) -> None:
         """File → Export (Ctrl+E): a view, the window, the handout sheet or an animation."""
-        from .export import ExportDialog
+        from .export_dialog import ExportDialog
         from .sheet import summarize
 
         if self._frame is None:

@@ -320,7 +320,8 @@ def png_dpi(path) -> int:
 def test_sheet_png_honours_the_scale_as_a_figure_does(qtbot, view, tmp_path, xor):
     """Screen (1×) / Sharp (2×) and ``gdlab export --scale``: the page's 96-dpi pixels times the
     scale, with the dpi a figure at that scale gets; no scale and no dpi: 300 dpi as before."""
-    from gdlab.gui.export import ExportDialog, export_experiment
+    from gdlab.gui.export import export_experiment
+    from gdlab.gui.export_dialog import ExportDialog
 
     experiment, run = xor
     figure = {s: png_dpi(export_widget(view("cost"), tmp_path / f"figure{s}.png", size=(200, 150), scale=s))
@@ -421,7 +422,7 @@ def test_gif_of_a_race_and_bad_requests(tmp_path, race):
 # -- the dialog ------------------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_export_dialog_writes_a_view_the_sheet_and_an_animation(qtbot, view, tmp_path, xor):
-    from gdlab.gui.export import ExportDialog
+    from gdlab.gui.export_dialog import ExportDialog
 
     experiment, run = xor
     views = {"Cost": view("cost"), "Data": view("data"), "Trajectories": view("trajectories")}
@@ -454,7 +455,7 @@ def test_export_dialog_writes_a_view_the_sheet_and_an_animation(qtbot, view, tmp
 
 
 def test_export_dialog_reports_an_unwritable_path_and_stays_open(qtbot, view, tmp_path, xor):
-    from gdlab.gui.export import ExportDialog
+    from gdlab.gui.export_dialog import ExportDialog
 
     dialog = ExportDialog({"Cost": view("cost")}, xor[0], directory=tmp_path)
     qtbot.addWidget(dialog)
