@@ -11,7 +11,7 @@ from ..core.atomic import atomic_write_bytes
 from ..core.experiment import Experiment
 from .autosave import Autosaver
 from .errors import install_excepthook
-from .export import png_bytes
+from .figure_encode import png_bytes
 from .help import APP_ID, app_icon
 from .main_window import MainWindow
 from .welcome import should_show_welcome

@@ -32,16 +32,18 @@ from PySide6.QtWidgets import (
 from ..core.experiment import Experiment
 from ..core.gif import MAX_FPS
 from .export import (
+    _dispose,
+    export_gif,
+    export_widget,
+    render_sheet,
+)
+from .figure_prepare import (
     FORMATS,
     GIF_FRAMES,
     MAX_SIDE,
     MIN_SIDE,
     ExportCancelled,
-    _dispose,
     checked_size,
-    export_gif,
-    export_widget,
-    render_sheet,
 )
 from .palette import Theme
 

@@ -342,7 +342,8 @@ def render_pauses(lesson: Lesson, out_dir: str | Path, size: tuple[int, int] = S
     view(s) the pause shows below (:mod:`gdlab.gui.slides`). Each PNG carries the pause's
     experiment. Needs a QApplication (offscreen is fine); returns the paths. Raises
     ``RuntimeError`` if training fails or a pause is not reached within ``timeout_ms``."""
-    from .export import check_writable, png_bytes, write_atomic
+    from .figure_encode import png_bytes
+    from .figure_prepare import check_writable, write_atomic
     from .main_window import MainWindow
     from .slides import render_slide, slide_views
 

@@ -250,7 +250,8 @@ def layout(page: QSizeF, n_views: int, top: float, bottom: float) -> list[QRectF
 def paint_sheet(painter: QPainter, page: QSizeF, views: dict[str, QWidget], experiment: Experiment,
                 summary: dict[str, Any], theme: Theme, line_scale: float = 1.0) -> None:
     """Paint the whole page (``page`` in px at 96 dpi) with ``painter``; the views are prepared here."""
-    from .export import paint_widget, prepared
+    from .figure_encode import paint_widget
+    from .figure_prepare import prepared
 
     width = page.width() - 2 * MARGIN
     painter.fillRect(QRectF(0, 0, page.width(), page.height()), QColor(theme.background))
@@ -309,7 +310,7 @@ def sheet_image(views: dict[str, QWidget], experiment: Experiment, summary: dict
 def sheet_bytes(views: dict[str, QWidget], experiment: Experiment, summary: dict[str, Any], page: str = "A4",
                 fmt: str = "pdf", dpi: float | None = None, theme: Theme | None = None) -> bytes:
     """The sheet as PDF, PNG or SVG bytes, with the experiment in the metadata."""
-    from .export import _svg, pdf_document, png_bytes
+    from .figure_encode import _svg, pdf_document, png_bytes
 
     theme = theme or LIGHT
     size = page_pixels(page)

@@ -17,7 +17,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from ..core.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson
-from .export import prepared, render_image
+from .figure_encode import render_image
+from .figure_prepare import prepared
 from .palette import BLUE, PROJECTOR, VERMILLION
 
 if TYPE_CHECKING:

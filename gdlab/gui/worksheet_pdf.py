@@ -52,7 +52,7 @@ from ..core.worksheet import (
     fmt_given,
     w_symbol,
 )
-from .export import _fixed_pdf_dates, _xmp
+from .figure_encode import _fixed_pdf_dates, _xmp
 
 KINDS = ("worked", "blank", "key")
 PAGE_MM = (210.0, 297.0)          # A4 portrait
