@@ -8,7 +8,8 @@ is described once, here, and nowhere else.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .activations import ACTIVATION_NAMES
@@ -49,6 +50,13 @@ class Param:
 
     ``minimum``/``maximum`` bound numbers (and each element of a list); ``min_len``/``max_len``
     bound list lengths; ``log`` says the value spans decades (a logarithmic slider in the GUI).
+
+    What the parameter does beyond its value is declared here too, and everything else derives
+    from it: ``live`` (a running training takes a change at its next step, without a restart:
+    :data:`LIVE_PARAMS`), ``forkable`` (a twin run may change it: :data:`FORKABLE`), ``run_level``
+    (set per run in a surface race), ``kinds`` (the experiment kinds it applies to, if not every
+    kind its group is in) and ``group_by`` (pymeasure's idea: it matters only while each named
+    parameter has a value in the given tuple, or one the given function accepts: :func:`is_relevant`).
     """
 
     name: str
@@ -65,6 +73,20 @@ class Param:
     min_len: int = 0
     max_len: int = 64
     run_level: bool = False  # may be set per run in a surface race
+    live: bool = False
+    forkable: bool = False
+    kinds: tuple[str, ...] = ()
+    group_by: Mapping[str, tuple[Any, ...] | Callable[[Any], bool]] = field(default_factory=dict, hash=False)
+
+    def relevant(self, values: Mapping[str, Any], kind: str = NETWORK) -> bool:
+        """Whether this parameter has any effect given the other ``values`` (forms hide the rest)."""
+        if self.group not in GROUPS[kind] or (self.kinds and kind not in self.kinds):
+            return False
+        for name, condition in self.group_by.items():
+            value = values.get(name, PARAMS_BY_NAME[name].default)
+            if not (condition(value) if callable(condition) else value in condition):
+                return False
+        return True
 
     @property
     def flag(self) -> str:
@@ -145,10 +167,11 @@ PARAMS: tuple[Param, ...] = (
        choices=DATASET_NAMES + (CUSTOM,)),
     _P("n_samples", "data", INT, "Samples", 200,
        "How many data points are generated; n in the cost J = 1/n · Σ loss.",
-       unit="points", minimum=4, maximum=100_000, log=True),
+       unit="points", minimum=4, maximum=100_000, log=True,
+       group_by={"dataset": lambda d: d != CUSTOM}),
     _P("noise", "data", FLOAT, "Noise", 0.1,
        "Standard deviation of the random jitter added to the data; more noise makes the pattern harder to fit.",
-       minimum=0.0, maximum=5.0),
+       minimum=0.0, maximum=5.0, group_by={"dataset": lambda d: d != CUSTOM}),
     _P("test_fraction", "data", FLOAT, "Test fraction", 0.2,
        "Share of the points held out as a test set, never used for the gradient; its cost shows generalisation.",
        minimum=0.0, maximum=0.9),
@@ -164,7 +187,7 @@ PARAMS: tuple[Param, ...] = (
        unit="neurons", minimum=1, maximum=256, min_len=0, max_len=16),
     _P("hidden_activation", "network", CHOICE, "Hidden activation", "tanh",
        "The non-linearity f in a = f(z) for every hidden neuron; its slope f′(z) scales δ in backprop.",
-       choices=ACTIVATION_NAMES),
+       choices=ACTIVATION_NAMES, forkable=True),
     _P("output_activation", "network", CHOICE, "Output activation", "auto",
        "The output non-linearity; auto picks sigmoid for two classes, softmax for more, linear for regression.",
        choices=("auto",) + ACTIVATION_NAMES),
@@ -176,16 +199,16 @@ PARAMS: tuple[Param, ...] = (
        choices=("xavier", "he", "normal", "zeros")),
     _P("init_scale", "network", FLOAT, "Init σ", 0.1,
        "Standard deviation σ of the initial weights when the initialisation is normal.",
-       minimum=1e-6, maximum=100.0, log=True),
+       minimum=1e-6, maximum=100.0, log=True, group_by={"init": ("normal",)}),
     _P("seed", "network", INT, "Weight seed", 0,
        "Seed of the random initial weights; the same seed gives the same starting point.",
        minimum=0, maximum=2**31 - 1),
     _P("regularization", "network", CHOICE, "Regularisation", "none",
        "A penalty on large weights added to J: l2 adds (λ/2)·Σw², l1 adds λ·Σ|w|.",
-       choices=("none", "l1", "l2")),
+       choices=("none", "l1", "l2"), forkable=True),
     _P("reg_rate", "network", FLOAT, "Regularisation λ", 0.001,
        "The strength λ of the weight penalty; its gradient λw (l2) or λ·sign(w) (l1) is added to ∂J/∂w.",
-       minimum=0.0, maximum=10.0),
+       minimum=0.0, maximum=10.0, forkable=True, group_by={"regularization": ("l1", "l2")}),
     # -- surface ------------------------------------------------------------------------
     _P("surface", "surface", CHOICE, "Cost surface", "parabola",
        "An analytic cost function J(w) of one or two weights, to watch gradient descent move across it.",
@@ -197,39 +220,41 @@ PARAMS: tuple[Param, ...] = (
     _P("optimizer", "training", CHOICE, "Optimiser", "sgd",
        "The rule that turns the gradient into a step: plain gradient descent, momentum, nesterov, adagrad, "
        "rmsprop or adam.",
-       choices=OPTIMIZER_NAMES, run_level=True),
+       choices=OPTIMIZER_NAMES, run_level=True, live=True, forkable=True),
     _P("learning_rate", "training", FLOAT, "Learning rate α", 0.1,
        "The learning rate α scales each step: w ← w − α·∂J/∂w. Too small is slow; too large overshoots or diverges.",
-       minimum=1e-8, maximum=1e4, log=True, run_level=True),
+       minimum=1e-8, maximum=1e4, log=True, run_level=True, live=True, forkable=True),
     _P("momentum", "training", FLOAT, "Momentum μ", 0.9,
        "How much of the previous step carries over (momentum, nesterov): v ← μv + g, w ← w − α·v.",
-       minimum=0.0, maximum=0.999, run_level=True),
+       minimum=0.0, maximum=0.999, run_level=True,
+       live=True, forkable=True, group_by={"optimizer": ("momentum", "nesterov")}),
     _P("beta1", "training", FLOAT, "Adam β₁", 0.9,
        "Adam's decay rate of the running mean of gradients m ← β₁m + (1−β₁)g.",
-       minimum=0.0, maximum=0.9999, run_level=True),
+       minimum=0.0, maximum=0.9999, run_level=True, live=True, group_by={"optimizer": ("adam",)}),
     _P("beta2", "training", FLOAT, "Adam β₂", 0.999,
        "Adam's decay rate of the running mean of squared gradients v ← β₂v + (1−β₂)g².",
-       minimum=0.0, maximum=0.99999, run_level=True),
+       minimum=0.0, maximum=0.99999, run_level=True, live=True, group_by={"optimizer": ("adam",)}),
     _P("rmsprop_alpha", "training", FLOAT, "RMSprop ρ", 0.99,
        "RMSprop's decay rate of the running mean of squared gradients s ← ρs + (1−ρ)g² (torch calls it alpha).",
-       minimum=0.0, maximum=0.99999, run_level=True),
+       minimum=0.0, maximum=0.99999, run_level=True, live=True, group_by={"optimizer": ("rmsprop",)}),
     _P("schedule", "training", CHOICE, "LR schedule", "constant",
        "How α changes over iterations t: constant, step (×rate every k steps), exponential (α·rate^(t/k)) "
        "or inverse_time (α/(1 + rate·t/k)).",
-       choices=SCHEDULE_NAMES, run_level=True),
+       choices=SCHEDULE_NAMES, run_level=True, forkable=True),
     _P("decay_rate", "training", FLOAT, "Decay rate", 0.5,
        "The schedule's rate: the factor α is multiplied by every k steps (step, exponential) or the 1/t slope.",
-       minimum=1e-6, maximum=10.0, run_level=True),
+       minimum=1e-6, maximum=10.0, run_level=True, group_by={"schedule": lambda s: s != "constant"}),
     _P("decay_steps", "training", INT, "Decay steps k", 100,
        "The schedule's time scale k in iterations.",
-       unit="iterations", minimum=1, maximum=10_000_000, log=True, run_level=True),
+       unit="iterations", minimum=1, maximum=10_000_000, log=True, run_level=True,
+       group_by={"schedule": lambda s: s != "constant"}),
     _P("batch_size", "training", INT, "Batch size", 0,
        "Samples per gradient step: 0 uses all of them (full-batch gradient descent), 1 is stochastic "
        "gradient descent, anything between is mini-batch.",
-       unit="samples", minimum=0, maximum=100_000),
+       unit="samples", minimum=0, maximum=100_000, forkable=True, kinds=(NETWORK,)),
     _P("max_iterations", "training", INT, "Max iterations", 1000,
        "Training stops after this many weight updates (iterations).",
-       unit="iterations", minimum=1, maximum=100_000_000, log=True),
+       unit="iterations", minimum=1, maximum=100_000_000, log=True, live=True),
     _P("tolerance", "training", FLOAT, "Cost tolerance", 1e-14,
        "Converged when the cost changes by less than this (relative to max(1, |J|)) in one iteration; 0 turns it off.",
        minimum=0.0, maximum=1.0),
@@ -240,7 +265,7 @@ PARAMS: tuple[Param, ...] = (
     _P("playback_speed", "playback", FLOAT, "Speed", 0.0,
        "Iterations per second while the window plays the run: 1 to watch every step, 0 as fast as possible. "
        "How the run is shown, not what it computes: gdlab run and gdlab export ignore it.",
-       unit="it/s", minimum=0.0, maximum=1e6),
+       unit="it/s", minimum=0.0, maximum=1e6, live=True),
 )
 
 PARAMS_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
@@ -259,31 +284,16 @@ def get_param(name: str) -> Param:
         raise ExperimentError(name, "unknown parameter; known: " + ", ".join(PARAMS_BY_NAME)) from None
 
 
-def is_relevant(name: str, values: dict[str, Any], kind: str = NETWORK) -> bool:
-    """Whether parameter ``name`` has any effect given the other ``values`` (forms hide the rest)."""
-    param = PARAMS_BY_NAME[name]
-    if param.group not in GROUPS[kind]:
-        return False
-    optimizer = values.get("optimizer")
-    rules: dict[str, bool] = {
-        "momentum": optimizer in ("momentum", "nesterov"),
-        "beta1": optimizer == "adam",
-        "beta2": optimizer == "adam",
-        "rmsprop_alpha": optimizer == "rmsprop",
-        "decay_rate": values.get("schedule", "constant") != "constant",
-        "decay_steps": values.get("schedule", "constant") != "constant",
-        "reg_rate": values.get("regularization", "none") != "none",
-        "init_scale": values.get("init") == "normal",
-        "batch_size": kind == NETWORK,
-        "n_samples": values.get("dataset") != CUSTOM,   # custom data has as many points as it holds
-        "noise": values.get("dataset") != CUSTOM,
-    }
-    return rules.get(name, True)
+def is_relevant(name: str, values: Mapping[str, Any], kind: str = NETWORK) -> bool:
+    """Whether parameter ``name`` has any effect given the other ``values`` (forms hide the rest):
+    its declaration's ``group``, ``kinds`` and ``group_by`` (:meth:`Param.relevant`)."""
+    return PARAMS_BY_NAME[name].relevant(values, kind)
 
 
 # Parameters whose change a running training can take at the next step, without a restart.
-LIVE_PARAMS = frozenset({"learning_rate", "optimizer", "momentum", "beta1", "beta2", "rmsprop_alpha",
-                         "max_iterations", "playback_speed"})
+LIVE_PARAMS = frozenset(p.name for p in PARAMS if p.live)
+# Parameters a twin run may change (:func:`gdlab.core.timeline.fork`).
+FORKABLE: tuple[str, ...] = tuple(p.name for p in PARAMS if p.forkable)
 
 
 def run_params() -> tuple[Param, ...]:

@@ -25,6 +25,7 @@ import numpy as np
 
 from .network import MLP
 from .network_run import NetworkRun
+from .params import FORKABLE
 from .run_status import READY
 from .surface_race import SurfaceRace
 from .weight_tape import DEFAULT_BUDGET_BYTES, WeightTape
@@ -105,9 +106,6 @@ def _rewind_race(race: SurfaceRace, iteration: int) -> int:
         race._evaluate()
     return it
 
-
-FORKABLE = ("learning_rate", "optimizer", "hidden_activation", "momentum", "batch_size", "regularization",
-            "reg_rate", "schedule")
 
 
 def fork(run: NetworkRun | SurfaceRace, **changes: Any) -> NetworkRun | SurfaceRace:

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from gdlab.core.experiment import SCHEMA_VERSION, Experiment, ExperimentError, load_experiment
-from gdlab.core.params import PARAMS, PARAMS_BY_NAME, get_param
+from gdlab.core.params import FORKABLE, LIVE_PARAMS, PARAMS, PARAMS_BY_NAME, get_param, is_relevant
 from gdlab.core.presets import load_preset, preset_names, resolve
 
 REQUIRED_PRESETS = {"lr-too-small", "lr-just-right", "lr-too-large", "lr-divergent", "local-minimum",
@@ -17,6 +17,29 @@ def test_every_declaration_is_complete_and_its_default_valid():
         assert p.label and p.tooltip and p.tooltip.endswith("."), p.name
         assert p.validate(p.default) == p.default, p.name
         assert p.flag == "--" + p.name.replace("_", "-")
+
+
+def test_the_declarations_say_what_is_live_forkable_and_when_it_matters():
+    assert LIVE_PARAMS == {"learning_rate", "optimizer", "momentum", "beta1", "beta2", "rmsprop_alpha",
+                           "max_iterations", "playback_speed"}
+    assert set(FORKABLE) == {"learning_rate", "optimizer", "hidden_activation", "momentum", "batch_size",
+                             "regularization", "reg_rate", "schedule"}
+    for p in PARAMS:
+        assert set(p.group_by) <= set(PARAMS_BY_NAME) - {p.name}, p.name
+        for name, condition in p.group_by.items():
+            if not callable(condition):
+                assert set(condition) <= set(PARAMS_BY_NAME[name].choices), p.name
+    # each rule, both ways: relevant with the value it waits for, hidden without it
+    for name, on, off in [("momentum", {"optimizer": "nesterov"}, {"optimizer": "adam"}),
+                          ("beta2", {"optimizer": "adam"}, {"optimizer": "rmsprop"}),
+                          ("rmsprop_alpha", {"optimizer": "rmsprop"}, {}),
+                          ("decay_steps", {"schedule": "step"}, {"schedule": "constant"}),
+                          ("reg_rate", {"regularization": "l1"}, {"regularization": "none"}),
+                          ("init_scale", {"init": "normal"}, {"init": "he"}),
+                          ("noise", {"dataset": "moons"}, {"dataset": "custom"})]:
+        assert is_relevant(name, on) and not is_relevant(name, off), name
+    assert is_relevant("batch_size", {}, "network") and not is_relevant("batch_size", {}, "surface")
+    assert not is_relevant("hidden_layers", {}, "surface") and not is_relevant("surface", {}, "network")
 
 
 def test_defaults_make_a_valid_experiment_of_each_kind():
