@@ -704,7 +704,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
         raise UsageError(f"--export {args.export}: cannot create the folder: {exc.strerror or exc}") from None
     _headless_qt()
     from .gui.export import ExportError
-    from .gui.lesson_player import render_pauses
+    from .gui.lesson_render import render_pauses
 
     progress = Progress("slides", args.progress)
     total = len(lesson.pauses())

@@ -16,29 +16,25 @@ lecture hall:
    and the highlight, and emit :attr:`LessonPlayer.changed`.
 
 Nothing blocks the event loop: the player is a small state machine driven by the session's
-``frame_ready`` and ``synced`` signals. :func:`render_pauses` plays every pause in a window of its own, offscreen,
-and writes each one as a numbered PNG that carries its experiment (File → Open restores it).
+``frame_ready`` and ``synced`` signals. The player needs only what :class:`PlayerWindow` names of its
+window, so it does not import the lab window (which imports it). :func:`gdlab.gui.lesson_render.render_pauses`
+plays every pause in a window of its own, offscreen, and writes each one as a numbered PNG.
 """
 from __future__ import annotations
 
 import html
-import tempfile
-from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Any, Callable, Protocol
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from ..core.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson, Pause
 from ..core.training import TERMINAL
 from .palette import VERMILLION
-from .slides import SLIDE_SIZE, view_widget
+from .slides import SlideWindow, view_widget
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
-
-__all__ = ["LessonPlayer", "render_pauses"]
+__all__ = ["LessonPlayer", "PlayerWindow"]
 
 HIGHLIGHT_COLOR = VERMILLION
 HIGHLIGHT_WIDTH = 6
@@ -82,6 +78,26 @@ class HighlightFrame(QWidget):
         self.deleteLater()
 
 
+class PlayerWindow(SlideWindow, Protocol):
+    """What the player needs of its window (the lab window, :class:`~gdlab.gui.main_window.MainWindow`,
+    is one): the session and timeline it drives, the views it arranges, the caption lines it writes."""
+
+    session: Any            # a TrainingSession: frame_ready, synced, failed; pause, step, sync, running
+    timeline: Any           # a TimelineBar: live, go_live
+    inspector: Any          # an InspectorView: mode, sample, trace, phase, request, choose_weight, next, back
+    landscape_view: Any     # a LandscapeView: weight_a, weight_b, request
+    message: Any            # the message bar: show_message, hide
+    lecture_caption: QLabel
+    lecture_mode: bool
+    caption_override: Callable[[], str] | None
+
+    def load_experiment(self, experiment: Any) -> None: ...
+
+    def _update_lecture_caption(self) -> None: ...
+
+    def _redraw(self) -> None: ...
+
+
 class LessonPlayer(QObject):
     """Plays a lesson in a :class:`~gdlab.gui.main_window.MainWindow`.
 
@@ -96,7 +112,7 @@ class LessonPlayer(QObject):
     changed = Signal()
     finished = Signal()
 
-    def __init__(self, window: "MainWindow", parent: QObject | None = None):
+    def __init__(self, window: PlayerWindow, parent: QObject | None = None):
         super().__init__(parent if parent is not None else window)
         self.window = window
         self.lesson: Lesson | None = None
@@ -332,87 +348,3 @@ class LessonPlayer(QObject):
     def _update_actions(self) -> None:
         for key, action in self._actions.items():  # Next stays on at the end: it says the lesson is over
             action.setEnabled(self.lesson is not None and (key != "previous" or self._pause_index > 0))
-
-
-# -- slides without a screen ------------------------------------------------------------------------------
-def render_pauses(lesson: Lesson, out_dir: str | Path, size: tuple[int, int] = SLIDE_SIZE,
-                  timeout_ms: int = 120_000, progress: Callable[[Path], None] | None = None) -> list[Path]:
-    """Play every pause of ``lesson`` in a window of its own and write each as a numbered PNG in
-    ``out_dir`` (``01-<slug>.png``, …): a slide of ``size`` with the caption large on top and the
-    view(s) the pause shows below (:mod:`gdlab.gui.slides`). Each PNG carries the pause's
-    experiment. Needs a QApplication (offscreen is fine); returns the paths. Raises
-    ``RuntimeError`` if training fails or a pause is not reached within ``timeout_ms``."""
-    from .figure_encode import png_bytes
-    from .figure_prepare import check_writable, write_atomic
-    from .main_window import MainWindow
-    from .slides import render_slide, slide_views
-
-    if QApplication.instance() is None:
-        raise RuntimeError("render_pauses needs a QApplication (QT_QPA_PLATFORM=offscreen needs no display)")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    pauses = lesson.pauses()
-    paths: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="gdlab-lesson-") as tmp:
-        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(pauses[0].experiment, settings=settings)
-        player = LessonPlayer(window)
-        player.large_caption = True
-        failures: list[str] = []
-        window.session.failed.connect(failures.append)
-        try:
-            window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-            window.resize(*size)
-            window.show()
-            for k, pause in enumerate(pauses):
-                if k == 0:
-                    player.start(lesson)
-                else:
-                    player.go_to(k)
-                _wait_until_ready(player, failures, timeout_ms, pause)
-                frame = player.highlight_frame()
-                if frame is not None:
-                    frame.hide()  # the slide draws its own frame, around the view and not over it
-                header = f"{lesson.title} · {pause.number}/{len(pauses)}"
-                image = render_slide(window, slide_views(lesson, k), pause.caption, header, size,
-                                     highlight=pause.highlight)
-                path = check_writable(out / pause.file_name)
-                write_atomic(path, png_bytes(image, 96.0, window.session.latest.experiment,
-                                             f"{lesson.title} {pause.number}/{len(pauses)}: {pause.caption}"))
-                if frame is not None:
-                    frame.show()
-                paths.append(path)
-                if progress is not None:
-                    progress(path)
-        finally:
-            player.stop()
-            window.close()
-            window.deleteLater()
-            QApplication.processEvents()
-            del settings
-    return paths
-
-
-def _wait_until_ready(player: LessonPlayer, failures: list[str], timeout_ms: int, pause: Pause) -> None:
-    """Run the event loop until the player's pause is on show (no sleeping, no busy loop)."""
-    if player.ready:
-        return
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.setSingleShot(True)
-    timer.timeout.connect(loop.quit)
-    player.changed.connect(loop.quit)
-    player.window.session.failed.connect(loop.quit)
-    timer.start(timeout_ms)
-    try:
-        while not player.ready and not failures and timer.isActive():
-            loop.exec()
-    finally:
-        timer.stop()
-        player.changed.disconnect(loop.quit)
-        player.window.session.failed.disconnect(loop.quit)
-    if failures:
-        raise RuntimeError(f"training failed at pause {pause.number} (step {pause.step}):\n{failures[0]}")
-    if not player.ready:
-        raise RuntimeError(f"pause {pause.number} (step {pause.step}) was not reached within "
-                           f"{timeout_ms / 1000:g} s")

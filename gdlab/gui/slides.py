@@ -10,23 +10,40 @@ drawn in the margin around the view, so it never covers an axis label or a marke
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from ..core.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson
 from .figure_encode import render_image
 from .figure_prepare import prepared
 from .palette import BLUE, PROJECTOR, VERMILLION
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
-
 SLIDE_SIZE = (1920, 1080)
 TEXT_SCALE = 1.5          # a view's widget text (tables, captions) on a 1080-pixel slide
 FRAME = 6                  # the highlight frame's width in pixels (at 1080 pixels high)
+
+
+class SlideWindow(Protocol):
+    """What a slide needs of a window: its views and the tabs that hold them. The lab window
+    (:class:`~gdlab.gui.main_window.MainWindow`) is one; this module does not import it."""
+
+    data_tab: QWidget
+    data_view: QWidget
+    network_view: QWidget
+    inspector: QWidget
+    landscape_view: QWidget
+    curve_view: QWidget
+    contour_view: QWidget
+    trajectory_plot: QWidget
+    gradient_flow: QWidget
+    sweep_view: QWidget
+    runs_view: QWidget
+    cost_plot: QWidget
+    view_tabs: QTabWidget
+    bottom_tabs: QTabWidget
 
 
 def slide_views(lesson: Lesson, k: int) -> list[str]:
@@ -46,7 +63,7 @@ def slide_views(lesson: Lesson, k: int) -> list[str]:
     return named[-2:]
 
 
-def view_widget(window: MainWindow, name: str, tab: bool = False) -> QWidget:
+def view_widget(window: SlideWindow, name: str, tab: bool = False) -> QWidget:
     """The widget of a lesson's view name: the figure (``tab=False``) or the tab page that holds it."""
     if name == "data":
         return window.data_tab if tab else window.data_view
@@ -56,7 +73,7 @@ def view_widget(window: MainWindow, name: str, tab: bool = False) -> QWidget:
             "cost": window.cost_plot}[name]
 
 
-def _show_tab(window: MainWindow, name: str) -> bool:
+def _show_tab(window: SlideWindow, name: str) -> bool:
     """Put the view's tab on show; False if it has none fit for the experiment."""
     if name not in TOP_VIEWS and name not in BOTTOM_VIEWS:
         return True
@@ -68,7 +85,7 @@ def _show_tab(window: MainWindow, name: str) -> bool:
     return True
 
 
-def render_slide(window: MainWindow, views: list[str], caption: str, header: str,
+def render_slide(window: SlideWindow, views: list[str], caption: str, header: str,
                  size: tuple[int, int] = SLIDE_SIZE, highlight: str | None = None) -> QImage:
     """The slide as an image of ``size``: ``header`` and ``caption`` on top, ``views`` below."""
     W, H = size

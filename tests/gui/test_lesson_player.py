@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor
 from gdlab.core.experiment import load_experiment
 from gdlab.core.lessons import load_lesson, parse_lesson
 from gdlab.core.training import TERMINAL
-from gdlab.gui.lesson_player import HIGHLIGHT_COLOR, LessonPlayer, render_pauses
+from gdlab.gui.lesson_player import HIGHLIGHT_COLOR, LessonPlayer
+from gdlab.gui.lesson_render import render_pauses
 from gdlab.gui.slides import view_widget
 
 TIMEOUT = 30_000

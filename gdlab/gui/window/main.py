@@ -1,0 +1,90 @@
+"""The lab window's class: one QMainWindow made of the mixins of this package."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+from ...core.experiment import Experiment
+from ...core.presets import load_preset
+from ..palette import THEMES
+from ..session import TrainingSession
+from ..theming import MAX_SCALE, MIN_SCALE
+from ..view_data import Frame
+from .experiments import ExperimentsMixin
+from .exports import ExportsMixin
+from .frames import REDRAW_HZ, FramesMixin
+from .layout import LayoutMixin
+from .lecture import LectureMixin
+from .menus import build_menus
+from .messages import MessagesMixin
+from .run_controls import RunControlsMixin
+from .saved_state import SavedStateMixin
+from .timeline import TimelineMixin
+
+DEFAULT_PRESET = "xor"
+
+
+class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, TimelineMixin, ExportsMixin,
+                 LectureMixin, MessagesMixin, SavedStateMixin, QMainWindow):
+    """The lab window: parameter panels on the left, live plots in the centre, a run bar below.
+
+    Data flows one way: panels -> experiment -> session (worker thread) -> frames -> plots. The
+    window keeps the latest frame's rows in the plots' buffers and redraws from a ~30 Hz timer.
+    Each concern lives in a mixin of its own module (see :mod:`gdlab.gui.window`).
+    """
+
+    def __init__(self, experiment: Experiment | None = None, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings if settings is not None else QSettings()
+        self.session = TrainingSession(self)
+        try:
+            self._setup(experiment)
+        except BaseException:
+            self.session.shutdown()  # a window that failed to build must not leave its thread running
+            raise
+
+    def _setup(self, experiment: Experiment | None) -> None:
+        self.session.frame_ready.connect(self._on_frame)
+        self.session.failed.connect(self._on_failed)
+        self.experiment: Experiment = experiment or self._restored_experiment() or load_preset(DEFAULT_PRESET)
+        self.path: Path | None = None
+        self._pending: Experiment | None = None
+        self._frame: Frame | None = None
+        self._dirty = False
+        self._error_dialog = None
+        self._tick = 0
+        self._frame_dim = 0
+        self._twin_shown = False
+        self.scrub_iteration: int | None = None
+        self.lecture_mode = False
+        self.caption_override = None  # a callable giving the lecture caption instead (a lesson playing)
+        self.theme_name = "light"
+        self.text_scale = 1.0
+        self._event_marked = False
+        self._closing = False
+        self._unrequested_size: QSize | None = None
+        self._run_labels: list[str] = []  # the runs' names the legends show (they follow live changes)
+        self._build_ui()
+        build_menus(self)
+        self._install_export_menus()
+        self._keep_keys_for_shortcuts()
+        self._restore_layout()
+        self.text_scale = self._setting_number("text_scale", 1.0, MIN_SCALE, MAX_SCALE)
+        theme = self.settings.value("theme", "light")
+        self.set_theme(theme if theme in THEMES else "light")
+        runs = self.settings.value("runs")
+        if isinstance(runs, str):
+            try:
+                self.runs_view.from_json(runs)  # the runs of the last session
+            except ValueError:
+                pass  # a damaged record: the table starts empty
+        self.redraw_timer = QTimer(self)
+        self.redraw_timer.setInterval(int(1000 / REDRAW_HZ))
+        self.redraw_timer.timeout.connect(self._redraw)
+        self.redraw_timer.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._shutdown)
+        self.load_experiment(self.experiment)

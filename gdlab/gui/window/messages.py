@@ -1,0 +1,135 @@
+"""What the window tells the user: the message bar above the plots, the bar that asks before a
+restarting change, the status bar's numbers, error boxes, the training-failure dialog and the
+Help menu's dialogs.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+
+from ...core.params import NETWORK
+from ...core.printing import number
+from ..help import AboutDialog, ShortcutSheet, shortcut_rows
+from ..plots.metrics_view import metric_status
+from ..welcome import WelcomeDialog, remember_welcome, should_show_welcome
+
+
+class MessageBar(QLabel):
+    """A coloured line above the plots: what just happened, in plain words."""
+
+    STYLES = {
+        "info": "background:#E8F1FA; color:#123; border:1px solid #56B4E9;",
+        "ok": "background:#E6F4EF; color:#123; border:1px solid #009E73;",
+        "bad": "background:#FBEDE6; color:#4A1500; border:1px solid #D55E00;",
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str, style: str = "info") -> None:
+        self.setStyleSheet(f"QLabel {{ {self.STYLES[style]} padding:6px 10px; border-radius:4px; }}")
+        self.setText(text)
+        self.show()
+
+
+class PendingChangeBar(QFrame):
+    """Asks before a change that restarts training (data, network shape, ...)."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setStyleSheet("PendingChangeBar { background:#FFF6DA; border:1px solid #E69F00; border-radius:4px; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 6, 4)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.apply_button = QPushButton("Apply and restart")
+        self.apply_button.setToolTip("Use the new settings: training starts again from iteration 0.")
+        self.revert_button = QPushButton("Keep current run")
+        self.revert_button.setToolTip("Forget the change and keep training the current run.")
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.apply_button)
+        layout.addWidget(self.revert_button)
+        self.hide()
+
+
+class MessagesMixin:
+    """The status bar's numbers, error boxes and help dialogs.
+
+    A mixin of :class:`~gdlab.gui.window.main.MainWindow`: its methods use the widgets and the
+    state the window builds (``self.session``, ``self.cost_plot``, ...).
+    """
+
+    def _update_status(self) -> None:
+        frame = self._frame
+        if frame is None:
+            return
+        self._update_lecture_caption()
+        snap = frame.snapshot
+        if snap.kind == NETWORK:
+            # iterations (weight updates) and epochs (passes over the data) are not the same thing
+            self.status_iteration.setText(f"Iteration {snap.iteration:,} · epoch {snap.epoch:,.2f}")
+            if len(snap.train_cost):  # a frame after a command may carry no new rows: the last costs stand
+                train, test = snap.train_cost[-1], snap.test_cost[-1]
+                test_text = "" if np.isnan(test) else f"   test {number(test, 4)}"
+                self.status_cost.setText(f"J = {number(train, 4)}{test_text}")
+            if len(snap.train_metric):
+                self.status_metric.setText(metric_status(snap.metric_name, snap.train_metric[-1],
+                                                         snap.test_metric[-1]))
+        else:
+            self.status_metric.setText("")
+            self.status_iteration.setText(f"Iteration {snap.iteration:,}")
+            if len(snap.costs):
+                costs = snap.costs[-1]
+                if len(costs) == 1:
+                    self.status_cost.setText(f"J = {number(costs[0], 4)}")
+                elif np.isfinite(costs).any():
+                    best = int(np.nanargmin(np.where(np.isfinite(costs), costs, np.nan)))
+                    self.status_cost.setText(f"best: {snap.labels[best]}  J = {number(costs[best], 4)}")
+        state = "running" if frame.running else ("paused" if snap.status == "running" else snap.status)
+        self.status_state.setText(state.replace("_", " "))
+        self.status_rate.setText(f"{frame.iters_per_s:,.0f} it/s" if frame.running else "")
+
+    @Slot(str)
+    def _on_failed(self, report: str) -> None:
+        """The training thread hit an unexpected error: a dialog with a copyable report, and the log."""
+        from ..errors import report_error
+
+        self._set_running_look(False)
+        self._error_dialog = report_error(report, "Training stopped because of an unexpected error "
+                                                  "(your experiment is kept)", self,
+                                          dialog=self._error_dialog)  # further failures join the open dialog
+
+    def _error_box(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+        self._last_error_box = box
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        """Every shortcut of the window, as a sheet that can be printed for the lectern."""
+        self._sheet = ShortcutSheet(shortcut_rows(self.actions()), self)
+        self._sheet.open()
+
+    @Slot()
+    def show_about(self) -> None:
+        self._about = AboutDialog(self)
+        self._about.open()
+
+    @Slot()
+    def show_welcome(self) -> None:
+        """The first-run screen: the three lesson tracks to start with, and how to export a figure."""
+        dialog = WelcomeDialog(self, show_again=should_show_welcome(self.settings))
+        dialog.lesson_chosen.connect(self.play_lesson)
+        dialog.finished.connect(lambda _result, d=dialog: remember_welcome(self.settings, d.dont_show_again))
+        self._welcome = dialog
+        dialog.open()
+
+
+def html_text(text: str) -> str:
+    """``text`` (a file's, never markup) safe inside rich text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

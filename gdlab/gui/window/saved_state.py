@@ -1,0 +1,133 @@
+"""What the window keeps between starts (QSettings): the last experiment, numbers read back safely,
+the geometry and splitter (fitted to the screen on the first show), recent files; and closing,
+which saves them and stops the session.
+"""
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication
+
+from ...core.experiment import Experiment, ExperimentError
+from .layout import PREFERRED_SIZE
+
+MAX_RECENT = 8
+
+
+class SavedStateMixin:
+    """Settings kept between starts, and closing.
+
+    A mixin of :class:`~gdlab.gui.window.main.MainWindow`: its methods use the widgets and the
+    state the window builds (``self.session``, ``self.cost_plot``, ...).
+    """
+
+    def _restored_experiment(self) -> Experiment | None:
+        text = self.settings.value("last_experiment")
+        if not isinstance(text, str):
+            return None
+        try:
+            return Experiment.from_json(text)
+        except ExperimentError:
+            return None
+
+    def _setting_number(self, key: str, default: float, lo: float, hi: float) -> float:
+        """A number from the settings file, kept within [lo, hi]; a damaged value (text, NaN) gives
+        ``default`` and a warning on stderr, never a window that cannot start."""
+        raw = self.settings.value(key, default)
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not math.isfinite(value):
+            print(f"gdlab: the setting {key} = {str(raw)[:40]!r} is not a number; using {default}", file=sys.stderr)
+            return default
+        return min(hi, max(lo, value))
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("geometry")
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            screen = self.screen() or QApplication.primaryScreen()
+            room = screen.availableGeometry().size() if screen is not None else PREFERRED_SIZE
+            self.resize(PREFERRED_SIZE.boundedTo(room))
+        self._unrequested_size = self.size()  # a resize() before show() is a size asked for: kept
+        state = self.settings.value("splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if isinstance(v, str)]
+
+    def _add_recent(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        recent = [text] + [p for p in self._recent() if p != text]
+        self.settings.setValue("recent_files", recent[:MAX_RECENT])
+        self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self._recent()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _last_dir(self) -> Path:
+        recent = self._recent()
+        return Path(recent[0]).parent if recent else Path.home()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._unrequested_size is not None:
+            if self.size() == self._unrequested_size and not self.isFullScreen():
+                self._fit_to_screen()
+            self._unrequested_size = None  # only the first show: later the user sizes the window
+
+    def _fit_to_screen(self) -> None:
+        """The default or restored size and place, inside the screen's available area, title bar and
+        frame included (a geometry saved on a bigger monitor comes back on a 1280×800 projector)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra = QSize(frame.width() - self.width(), frame.height() - self.height())
+        size = self.size().boundedTo(room.size() - extra).expandedTo(self.minimumSize())
+        if size != self.size():
+            self.resize(size)
+        frame = self.frameGeometry()
+        x = max(room.left(), min(frame.left(), room.right() + 1 - frame.width()))
+        y = max(room.top(), min(frame.top(), room.bottom() + 1 - frame.height()))
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(x, y)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._shutdown()
+        super().closeEvent(event)
+
+    @Slot()
+    def _shutdown(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self.redraw_timer.stop()
+        self.timeline.stop()
+        self.statusBar().clearMessage()  # stops the status bar's own message timer
+        # quitting in lecture mode must not make the next start full screen without its panel
+        geometry, splitter = (self._layout_before_lecture if self.lecture_mode
+                              else (self.saveGeometry(), self.splitter.saveState()))
+        self.settings.setValue("geometry", geometry)
+        self.settings.setValue("splitter", splitter)
+        self.settings.setValue("last_experiment", self._current_experiment().to_json())
+        self.settings.setValue("runs", self.runs_view.to_json())
+        self.settings.sync()
+        self.session.shutdown()
+        self.runs_view.model.flush_changed()  # its coalescing timer must not outlive the window
