@@ -66,7 +66,7 @@ def check_the_sdist_holds_the_tests_packaging_docs_changelog_and_dev_script(sdis
         names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
     tracked = {"CHANGELOG.md", "LICENSE", "README.md", "dev.py", "pyproject.toml", "MANIFEST.in",
                "resources/__init__.py", "resources/presets/xor.json", "resources/lessons/backpropagation.toml",
-               "resources/icons/gdlab.svg", "gdlab/cli.py", "gdlab/gui/plots/base.py", "tests/conftest.py",
+               "resources/icons/gdlab.svg", "gdlab/cli/__init__.py", "gdlab/gui/plots/base.py", "tests/conftest.py",
                "tests/cli/test_cli.py", "tests/packaging/test_install.py", "tests/data/malformed/EXPECTED.json",
                "packaging/gdlab.spec", "packaging/build.py", "docs/make_screenshots.py", "benchmarks/run_all.py"}
     assert tracked <= names, sorted(tracked - names)

@@ -6,13 +6,16 @@ What completes: the verbs (first word only, as ``gdlab`` reads them), each verb'
 names after a flag that takes a file, and in place of the experiment the preset names (the
 lesson names for ``gdlab lesson``) and file names. The preset and lesson names are written into
 the script when it is made: they ship with gdlab and change only with it.
+
+Imports the standard library only (and gdlab.core's preset and lesson names inside
+:func:`completion_script`); the parser is handed in by :mod:`gdlab.cli.parser`, which imports this.
 """
 from __future__ import annotations
 
 import argparse
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 
 @dataclass
@@ -40,7 +43,7 @@ FILE_METAVAR = re.compile(r"FILE|DIR|PNG")
 def commands(parser: argparse.ArgumentParser, verbs: Sequence[str], presets: Sequence[str],
              lessons: Sequence[str]) -> list[Command]:
     """Every verb with its options, then the window (``""``), read from ``parser`` (gdlab's
-    :func:`~gdlab.cli.build_parser`). An option's ``completions`` attribute, where set, stands for
+    :func:`~gdlab.cli.parser.build_parser`). An option's ``completions`` attribute, where set, stands for
     choices that argparse does not check itself."""
     sub_action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     helps = {a.dest: a.help or "" for a in sub_action._get_subactions()}
@@ -79,6 +82,18 @@ def _fish_q(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _value_cases(c: Command, complete: Callable[[Option], str]) -> list[str]:
+    """The bash/zsh lines of ``c``'s branch that complete a flag's value: after a flag with choices
+    or a file, ``complete(option)`` (the shell's command offering them); after any other flag that
+    takes a value, nothing."""
+    lines = [f'        case "$prev" in {"|".join(o.flags)}) {complete(o)}; return ;; esac'
+             for o in c.options if o.choices or o.files]
+    valued = [f for o in c.options if o.takes_value and not o.choices and not o.files for f in o.flags]
+    if valued:
+        lines.append(f'        case "$prev" in {"|".join(valued)}) return ;; esac')
+    return lines
+
+
 # -- bash ----------------------------------------------------------------------------------------
 def bash(cmds: list[Command]) -> str:
     verbs = [c.name for c in cmds if c.name]
@@ -91,15 +106,8 @@ def bash(cmds: list[Command]) -> str:
              '    case "$verb" in']
     for c in cmds:
         lines.append(f"    {c.name or '*'})")
-        for o in c.options:
-            if o.choices or o.files:
-                pattern = "|".join(o.flags)
-                action = (f'COMPREPLY=($(compgen -W {_sq(" ".join(o.choices))} -- "$cur"))' if o.choices
-                          else 'COMPREPLY=($(compgen -f -- "$cur"))')
-                lines.append(f'        case "$prev" in {pattern}) {action}; return ;; esac')
-        valued = [f for o in c.options if o.takes_value and not o.choices and not o.files for f in o.flags]
-        if valued:
-            lines.append(f'        case "$prev" in {"|".join(valued)}) return ;; esac')
+        lines += _value_cases(c, lambda o: f'COMPREPLY=($(compgen -W {_sq(" ".join(o.choices))} -- "$cur"))'
+                              if o.choices else 'COMPREPLY=($(compgen -f -- "$cur"))')
         flags = " ".join(f for o in c.options for f in o.flags)
         words = " ".join([*(verbs if not c.name else []), *c.positional])
         lines.append(f'        if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W {_sq(flags)} -- "$cur")); '
@@ -132,13 +140,8 @@ def zsh(cmds: list[Command]) -> str:
              '    case "$verb" in']
     for c in cmds:
         lines.append(f"    {c.name or '*'})")
-        for o in c.options:
-            if o.choices or o.files:
-                action = f"compadd -- {' '.join(_sq(x) for x in o.choices)}" if o.choices else "_files"
-                lines.append(f'        case "$prev" in {"|".join(o.flags)}) {action}; return ;; esac')
-        valued = [f for o in c.options if o.takes_value and not o.choices and not o.files for f in o.flags]
-        if valued:
-            lines.append(f'        case "$prev" in {"|".join(valued)}) return ;; esac')
+        lines += _value_cases(c, lambda o: f"compadd -- {' '.join(_sq(x) for x in o.choices)}" if o.choices
+                              else "_files")
         lines.append("        opts=(" + " ".join(_sq(f) for o in c.options for f in o.flags) + ")")
         lines.append('        if [[ "$cur" == -* ]]; then compadd -- $opts; return; fi')
         if not c.name:
@@ -179,8 +182,8 @@ def fish(cmds: list[Command]) -> str:
 
 def completion_script(parser: argparse.ArgumentParser, shell: str, verbs: Sequence[str]) -> str:
     """The completion script for ``shell`` (bash, zsh or fish) of ``parser`` and its ``verbs``."""
-    from .core.lessons import lesson_names
-    from .core.presets import preset_names
+    from ..core.lessons import lesson_names
+    from ..core.presets import preset_names
 
     cmds = commands(parser, verbs, preset_names(), lesson_names())
     return {"bash": bash, "zsh": zsh, "fish": fish}[shell](cmds)
