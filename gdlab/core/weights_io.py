@@ -27,10 +27,11 @@ from typing import Any, NamedTuple, Sequence
 import numpy as np
 
 from .atomic import atomic_write_bytes, atomic_write_text
-from .experiment import Experiment, ExperimentError, parse_json
+from .experiment import Experiment, ExperimentError
 from .features import feature_labels, num_features
 from .params import NETWORK
 from .reading import FileRefused, read_bounded
+from .strict_json import parse_json
 
 FORMAT = "gdlab-weights"
 VERSION = 1
