@@ -46,7 +46,7 @@ from .params import (
     params_in,
 )
 from .pngmeta import EXPERIMENT_KEY, PNGError, is_png, read_text
-from .reading import FileRefused, read_bounded
+from .reading import read_or_fail
 from .strict_json import parse_json
 from .surfaces import get_surface
 from .text import text_problem
@@ -305,12 +305,7 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
     path = Path(path)
     if is_png(path):
         return experiment_from_png(path)
-    try:
-        raw = read_bounded(path, MAX_FILE_BYTES, "experiment file")
-    except FileRefused as exc:
-        raise ExperimentError("", str(exc)) from None
-    except OSError as exc:
-        raise ExperimentError("", f"cannot read {path}: {exc.strerror or exc}") from None
+    raw = read_or_fail(path, MAX_FILE_BYTES, "experiment file", lambda message: ExperimentError("", message))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
