@@ -25,27 +25,33 @@ length, 4 … 100,000 rows, class ids in range; an error is an :class:`Experimen
 from __future__ import annotations
 
 import json
-import math
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .datasets import BINARY, MAX_SAMPLES, MIN_SAMPLES, MULTICLASS, REGRESSION, TASKS, Dataset
+from .customdata_checks import (
+    MAX_CLASSES,
+    MAX_FEATURES,
+    MAX_NAME,
+    MAX_SOURCE,
+    MAX_VALUES,
+    check_finite,
+    check_names,
+    check_sizes,
+    float_array,
+    json_numbers,
+    json_rows,
+)
+from .datasets import BINARY, MULTICLASS, REGRESSION, TASKS, Dataset, PointsShape
 from .params import ExperimentError
 from .text import text_problem
 
-MAX_FEATURES = 64          # input columns d
-MAX_CLASSES = 100          # classes C
-MAX_VALUES = 1_000_000     # numbers n·(d + 1) in all: keeps an experiment file under ~30 MB
-MAX_NAME = 60              # characters of a feature, target or class name
-MAX_SOURCE = 260           # characters of the source (a file name, or "drawn")
 _KEYS = ("task", "source", "feature_names", "target_name", "class_names", "standardization", "x", "y")
-_NUMBER_TYPES = (int, float)
 
-__all__ = ["CustomData", "MAX_FEATURES", "MAX_CLASSES", "MAX_VALUES", "points_json"]
+__all__ = ["CustomData", "MAX_FEATURES", "MAX_CLASSES", "MAX_NAME", "MAX_VALUES", "points_json"]
 
 
-class CustomData:
+class CustomData(PointsShape):
     """Validated, immutable points: ``X`` (n, d) float64, ``y`` (n,) class ids or real targets.
 
     ``class_names`` defaults to "0", "1", … (C = 2 for binary, max(y) + 1 for multiclass);
@@ -71,18 +77,18 @@ class CustomData:
                  where: str = "data.points"):
         if not isinstance(task, str) or task not in TASKS:
             raise ExperimentError(f"{where}.task", f"{task!r} is not allowed; expected one of {', '.join(TASKS)}")
-        X = _float_array(X, f"{where}.x", "an (n, d) table of numbers")
+        X = float_array(X, f"{where}.x", "an (n, d) table of numbers")
         if X.ndim != 2:
             raise ExperimentError(f"{where}.x", f"expected rows of numbers (n, d), got an array of shape {X.shape}")
         n, d = X.shape
-        _check_sizes(n, d, f"{where}.x")
-        _check_finite(X, f"{where}.x")
-        y = _float_array(y, f"{where}.y", "a list of numbers")
+        check_sizes(n, d, f"{where}.x")
+        check_finite(X, f"{where}.x")
+        y = float_array(y, f"{where}.y", "a list of numbers")
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
         if y.shape != (n,):
             raise ExperimentError(f"{where}.y", f"expected {n} targets, one per row of x, got shape {y.shape}")
-        _check_finite(y, f"{where}.y")
+        check_finite(y, f"{where}.y")
         if task == REGRESSION:
             if class_names:
                 raise ExperimentError(f"{where}.class_names", "regression targets have no classes; leave it out")
@@ -101,7 +107,7 @@ class CustomData:
                 count = 2 if task == BINARY else max(2, int(y.max()) + 1)
                 names = tuple(str(c) for c in range(count))
             else:
-                names = _names(class_names, f"{where}.class_names")
+                names = check_names(class_names, f"{where}.class_names")
             if task == BINARY and len(names) != 2:
                 raise ExperimentError(f"{where}.class_names", f"binary data has exactly 2 classes, got {len(names)}")
             if not 2 <= len(names) <= MAX_CLASSES:
@@ -120,7 +126,7 @@ class CustomData:
         if feature_names is None:
             features = tuple(f"x{j + 1}" for j in range(d))
         else:
-            features = _names(feature_names, f"{where}.feature_names")
+            features = check_names(feature_names, f"{where}.feature_names")
             if len(features) != d:
                 raise ExperimentError(f"{where}.feature_names", f"{d} feature column(s) need as many names, "
                                       f"got {len(features)}")
@@ -135,13 +141,13 @@ class CustomData:
         if (mean is None) != (std is None):
             raise ExperimentError(f"{where}.standardization", "needs both mean and std, or neither")
         if mean is not None:
-            mean_a = _float_array(mean, f"{where}.standardization.mean", "a list of numbers")
-            std_a = _float_array(std, f"{where}.standardization.std", "a list of numbers")
+            mean_a = float_array(mean, f"{where}.standardization.mean", "a list of numbers")
+            std_a = float_array(std, f"{where}.standardization.std", "a list of numbers")
             for label, arr in (("mean", mean_a), ("std", std_a)):
                 if arr.shape != (d,):
                     raise ExperimentError(f"{where}.standardization.{label}", f"expected {d} numbers, one per "
                                           f"feature, got shape {arr.shape}")
-                _check_finite(arr, f"{where}.standardization.{label}")
+                check_finite(arr, f"{where}.standardization.{label}")
             if (std_a <= 0).any():
                 j = int(np.flatnonzero(std_a <= 0)[0])
                 raise ExperimentError(f"{where}.standardization.std[{j}]", f"{std_a[j]!r} is not > 0")
@@ -160,17 +166,7 @@ class CustomData:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("CustomData is immutable: build a new one")
 
-    # -- shape ----------------------------------------------------------------------------
-    @property
-    def n_samples(self) -> int:
-        """n, the number of points."""
-        return int(self.X.shape[0])
-
-    @property
-    def n_features(self) -> int:
-        """d, the number of input coordinates."""
-        return int(self.X.shape[1])
-
+    # -- shape (n_samples, n_features: see PointsShape) ----------------------------------------
     @property
     def n_classes(self) -> int:
         """C, the number of classes (0 for regression)."""
@@ -264,16 +260,16 @@ class CustomData:
         task = doc["task"]
         if not isinstance(task, str) or task not in TASKS:
             raise ExperimentError(f"{where}.task", f"{task!r} is not allowed; expected one of {', '.join(TASKS)}")
-        rows = _json_rows(doc["x"], f"{where}.x")
-        targets = _json_numbers(doc["y"], f"{where}.y", len(rows), whole=task != REGRESSION)
+        rows = json_rows(doc["x"], f"{where}.x")
+        targets = json_numbers(doc["y"], f"{where}.y", len(rows), whole=task != REGRESSION)
         mean = std = None
         scale = doc.get("standardization")
         if scale is not None:
             if not isinstance(scale, Mapping) or set(scale) != {"mean", "std"}:
                 raise ExperimentError(f"{where}.standardization", "expected {\"mean\": [...], \"std\": [...]} or null")
             d = rows.shape[1]
-            mean = _json_numbers(scale["mean"], f"{where}.standardization.mean", d)
-            std = _json_numbers(scale["std"], f"{where}.standardization.std", d)
+            mean = json_numbers(scale["mean"], f"{where}.standardization.mean", d)
+            std = json_numbers(scale["std"], f"{where}.standardization.std", d)
         for key in ("feature_names", "class_names"):
             if key in doc and not isinstance(doc[key], list):
                 raise ExperimentError(f"{where}.{key}", f"expected a list of names, got {type(doc[key]).__name__}")
@@ -307,100 +303,3 @@ def points_json(doc: Mapping[str, Any], indent: int = 4, step: int = 2) -> str:
         name = json.dumps(key)
         lines.append(f"{inner}{name}: [\n{item}{body}\n{inner}]" if value else f"{inner}{name}: []")
     return "{\n" + ",\n".join(lines) + "\n" + " " * indent + "}"
-
-
-# -- checks --------------------------------------------------------------------------------------
-def _float_array(value: Any, where: str, what: str) -> np.ndarray:
-    if isinstance(value, np.ndarray) and value.dtype.kind not in "biuf":
-        raise ExperimentError(where, f"expected {what}, got an array of {value.dtype}")
-    try:
-        with np.errstate(all="ignore"):
-            return np.array(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise ExperimentError(where, f"expected {what}") from None
-
-
-def _check_sizes(n: int, d: int, where: str) -> None:
-    if not MIN_SAMPLES <= n <= MAX_SAMPLES:
-        raise ExperimentError(where, f"expected {MIN_SAMPLES} to {MAX_SAMPLES:,} rows (points), got {n:,}")
-    if not 1 <= d <= MAX_FEATURES:
-        raise ExperimentError(where, f"expected 1 to {MAX_FEATURES} numbers per row (features), got {d}")
-    if n * (d + 1) > MAX_VALUES:
-        raise ExperimentError(where, f"{n:,} rows of {d} features and a target are {n * (d + 1):,} numbers; at "
-                              f"most {MAX_VALUES:,} fit (e.g. 100,000 rows of up to {MAX_VALUES // MAX_SAMPLES - 1} "
-                              "features)")
-
-
-def _check_finite(values: np.ndarray, where: str) -> None:
-    bad = ~np.isfinite(values)
-    if bad.any():
-        index = np.argwhere(bad)[0]
-        path = where + "".join(f"[{int(i)}]" for i in index)
-        raise ExperimentError(path, f"{float(values[tuple(index)])!r} is not a finite number")
-
-
-def _names(values: Any, where: str) -> tuple[str, ...]:
-    if isinstance(values, str) or not isinstance(values, (list, tuple)):
-        raise ExperimentError(where, "expected a list of names")
-    out = []
-    for i, name in enumerate(values):
-        if not isinstance(name, str) or not 1 <= len(name.strip()) <= MAX_NAME:
-            raise ExperimentError(f"{where}[{i}]", f"expected a name of 1 to {MAX_NAME} characters, got {name!r}")
-        if problem := text_problem(name):
-            raise ExperimentError(f"{where}[{i}]", problem)
-        out.append(name)
-    if len(set(out)) != len(out):
-        twice = next(name for name in out if out.count(name) > 1)
-        raise ExperimentError(where, f"the name {twice!r} appears twice; names must differ")
-    return tuple(out)
-
-
-def _is_number(value: Any) -> bool:
-    return type(value) in _NUMBER_TYPES or (isinstance(value, (int, float)) and not isinstance(value, bool))
-
-
-def _json_rows(rows: Any, where: str) -> np.ndarray:
-    """A JSON list of equal-length lists of numbers (no true/false, no text), checked element by element."""
-    if not isinstance(rows, list):
-        raise ExperimentError(where, "expected a list of rows [[x1, x2, ...], ...]")
-    if not MIN_SAMPLES <= len(rows) <= MAX_SAMPLES:
-        raise ExperimentError(where, f"expected {MIN_SAMPLES} to {MAX_SAMPLES:,} rows (points), got {len(rows):,}")
-    width = len(rows[0]) if isinstance(rows[0], list) else -1
-    for i, row in enumerate(rows):
-        if not isinstance(row, list):
-            raise ExperimentError(f"{where}[{i}]", f"expected a row [x1, x2, ...], got {_kind(row)}")
-        if len(row) != width:
-            raise ExperimentError(f"{where}[{i}]", f"expected {width} numbers like row 0, got {len(row)}")
-        if not all(type(v) in _NUMBER_TYPES for v in row):
-            j = next(j for j, v in enumerate(row) if type(v) not in _NUMBER_TYPES)
-            if not _is_number(row[j]):
-                raise ExperimentError(f"{where}[{i}][{j}]", f"expected a number, got {_kind(row[j])}")
-    _check_sizes(len(rows), width, where)
-    try:
-        return np.array(rows, dtype=np.float64).reshape(len(rows), width)
-    except OverflowError:  # a whole number beyond the float range
-        i, j = next((i, j) for i, row in enumerate(rows) for j, v in enumerate(row)
-                    if isinstance(v, int) and not -1e308 < v < 1e308)
-        raise ExperimentError(f"{where}[{i}][{j}]", "the number is too large") from None
-
-
-def _json_numbers(values: Any, where: str, n: int, whole: bool = False) -> list[float]:
-    if not isinstance(values, list):
-        raise ExperimentError(where, f"expected a list of {n} numbers, got {_kind(values)}")
-    if len(values) != n:
-        raise ExperimentError(where, f"expected {n} numbers (one per row of x), got {len(values)}")
-    for i, v in enumerate(values):
-        if not _is_number(v):
-            raise ExperimentError(f"{where}[{i}]", f"expected a number, got {_kind(v)}")
-        if isinstance(v, int) and not -1e308 < v < 1e308:
-            raise ExperimentError(f"{where}[{i}]", "the number is too large")
-        if whole and not (isinstance(v, int) or (math.isfinite(v) and float(v).is_integer())):
-            raise ExperimentError(f"{where}[{i}]", f"{v!r} is not a class id (a whole number)")
-    return values
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {bool: "true/false", int: "a whole number", float: "a number", str: "text", list: "a list",
-            dict: "an object"}.get(type(value), type(value).__name__)

@@ -63,8 +63,26 @@ DATASET_INFO: dict[str, str] = {
 DATASET_NAMES: tuple[str, ...] = tuple(DATASET_INFO)
 
 
+class PointsShape:
+    """n and d of points ``X`` (n, d): shared by :class:`Dataset` and
+    :class:`~gdlab.core.customdata.CustomData`."""
+
+    __slots__ = ()
+    X: np.ndarray
+
+    @property
+    def n_samples(self) -> int:
+        """n, the number of points."""
+        return int(self.X.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        """d, the number of input coordinates."""
+        return int(self.X.shape[1])
+
+
 @dataclass(frozen=True, eq=False)
-class Dataset:
+class Dataset(PointsShape):
     """Points X (n, d) and targets y (n, k), float64; ``labels`` (n,) class ids or None.
 
     ``task`` is "binary" (k = 1, y = label ∈ {0, 1}), "multiclass" (k = C, y one-hot) or
@@ -97,16 +115,6 @@ class Dataset:
             raise ValueError("labels are required for classification and must be None for regression")
         if self.labels is not None and self.labels.shape != (len(self.X),):
             raise ValueError(f"labels must have shape ({len(self.X)},), got {self.labels.shape}")
-
-    @property
-    def n_samples(self) -> int:
-        """n, the number of points."""
-        return int(self.X.shape[0])
-
-    @property
-    def n_features(self) -> int:
-        """d, the number of input coordinates."""
-        return int(self.X.shape[1])
 
     @property
     def n_outputs(self) -> int:

@@ -45,7 +45,9 @@ from .params import (
     ExperimentError,
     params_in,
 )
-from .reading import FileRefused, read_bounded
+from .pngmeta import EXPERIMENT_KEY, PNGError, is_png, read_text
+from .reading import read_or_fail
+from .strict_json import parse_json
 from .surfaces import get_surface
 from .text import text_problem
 
@@ -56,7 +58,7 @@ MAX_RUNS = 16
 _TEXT_FIELDS = {"name": 120, "summary": 300, "description": 5000}
 _TOP_KEYS = {"format", "schema_version", "kind", "runs", *_TEXT_FIELDS, *ALL_GROUPS}
 
-__all__ = ["Experiment", "ExperimentError", "FORMAT", "SCHEMA_VERSION", "load_experiment"]
+__all__ = ["Experiment", "ExperimentError", "FORMAT", "SCHEMA_VERSION", "experiment_from_png", "load_experiment"]
 
 
 @functools.cache
@@ -294,26 +296,6 @@ class Experiment:
         return load_experiment(path)
 
 
-def parse_json(text: str) -> Any:
-    """Parse JSON strictly: NaN/Infinity literals and absurd nesting are errors, not values."""
-    def reject_constant(name: str) -> Any:
-        raise ExperimentError("", f"{name} is not a valid number in an experiment file")
-
-    if not text.strip():
-        raise ExperimentError("", "not valid JSON: it is empty")
-    try:
-        return json.loads(text, parse_constant=reject_constant)
-    except json.JSONDecodeError as exc:
-        what = exc.msg.removesuffix(" at")  # "Unterminated string starting at" + " at line ..."
-        raise ExperimentError("", f"not valid JSON: {what} at line {exc.lineno}, column {exc.colno}") from None
-    except RecursionError:
-        raise ExperimentError("", "not a valid experiment: the JSON is nested too deeply") from None
-    except ExperimentError:
-        raise
-    except ValueError:  # Python refuses to convert integers of more than 4300 digits
-        raise ExperimentError("", "not a valid experiment: a number in it has thousands of digits") from None
-
-
 def load_experiment(path: str | os.PathLike) -> Experiment:
     """Read and validate an experiment file. Errors name the file and the field.
 
@@ -321,16 +303,9 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
     (see :mod:`gdlab.core.pngmeta`).
     """
     path = Path(path)
-    from .pngmeta import experiment_from_png, is_png  # here: pngmeta imports this module
-
     if is_png(path):
         return experiment_from_png(path)
-    try:
-        raw = read_bounded(path, MAX_FILE_BYTES, "experiment file")
-    except FileRefused as exc:
-        raise ExperimentError("", str(exc)) from None
-    except OSError as exc:
-        raise ExperimentError("", f"cannot read {path}: {exc.strerror or exc}") from None
+    raw = read_or_fail(path, MAX_FILE_BYTES, "experiment file", lambda message: ExperimentError("", message))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -340,6 +315,28 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
         raise ExperimentError("", f"{path.name} is not a text (UTF-8 JSON) file: it holds zero bytes "
                               "(UTF-16 text, or binary data?)")
     return Experiment.from_json(text)
+
+
+def experiment_from_png(path: str | os.PathLike) -> Experiment:
+    """The experiment stored in a gdlab figure (its ``gdlab:experiment`` text chunk).
+
+    Raises :class:`~gdlab.core.experiment.ExperimentError` with a clear message when the file
+    cannot be read, is not a well-formed PNG, or carries no gdlab experiment.
+    """
+    path = Path(path)
+    try:
+        texts = read_text(path, {EXPERIMENT_KEY})
+    except OSError as exc:
+        raise ExperimentError("", f"cannot read {path}: {exc.strerror or exc}") from None
+    except PNGError as exc:
+        raise ExperimentError("", f"{path.name}: {exc}") from None
+    if EXPERIMENT_KEY not in texts:
+        raise ExperimentError("", f"{path.name} is a PNG image but carries no gdlab experiment (no "
+                              f"{EXPERIMENT_KEY!r} text chunk): only figures exported by gdlab can be opened")
+    try:
+        return Experiment.from_json(texts[EXPERIMENT_KEY])
+    except ExperimentError as exc:
+        raise ExperimentError(exc.field, f"{exc.message} (in the experiment stored in {path.name})") from None
 
 
 _POINTS_MARK = "@@gdlab-points@@"

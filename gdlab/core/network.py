@@ -28,73 +28,18 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from typing import Any, Callable, Iterable, NoReturn, Sequence, SupportsIndex
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import Activation, get_activation
 from .losses import Loss, get_loss
+from .network_buffers import Buffers, LinkedArrays, inner
 
 INIT_NAMES = ("xavier", "he", "normal", "zeros")
 REGULARIZATION_NAMES = ("none", "l1", "l2")
 _MAX_CACHED_SIZES = 4  # batch sizes whose work arrays are kept (per purpose)
-
-
-class _LinkedArrays(list[np.ndarray]):
-    """The network's own arrays, one per layer. Assigning an item copies the values *into* the
-    existing array (``net.weights[0] = [[1.0, 2.0]]`` works), so every view of it (the
-    optimiser's ``params``) stays linked. The number of layers is fixed."""
-
-    def __setitem__(self, index: SupportsIndex | slice, value: Any) -> None:
-        if isinstance(index, slice):
-            targets, values = list.__getitem__(self, index), list(value)
-            if len(values) != len(targets):
-                raise ValueError(f"expected {len(targets)} arrays, got {len(values)}")
-        else:
-            targets, values = [list.__getitem__(self, index)], [value]
-        for target, v in zip(targets, values):
-            v = np.asarray(v, dtype=np.float64)
-            if v.shape != target.shape:
-                raise ValueError(f"expected an array of shape {target.shape}, got {v.shape}")
-            np.copyto(target, v)
-
-    def _fixed(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("the layers of a network are fixed; build a new MLP for another shape")
-
-    append = extend = insert = pop = remove = clear = sort = reverse = _fixed
-    __delitem__ = __iadd__ = __imul__ = _fixed
-
-
-class _Buffers:
-    """Work arrays for one batch size n, layers stored as (neurons, n)."""
-
-    def __init__(self, sizes: Sequence[int], n: int, backward: bool):
-        L = len(sizes) - 1
-        # inputs of each layer with a last row of ones (for the bias): (fan_in + 1, n)
-        self.inputs = [np.empty((sizes[l] + 1, n)) for l in range(L)]
-        for x in self.inputs:
-            x[-1] = 1.0
-        self.z = [np.empty((sizes[l + 1], n)) for l in range(L)]
-        self.out = np.empty((sizes[-1], n))
-        # where layer l writes a_l: the next layer's input rows, or the output
-        self.a = [x[:-1] for x in self.inputs[1:]] + [self.out]
-        self.zs = [z.T for z in self.z]
-        self.activation_views = [a.T for a in self.a]
-        self.work = [np.empty_like(z) for z in self.z]
-        self.scratch = np.empty_like(self.out)
-        if backward:
-            self.delta = [np.empty_like(z) for z in self.z]
-            self.deltas = [d.T for d in self.delta]
-
-
-def _inner(Y: np.ndarray, zT: np.ndarray, scratch: np.ndarray) -> float:
-    """Σ y·z for targets Y (n, k) and a layer zT stored as (k, n), without copying Y."""
-    YT = Y.T
-    if YT.flags.c_contiguous:  # one output: a plain dot product
-        return float(np.vdot(YT, zT))
-    np.multiply(YT, zT, out=scratch)
-    return float(scratch.sum())
 
 
 class MLP:
@@ -128,13 +73,13 @@ class MLP:
         # [W_l; b_l] in one array; weights/biases are views of it (see the module docstring).
         self._Wb = [np.zeros((sizes[l] + 1, sizes[l + 1])) for l in range(L)]
         self._WbT = [Wb.T for Wb in self._Wb]
-        self._weights = _LinkedArrays(Wb[:-1] for Wb in self._Wb)
-        self._biases = _LinkedArrays(Wb[-1] for Wb in self._Wb)
+        self._weights = LinkedArrays(Wb[:-1] for Wb in self._Wb)
+        self._biases = LinkedArrays(Wb[-1] for Wb in self._Wb)
         self._gWb = [np.zeros_like(Wb) for Wb in self._Wb]
         self._grad_weights = [g[:-1] for g in self._gWb]
         self._grad_biases = [g[-1] for g in self._gWb]
         self._reg_work = [np.empty_like(W) for W in self._weights]
-        self._cache: OrderedDict[tuple[int, bool], _Buffers] = OrderedDict()
+        self._cache: OrderedDict[tuple[int, bool], Buffers] = OrderedDict()
 
         self.zs: list[np.ndarray] = []
         self.activations: list[np.ndarray] = []
@@ -249,11 +194,11 @@ class MLP:
         return _rebuild, (self.config(), self.get_state())
 
     # -- forward ---------------------------------------------------------------------------
-    def _buffers(self, n: int, backward: bool) -> _Buffers:
+    def _buffers(self, n: int, backward: bool) -> Buffers:
         key = (n, backward)
         buf = self._cache.get(key)
         if buf is None:
-            buf = self._cache[key] = _Buffers(self.layer_sizes, n, backward)
+            buf = self._cache[key] = Buffers(self.layer_sizes, n, backward)
             if len(self._cache) > 2 * _MAX_CACHED_SIZES:
                 self._cache.popitem(last=False)  # the oldest size goes
         return buf
@@ -275,7 +220,7 @@ class MLP:
             raise ValueError("a cost needs at least one sample")
         return Y
 
-    def _forward(self, X: np.ndarray, buf: _Buffers) -> None:
+    def _forward(self, X: np.ndarray, buf: Buffers) -> None:
         np.copyto(buf.inputs[0][:-1], X.T)                         # a_0 = X (and a row of ones)
         for WbT, f, x, z, a in zip(self._WbT, self.layer_activations, buf.inputs, buf.z, buf.a):
             np.dot(WbT, x, out=z)                                  # z_l = a_{l−1} W_l + b_l
@@ -294,19 +239,19 @@ class MLP:
         return buf.out.T
 
     # -- costs -----------------------------------------------------------------------------
-    def _data_cost(self, loss: Loss, buf: _Buffers, Y: np.ndarray) -> float:
+    def _data_cost(self, loss: Loss, buf: Buffers, Y: np.ndarray) -> float:
         """J_data at the output just computed (logit forms for the natural pairs)."""
         z, out, n = buf.z[-1], buf.out, int(Y.shape[0])
         if loss.natural_activation == self.output_activation.name:
             if loss.natural_activation == "sigmoid":
                 work = buf.work[-1]
                 np.logaddexp(0.0, z, out=work)                     # softplus(z)
-                return (float(work.sum()) - _inner(Y, z, buf.scratch)) / n  # J = 1/n Σ [softplus(z) − y·z]
+                return (float(work.sum()) - inner(Y, z, buf.scratch)) / n  # J = 1/n Σ [softplus(z) − y·z]
             logp, e = buf.work[-1], buf.scratch
             np.subtract(z, z.max(axis=0, keepdims=True), out=logp)    # z − m  (m = max_k z_k)
             np.exp(logp, out=e)
             logp -= np.log(e.sum(axis=0, keepdims=True))              # log_softmax = z − m − log Σ e^{z − m}
-            return -_inner(Y, logp, e) / n                            # J = −1/n Σ y·log_softmax(z)
+            return -inner(Y, logp, e) / n                            # J = −1/n Σ y·log_softmax(z)
         if loss.name == "mse":
             d = buf.work[-1]
             np.subtract(out, Y.T, out=d)                           # ŷ − y

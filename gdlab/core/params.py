@@ -109,7 +109,7 @@ class Param:
         where = field or self.name
         if self.kind in (INT_LIST, FLOAT_LIST, CHOICE_LIST):
             if not isinstance(value, (list, tuple)):
-                raise ExperimentError(where, f"expected a list of {self._element_words()}, got {_kind_of(value)}")
+                raise ExperimentError(where, f"expected a list of {self._element_words()}, got {json_kind(value)}")
             if not self.min_len <= len(value) <= self.max_len:
                 raise ExperimentError(where, f"expected {self.min_len} to {self.max_len} entries, got {len(value)}")
             items = [self._validate_scalar(v, f"{where}[{i}]") for i, v in enumerate(value)]
@@ -125,14 +125,14 @@ class Param:
         kind = {INT_LIST: INT, FLOAT_LIST: FLOAT, CHOICE_LIST: CHOICE}.get(self.kind, self.kind)
         if kind == BOOL:
             if not isinstance(value, bool):
-                raise ExperimentError(where, f"expected true or false, got {_kind_of(value)}")
+                raise ExperimentError(where, f"expected true or false, got {json_kind(value)}")
             return value
         if kind == CHOICE:
             if not isinstance(value, str) or value not in self.choices:
                 raise ExperimentError(where, f"{value!r} is not allowed; expected {self.describe_range()}")
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ExperimentError(where, f"expected {self.describe_range()}, got {_kind_of(value)}")
+            raise ExperimentError(where, f"expected {self.describe_range()}, got {json_kind(value)}")
         if kind == INT:
             if isinstance(value, float):
                 if not value.is_integer():
@@ -151,7 +151,7 @@ class Param:
         return value
 
 
-def _kind_of(value: Any) -> str:
+def json_kind(value: Any) -> str:
     if value is None:
         return "null"
     return {bool: "true/false", int: "a whole number", float: "a number", str: "text", list: "a list",

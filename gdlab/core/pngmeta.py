@@ -15,8 +15,9 @@ types. Reading is defensive: the signature, every chunk's length and CRC, and th
 IEND are checked; only the keywords asked for are decoded (the first chunk of each, as libpng
 does), and all the text decoded from one file, inflated, is limited to :data:`MAX_TEXT_BYTES` (so
 300 compressed chunks cannot take 1.5 GB); a bad file raises
-:class:`PNGError` (a ``ValueError``) saying what is wrong. Nothing read is ever executed: the
-text is parsed as JSON and validated like any experiment file.
+:class:`PNGError` (a ``ValueError``) saying what is wrong. This module knows PNG bytes and text
+only: :func:`gdlab.core.experiment.experiment_from_png` parses the text as JSON and validates it
+like any experiment file (nothing read is ever executed).
 """
 from __future__ import annotations
 
@@ -26,19 +27,17 @@ import zlib
 from pathlib import Path
 
 from .atomic import atomic_write_bytes
-from .experiment import MAX_FILE_BYTES as MAX_EXPERIMENT_BYTES
-from .experiment import Experiment, ExperimentError
 from .reading import FileRefused, peek, read_bounded
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXPERIMENT_KEY = "gdlab:experiment"
 MAX_FILE_BYTES = 256_000_000      # a 300-dpi A4 sheet is a few MB; refuse anything absurd
 MAX_CHUNK_BYTES = 0x7FFF_FFFF     # the PNG limit (2^31 − 1)
-MAX_TEXT_BYTES = MAX_EXPERIMENT_BYTES  # all the text read from one file, inflated: an experiment file's cap
+MAX_TEXT_BYTES = 30_000_000      # all the text read from one file, inflated: an experiment file's cap
+#                                   (gdlab.core.experiment.MAX_FILE_BYTES; a test keeps the two equal)
 TEXT_TYPES = (b"tEXt", b"zTXt", b"iTXt")
 
-__all__ = ["EXPERIMENT_KEY", "PNGError", "add_text", "experiment_from_png", "is_png", "read_chunks",
-           "read_text", "text_chunk"]
+__all__ = ["EXPERIMENT_KEY", "PNGError", "add_text", "is_png", "read_chunks", "read_text", "text_chunk"]
 
 
 class PNGError(ValueError):
@@ -162,28 +161,6 @@ def _read_file(path: Path) -> bytes:
         return read_bounded(path, MAX_FILE_BYTES, "PNG file")
     except FileRefused as exc:
         raise PNGError(str(exc)) from None
-
-
-def experiment_from_png(path: str | os.PathLike) -> Experiment:
-    """The experiment stored in a gdlab figure (its ``gdlab:experiment`` text chunk).
-
-    Raises :class:`~gdlab.core.experiment.ExperimentError` with a clear message when the file
-    cannot be read, is not a well-formed PNG, or carries no gdlab experiment.
-    """
-    path = Path(path)
-    try:
-        texts = read_text(path, {EXPERIMENT_KEY})
-    except OSError as exc:
-        raise ExperimentError("", f"cannot read {path}: {exc.strerror or exc}") from None
-    except PNGError as exc:
-        raise ExperimentError("", f"{path.name}: {exc}") from None
-    if EXPERIMENT_KEY not in texts:
-        raise ExperimentError("", f"{path.name} is a PNG image but carries no gdlab experiment (no "
-                              f"{EXPERIMENT_KEY!r} text chunk): only figures exported by gdlab can be opened")
-    try:
-        return Experiment.from_json(texts[EXPERIMENT_KEY])
-    except ExperimentError as exc:
-        raise ExperimentError(exc.field, f"{exc.message} (in the experiment stored in {path.name})") from None
 
 
 # -- writing -------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import stat
+from typing import Callable
 
-__all__ = ["FileRefused", "exists", "is_file", "peek", "read_bounded"]
+__all__ = ["FileRefused", "exists", "is_file", "peek", "read_bounded", "read_or_fail"]
 
 
 def peek(path: str | os.PathLike[str], count: int) -> bytes:
@@ -79,3 +80,14 @@ def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "file", k
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def read_or_fail(path: str | os.PathLike[str], limit: int, what: str, error: Callable[[str], Exception]) -> bytes:
+    """:func:`read_bounded`, with a refusal (its message) or an ``OSError`` (``cannot read PATH:
+    why``) raised as the reader's own ``error(message)``."""
+    try:
+        return read_bounded(path, limit, what)
+    except FileRefused as exc:
+        raise error(str(exc)) from None
+    except OSError as exc:
+        raise error(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -20,6 +20,10 @@ from .schedules import Schedule, make_schedule
 if TYPE_CHECKING:
     pass
 
+__all__ = ["CONVERGED", "DIVERGED", "DIVERGENCE_FACTOR", "FINISHED", "HISTORY_KEEP", "MAX_ITERATIONS", "MAX_TRACKED",
+           "READY", "RUNNING", "TERMINAL", "NetworkSnapshot", "SurfaceSnapshot", "optimizer_from_values",
+           "schedule_from_values", "shown_below"]
+
 READY, RUNNING, CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED = (
     "ready", "running", "converged", "diverged", "max_iterations", "finished")
 TERMINAL = frozenset({CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED})

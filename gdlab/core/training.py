@@ -25,23 +25,8 @@ from typing import Iterator
 from .experiment import Experiment
 from .network_run import NetworkRun
 from .params import NETWORK
-from .run_status import (  # noqa: F401  (re-exported: the names importers use from gdlab.core.training)
-    CONVERGED,
-    DIVERGED,
-    DIVERGENCE_FACTOR,
-    FINISHED,
-    HISTORY_KEEP,
-    MAX_ITERATIONS,
-    MAX_TRACKED,
-    READY,
-    RUNNING,
-    TERMINAL,
-    NetworkSnapshot,
-    SurfaceSnapshot,
-    optimizer_from_values,
-    schedule_from_values,
-    shown_below,
-)
+from .run_status import *  # noqa: F403  (re-exported: the status words, snapshots and builders importers use from here)
+from .run_status import NetworkSnapshot, SurfaceSnapshot
 from .surface_race import SurfaceRace
 
 

@@ -27,10 +27,11 @@ from typing import Any, NamedTuple, Sequence
 import numpy as np
 
 from .atomic import atomic_write_bytes, atomic_write_text
-from .experiment import Experiment, ExperimentError, parse_json
+from .experiment import Experiment, ExperimentError
 from .features import feature_labels, num_features
 from .params import NETWORK
-from .reading import FileRefused, read_bounded
+from .reading import read_or_fail
+from .strict_json import parse_json
 
 FORMAT = "gdlab-weights"
 VERSION = 1
@@ -142,12 +143,7 @@ def load_weights(path: str | os.PathLike) -> LoadedWeights:
     """
     path = Path(path)
     suffix = _suffix(path)
-    try:
-        raw = read_bounded(path, MAX_WEIGHTS_BYTES, "weights file")
-    except FileRefused as exc:
-        raise WeightsError(str(exc)) from None
-    except OSError as exc:
-        raise WeightsError(f"cannot read {path}: {exc.strerror or exc}") from None
+    raw = read_or_fail(path, MAX_WEIGHTS_BYTES, "weights file", WeightsError)
     experiment_text, weights, biases = (_read_json if suffix == ".json" else _read_npz)(raw, path.name)
     try:
         experiment = Experiment.from_dict(experiment_text) if isinstance(experiment_text, dict) else \

@@ -191,8 +191,8 @@ def install_export_actions(widget: QWidget, on_export: Callable[[], Any],
 # -- reading the experiment back from a figure (for checks) ---------------------------------------------
 def read_figure_experiment(path: str | os.PathLike) -> Experiment:
     """The experiment stored in a PNG, SVG or PDF figure exported by gdlab."""
-    from ..core.experiment import ExperimentError
-    from ..core.pngmeta import experiment_from_png, is_png
+    from ..core.experiment import ExperimentError, experiment_from_png
+    from ..core.pngmeta import is_png
 
     path = Path(path)
     if is_png(path):

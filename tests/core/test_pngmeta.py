@@ -4,13 +4,12 @@ import zlib
 
 import pytest
 
-from gdlab.core.experiment import ExperimentError, load_experiment
+from gdlab.core.experiment import MAX_FILE_BYTES, ExperimentError, experiment_from_png, load_experiment
 from gdlab.core.pngmeta import (
     EXPERIMENT_KEY,
     MAX_TEXT_BYTES,
     PNGError,
     add_text,
-    experiment_from_png,
     is_png,
     read_chunks,
     read_text,
@@ -187,3 +186,7 @@ def test_a_text_file_named_png_is_still_read_as_an_experiment_file(tmp_path):
     path = tmp_path / "looks-like.png"
     path.write_text(load_preset("xor").to_json(), encoding="utf-8")
     assert load_experiment(path) == load_preset("xor")  # no PNG signature: the JSON reader decides
+
+
+def test_the_png_text_cap_is_the_experiment_file_cap():
+    assert MAX_TEXT_BYTES == MAX_FILE_BYTES
