@@ -46,6 +46,7 @@ from .figure_prepare import (
     checked_size,
 )
 from .palette import Theme
+from .widget_builders import dialog_buttons
 
 # -- the dialog (File → Export, Ctrl+E) ---------------------------------------------------------------------
 RESOLUTIONS = (("Screen (1×)", 1.0, None), ("Sharp (2×)", 2.0, None), ("Print (300 dpi)", None, 300.0))
@@ -134,10 +135,7 @@ class ExportDialog(QDialog):
             form.addRow(label, field)
             self._rows[key] = form.rowCount() - 1
         self.form = form
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Export")
-        buttons.accepted.connect(self.export)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, QDialogButtonBox.StandardButton.Save, "Export", self.export)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

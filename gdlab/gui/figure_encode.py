@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QImage,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPalette,
     QPdfWriter,
@@ -127,6 +128,17 @@ def png_bytes(image: QImage, dpi: float, experiment: Experiment | None = None, t
     return add_text(bytes(buffer.data()), texts)
 
 
+def _paint_on(device: QPaintDevice, paint: Callable[[QPainter], None], what: str) -> None:
+    """Run ``paint`` with a painter on ``device`` (an SVG generator, a PDF writer), ended after it."""
+    painter = QPainter()
+    if not painter.begin(device):
+        raise ValueError(f"Qt could not start the {what}")
+    try:
+        paint(painter)
+    finally:
+        painter.end()
+
+
 def _svg(paint: Callable[[QPainter], None], size: tuple[int, int], title: str, experiment: Experiment | None) -> bytes:
     w, h = size
     buffer = QBuffer()
@@ -139,13 +151,7 @@ def _svg(paint: Callable[[QPainter], None], size: tuple[int, int], title: str, e
     generator.setTitle(title)
     generator.setDescription(f"Made with gdlab {__version__}" + (
         "; the experiment is stored in <metadata> (open the PNG export of it with File → Open)" if experiment else ""))
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise ValueError("Qt could not start the SVG")
-    try:
-        paint(painter)
-    finally:
-        painter.end()
+    _paint_on(generator, paint, "SVG")
     text = bytes(buffer.data()).decode("utf-8")
     # Qt writes the size in millimetres; the requested size is in pixels (SVG user units)
     text = re.sub(r'<svg width="[^"]*" height="[^"]*"', f'<svg width="{w}" height="{h}"', text, count=1)
@@ -206,13 +212,7 @@ def pdf_document(paint: Callable[[QPainter], None], page: QPageSize, title: str,
     seed = title + "\n" + (experiment.to_json() if experiment else "")
     writer.setDocumentId(QUuid(str(uuid.uuid5(uuid.NAMESPACE_URL, "gdlab:" + seed))))
     writer.setDocumentXmpMetadata(QByteArray(_xmp(title, experiment)))
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise ValueError("Qt could not start the PDF")
-    try:
-        paint(painter)
-    finally:
-        painter.end()  # the writer must outlive the painter
+    _paint_on(writer, paint, "PDF")  # the writer must outlive the painter
     return _fixed_pdf_dates(bytes(buffer.data()))
 
 

@@ -21,6 +21,7 @@ from ..core.activations import ACTIVATION_NAMES
 from ..core.experiment import Experiment
 from ..core.optimizers import OPTIMIZER_NAMES
 from ..core.params import NETWORK
+from .widget_builders import dialog_buttons
 
 
 class ForkDialog(QDialog):
@@ -64,10 +65,7 @@ class ForkDialog(QDialog):
                                       if a not in (experiment["hidden_activation"], "softmax")])
             option("another hidden activation:", "The same weights, another non-linearity f in a = f(z).",
                    lambda: {"hidden_activation": self.activation.currentText()}, self.activation)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Fork")
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, QDialogButtonBox.StandardButton.Ok, "Fork", self._on_ok)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(grid)

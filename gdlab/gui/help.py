@@ -22,13 +22,11 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core.presets import resources_dir
+from .widget_builders import push_button, save_file_name
 
 APP_ID = "io.github.gdlab.gdlab"  # the desktop entry, the AppStream id and the installed icon name
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -164,12 +163,9 @@ class ShortcutSheet(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
 
-        self.print_button = QPushButton("Print…")
-        self.print_button.setToolTip("Print this sheet (large type) to keep at the lectern.")
-        self.print_button.clicked.connect(self.print_sheet)
-        self.pdf_button = QPushButton("Save as PDF…")
-        self.pdf_button.setToolTip("Save this sheet as a PDF file.")
-        self.pdf_button.clicked.connect(self.save_pdf_dialog)
+        self.print_button = push_button("Print…", "Print this sheet (large type) to keep at the lectern.",
+                                        self.print_sheet)
+        self.pdf_button = push_button("Save as PDF…", "Save this sheet as a PDF file.", self.save_pdf_dialog)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -191,8 +187,7 @@ class ShortcutSheet(QDialog):
 
     @Slot()
     def save_pdf_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save shortcuts as PDF", str(Path.home() / "gdlab-shortcuts.pdf"),
-                                              "PDF files (*.pdf)")
+        path = save_file_name(self, "Save shortcuts as PDF", "gdlab-shortcuts.pdf", "PDF files (*.pdf)")
         if not path:
             return
         if not path.lower().endswith(".pdf"):

@@ -1,250 +1,50 @@
-"""Views for figures made without a window: a run's history fed to a plot, as the window feeds it.
+"""The views a figure made without a window can show, registered in :data:`VIEWS`: each view's
+``create`` (an empty, themed plot) and ``feed`` (the calls the window makes with a worker frame).
 
-``gdlab export`` and the animated-GIF export build their views here. Each view is fed exactly
-the way :class:`~gdlab.gui.main_window.MainWindow` feeds it from the worker: a first *fresh*
-:class:`~gdlab.gui.worker.Frame` configures it, later frames append history rows, and
-``refresh()`` draws. So an exported figure is the picture the window would show, computed from
-the recorded history, never grabbed from a screen.
-
-The registry contract
----------------------
-``VIEWS`` maps a view name (``gdlab export --view NAME``) to a :class:`ViewSpec`:
-
-``create(experiment, theme) -> QWidget``
-    An empty view in ``theme`` (a :class:`~gdlab.gui.palette.Theme`). Not yet shown or sized:
-    :mod:`gdlab.gui.export` sizes and shows it (offscreen is fine) before rendering.
-``feed(widget, frame) -> None``
-    Give the view one worker :class:`Frame`: ``frame.snapshot`` holds the history rows since
-    the previous frame (all rows when ``frame.fresh``); ``frame.view`` holds the run's
-    ``view_data()`` when it is due (always in a fresh frame). Make the calls
-    ``MainWindow._on_frame``/``_configure_plots`` make. The caller then calls ``refresh()`` if the
-    widget has one.
-``applies(experiment) -> str | None``
-    None when the view can show this experiment, else the reason in words (it becomes the
-    message of :class:`ViewNotApplicable`, and ``gdlab export`` exits with status 2).
-
-A spec is also callable as ``spec(run, experiment, size, theme) -> QWidget`` (the view fed the
-run's whole history, refreshed, not yet shown) — see :func:`build_view`.
-
-To add a view, write ``create`` and ``feed`` and register them::
-
-    register(ViewSpec("surface", "Cost surface", create=_create_surface, feed=_feed_surface,
-                      applies=_two_weights_only))
-
-A view that is not ready yet is registered with :func:`unavailable`; asking for it raises
-:class:`ViewUnavailable` with a clear message. ``"sheet"`` (the one-page handout) is built from
-the views listed in :func:`sheet_views`.
+``gdlab export`` and the animated-GIF export build their views from here. The registry and its
+contract are in :mod:`gdlab.gui.view_registry`; driving a run and recording its frames in
+:mod:`gdlab.gui.view_frames`. Both are re-exported here, so ``from gdlab.gui.render import
+VIEWS, build_view, run_experiment`` keeps working (and gives the registry with every view in it).
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any, Callable
 
 import numpy as np
 from PySide6.QtWidgets import QWidget
 
 from ..core import landscape
 from ..core.experiment import Experiment
-from ..core.params import NETWORK, SURFACE
+from ..core.params import NETWORK
 from ..core.surfaces import get_surface
-from ..core.training import CONVERGED, DIVERGED, FINISHED, make_run
-from .palette import LIGHT, Theme, series_color
+from ..core.training import CONVERGED, DIVERGED, FINISHED
+from .palette import Theme, series_color
 from .view_data import Frame
+from .view_frames import fit_to_data, record_frames, refresh, run_experiment
+from .view_registry import (
+    VIEWS,
+    ViewError,
+    ViewNotApplicable,
+    ViewSpec,
+    ViewUnavailable,
+    _kinds,
+    _surface_dim,
+    build_view,
+    feed_frames,
+    get_view,
+    register,
+    sheet_views,
+    unavailable,
+    view_names,
+)
 
 __all__ = ["VIEWS", "ViewError", "ViewNotApplicable", "ViewSpec", "ViewUnavailable", "build_view",
-           "feed_frames", "fit_to_data", "get_view", "record_frames", "register", "run_experiment", "sheet_views",
-           "unavailable", "view_names"]
+           "feed_frames", "fit_to_data", "get_view", "record_frames", "refresh", "register", "run_experiment",
+           "sheet_views", "unavailable", "view_names"]
 
 
-class ViewError(Exception):
-    """A view that cannot be made: the message says why in one line."""
-
-
-class ViewNotApplicable(ViewError):
-    """The view does not show this kind of experiment (e.g. ``data`` for a cost surface)."""
-
-
-class ViewUnavailable(ViewError):
-    """The view is not available in this version of gdlab."""
-
-
-@dataclass(frozen=True)
-class ViewSpec:
-    """One exportable view; see the module docstring for the contract."""
-
-    name: str
-    title: str
-    create: Callable[[Experiment, Theme], QWidget]
-    feed: Callable[[QWidget, Frame], None]
-    applies: Callable[[Experiment], str | None] = lambda experiment: None
-    available: bool = True
-
-    def check(self, experiment: Experiment) -> None:
-        """Raise :class:`ViewError` if this view cannot show ``experiment``."""
-        if not self.available:
-            raise ViewUnavailable(f"the {self.name} view ({self.title}) cannot be exported yet in this "
-                                  f"version of gdlab; available views: {', '.join(view_names(experiment))}")
-        reason = self.applies(experiment)
-        if reason:
-            raise ViewNotApplicable(f"the {self.name} view does not apply to {experiment.name!r}: {reason}; "
-                                    f"views for it: {', '.join(view_names(experiment))}")
-
-    def __call__(self, run, experiment: Experiment, size: tuple[int, int] | None = None,
-                 theme: Theme | None = None) -> QWidget:
-        return build_view(self.name, run, experiment, size, theme)
-
-
-VIEWS: dict[str, ViewSpec] = {}
-
-
-def register(spec: ViewSpec) -> ViewSpec:
-    """Add (or replace) a view in :data:`VIEWS`."""
-    VIEWS[spec.name] = spec
-    return spec
-
-
-def unavailable(name: str, title: str, applies: Callable[[Experiment], str | None] | None = None) -> ViewSpec:
-    """A placeholder for a view still to come: asking for it raises :class:`ViewUnavailable`."""
-    def not_yet(*_args) -> Any:
-        raise ViewUnavailable(f"the {name} view cannot be exported yet")
-
-    return ViewSpec(name, title, not_yet, not_yet, applies or (lambda experiment: None), available=False)
-
-
-def view_names(experiment: Experiment | None = None) -> list[str]:
-    """The registered views that can show ``experiment`` (all registered names when None)."""
-    if experiment is None:
-        return list(VIEWS)
-    return [n for n, s in VIEWS.items() if s.available and not s.applies(experiment)]
-
-
-def get_view(name: str, experiment: Experiment | None = None) -> ViewSpec:
-    """The spec of view ``name``, checked against ``experiment``; raises :class:`ViewError`."""
-    spec = VIEWS.get(name)
-    if spec is None:
-        raise ViewError(f"unknown view {name!r}; views: {', '.join(VIEWS)}")
-    if experiment is not None:
-        spec.check(experiment)
-    return spec
-
-
-# -- driving a run --------------------------------------------------------------------------------
-def run_experiment(experiment: Experiment, iterations: int | None = None,
-                   progress: Callable[[int, int], Any] | None = None):
-    """A fresh run of ``experiment`` stepped to ``iterations`` (default: its max_iterations) or to its
-    end; ``progress(iteration, max_iterations)`` after each block of 1000 iterations."""
-    if iterations is not None:
-        experiment = experiment.replace(max_iterations=int(iterations))
-    run = make_run(experiment)
-    while not run.finished:
-        run.step(1000)
-        if progress is not None:
-            progress(run.iteration, experiment["max_iterations"])
-    return run
-
-
-def _frame(run, experiment: Experiment, since: int, fresh: bool) -> Frame:
-    """What the worker would emit now: rows since ``since`` and the view data."""
-    from .view_data import network_view_data
-
-    snap = run.snapshot(since)
-    view: dict[str, Any] = network_view_data(run, fresh, sample=0) if run.kind == NETWORK else {}
-    return Frame(snapshot=snap, experiment=experiment, running=False, iters_per_s=0.0, fresh=fresh, view=view)
-
-
-def record_frames(experiment: Experiment, every: int, iterations: int | None = None,
-                  progress: Callable[[int, int], Any] | None = None) -> list[Frame]:
-    """Step a fresh run and record a worker-style frame at iterations 0, k, 2k, … and at the end.
-
-    Frame ``i`` carries the history rows since frame ``i − 1``, so feeding the frames in order
-    rebuilds the whole history.
-    """
-    if every < 1:
-        raise ValueError("frames need at least one iteration between them")
-    if iterations is not None:
-        experiment = experiment.replace(max_iterations=int(iterations))
-    run = make_run(experiment)
-    total = experiment["max_iterations"]
-    frames = [_frame(run, experiment, 0, True)]
-    since = len(frames[0].snapshot.iterations)
-    while not run.finished:
-        run.step(every)
-        frames.append(_frame(run, experiment, since, False))
-        since += len(frames[-1].snapshot.iterations)
-        if progress is not None:
-            progress(run.iteration, total)
-    return frames
-
-
-def feed_frames(spec: ViewSpec, widget: QWidget, frames: list[Frame]) -> None:
-    for frame in frames:
-        spec.feed(widget, frame)
-    refresh(widget)
-
-
-def refresh(widget: QWidget) -> None:
-    """Draw what a view was fed (the window's redraw timer does this in the app)."""
-    fn = getattr(widget, "refresh", None)
-    if callable(fn):
-        fn()
-
-
-def build_view(name: str, run, experiment: Experiment, size: tuple[int, int] | None = None,
-               theme: Theme | None = None) -> QWidget:
-    """View ``name`` fed the whole history of ``run`` and refreshed; resized to ``size`` if given
-    (it is shown only when exported)."""
-    spec = get_view(name, experiment)
-    widget = spec.create(experiment, theme or LIGHT)
-    feed_frames(spec, widget, [_frame(run, experiment, 0, True)])
-    fit_to_data(widget)
-    if size is not None:
-        widget.resize(*size)
+def _themed(widget: QWidget, theme: Theme) -> QWidget:
+    """``widget`` in ``theme`` (every view's ``create`` ends so)."""
+    widget.apply_theme(theme)
     return widget
-
-
-def fit_to_data(widget: QWidget) -> None:
-    """Axes that just hold the whole history (the window's plots *follow* a growing run with
-    ranges that step ahead of it; a finished figure needs no room to grow)."""
-    import pyqtgraph as pg
-
-    plots = ([widget] if isinstance(widget, pg.PlotWidget) else []) + widget.findChildren(pg.PlotWidget)
-    for plot in plots:
-        if getattr(plot, "following", False):
-            plot.following = False
-            plot.getPlotItem().vb.enableAutoRange()
-
-
-def sheet_views(experiment: Experiment) -> list[str]:
-    """The views a handout sheet shows, in order: the cost, the main picture, the trajectories.
-
-    Views that are not available yet are left out.
-    """
-    if experiment.kind == NETWORK:
-        wanted = ["cost", "data", "trajectories"]
-    else:
-        dim = get_surface(experiment["surface"]).dim
-        wanted = ["cost", "curve" if dim == 1 else "surface", "trajectories"]
-    return [n for n in wanted if n in VIEWS and VIEWS[n].available and not VIEWS[n].applies(experiment)]
-
-
-# -- applicability -------------------------------------------------------------------------------
-def _kinds(*kinds: str) -> Callable[[Experiment], str | None]:
-    def applies(experiment: Experiment) -> str | None:
-        if experiment.kind in kinds:
-            return None
-        return (f"it shows {' and '.join(kinds)} experiments, and this is a {experiment.kind} experiment")
-    return applies
-
-
-def _surface_dim(dim: int) -> Callable[[Experiment], str | None]:
-    def applies(experiment: Experiment) -> str | None:
-        if experiment.kind != SURFACE:
-            return f"it shows a cost surface, and this is a {experiment.kind} experiment"
-        actual = get_surface(experiment["surface"]).dim
-        if actual != dim:
-            return f"it shows {dim}-weight surfaces, and {experiment['surface']} has {actual}"
-        return None
-    return applies
 
 
 # -- cost ------------------------------------------------------------------------------------------
@@ -255,9 +55,7 @@ def _run_colors(n: int) -> list[str]:
 def _create_cost(experiment: Experiment, theme: Theme) -> QWidget:
     from .plots.cost import CostPlot
 
-    plot = CostPlot()
-    plot.apply_theme(theme)
-    return plot
+    return _themed(CostPlot(), theme)
 
 
 def _feed_cost(plot, frame: Frame) -> None:
@@ -280,9 +78,7 @@ def _feed_cost(plot, frame: Frame) -> None:
 def _create_trajectories(experiment: Experiment, theme: Theme) -> QWidget:
     from .plots.trajectories import TrajectoryPlot
 
-    plot = TrajectoryPlot()
-    plot.apply_theme(theme)
-    return plot
+    return _themed(TrajectoryPlot(), theme)
 
 
 def _feed_trajectories(plot, frame: Frame) -> None:
@@ -302,9 +98,7 @@ def _feed_trajectories(plot, frame: Frame) -> None:
 def _create_data(experiment: Experiment, theme: Theme) -> QWidget:
     from .plots.data_view import DataView
 
-    view = DataView()
-    view.apply_theme(theme)
-    return view
+    return _themed(DataView(), theme)
 
 
 def _feed_data(view, frame: Frame) -> None:
@@ -322,9 +116,7 @@ def _feed_data(view, frame: Frame) -> None:
 def _create_curve(experiment: Experiment, theme: Theme) -> QWidget:
     from .plots.curve_view import CurveView
 
-    view = CurveView()
-    view.apply_theme(theme)
-    return view
+    return _themed(CurveView(), theme)
 
 
 def _feed_curve(view, frame: Frame) -> None:
@@ -348,9 +140,7 @@ def _curve(surface, x_range: tuple[float, float]) -> tuple[np.ndarray, np.ndarra
 def _create_surface(experiment: Experiment, theme: Theme) -> QWidget:
     from .plots.contour_view import ContourView
 
-    view = ContourView()
-    view.apply_theme(theme)
-    return view
+    return _themed(ContourView(), theme)
 
 
 def _feed_surface(view, frame: Frame) -> None:
@@ -369,9 +159,8 @@ def _feed_surface(view, frame: Frame) -> None:
 def _create_network(experiment: Experiment, theme: Theme) -> QWidget:
     from .plots.network_view import NetworkView
 
-    view = NetworkView(toolbar=False)  # a figure needs no controls; its title says what the edges show
-    view.apply_theme(theme)
-    return view
+    # a figure needs no controls; its title says what the edges show
+    return _themed(NetworkView(toolbar=False), theme)
 
 
 def _feed_network(view, frame: Frame) -> None:
@@ -385,9 +174,7 @@ def _feed_network(view, frame: Frame) -> None:
 def _create_gradient_flow(experiment: Experiment, theme: Theme) -> QWidget:
     from .plots.cost import GradientFlowPlot
 
-    plot = GradientFlowPlot()
-    plot.apply_theme(theme)
-    return plot
+    return _themed(GradientFlowPlot(), theme)
 
 
 def _feed_gradient_flow(plot, frame: Frame) -> None:
@@ -400,9 +187,7 @@ def _feed_gradient_flow(plot, frame: Frame) -> None:
 def _create_metrics(experiment: Experiment, theme: Theme) -> QWidget:
     from .plots.metrics_view import MetricsView
 
-    view = MetricsView()
-    view.apply_theme(theme)
-    return view
+    return _themed(MetricsView(), theme)
 
 
 def _feed_metrics(view, frame: Frame) -> None:

@@ -23,18 +23,15 @@ import io
 import json
 import math
 import os
-import weakref
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -46,222 +43,30 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.atomic import atomic_write_text
-from ..core.decimate import DecimatedSeries
 from ..core.experiment import Experiment
-from ..core.features import num_features
-from ..core.params import NETWORK
-from ..core.printing import number
-from .palette import GREEN, PURPLE, SKY, STATUS_COLORS, VERMILLION
-from .plots.base import PathCurve, make_curve
-from .plots.cost import CostPlot
-
-MAX_RECORDS = 50
-MAX_POINTS = 1000                 # points of a run's cost curve: 2·BUCKETS + 2 + RECENT ≤ MAX_POINTS
-_RECENT, _BUCKETS = 200, 390
-MAX_EXPERIMENT_CHARS = 20_000     # larger experiments (big imported data) are not kept with a run
-MAX_NAME = 80
-FORMAT = "gdlab-runs"
-VERSION = 1
-_ROOT = QModelIndex()  # the invisible root: a flat table has rows only under it
-COLUMNS = ("Name", "Time", "Setup", "Iterations", "Train J", "Test J", "Status")
-CSV_HEADER = ("name", "time", "setup", "iterations", "train_cost", "test_cost", "status")
-ROW_REFRESH_MS = 200  # how often a running row is redrawn in the table
-TERMINAL = ("converged", "diverged", "max_iterations", "finished")
-# Not blue or orange (the live train and test curves); vermillion late, as it is close to orange.
-OVERLAY_COLORS = (GREEN, PURPLE, SKY, VERMILLION, "#7F5F00", "#555555")
-_HEADER_TIPS = (
-    "The run's name: double-click (or F2) to rename it.",
-    "When the run started (training left iteration 0).",
-    "The network (layer sizes and hidden activation), the optimiser, the learning rate α and the batch size; "
-    "for a cost-surface race, the surface and the number of runs.",
-    "Iterations (weight updates) done.",
-    "The last cost J on the training data (a race: the lowest among its runs).",
-    "The last cost J on the held-out test data (— when there is none).",
-    "How the run ended: converged, diverged, max iterations; running or paused while it goes; stopped when it "
-    "was reset or replaced before it ended.",
+from .cost_overlay import OVERLAY_COLORS, CostOverlay, cost_overlay, overlay_items
+from .run_records import (
+    FORMAT,
+    MAX_EXPERIMENT_CHARS,
+    MAX_POINTS,
+    MAX_RECORDS,
+    TERMINAL,
+    VERSION,
+    RunRecord,
+    _cost_rows,
+    _final_costs,
+    _json_number,
+    _parse,
+    _small,
+    summarize,
 )
+from .runs_model import COLUMNS, ROW_REFRESH_MS, RunsModel
+from .widget_builders import save_file_name
 
+__all__ = ["COLUMNS", "MAX_POINTS", "MAX_RECORDS", "OVERLAY_COLORS", "ROW_REFRESH_MS", "CostOverlay", "RunRecord",
+           "RunsModel", "RunsView", "cost_overlay", "overlay_items", "summarize"]
 
-# -- records ---------------------------------------------------------------------------------------
-@dataclass(eq=False)
-class RunRecord:
-    """One run of the session; see the module docstring. ``history`` is (iterations, costs)."""
-
-    id: int
-    name: str
-    started: datetime
-    summary: str
-    iterations: int = 0
-    train_cost: float = math.nan
-    test_cost: float = math.nan
-    status: str = "running"
-    reason: str = ""
-    experiment_json: str | None = None
-    _series: DecimatedSeries | None = field(default=None, repr=False)
-    _saved: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
-
-    def add_rows(self, iterations: Any, costs: Any) -> None:
-        """Append cost rows (iterations in increasing order, after the ones already kept)."""
-        x = np.asarray(iterations, dtype=float).reshape(-1)
-        if not len(x):
-            return
-        if self._series is None:
-            self._series = DecimatedSeries(1, _RECENT, _BUCKETS)
-            if self._saved is not None:             # a saved run that goes on: its curve so far, then the new rows
-                self._series.extend(*self._saved)
-                self._saved = None
-        self._series.extend(x, np.asarray(costs, dtype=float).reshape(-1, 1))
-
-    @property
-    def history(self) -> tuple[np.ndarray, np.ndarray]:
-        """(iterations, costs) to draw: at most MAX_POINTS points; new arrays."""
-        if self._series is not None:
-            x, Y = self._series.arrays()
-            return x, Y[:, 0]
-        if self._saved is not None:
-            return self._saved[0].copy(), self._saved[1].copy()
-        return np.empty(0), np.empty(0)
-
-    def experiment(self) -> Experiment | None:
-        """The experiment the run started with (None if it was too large to keep)."""
-        return Experiment.from_json(self.experiment_json) if self.experiment_json else None
-
-    @property
-    def status_text(self) -> str:
-        return self.status.replace("_", " ")
-
-
-def summarize(experiment: Experiment, start: Experiment | None = None) -> str:
-    """A short setup: "2-4-1 tanh · sgd α=0.5 · full batch", or "rosenbrock · 6 runs". With ``start``
-    (the experiment the run began with), live changes show as "sgd→adam α=0.5→0.1"."""
-    if experiment.kind != NETWORK:
-        runs = experiment.run_values()
-        if len(runs) > 1:
-            return f"{experiment['surface']} · {len(runs)} runs"
-        return f"{experiment['surface']} · {_optimiser(experiment, start)}"
-    d, k = experiment.data_dims()
-    hidden = experiment["hidden_layers"]
-    sizes = "-".join(str(n) for n in [num_features(d, experiment["features"]), *hidden, k])
-    network = f"{sizes} {experiment['hidden_activation']}" if hidden else sizes
-    batch = "full batch" if experiment["batch_size"] == 0 else f"batch {experiment['batch_size']}"
-    return f"{network} · {_optimiser(experiment, start)} · {batch}"
-
-
-def _optimiser(experiment: Experiment, start: Experiment | None) -> str:
-    def changed(name: str, fmt: str) -> str:
-        now = format(experiment[name], fmt)
-        before = format(start[name], fmt) if start is not None and start.kind == experiment.kind else now
-        return now if before == now else f"{before}→{now}"
-
-    return f"{changed('optimizer', 's')} α={changed('learning_rate', 'g')}"
-
-
-# -- the model --------------------------------------------------------------------------------------
-class RunsModel(QAbstractTableModel):
-    """The records as table rows (columns :data:`COLUMNS`); the Name cell is editable."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.records: list[RunRecord] = []
-        self._changed: list[RunRecord] = []
-        # a running row changes 30 times a second; the table is told at most 5 times a second
-        # (every repaint is main-thread time the training thread waits for)
-        self._refresh = QTimer(self)
-        self._refresh.setSingleShot(True)
-        self._refresh.setInterval(ROW_REFRESH_MS)
-        self._refresh.timeout.connect(self.flush_changed)
-
-    def rowCount(self, parent: QModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _HEADER_TIPS[section]
-        return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 0 else base
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.records):
-            return None
-        r, c = self.records[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return (r.name, r.started.strftime("%H:%M:%S"), r.summary, f"{r.iterations:,}", _cost(r.train_cost),
-                    _cost(r.test_cost), r.status_text)[c]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{r.name}: double-click to rename.", r.started.strftime("%A %d %B %Y, %H:%M:%S"),
-                    r.summary, f"{r.iterations:,} iterations", f"J = {r.train_cost!r}",
-                    "no test data" if math.isnan(r.test_cost) else f"J = {r.test_cost!r}",
-                    r.reason or r.status_text)[c]
-        if role == Qt.ItemDataRole.TextAlignmentRole and c in (3, 4, 5):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and c == 6 and r.status in STATUS_COLORS:
-            return QBrush(QColor(STATUS_COLORS[r.status]))
-        return None
-
-    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or index.column() != 0 or not index.isValid():
-            return False
-        name = str(value).strip()[:MAX_NAME]
-        if not name:
-            return False
-        self.records[index.row()].name = name
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
-        return True
-
-    # -- changes ---------------------------------------------------------------------------------
-    def append(self, record: RunRecord) -> None:
-        n = len(self.records)
-        self.beginInsertRows(QModelIndex(), n, n)
-        self.records.append(record)
-        self.endInsertRows()
-
-    def remove(self, record: RunRecord) -> bool:
-        if record not in self.records:
-            return False
-        row = self.records.index(record)
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self.records[row]
-        self.endRemoveRows()
-        return True
-
-    def reset_records(self, records: list[RunRecord]) -> None:
-        self.beginResetModel()
-        self.records = list(records)
-        self.endResetModel()
-
-    def row_changed(self, record: RunRecord, now: bool = False) -> None:
-        """Tell the view one row's numbers changed (one row, the changing columns): ``now``, or
-        within :data:`ROW_REFRESH_MS` together with any other row that changes meanwhile."""
-        if all(r is not record for r in self._changed):
-            self._changed.append(record)
-        if now:
-            self.flush_changed()
-        elif not self._refresh.isActive():
-            self._refresh.start()
-
-    def flush_changed(self) -> None:
-        """Tell the view now about every row changed since it was last told."""
-        self._refresh.stop()
-        changed, self._changed = self._changed, []
-        for record in changed:
-            row = next((i for i in range(len(self.records) - 1, -1, -1) if self.records[i] is record), None)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 2), self.index(row, len(COLUMNS) - 1),
-                                      [Qt.ItemDataRole.DisplayRole])
-
-
-def _cost(value: float) -> str:
-    return "—" if math.isnan(value) else number(value, 4)
+CSV_HEADER = ("name", "time", "setup", "iterations", "train_cost", "test_cost", "status")
 
 
 # -- the view ---------------------------------------------------------------------------------------
@@ -502,8 +307,7 @@ class RunsView(QWidget):
 
     @Slot()
     def export_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export runs table", str(Path.home() / "runs.csv"),
-                                              "CSV files (*.csv)")
+        name = save_file_name(self, "Export runs table", "runs.csv", "CSV files (*.csv)")
         if not name:
             return
         try:
@@ -545,207 +349,3 @@ class RunsView(QWidget):
         for row in rows:
             selection.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
                              | QItemSelectionModel.SelectionFlag.Rows)
-
-
-def _small(experiment: Experiment) -> bool:
-    """Worth writing out with the run: no custom points, or few enough to keep the JSON small."""
-    points = experiment.points
-    return points is None or points.n_samples * (points.n_features + 1) <= MAX_EXPERIMENT_CHARS // 25
-
-
-def _cost_rows(snap: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(iterations, cost) rows of a snapshot: the training cost, or a race's lowest cost per iteration."""
-    if snap.kind == NETWORK:
-        return snap.iterations, snap.train_cost
-    costs = np.asarray(snap.costs, dtype=float)
-    if not len(costs):
-        return snap.iterations, np.empty(0)
-    return snap.iterations, np.fmin.reduce(costs, axis=1)   # NaN (a run stopped) is passed over
-
-
-def _final_costs(snap: Any, rows: tuple[np.ndarray, np.ndarray]) -> tuple[float, float]:
-    if snap.kind == NETWORK:
-        train = float(snap.train_cost[-1]) if len(snap.train_cost) else math.nan
-        test = float(snap.test_cost[-1]) if len(snap.test_cost) else math.nan
-        return train, test
-    return (float(rows[1][-1]) if len(rows[1]) else math.nan), math.nan
-
-
-def _json_number(value: float) -> float | str | None:
-    if math.isnan(value):
-        return None
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return value
-
-
-def _number(value: Any, where: str) -> float:
-    if value is None:
-        return math.nan
-    if value in ("inf", "-inf"):
-        return float(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{where}: expected a number or null, got {value!r}")
-    return float(value)
-
-
-def _parse(text: Any) -> tuple[list[RunRecord], int]:
-    if not isinstance(text, str):
-        raise ValueError(f"expected the runs table as JSON text, got {type(text).__name__}")
-    try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise ValueError(f"not valid JSON: {exc}") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != VERSION:
-        raise ValueError(f"not a runs table (format {FORMAT!r}, version {VERSION})")
-    runs = doc.get("runs")
-    if not isinstance(runs, list):
-        raise ValueError("runs: expected a list")
-    next_id = doc.get("next_id", 1)
-    if isinstance(next_id, bool) or not isinstance(next_id, int) or next_id < 1:
-        raise ValueError("next_id: expected a whole number ≥ 1")
-    records = []
-    for i, run in enumerate(runs[-MAX_RECORDS:]):
-        where = f"runs[{i}]"
-        if not isinstance(run, dict):
-            raise ValueError(f"{where}: expected an object")
-        try:
-            rid, name, summary, status = run["id"], run["name"], run["summary"], run["status"]
-            iterations, history = run["iterations"], run["history"]
-            started = datetime.fromisoformat(run["started"])
-        except KeyError as exc:
-            raise ValueError(f"{where}.{exc.args[0]}: missing") from None
-        except (TypeError, ValueError):
-            raise ValueError(f"{where}.started: expected a date and time (ISO 8601)") from None
-        for key, value, kind in (("id", rid, int), ("iterations", iterations, int), ("name", name, str),
-                                 ("summary", summary, str), ("status", status, str)):
-            if isinstance(value, bool) or not isinstance(value, kind):
-                raise ValueError(f"{where}.{key}: expected {'a whole number' if kind is int else 'text'}")
-        reason = run.get("reason", "")
-        experiment = run.get("experiment")
-        if not isinstance(reason, str) or not (experiment is None or isinstance(experiment, str)):
-            raise ValueError(f"{where}: reason and experiment must be text")
-        if experiment is not None and len(experiment) > MAX_EXPERIMENT_CHARS:
-            experiment = None
-        if not isinstance(history, dict) or not isinstance(history.get("iterations"), list) or \
-                not isinstance(history.get("costs"), list) or len(history["iterations"]) != len(history["costs"]):
-            raise ValueError(f"{where}.history: expected {{\"iterations\": [...], \"costs\": [...]}} of equal length")
-        x = np.array([_number(v, f"{where}.history.iterations") for v in history["iterations"][:MAX_POINTS]])
-        y = np.array([_number(v, f"{where}.history.costs") for v in history["costs"][:MAX_POINTS]])
-        if status not in TERMINAL:
-            status, reason = "stopped", reason or "the session ended before the run did"
-        records.append(RunRecord(id=rid, name=name.strip()[:MAX_NAME] or f"Run {rid}", started=started,
-                                 summary=summary, iterations=iterations,
-                                 train_cost=_number(run.get("train_cost"), f"{where}.train_cost"),
-                                 test_cost=_number(run.get("test_cost"), f"{where}.test_cost"), status=status,
-                                 reason=reason, experiment_json=experiment, _saved=(x, y)))
-    return records, next_id
-
-
-# -- cost overlays ------------------------------------------------------------------------------------
-class CostOverlay:
-    """Dashed cost curves of earlier runs drawn over a :class:`CostPlot` (one colour each, the run's
-    name in the legend). :meth:`show` replaces the overlays; :meth:`refresh` redraws them (a run
-    still going, a new legend after the plot was configured again, a new theme)."""
-
-    def __init__(self, plot: CostPlot):
-        self.plot = plot
-        self.records: list[RunRecord] = []
-        self.curves: list[PathCurve] = []
-        self._legend = None
-        self._theme = None
-        plot.log_toggled.connect(self._on_log)
-
-    def show(self, records: Sequence[RunRecord]) -> list[PathCurve]:
-        self.clear()
-        self.records = list(records)
-        for k, record in enumerate(self.records):
-            curve = make_curve(self._pen(k), record.name)
-            curve.setZValue(-5)                 # under the live curves
-            self.plot.plot_item.addItem(curve)  # a named curve joins the legend
-            self.curves.append(curve)
-        self._legend = self.plot.plot_item.legend
-        self._theme = self.plot.theme
-        self._set_data()
-        if self.curves and self._legend is not None:
-            self._legend.setVisible(True)
-        self._show_all()
-        return list(self.curves)
-
-    def clear(self) -> None:
-        for curve in self.curves:
-            self.plot.plot_item.removeItem(curve)
-            if self._legend is not None and self._legend is not self.plot.plot_item.legend:
-                self._legend.removeItem(curve)
-        self.curves, self.records = [], []
-
-    def refresh(self) -> None:
-        legend = self.plot.plot_item.legend
-        if legend is not self._legend and legend is not None:    # the plot made a new legend
-            for curve, record in zip(self.curves, self.records):
-                legend.addItem(curve, record.name)
-            if self.curves:
-                legend.setVisible(True)
-            self._legend = legend
-        if self.plot.theme is not self._theme:
-            self._theme = self.plot.theme
-            for k, curve in enumerate(self.curves):
-                curve.setPen(self._pen(k))
-        self._set_data()
-
-    def _pen(self, k: int):
-        return self.plot.pen(OVERLAY_COLORS[k % len(OVERLAY_COLORS)], 1.0, Qt.PenStyle.DashLine)
-
-    def _set_data(self) -> None:
-        for curve, record in zip(self.curves, self.records):
-            x, y = record.history
-            if self.plot.log_scale:          # the cost axis shows 10^y, as CostPlot draws its own curves
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    y = np.log10(np.where(y > 0, y, np.nan))
-            curve.setData(x, y, connect="finite")
-
-    def _on_log(self, _on: bool) -> None:
-        self._set_data()
-        self._show_all()
-
-    def _show_all(self) -> None:
-        """Widen the view if an overlay reaches past it (the plot's own follow logic narrows it again
-        only while a run is going)."""
-        if not self.curves:
-            return
-        xs, ys = [], []
-        for curve in self.curves:
-            x, y = curve.getData()
-            if x is not None and len(x):
-                keep = np.isfinite(y)
-                xs.append(x[keep])
-                ys.append(y[keep])
-        if not xs or not sum(len(x) for x in xs):
-            return
-        x_max = max(float(x.max()) for x in xs if len(x))
-        lo = min(float(y.min()) for y in ys if len(y))
-        hi = max(float(y.max()) for y in ys if len(y))
-        vb = self.plot.plot_item.vb
-        (x0, x1), (y0, y1) = vb.viewRange()
-        if x_max <= x1 and lo >= y0 and hi <= y1:
-            return
-        span = max(hi - lo, 1e-12)
-        vb.setRange(xRange=(min(x0, 0.0), max(x1, x_max * 1.02)), yRange=(min(y0, lo - 0.05 * span),
-                                                                          max(y1, hi + 0.05 * span)), padding=0)
-
-
-_OVERLAYS: "weakref.WeakKeyDictionary[CostPlot, CostOverlay]" = weakref.WeakKeyDictionary()
-
-
-def overlay_items(plot: CostPlot, records: Sequence[RunRecord]) -> list[PathCurve]:
-    """Overlay these runs' cost curves on ``plot`` (dashed, one colour each, named in the legend),
-    replacing the previous overlay; ``[]`` removes it. Returns the curves drawn."""
-    overlay = _OVERLAYS.get(plot)
-    if overlay is None:
-        overlay = _OVERLAYS[plot] = CostOverlay(plot)
-    return overlay.show(records)
-
-
-def cost_overlay(plot: CostPlot) -> CostOverlay | None:
-    """The overlay :func:`overlay_items` keeps for ``plot`` (to :meth:`~CostOverlay.refresh` it), if any."""
-    return _OVERLAYS.get(plot)

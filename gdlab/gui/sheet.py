@@ -337,7 +337,7 @@ class SheetWidget(QWidget):
     :func:`gdlab.gui.export.export_widget` or :func:`gdlab.gui.export.render_sheet`."""
 
     def __init__(self, experiment: Experiment, theme: Theme | None = None, page: str = "A4", parent=None):
-        from .render import VIEWS, sheet_views
+        from .view_registry import VIEWS, sheet_views
 
         super().__init__(parent)
         self.experiment, self.theme, self.page = experiment, theme or LIGHT, page
@@ -360,7 +360,7 @@ class SheetWidget(QWidget):
 
     def refresh(self) -> None:
         """Refresh the views and the preview of the page (at 96 dpi)."""
-        from .render import refresh
+        from .view_frames import refresh
 
         for view in self.views.values():
             refresh(view)

@@ -42,10 +42,10 @@ def test_the_chain_rule_brackets_negative_operands(qapp):
 
 
 def test_numbers_on_screen_and_on_the_sheet_carry_a_true_minus_sign():
-    from gdlab.gui import runs_table, sheet
+    from gdlab.gui import runs_model, sheet
     from gdlab.gui.plots import contour_view, cost
 
-    for text in (contour_view._fmt(-0.5), cost._fmt(-0.25), sheet._num(-1.5e-7), runs_table._cost(-2.0)):
+    for text in (contour_view._fmt(-0.5), cost._fmt(-0.25), sheet._num(-1.5e-7), runs_model._cost(-2.0)):
         assert text.startswith("−") and "-" not in text, text
 
 

@@ -16,12 +16,13 @@ from typing import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ...core.contour import isoline
 from ...core.landscape import log_levels, signed_levels
 from ...core.printing import number
 from ..palette import BLUE, VERMILLION
+from ..widget_builders import tight_column
 from .base import LivePlot, make_curve, thin_older
 from .framing import CAP, grown_range
 
@@ -81,11 +82,7 @@ class ContourView(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setContentsMargins(6, 0, 6, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.caption)
+        tight_column(self, (self.plot, 1), self.caption)
         self.formula = ""
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-20)

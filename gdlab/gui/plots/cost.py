@@ -17,10 +17,11 @@ from ...core.decimate import DecimatedSeries
 from ...core.printing import number
 from ..palette import BLUE, ORANGE, STATUS_COLORS
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
+from .live_rows import LiveRows, set_columns
 from .menu_box import add_menu_action
 
 
-class CostPlot(LivePlot):
+class CostPlot(LiveRows, LivePlot):
     log_toggled = Signal(bool)
     quantity = "J"     # what the readout calls the values
     y_label = "cost J"
@@ -93,24 +94,13 @@ class CostPlot(LivePlot):
     def append(self, iterations: np.ndarray, values: np.ndarray) -> None:
         """Store rows: ``values`` has one column per curve."""
         if len(iterations):
-            self._history.extend(iterations, values)
-            self._bounds.update(values)
-            self._dirty = True
+            self._store_rows(iterations, values)
 
-    def refresh(self) -> None:
-        if not self._dirty or self._history is None:
-            return
-        self._dirty = False
-        x, y = self._history.arrays()
+    def _draw_rows(self, x: np.ndarray, y: np.ndarray) -> None:
         if self.log_scale:
             with np.errstate(divide="ignore", invalid="ignore"):
                 y = np.log10(np.where(y > 0, y, np.nan))  # the axis shows 10^y; log J is undefined for J ≤ 0
-        for k, curve in enumerate(self.curves):
-            column = y[:, k]
-            if np.isnan(column).all():
-                curve.setData([], [])  # e.g. no test set
-            else:
-                curve.setData(x, column, connect="finite")
+        set_columns(self.curves, x, y)
         if self._twin is not None and len(self._twin):
             tx, ty = self._twin.arrays()
             if self.log_scale:

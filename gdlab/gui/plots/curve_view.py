@@ -11,8 +11,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from ..widget_builders import tight_column
 from .base import LivePlot, make_curve, thin_older
 from .framing import CAP, grown_range
 from .labels import hide_colliding
@@ -77,11 +78,7 @@ class CurveView(QWidget):
         bottom.setContentsMargins(6, 2, 6, 2)
         bottom.addWidget(self.readout, 1)
         bottom.addWidget(self.run_picker, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.plot, 1)
-        layout.addLayout(bottom)
+        tight_column(self, (self.plot, 1), bottom)
         self.numbers: list[pg.TextItem] = []
         self._numbered: list[pg.TextItem] = []   # the numbers in use, newest first
         for _ in range(MAX_NUMBERED):

@@ -23,35 +23,35 @@ the points as a :class:`CustomData` (source "drawn"; binary for two classes, mul
 more), or None while there are fewer than 4 points, only one class, or a class between has no
 points; the hint line says which. The window turns the data into
 ``experiment.with_points(data)`` and restarts training when asked.
+
+The tool's mouse and keys are :mod:`~gdlab.gui.plots.draw_mouse`; its hint line and class picker
+:mod:`~gdlab.gui.plots.draw_hints`.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QCursor, QIcon, QKeyEvent, QMouseEvent, QPainter, QPixmap
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
-from shiboken6 import isValid
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ...core.customdata import CustomData
 from ...core.datasets import BINARY, MIN_SAMPLES, MULTICLASS, REGRESSION, Dataset, make_dataset
 from ...core.experiment import Experiment
 from ...core.params import NETWORK
-from ..palette import BLUE, CLASS_COLORS, GREEN, ORANGE, PURPLE, SKY, VERMILLION, class_color
+from ..palette import CLASS_COLORS, class_color
+from ..widget_builders import push_button
 from .data_view import DataView
+from .draw_hints import DrawHints, HintLabel
+from .draw_mouse import DrawMouse
 
 DRAW_CLASSES = len(CLASS_COLORS)       # classes offered (one colour each), or as many as the data has
-HIT_PIXELS = 9.0                       # a click within this many pixels of a point touches it
-DRAG_PIXELS = 3.0                      # a press moves a point once the mouse has gone this far
 UNDO_LIMIT = 200
 EMPTY_RANGE = (-1.5, 1.5)              # the plane shown when drawing starts from nothing
 DRAW_TITLE = "Draw your own points"
-_COLOR_WORDS = {ORANGE: "orange", BLUE: "blue", GREEN: "green", PURPLE: "purple", VERMILLION: "vermillion",
-                SKY: "sky blue"}
-_KEYS_HINT = "Left click adds {left}, right click {right} · drag moves a point · Delete removes · Ctrl+Z undoes"
 
 
-class DrawTool(QObject):
+class DrawTool(DrawMouse, DrawHints, QObject):
     """Mouse drawing of 2-D classification points on a :class:`DataView`; see the module docstring."""
 
     points_changed = Signal(object)     # CustomData, or None (fewer than 4 points, a class missing)
@@ -102,12 +102,10 @@ class DrawTool(QObject):
                                     "each needs at least one point.")
         self._name_classes()
         self.class_combo.currentIndexChanged.connect(self._update_controls)
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setToolTip("Undo the last change to the points (Ctrl+Z in the data view).")
-        self.undo_button.clicked.connect(self.undo)
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Remove every point and start from an empty plane (Undo brings them back).")
-        self.clear_button.clicked.connect(self.clear)
+        self.undo_button = push_button("Undo", "Undo the last change to the points (Ctrl+Z in the data view).",
+                                       self.undo)
+        self.clear_button = push_button("Clear", "Remove every point and start from an empty plane (Undo brings "
+                                        "them back).", self.clear)
         self.hint = HintLabel()
         self.hint.setToolTip("What the points are now, and what the mouse does.")
         for button in (self.draw_button, self.undo_button, self.clear_button):
@@ -339,12 +337,6 @@ class DrawTool(QObject):
         return CustomData(self.X, self.y, BINARY if classes == 2 else MULTICLASS, feature_names=self.feature_names,
                           class_names=self.class_names[:classes], target_name=self.target_name, source="drawn")
 
-    def _class_words(self, c: int) -> str:
-        name = self.class_names[c]
-        colour = _COLOR_WORDS.get(class_color(c), "")
-        label = f"class {c}" if name == str(c) else f'class {c} "{name}"'
-        return f"{label} ({colour})" if colour else label
-
     # -- drawing the points ---------------------------------------------------------------------------
     def _show_map(self, on: bool) -> None:
         """Hide the view's map, boundary and fitted curve while they describe other points than the
@@ -379,181 +371,6 @@ class DrawTool(QObject):
             self.ring.setData([], [])
         if not positions_only:
             self._update_controls()
-
-    @Slot()
-    def _update_controls(self, *_args) -> None:
-        self.undo_button.setEnabled(self.drawing and bool(self._undo))
-        self.clear_button.setEnabled(self.drawing and bool(len(self.X)))
-        self.class_combo.setEnabled(self.drawing)
-        if not self.toolbar.isEnabled():
-            return
-        if not self.drawing:
-            self.hint.setText("Press Draw points to add, move and remove training points with the mouse.")
-            return
-        data = self.data()
-        keys = _KEYS_HINT.format(left=f"class {self.current_class}", right=f"class {self.other_class()}")
-        if data is None:
-            empty = self.source_note and not len(self.X)
-            start = f"Drawing from an empty plane ({self.source_note}). " if empty else ""
-            self.hint.setText(f"{start}{self.reason}\n{keys}")
-        else:
-            counts = np.bincount(data.y, minlength=data.n_classes)
-            per_class = ", ".join(f"{counts[c]} {_COLOR_WORDS.get(class_color(c), f'class {c}')}"
-                                  for c in range(data.n_classes))
-            self.hint.setText(f"{data.n_samples} points ({per_class}): {data.task}.\n{keys}")
-
-    def _name_classes(self) -> None:
-        """One picker entry per class name (the current class kept if it still exists)."""
-        current = max(0, self.class_combo.currentIndex())
-        self.class_combo.blockSignals(True)
-        while self.class_combo.count() > len(self.class_names):
-            self.class_combo.removeItem(self.class_combo.count() - 1)
-        while self.class_combo.count() < len(self.class_names):
-            self.class_combo.addItem(_disc(class_color(self.class_combo.count())), "")
-        self.class_combo.setCurrentIndex(min(current, self.class_combo.count() - 1))
-        self.class_combo.blockSignals(False)
-        for c, name in enumerate(self.class_names):
-            colour = _COLOR_WORDS.get(class_color(c), "")
-            text = f"class {c}" + (f" ({name})" if name != str(c) else "") + (f" · {colour}" if colour else "")
-            self.class_combo.setItemText(c, text)
-            tip = f"A left click adds a point of class {c}, drawn in {colour or 'its colour'}."
-            self.class_combo.setItemData(c, tip, Qt.ItemDataRole.ToolTipRole)
-
-    # -- the mouse and the keys -------------------------------------------------------------------------
-    def _view_point(self, scene: QPointF) -> tuple[float, float]:
-        p = self.view.plot_item.vb.mapSceneToView(scene)
-        return p.x(), p.y()
-
-    def _inside(self, scene: QPointF) -> bool:
-        return self.view.plot_item.vb.sceneBoundingRect().contains(scene)
-
-    def _point_at(self, scene: QPointF) -> int | None:
-        """The point nearest to a scene position, if within HIT_PIXELS pixels of it."""
-        if not len(self.X) or not self._inside(scene):
-            return None
-        x, y = self._view_point(scene)
-        pw, ph = self.view.plot_item.vb.viewPixelSize()         # data units per pixel
-        d2 = ((self.X[:, 0] - x) / pw) ** 2 + ((self.X[:, 1] - y) / ph) ** 2
-        i = int(np.argmin(d2))
-        return i if d2[i] <= HIT_PIXELS ** 2 else None
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Events also arrive while the view is being destroyed (the tool is its child): compare
-        # with the kept wrappers, and touch the view only when it is still alive.
-        if not self.drawing or not isValid(self.view):
-            return False
-        kind = event.type()
-        if watched is self._viewport:
-            if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
-                return self._press(event)
-            if kind == QEvent.Type.MouseMove:
-                return self._move(event)
-            if kind == QEvent.Type.MouseButtonRelease:
-                return self._release(event)
-            if kind == QEvent.Type.ContextMenu:
-                return self._inside(self.view.mapToScene(event.pos()))
-            return False
-        if watched is self.view and kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
-            return self._key(event, kind == QEvent.Type.ShortcutOverride)
-        return False
-
-    def _press(self, event: QMouseEvent) -> bool:
-        button = event.button()
-        if button not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
-            return False                                  # the middle button pans, as always
-        scene = self.view.mapToScene(event.position().toPoint())
-        if not self._inside(scene):
-            return False
-        self.view.setFocus(Qt.FocusReason.MouseFocusReason)
-        hit = self._point_at(scene)
-        if button == Qt.MouseButton.LeftButton and hit is not None:
-            self._drag = {"index": hit, "start": event.position(), "moved": False}
-            self.touched = hit
-            self._show_points()
-            return True
-        x, y = self._view_point(scene)
-        self.add_point(x, y, self.current_class if button == Qt.MouseButton.LeftButton else self.other_class())
-        return True
-
-    def _move(self, event: QMouseEvent) -> bool:
-        scene = self.view.mapToScene(event.position().toPoint())
-        drag = self._drag
-        if drag is None:
-            over = self._point_at(scene) is not None
-            self.view.viewport().setCursor(Qt.CursorShape.OpenHandCursor if over else Qt.CursorShape.CrossCursor)
-            return False
-        if not drag["moved"]:
-            delta = event.position() - drag["start"]
-            if abs(delta.x()) + abs(delta.y()) < DRAG_PIXELS:
-                return True
-            drag["moved"] = True
-            self._push_undo()
-            self.view.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-        x, y = self._view_point(scene)
-        self.move_point(drag["index"], x, y)
-        return True
-
-    def _release(self, event: QMouseEvent) -> bool:
-        drag, self._drag = self._drag, None
-        if drag is None:
-            return event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton) and \
-                self._inside(self.view.mapToScene(event.position().toPoint()))
-        if drag["moved"]:
-            self.view.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
-            self._changed()
-        return True
-
-    def _key(self, event: QKeyEvent, override: bool) -> bool:
-        key, mods = event.key(), event.modifiers()
-        undo = key == Qt.Key.Key_Z and mods & Qt.KeyboardModifier.ControlModifier
-        delete = key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods & ~Qt.KeyboardModifier.KeypadModifier
-        if not (undo or delete):
-            return False
-        if override:              # these keys are ours while drawing, before any window shortcut
-            event.accept()
-            return True
-        if undo:
-            self.undo()
-        else:
-            self.delete_point()
-        return True
-
-
-class HintLabel(QLabel):
-    """A word-wrapped line of help that is always two lines high: a longer or shorter text must not
-    resize the data view below it (its aspect is locked, so a new height would move the axes)."""
-
-    LINES = 2
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-
-    def hasHeightForWidth(self) -> bool:
-        return False
-
-    def sizeHint(self) -> QSize:
-        margins = self.contentsMargins()
-        height = self.LINES * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 2
-        return QSize(super().sizeHint().width(), height)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(0, self.sizeHint().height())
-
-
-def _disc(color: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(color))
-    painter.setPen(QColor("#FFFFFF"))
-    painter.drawEllipse(1, 1, 12, 12)
-    painter.end()
-    return QIcon(pixmap)
-
 
 def _unique_names(names: list[str]) -> list[str]:
     """The data's class names, then "2", "3", … for classes it does not have (made unique)."""

@@ -9,11 +9,10 @@ edge) the chain rule is written out symbolically and with this iteration's numbe
 finite-difference estimate: the proof on screen that backprop's gradient is right.
 
 Every number comes from :mod:`gdlab.core.backprop_trace`, computed by the training thread from the
-run's own network; nothing here computes.
+run's own network; nothing here computes. The chain rule's text is
+:mod:`~gdlab.gui.plots.chain_rule_text`.
 """
 from __future__ import annotations
-
-import html
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QValidator
@@ -33,20 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.gradcheck import RIGHT, WRONG
-from ...core.inspect_text import check_lines
-from ..palette import GREEN, VERMILLION
+from ..palette import VERMILLION
+from .chain_rule_text import chain_rule_html
 from .network_view import NetworkView, _fmt
 from .trajectories import weight_label
 
-
-def _paren(x: float) -> str:
-    """A number, in parentheses when negative (so 0.8·(−0.2), not 0.8·−0.2)."""
-    return f"({_fmt(x)})" if x < 0 else _fmt(x)
-
-
-def _sub(text) -> str:
-    return f"<sub>{text}</sub>"
+__all__ = ["InspectorView", "OneBasedSpinBox", "chain_rule_html"]
 
 
 class InspectorView(QWidget):
@@ -360,47 +351,3 @@ def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]], highli
             table.setItem(r, c, item)
     if highlight is not None:
         table.scrollToItem(table.item(highlight, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
-
-
-def chain_rule_html(trace, rule, label: str) -> str:
-    """The chain rule for one weight, symbolically and with the numbers of ``rule`` (a ChainRule)."""
-    L = trace.num_layers
-    i, j, layer = rule.i, rule.j, rule.layer
-    named = layer == 1 and i < len(trace.input_labels)
-    src = html.escape(trace.input_labels[i]) if named else f"neuron {i + 1} of layer {layer - 1}"  # a CSV's name
-    dst = "the output" if layer == L else f"neuron {j + 1} of layer {layer}"
-    lines = [f"<h3 style='margin:0'>∂J/∂w for {label}</h3>",
-             f"<p>the weight from {src} to {dst}</p>",
-             f"<p><b>∂J/∂w{_sub('ij')} = δ{_sub('j')} · a{_sub('i')}</b>"
-             + (" &nbsp;(one sample)" if trace.mode == "sample" else
-                f" &nbsp;for each sample; the batch gradient adds up the n = {rule.n} shares") + "</p>"]
-    who = "" if trace.mode == "sample" else f" (sample {rule.sample + 1} of the batch)"
-    if rule.output_layer:
-        if rule.fused:
-            lines.append(f"<p>output layer{who}: δ{_sub('j')} = (ŷ − y)/n = ({_fmt(rule.y_hat)} − {_paren(rule.y)})/"
-                         f"{rule.n} = <b>{_fmt(rule.delta_j)}</b><br><small>({trace.loss} after "
-                         f"{trace.activation_names[-1]}: f′ and ∂J/∂ŷ cancel to ŷ − y)</small></p>")
-        else:
-            lines.append(f"<p>output layer{who}: δ{_sub('j')} = f′(z{_sub('j')}) · ∂J/∂ŷ{_sub('j')} = "
-                         f"{_fmt(rule.f_prime)} × {_paren(rule.dJ_dyhat)} = <b>{_fmt(rule.delta_j)}</b></p>")
-    else:
-        terms = " + ".join(f"{_paren(w)}·{_paren(d)}" for _, w, d in rule.terms[:6])
-        if len(rule.terms) > 6:
-            terms += " + …"
-        lines.append(f"<p>hidden layer{who}: δ{_sub('j')} = f′(z{_sub('j')}) · Σ{_sub('k')} w{_sub('jk')} "
-                     f"δ{_sub('k')}<br>= {_fmt(rule.f_prime)} × ({terms})<br>= {_fmt(rule.f_prime)} × "
-                     f"{_paren(rule.weighted_sum)} = <b>{_fmt(rule.delta_j)}</b></p>")
-    lines.append(f"<p>a{_sub('i')} = {_fmt(rule.a_i)} &nbsp;&nbsp; share δ{_sub('j')}·a{_sub('i')} = "
-                 f"{_fmt(rule.delta_j)} × {_paren(rule.a_i)} = <b>{_fmt(rule.share)}</b></p>")
-    if trace.mode == "batch":
-        lines.append(f"<p>Σ over the {rule.n} samples of δ{_sub('j')}·a{_sub('i')}"
-                     + (" + penalty gradient" if trace.regularization != "none" else "")
-                     + f" = <b>{_fmt(rule.chain_value)}</b></p>")
-    if rule.check is not None:
-        *numbers, verdict = check_lines(rule.check)
-        color = {RIGHT: GREEN, WRONG: VERMILLION}.get(rule.check.verdict, "")
-        mark = {RIGHT: "✓ ", WRONG: "✗ "}.get(rule.check.verdict, "")
-        style = f" style='color:{color}'" if color else ""
-        lines.append("<p>" + "<br>".join(html.escape(" ".join(line.split())) for line in numbers)  # no columns
-                     + f"<br><span{style}>{mark}{html.escape(verdict)}</span></p>")
-    return "".join(lines)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ..palette import VERMILLION
+from ..widget_builders import tight_column
 from .contour_view import ContourView
 from .trajectories import weight_label
 
@@ -45,11 +46,7 @@ class LandscapeView(QWidget):
             top.addWidget(widget)
         top.addWidget(self.update_button)
         top.addWidget(self.note, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addWidget(self.contours, 1)
+        tight_column(self, top, (self.contours, 1))
         self.ids: list[tuple[int, int, int]] = []
         self.weight_a.currentIndexChanged.connect(self._on_choice)
         self.weight_b.currentIndexChanged.connect(self._on_choice)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QVBoxLayou
 from ...core.decimate import DecimatedSeries
 from ..palette import BLUE, LIGHT, ORANGE, Theme
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
+from .live_rows import LiveRows, set_columns
 
 ACCURACY, R2 = "accuracy", "R²"
 R2_FLOOR = -1.0  # the R² axis shows down to −1 (a fit worse than the mean); lower values run off the plot
@@ -49,7 +50,7 @@ def metric_status(metric_name: str, train: float, test: float = math.nan) -> str
     return text
 
 
-class MetricPlot(LivePlot):
+class MetricPlot(LiveRows, LivePlot):
     """The metric per iteration: training data solid, test data dashed."""
 
     def __init__(self, parent=None):
@@ -119,17 +120,8 @@ class MetricPlot(LivePlot):
             self._bounds.update(np.maximum(values, R2_FLOOR) if self.metric_name == R2 else values)
             self._dirty = True
 
-    def refresh(self) -> None:
-        if not self._dirty:
-            return
-        self._dirty = False
-        x, y = self._history.arrays()
-        for k, curve in enumerate(self.curves):
-            column = y[:, k]
-            if np.isnan(column).all():
-                curve.setData([], [])  # e.g. no test set
-            else:
-                curve.setData(x, column, connect="finite")
+    def _draw_rows(self, x: np.ndarray, y: np.ndarray) -> None:
+        set_columns(self.curves, x, y)
         if len(x):
             self.fit_range(float(x[-1]), self._bounds)
 

@@ -10,7 +10,7 @@ pre-activation z and activation a for the selected sample; click a weight to fol
 trajectory plot. For 2-D inputs each hidden neuron shows a thumbnail of its output over the input
 plane and the output neuron shows the decision map, as in TensorFlow Playground. Networks too big
 to read (more than 8 weight layers or 16 neurons in a layer) are summarised: one block per layer,
-one edge per weight matrix.
+one edge per weight matrix. How the edges are drawn is :mod:`~gdlab.gui.plots.network_edges`.
 
 The same diagram is the stage of the backpropagation inspector (:meth:`NetworkView.show_trace`):
 the layer of the current phase is highlighted and its numbers are written beside its neurons where
@@ -18,11 +18,9 @@ they fit (:func:`~gdlab.gui.plots.labels.hide_colliding`; the inspector's table 
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -31,14 +29,16 @@ from ..palette import BLUE, LIGHT, ORANGE, VERMILLION, Theme
 from .base import LivePlot
 from .diagram_labels import place_labels
 from .inspector_diagram import draw_phase
-from .network_layout import DECADE_COLORS, DECADES, _fmt, decade, decade_classes, edge_style, layout, nearest
+from .network_edges import WIDTHS, NetworkEdges
+from .network_layout import DECADE_COLORS, DECADES, _fmt, decade, decade_classes, layout, nearest
 from .trajectories import weight_label
 
+__all__ = ["DECADES", "MAX_LAYERS", "MAX_NEURONS", "MODES", "WIDTHS", "NetworkView", "decade", "decade_classes"]
+
 MAX_LAYERS, MAX_NEURONS = 8, 16       # beyond either, layers are summarised as blocks
-WIDTHS = (1.0, 2.0, 3.5, 5.5, 8.0)    # pixel widths of the magnitude classes
 MODES = {"weights": "weights w", "gradients": "gradients ∂J/∂w", "updates": "last updates Δw"}
 
-class NetworkView(QWidget):
+class NetworkView(NetworkEdges, QWidget):
     weight_clicked = Signal(object)   # (layer, i, j), 0-based layer
 
     def __init__(self, parent=None, inspector: bool = False, toolbar: bool = True):
@@ -184,17 +184,6 @@ class NetworkView(QWidget):
         self._titles, self._names = [], []
         self._title_texts: list[tuple[str, str]] = []   # (full, short) per layer
 
-    def _style_edges(self) -> None:
-        """Thinner, fainter edges the more there are, so neurons stay visible through them."""
-        factor, alpha = edge_style(len(self._segments))
-        for color, group in zip((BLUE, ORANGE), self.edge_items):
-            for w, item in zip(WIDTHS, group):
-                c = pg.mkColor(color)
-                c.setAlpha(alpha)
-                item.setPen(pg.mkPen(c, width=max(0.8, w * factor)))
-        for k, (color, item) in enumerate(zip(DECADE_COLORS, self.decade_items)):
-            item.setPen(pg.mkPen(color, width=max(0.8, (1.0 + 1.2 * k) * factor)))
-
     def _label(self, text: str, pos, anchor=(0.5, 0.5), color: str | None = None, bold: bool = False,
                html: bool = False) -> pg.TextItem:
         """A scene text item in the theme's label font (at least 14 px high on a projector)."""
@@ -259,85 +248,6 @@ class NetworkView(QWidget):
         self._dirty = False
         self._draw_edges(self.edge_values(), log_scale=self.mode == "gradients")
         self._draw_thumbnails()
-
-    def _flat(self, values: list[np.ndarray]) -> np.ndarray:
-        if self.summarised:
-            return np.array([math.sqrt(float(np.mean(np.square(v)))) * (1 if np.mean(v) >= 0 else -1)
-                             for v in values])
-        return np.concatenate([v.ravel() for v in values]) if values else np.empty(0)
-
-    def _draw_edges(self, values: list[np.ndarray], log_scale: bool = False) -> None:
-        """Edges by sign and size; with ``log_scale`` (gradients) by decade of |value|, all layers alike."""
-        flat = self._flat(values)
-        if len(flat) != len(self._segments):
-            return
-        if log_scale:
-            classes, top = decade_classes(flat)
-            groups = [(item, classes == c) for c, item in enumerate(self.decade_items)]
-            for item in self.edge_items[0] + self.edge_items[1]:
-                item.setData([], [])
-        else:
-            magnitude = np.abs(flat)
-            peak = magnitude[np.isfinite(magnitude)].max() if np.isfinite(magnitude).any() else 0.0
-            with np.errstate(invalid="ignore", divide="ignore"):
-                level = np.where(np.isfinite(magnitude), magnitude / peak if peak > 0 else 0.0, 1.0)
-            classes = np.minimum((level * len(WIDTHS)).astype(int), len(WIDTHS) - 1)
-            groups = [(item, ((flat >= 0) if c == 0 else (flat < 0)) & (classes == w))
-                      for c, group in enumerate(self.edge_items) for w, item in enumerate(group)]
-            for item in self.decade_items:
-                item.setData([], [])
-            top = None
-        for item, mask in groups:
-            segs = self._segments[mask]
-            if len(segs):
-                item.setData(segs[:, :, 0].ravel(), segs[:, :, 1].ravel(), connect="pairs")
-            else:
-                item.setData([], [])
-        if top != self.scale_top:
-            self.scale_top = top
-            self._show_legend()
-
-    def _show_legend(self) -> None:
-        """Sign and size, or the decades of the shared gradient scale."""
-        if self.scale_top is None:
-            self.legend.setText(f"<span style='color:{BLUE}'>■</span> + &nbsp;<span style='color:{ORANGE}'>■"
-                                "</span> − &nbsp;thicker = larger")
-            self.legend.setToolTip("Blue edges are positive, orange negative; the thicker, the larger in size.")
-            return
-        low = self.scale_top - DECADES
-        parts = [f"<span style='color:{c}'>■</span>&nbsp;{'&lt;' + decade(low + 1) if k == 0 else decade(low + k)}"
-                 for k, c in enumerate(DECADE_COLORS)]
-        self.legend.setText("|∂J/∂w| " + " &nbsp;".join(parts))
-        self.legend.setToolTip("Gradient edges: one colour per decade of |∂J/∂w|, each from the power of ten "
-                               f"shown up to the next (the palest: below {decade(low + 1)}; the largest below "
-                               f"{decade(self.scale_top)}), one scale for all layers, so a layer whose gradients "
-                               "vanish looks pale.")
-
-    def _draw_thumbnails(self) -> None:
-        maps = self.maps
-        if maps is None or self.summarised:
-            return
-        if not self.thumbnails:
-            for l in range(1, len(self.sizes)):
-                row = []
-                for _ in self.positions[l]:
-                    image = pg.ImageItem(axisOrder="row-major")
-                    image.setZValue(6)
-                    self.plot.plot_item.addItem(image, ignoreBounds=True)
-                    row.append(image)
-                self.thumbnails.append(row)
-            self._draw_nodes(inputs_only=True)  # the thumbnails are the other neurons
-        lut = _thumbnail_lut()
-        for l, row in enumerate(self.thumbnails):
-            if l >= len(maps):
-                break
-            for j, image in enumerate(row):
-                m = np.nan_to_num(maps[l][j], nan=0.0)
-                lo, hi = (0.0, 1.0) if np.all((m >= 0) & (m <= 1)) else (-1.0, 1.0)
-                image.setImage(m, levels=(lo, hi), lut=lut)
-                p = self.positions[l + 1][j]  # after setImage: the rect scales by the image's size
-                size = self.node_size
-                image.setRect(QRectF(p[0] - size / 2, p[1] - size / 2, size, size))
 
     # -- inspector -----------------------------------------------------------------------------------
     def _clear_texts(self) -> None:
@@ -437,15 +347,3 @@ class NetworkView(QWidget):
             font.setPointSize(theme.tick_pt + 1)
             label.setFont(font)
         self._place_timer.start()
-
-
-_LUT = None
-
-
-def _thumbnail_lut():
-    """Orange (−1 or 0) through white to blue (+1): the colours of the data view."""
-    global _LUT
-    if _LUT is None:
-        cmap = pg.ColorMap([0.0, 0.5, 1.0], [pg.mkColor(ORANGE), pg.mkColor("#FFFFFF"), pg.mkColor(BLUE)])
-        _LUT = cmap.getLookupTable(nPts=256)
-    return _LUT

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...core.printing import number
 from ..palette import GREEN, ORANGE, SKY, VERMILLION
+from ..widget_builders import tight_column
 from .base import LivePlot, make_curve
 
 REGION_COLORS = {"too small": SKY, "good": GREEN, "too large": ORANGE, "diverged": VERMILLION}
@@ -86,11 +86,7 @@ class SweepView(QWidget):
         self.message = QLabel()  # one line, never wrapped: a long text must not squash the plot below
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         controls.addWidget(self.message, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(controls)
-        layout.addWidget(self.plot, 1)
+        tight_column(self, controls, (self.plot, 1))
         self.line = make_curve(pg.mkPen("#888888", width=1))
         self.points = pg.ScatterPlotItem(size=10)
         self.diverged = pg.ScatterPlotItem(size=12, symbol="x", brush=pg.mkBrush(VERMILLION),

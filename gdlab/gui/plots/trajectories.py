@@ -29,7 +29,9 @@ from ...core.decimate import DecimatedSeries
 from ...core.printing import number
 from ...core.training import NetworkRun
 from ..palette import series_color
+from ..widget_builders import tight_column
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
+from .live_rows import LiveRows
 
 MAX_PICKED = 64
 
@@ -75,7 +77,7 @@ class WeightPicker(QDialog):
         return out[:MAX_PICKED]
 
 
-class TrajectoryPlot(QWidget):
+class TrajectoryPlot(LiveRows, QWidget):
     """The plot, with a button to choose which weights it follows."""
 
     selection_changed = Signal(object)  # list of (layer, i, j)
@@ -97,11 +99,7 @@ class TrajectoryPlot(QWidget):
         top.setContentsMargins(4, 0, 4, 0)
         top.addWidget(self.caption, 1)
         top.addWidget(self.pick_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addWidget(self.plot, 1)
+        tight_column(self, top, (self.plot, 1))
         self.curves: list[PathCurve] = []
         self.labels: list[str] = []
         self.ids: list[tuple[int, int, int]] = []
@@ -183,15 +181,9 @@ class TrajectoryPlot(QWidget):
     # -- data ------------------------------------------------------------------------------
     def append(self, iterations: np.ndarray, values: np.ndarray) -> None:
         if len(iterations) and self._history is not None:
-            self._history.extend(iterations, values)
-            self._bounds.update(values)
-            self._dirty = True
+            self._store_rows(iterations, values)
 
-    def refresh(self) -> None:
-        if not self._dirty or self._history is None:
-            return
-        self._dirty = False
-        x, y = self._history.arrays()
+    def _draw_rows(self, x: np.ndarray, y: np.ndarray) -> None:
         n = len(x)
         for curve, (columns, *_rest) in zip(self.curves, self._groups):
             # lines one after another, each followed by a NaN gap: [x, nan, x, nan, ...]
