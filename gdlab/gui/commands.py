@@ -1,182 +1,63 @@
 """What crosses the training thread's boundary, both ways (no Qt): one frozen dataclass per
 command the session sends the worker, and the answers the worker sends back besides its frames
-(:class:`~gdlab.gui.view_data.Frame` and the payloads in :mod:`gdlab.gui.view_data`).
+and the payloads of :mod:`gdlab.gui.view_data`.
 
-Every value in a command is a plain number, string or tuple the session made (arrays never go to
-the worker; copies of arrays come back).
+Each is declared in one line — its name, what it does, its fields and their types — and made by
+:func:`dataclasses.make_dataclass` (``Step(5).n == 5``; assigning a field raises). Every value in
+a command is a plain number, string or tuple the session made: arrays never go to the worker, and
+only copies of arrays come back.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import make_dataclass
 from typing import Any
 
 from ..core.experiment import Experiment
 
-WeightId = tuple[int, int, int]   # (layer, row, column) of a weight
-Range = tuple[float, float] | None
+WeightId = tuple[int, int, int]           # (layer, row, column) of a weight
+Range = tuple[float, float] | None        # a view range; None: around the weight's path
+Pairs = tuple[tuple[str, Any], ...]       # keyword values, e.g. (("learning_rate", 0.1),)
+
+
+def _declare(name: str, doc: str, *fields: tuple[str, Any]) -> type:
+    return make_dataclass(name, list(fields), frozen=True, namespace={"__doc__": doc, "__module__": __name__})
 
 
 # -- commands: the session -> the worker -----------------------------------------------------
-@dataclass(frozen=True)
-class Load:
-    """Train ``experiment`` from iteration 0 (at its own playback speed)."""
-    experiment: Experiment
+Load = _declare("Load", "Train ``experiment`` from iteration 0, at its own playback speed.", ("experiment", Experiment))
+Start = _declare("Start", "Train on (until paused or the run ends).")
+Pause = _declare("Pause", "Stop training; a frame says so.")
+Step = _declare("Step", "``n`` iterations now, interruptibly (0: only a fresh frame).", ("n", int))
+Reset = _declare("Reset", "Back to iteration 0 with the same initial weights.")
+Reinitialize = _declare("Reinitialize", "Back to iteration 0 with new initial weights.", ("seed", int))
+SetLearningRate = _declare("SetLearningRate", "α from the next step on.", ("learning_rate", float))
+SetOptimizer = _declare("SetOptimizer", "Another optimiser (its state starts fresh).", ("name", str),
+                        ("values", Pairs))
+SetMaxIterations = _declare("SetMaxIterations", "The iteration limit.", ("n", int))
+SetSpeed = _declare("SetSpeed", "Iterations per second; 0 means as fast as possible.",
+                    ("iterations_per_second", float))
+SetTracked = _declare("SetTracked", "The weights whose values the trajectories follow.", ("ids", tuple[WeightId, ...]))
+SetStart = _declare("SetStart", "A race's common start point (the history starts again).", ("point", tuple[float, ...]))
+Sweep = _declare("Sweep", "The learning-rate sweep of the experiment (training pauses).", ("lr_min", float),
+                 ("lr_max", float), ("count", int), ("iterations", int))
+CancelSweep = _declare("CancelSweep", "Stop the sweep; answered by SweepDone(None).")
+Landscape = _declare("Landscape", "The cost over the plane of two weights, n × n points; a LandscapeSlice.",
+                     ("wid_a", WeightId), ("wid_b", WeightId), ("x_range", Range), ("y_range", Range), ("n", int))
+Trace = _declare("Trace", "The next iteration taken apart ('batch' or 'sample'); a BackpropTrace.", ("mode", str),
+                 ("sample", int))
+Sync = _declare("Sync", "A barrier: Synced(token) once every command before it has been handled.", ("token", Any))
+Peek = _declare("Peek", "The run as it was at ``iteration``: a NetworkMoment or SurfaceMoment.", ("iteration", int))
+Rewind = _declare("Rewind", "Back to ``iteration``; training goes on from there.", ("iteration", int))
+Fork = _declare("Fork", "A twin with these changes, stepped in lockstep.", ("changes", Pairs))
+Unfork = _declare("Unfork", "The twin is dropped.")
+MakeWorksheet = _declare("MakeWorksheet", "A worksheet of the next iteration; a WorksheetAnswer.")
+SetShown = _declare("SetShown", "The view data a shown view draws (VIEW_PARTS).", ("parts", frozenset[str]))
+SetMapAspect = _declare("SetMapAspect", "The data view's width : height.", ("aspect", float))
+SelectSample = _declare("SelectSample", "The training sample whose z and a the diagram shows.", ("index", int))
+Quit = _declare("Quit", "The worker's loop ends (the thread then quits).")
 
-
-@dataclass(frozen=True)
-class Start:
-    pass
-
-
-@dataclass(frozen=True)
-class Pause:
-    pass
-
-
-@dataclass(frozen=True)
-class Step:
-    """``n`` iterations now, interruptibly (0: just a fresh frame)."""
-    n: int
-
-
-@dataclass(frozen=True)
-class Reset:
-    pass
-
-
-@dataclass(frozen=True)
-class Reinitialize:
-    seed: int
-
-
-@dataclass(frozen=True)
-class SetLearningRate:
-    learning_rate: float
-
-
-@dataclass(frozen=True)
-class SetOptimizer:
-    name: str
-    values: tuple[tuple[str, Any], ...] = ()   # the optimiser's hyperparameters, as (name, value) pairs
-
-
-@dataclass(frozen=True)
-class SetMaxIterations:
-    n: int
-
-
-@dataclass(frozen=True)
-class SetSpeed:
-    """Iterations per second; 0 means as fast as possible."""
-    iterations_per_second: float
-
-
-@dataclass(frozen=True)
-class SetTracked:
-    ids: tuple[WeightId, ...]
-
-
-@dataclass(frozen=True)
-class SetStart:
-    point: tuple[float, ...]
-
-
-@dataclass(frozen=True)
-class Sweep:
-    lr_min: float
-    lr_max: float
-    count: int
-    iterations: int
-
-
-@dataclass(frozen=True)
-class CancelSweep:
-    pass
-
-
-@dataclass(frozen=True)
-class Landscape:
-    """The cost over the plane of two weights, n × n points (a range None: around the weight's path)."""
-    wid_a: WeightId
-    wid_b: WeightId
-    x_range: Range
-    y_range: Range
-    n: int
-
-
-@dataclass(frozen=True)
-class Trace:
-    mode: str      # "batch" or "sample"
-    sample: int
-
-
-@dataclass(frozen=True)
-class Sync:
-    """A barrier: answered by :class:`Synced` once every command before it has been handled."""
-    token: Any
-
-
-@dataclass(frozen=True)
-class Peek:
-    iteration: int
-
-
-@dataclass(frozen=True)
-class Rewind:
-    iteration: int
-
-
-@dataclass(frozen=True)
-class Fork:
-    changes: tuple[tuple[str, Any], ...]   # e.g. (("learning_rate", 0.1),)
-
-
-@dataclass(frozen=True)
-class Unfork:
-    pass
-
-
-@dataclass(frozen=True)
-class MakeWorksheet:
-    pass
-
-
-@dataclass(frozen=True)
-class SetShown:
-    parts: frozenset[str]
-
-
-@dataclass(frozen=True)
-class SetMapAspect:
-    aspect: float
-
-
-@dataclass(frozen=True)
-class SelectSample:
-    index: int
-
-
-@dataclass(frozen=True)
-class Quit:
-    pass
-
-
-# -- answers: the worker -> the session (besides frames and the view_data payloads) -----------
-@dataclass(frozen=True)
-class Failed:
-    report: str      # a traceback, for the user's error message
-
-
-@dataclass(frozen=True)
-class SweepProgress:
-    fraction: float  # 0 … 1
-
-
-@dataclass(frozen=True)
-class SweepDone:
-    result: Any      # a gdlab.core.sweep.SweepResult, or None when cancelled
-
-
-@dataclass(frozen=True)
-class Synced:
-    token: Any
+# -- answers: the worker -> the session -------------------------------------------------------
+Failed = _declare("Failed", "A command or a step raised: the traceback, for the user's message.", ("report", str))
+SweepProgress = _declare("SweepProgress", "The share of the sweep done, 0 … 1.", ("fraction", float))
+SweepDone = _declare("SweepDone", "A gdlab.core.sweep.SweepResult, or None when cancelled.", ("result", Any))
+Synced = _declare("Synced", "Every command before Sync(token) has been handled.", ("token", Any))
