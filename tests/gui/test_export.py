@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QImage, QImageReader
 
+from gdlab.core import views as catalogue
 from gdlab.core.experiment import load_experiment
 from gdlab.core.gif import gif_info
 from gdlab.core.pngmeta import EXPERIMENT_KEY, read_chunks, read_text
@@ -278,6 +279,14 @@ def test_views_check_the_experiment_kind(race, xor):
     assert set(view_names(xor[0])) >= {"cost", "trajectories", "data", "sheet"}
     assert "data" not in view_names(race[0])
     assert set(VIEWS) >= {"cost", "trajectories", "data", "curve", "surface", "network", "sheet"}
+
+
+def test_the_registry_draws_the_catalogues_exported_views():
+    """Every view `gdlab export --view` offers is registered, with the catalogue's title and reasons."""
+    assert set(VIEWS) == set(catalogue.export_names())
+    for name, spec in VIEWS.items():
+        assert spec.available and spec.title == catalogue.view(name).title
+        assert spec.applies == catalogue.view(name).applies
 
 
 @pytest.mark.slow

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QWidget
 from ...core.experiment import Experiment
 from ...core.params import NETWORK
 from ...core.printing import number
-from ...core.surfaces import get_surface
 from ...core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
+from ...core.views import BOTTOM, TOP, tab_views
 from ..plots.base import LivePlot
 from ..render import VIEWS
 from ..runs_table import cost_overlay, overlay_items
@@ -72,7 +72,7 @@ class FramesMixin:
             self.landscape_view.set_weights(snap.tracked_ids)
             if "n_train" in frame.view:
                 self.inspector.set_samples(frame.view["n_train"])
-        self._show_views_for(snap.kind, frame.experiment)
+        self._show_views_for(frame.experiment)
 
     def _relabel_runs(self, frame: Frame) -> None:
         """Runs renamed by a live change (sgd α=0.95 → sgd α=0.5): every legend follows."""
@@ -127,22 +127,21 @@ class FramesMixin:
         return [self.trajectory_plot, self.gradient_flow, self.metrics_view, self.data_view, self.network_view,
                 self.curve_view, self.contour_view, self.landscape_view]
 
-    def _show_views_for(self, kind: str, experiment: Experiment) -> None:
-        """The tabs that make sense for this kind of experiment; the first of them is shown."""
-        dim = get_surface(experiment["surface"]).dim if kind != NETWORK else 0
-        network = kind == NETWORK
-        wanted = {self.data_tab: network, self.network_view: network, self.inspector: network,
-                  self.landscape_view: network, self.curve_view: dim == 1, self.contour_view: dim == 2}
-        # only the tabs that change: QTabWidget lays itself out again on every setTabVisible
-        shown = [(self.view_tabs, widget, show) for widget, show in wanted.items()]
-        shown += [(self.bottom_tabs, self.gradient_flow, network), (self.bottom_tabs, self.metrics_view, network)]
-        for tabs, widget, show in shown:
-            index = tabs.indexOf(widget)
-            if tabs.isTabVisible(index) != show:
-                tabs.setTabVisible(index, show)
-        if network:
-            regression = bool(experiment.data_task() == "regression")
-            self.bottom_tabs.setTabText(self.bottom_tabs.indexOf(self.metrics_view), "R²" if regression else "Accuracy")
+    def _show_views_for(self, experiment: Experiment) -> None:
+        """The tabs that make sense for this experiment (the catalogue says which:
+        :mod:`gdlab.core.views`), titled for its data; the first of them is shown."""
+        wanted: dict[QWidget, bool] = {}
+        for tabs, place in ((self.view_tabs, TOP), (self.bottom_tabs, BOTTOM)):
+            for entry in tab_views(place):
+                page, show = self.tab_pages[entry.name], entry.suits(experiment)
+                if tabs is self.view_tabs:
+                    wanted[page] = show
+                index = tabs.indexOf(page)
+                # only the tabs that change: QTabWidget lays itself out again on every setTabVisible
+                if tabs.isTabVisible(index) != show:
+                    tabs.setTabVisible(index, show)
+                if show and tabs.tabText(index) != entry.tab_title(experiment):
+                    tabs.setTabText(index, entry.tab_title(experiment))
         current = self.view_tabs.currentWidget()
         if not wanted.get(current, False):
             self.view_tabs.setCurrentWidget(next(w for w, show in wanted.items() if show))
