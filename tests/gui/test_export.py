@@ -11,6 +11,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QImage, QImageReader
 
 from gdlab.core import views as catalogue
+from gdlab.core.customdata import CustomData
 from gdlab.core.experiment import load_experiment
 from gdlab.core.gif import gif_info
 from gdlab.core.pngmeta import EXPERIMENT_KEY, read_chunks, read_text
@@ -381,6 +382,18 @@ def test_caption_and_table_describe_the_run(xor, race):
     summary = summarize(run.snapshot(len(run.history) - 1))
     text = caption(experiment, summary)
     assert "6 runs" in text and "Rosenbrock" in text and "adam: J = " in text
+
+
+def test_the_table_shows_what_the_declarations_say_matters():
+    labels = lambda experiment: [label for label, _ in parameter_rows(experiment, {})]  # noqa: E731
+    xor = load_preset("xor")
+    adam = labels(xor.replace(optimizer="adam", schedule="step", init="normal"))
+    assert "Adam β₁" in adam and "Momentum μ" not in adam and "Decay steps k" in adam and "Init σ" not in adam
+    plain = labels(xor.replace(optimizer="sgd"))
+    assert "Adam β₁" not in plain and "LR schedule" not in plain and "Regularisation" not in plain
+    corners = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    drawn = xor.with_points(CustomData(corners, np.array([0, 0, 1, 1]), "binary"))
+    assert "Samples" in labels(xor) and "Samples" not in labels(drawn) and "Noise" not in labels(drawn)
 
 
 # -- animated GIFs ---------------------------------------------------------------------------------------------
