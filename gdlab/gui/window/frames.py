@@ -34,9 +34,7 @@ class FramesMixin:
         """A frame from the worker: every view that shows this kind of experiment takes its rows
         (the same feeding as the headless export: :mod:`gdlab.gui.render`)."""
         snap = frame.snapshot
-        if snap.kind != NETWORK:
-            self._frame_dim = snap.w.shape[1]
-        for name, view in self._fed_views(snap.kind):
+        for name, view in self._fed_views(frame.experiment):
             VIEWS[name].feed(view, frame)
         if frame.fresh:
             self._configured(frame)
@@ -57,13 +55,11 @@ class FramesMixin:
         self._set_running_look(frame.running)
         self._dirty = True
 
-    def _fed_views(self, kind: str) -> list[tuple[str, QWidget]]:
-        if kind == NETWORK:
-            return [("cost", self.cost_plot), ("trajectories", self.trajectory_plot), ("gradients", self.gradient_flow),
-                    ("metrics", self.metrics_view), ("data", self.data_view), ("network", self.network_view)]
-        dim = self.curve_view if self._frame_dim == 1 else self.contour_view
-        return [("cost", self.cost_plot), ("trajectories", self.trajectory_plot),
-                ("curve" if dim is self.curve_view else "surface", dim)]
+    def _fed_views(self, experiment: Experiment) -> list[tuple[str, QWidget]]:
+        """The window's figures of the registry's views (:mod:`gdlab.gui.render`) that show ``experiment``."""
+        figures = {**self.tab_pages, "data": self.data_view, "cost": self.cost_plot}
+        return [(name, figures[name]) for name, spec in VIEWS.items()
+                if name in figures and not spec.applies(experiment)]
 
     def _configured(self, frame: Frame) -> None:
         """What a fresh start changes beyond the plots: tabs, weight lists, sample counts."""
