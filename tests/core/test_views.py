@@ -25,6 +25,9 @@ def test_a_lesson_names_the_catalogues_views():
     assert BOTTOM_VIEWS == ("trajectories", "gradients", "sweep", "runs")
     assert VIEW_NAMES == TOP_VIEWS + BOTTOM_VIEWS + ("cost",)
     assert set(VIEW_NAMES) == {v.name for v in views.CATALOGUE if v.lesson}
+    from gdlab.core import lessons
+
+    assert all(f"``{name}``" in lessons.__doc__ for name in VIEW_NAMES), "the lesson format names every view"
 
 
 def test_every_tab_has_a_title_and_a_tip_and_nothing_else_does():
