@@ -104,6 +104,12 @@ class Param:
         what = "a whole number" if self.kind in (INT, INT_LIST) else "a number"
         return f"{what} from {lo} to {hi}"
 
+    def clamp(self, value: float) -> float:
+        """``value`` moved into [minimum, maximum] (a bound that is None does not bound)."""
+        if self.minimum is not None:
+            value = max(value, self.minimum)
+        return value if self.maximum is None else min(value, self.maximum)
+
     def validate(self, value: Any, field: str | None = None) -> Any:
         """Return ``value`` normalised to this parameter's type, or raise :class:`ExperimentError`."""
         where = field or self.name

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ...core import views as catalogue
 from ...core.params import NETWORK
 from ..render import sheet_views, view_names
 from ..view_data import WorksheetAnswer
@@ -93,7 +94,7 @@ class ExportsMixin:
 
     def export_views(self) -> dict[str, QWidget]:
         """The views that can be exported now, by title (the visible tabs of this experiment)."""
-        views = {"Cost per iteration": self.cost_plot}
+        views = {catalogue.view("cost").title: self.cost_plot}
         for tabs in (self.view_tabs, self.bottom_tabs):
             for k in range(tabs.count()):
                 if tabs.isTabVisible(k):
@@ -118,7 +119,7 @@ class ExportsMixin:
         widgets = {"data": self.data_view, "curve": self.curve_view, "surface": self.contour_view}
         picture = next(n for n in sheet_views(experiment) if n in widgets)
         sheet = {"cost": self.cost_plot, "trajectories": self.trajectory_plot.plot, "view": widgets[picture]}
-        gif = tuple(n for n in view_names(experiment) if n in ("cost", "trajectories", "data", "curve", "surface"))
+        gif = tuple(n for n in view_names(experiment) if catalogue.view(n).animation)
         summary = summarize(self._frame.snapshot, experiment)
         summary["changes"] = list(self._frame.changes)
         iteration = self._frame.snapshot.iteration
@@ -142,7 +143,7 @@ class ExportsMixin:
         """"Export figure…" and "Copy figure" in every view's right-click menu."""
         from ..export import install_export_actions
 
-        for title, view in (("Cost per iteration", self.cost_plot),
+        for title, view in ((catalogue.view("cost").title, self.cost_plot),
                             *[(self.view_tabs.tabText(k), self.view_tabs.widget(k))
                               for k in range(self.view_tabs.count())],
                             *[(self.bottom_tabs.tabText(k), self.bottom_tabs.widget(k))
