@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ...core.params import NETWORK
 from ..render import sheet_views, view_names
+from ..view_data import WorksheetAnswer
 
 
 class ExportsMixin:
@@ -72,11 +73,11 @@ class ExportsMixin:
         self.session.request_worksheet()
 
     @Slot(object)
-    def _on_worksheet(self, answer) -> None:
+    def _on_worksheet(self, answer: WorksheetAnswer) -> None:
         from ...core.worksheet import file_stem, make_worksheet
         from ..worksheet_pdf import write_worksheet_set
 
-        worksheet, problem = answer
+        worksheet, problem = answer.worksheet, answer.problem
         if worksheet is None:  # too big a network for a worksheet: the textbook 2-2-1 example instead
             worksheet = make_worksheet()
             self.statusBar().showMessage(f"{problem} A worksheet for the 2-2-1 textbook example instead.", 8000)
