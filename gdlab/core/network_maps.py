@@ -13,8 +13,10 @@ import numpy as np
 
 from .contour import isoline
 from .datasets import Dataset
+from .experiment import Experiment
 from .features import expand_features
 from .history import History
+from .metrics import Scorer
 from .network import MLP
 
 
@@ -31,8 +33,29 @@ class NetworkMaps:
     history: History
     loss: str
     tracked_ids: list[tuple[int, int, int]]
+    task: str
+    n_classes: int
+    _score_train: Scorer
+    _score_test: Scorer
     _values: dict[str, Any]
+    _experiment: Experiment
     _grid: tuple[np.ndarray, np.ndarray, tuple[int, float | None], np.ndarray]  # view_data's (xs, ys, key, points)
+
+    def confusion(self) -> dict[str, np.ndarray]:
+        """{"train": C, "test": C}, C[t, p] = #{samples of true class t predicted as p}, for the
+        current weights (empty for regression). Counted from the outputs the last evaluation kept,
+        so it costs no forward pass."""
+        if self.task == "regression":
+            return {}
+        return {"train": self._score_train.confusion(self.n_classes),
+                "test": self._score_test.confusion(self.n_classes)}
+
+    @property
+    def class_names(self) -> list[str]:
+        """Names of the classes 0 … C−1 (your own data's names, else "0", "1", …); [] for regression."""
+        points = self._experiment.points
+        names = list(getattr(points, "class_names", None) or ()) if points is not None else []
+        return names if len(names) == self.n_classes else [str(c) for c in range(self.n_classes)]
 
     def sample_activations(self, index: int, model: MLP | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
         """(z_l, a_l) of every layer for training sample ``index`` (copies), by a forward pass

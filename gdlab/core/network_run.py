@@ -18,6 +18,16 @@ from .metrics import Scorer, metric_name
 from .network import MLP
 from .network_maps import NetworkMaps
 from .params import NETWORK
+from .run_state import (
+    RunState,
+    check_fits,
+    frozen,
+    frozen_all,
+    optimizer_state,
+    restore_optimizer,
+    rng_from_state,
+    rng_state,
+)
 from .run_status import (
     CONVERGED,
     DIVERGED,
@@ -46,9 +56,8 @@ class NetworkRun(NetworkMaps):
     def __init__(self, experiment: Experiment):
         if experiment.kind != NETWORK:
             raise ValueError("NetworkRun needs a network experiment")
-        self.experiment = experiment
-        v = experiment.values
-        self._values = v
+        self._settings(experiment)
+        v = self._values
         if experiment.points is not None:  # dataset "custom": the experiment's own points
             data = experiment.points.to_dataset()
         else:
@@ -67,10 +76,8 @@ class NetworkRun(NetworkMaps):
                          output_activation=self.output_activation, init=v["init"], seed=v["seed"],
                          init_scale=v["init_scale"])
         self._initial_state = self.model.get_state()
-        self.base_lr = v["learning_rate"]
         self.schedule = schedule_from_values(v)
         self.optimizer = optimizer_from_values(v)
-        self.max_iterations = v["max_iterations"]
         n = len(self.X_train)
         self.batch_size = n if v["batch_size"] in (0,) or v["batch_size"] >= n else v["batch_size"]
         n_layers = len(self.model.weights)
@@ -109,10 +116,69 @@ class NetworkRun(NetworkMaps):
 
     def reinitialize(self, seed: int) -> None:
         """New random initial weights from ``seed``; the history starts again."""
+        self._settings(self.experiment.replace(seed=seed))
         self.model.reinitialize(seed)
         self._initial_state = self.model.get_state()
-        self._values["seed"] = seed
         self._start()
+
+    # -- settings: the experiment is their one source ----------------------------------------
+    @property
+    def experiment(self) -> Experiment:
+        """The run's settings, live changes included: every value the run uses comes from it."""
+        return self._experiment
+
+    def _settings(self, experiment: Experiment) -> None:
+        """Take ``experiment`` as the run's settings; the one place they change."""
+        self._experiment = experiment
+        self._values = experiment.values
+
+    @property
+    def base_lr(self) -> float:
+        """The learning rate α of the experiment (the schedule scales it)."""
+        return float(self._values["learning_rate"])
+
+    @property
+    def max_iterations(self) -> int:
+        return int(self._values["max_iterations"])
+
+    # -- state as a value ----------------------------------------------------------------------
+    def initial_weights(self) -> list[np.ndarray]:
+        """Copies of the weights of iteration 0, as blocks [W_l; b_l]."""
+        state = self._initial_state
+        return [np.vstack([W, b[None, :]]) for W, b in zip(state["weights"], state["biases"])]
+
+    def get_state(self) -> RunState:
+        """The run now, as a value (copies): see :mod:`gdlab.core.run_state`."""
+        return RunState(
+            iteration=self.iteration, first_iteration=self.first_iteration, status=self.status,
+            reason=self.reason, weights=frozen_all(self.model.blocks), optimizer=(optimizer_state(self.optimizer),),
+            start_cost=self._start_cost, initial=frozen_all(self.initial_weights()),
+            weights_before=frozen_all(self._before), rng=rng_state(self._batch_rng), order=frozen(self._order),
+            cursor=self._cursor, batch=None if self.batch_index is None else frozen(self.batch_index))
+
+    def set_state(self, state: RunState) -> None:
+        """Put the run back in ``state`` (its settings stay: see :mod:`gdlab.core.run_state`);
+        the history is cut after the state's iteration, whose row is computed again."""
+        check_fits(state, len(self.history), self.model.blocks)
+        for target, block in zip(self.model.blocks, state.weights):
+            np.copyto(target, block)
+        if state.initial:
+            self._initial_state = {"weights": [b[:-1].copy() for b in state.initial],
+                                   "biases": [b[-1].copy() for b in state.initial]}
+        self._before = [b.copy() for b in (state.weights_before or state.weights)]
+        restore_optimizer(self.optimizer, state.optimizer[0] if state.optimizer else None)
+        self._batch_rng = rng_from_state(state.rng)
+        self._order = np.arange(len(self.X_train)) if state.order is None else state.order.copy()
+        self._cursor = state.cursor
+        self.iteration, self.first_iteration = state.iteration, state.first_iteration
+        self.status, self.reason = state.status, state.reason
+        if self.tape is not None:
+            self.tape.forget_after(state.iteration)
+        self.history.truncate(state.history_rows)
+        with np.errstate(all="ignore"):
+            self._evaluate(batch=None if state.batch is None else state.batch.copy())
+        self._start_cost = float(self.history.view("train_cost", 0, 1)[0] if state.start_cost is None
+                                 else state.start_cost)
 
     @property
     def finished(self) -> bool:
@@ -126,17 +192,16 @@ class NetworkRun(NetworkMaps):
     # -- commands ------------------------------------------------------------------------
     def set_learning_rate(self, lr: float) -> None:
         """Used from the very next step on (the schedule scales this base rate)."""
-        self.base_lr = float(lr)
+        self._settings(self.experiment.replace(learning_rate=float(lr)))
 
     def set_optimizer(self, name: str, **values: Any) -> None:
         """Switch optimiser between steps; its state (velocity, averages) starts fresh."""
-        merged = dict(self._values, optimizer=name, learning_rate=self.base_lr, **values)
-        self.optimizer = optimizer_from_values(merged)
-        self._values.update(optimizer=name, **values)
+        self._settings(self.experiment.replace(optimizer=name, **values))
+        self.optimizer = optimizer_from_values(self._values)
 
     def set_max_iterations(self, n: int) -> None:
         """Raise (or lower) the limit; a run stopped by the limit may go on."""
-        self.max_iterations = int(n)
+        self._settings(self.experiment.replace(max_iterations=int(n)))
         if self.status == MAX_ITERATIONS and self.iteration < n:
             self.status, self.reason = RUNNING, ""
 
@@ -319,22 +384,6 @@ class NetworkRun(NetworkMaps):
             metric_name=self.metric_name, train_metric=h.copy("train_metric", since),
             test_metric=h.copy("test_metric", since), confusion=self.confusion(), class_names=self.class_names,
             epochs_per_iteration=self.batch_size / max(1, len(self.X_train)))
-
-    def confusion(self) -> dict[str, np.ndarray]:
-        """{"train": C, "test": C}, C[t, p] = #{samples of true class t predicted as p}, for the
-        current weights (empty for regression). Counted from the outputs the last evaluation kept,
-        so it costs no forward pass."""
-        if self.task == "regression":
-            return {}
-        return {"train": self._score_train.confusion(self.n_classes),
-                "test": self._score_test.confusion(self.n_classes)}
-
-    @property
-    def class_names(self) -> list[str]:
-        """Names of the classes 0 … C−1 (your own data's names, else "0", "1", …); [] for regression."""
-        points = self.experiment.points
-        names = list(getattr(points, "class_names", None) or ()) if points is not None else []
-        return names if len(names) == self.n_classes else [str(c) for c in range(self.n_classes)]
 
     def history_columns(self, start: int = 0, stop: int | None = None) -> dict[str, np.ndarray]:
         """The history (copies) of rows ``start:stop`` (all by default), for files: iteration,

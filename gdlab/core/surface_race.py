@@ -7,14 +7,15 @@ so the gradient on show is always the one the next step will use.
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import Any, Iterable, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .experiment import Experiment, run_label
+from .experiment import MAX_RUNS, Experiment, run_label
 from .history import History
-from .params import SURFACE
+from .params import RUN_LEVEL_PARAMS, SURFACE
+from .run_state import RunState, check_fits, frozen, optimizer_state, restore_optimizer
 from .run_status import (
     CONVERGED,
     DIVERGED,
@@ -49,22 +50,44 @@ class SurfaceRace:
         the experiment's own runs; a learning-rate sweep uses it for more runs than a file holds."""
         if experiment.kind != SURFACE:
             raise ValueError("SurfaceRace needs a surface experiment")
-        self.experiment = experiment
-        v = experiment.values
-        self._values = v
+        self._settings(experiment, [dict(r) for r in runs] if runs is not None else experiment.run_values())
+        v = self._values
         self.surface = get_surface(v["surface"])
         self.start_point = np.array(v["start"] or self.surface.default_start, dtype=float)
-        self.runs = [dict(r) for r in runs] if runs is not None else experiment.run_values()
-        self.labels = [r["label"] for r in self.runs]
-        self.max_iterations = v["max_iterations"]
         K, d = len(self.runs), self.surface.dim
-        self.base_lr = np.array([r["learning_rate"] for r in self.runs], dtype=float)
         self._build_groups()
         self.history = History({"costs": (K,), "paths": (K, d)}, keep=HISTORY_KEEP)
         self.w = np.empty((K, d))
         self._w_prev = np.empty((K, d))
         self._bound: tuple[np.ndarray | None, np.ndarray] = (None, np.empty(0))  # (start costs, divergence bound)
         self._start()
+
+    # -- state as a value ----------------------------------------------------------------------
+    def get_state(self) -> RunState:
+        """The race now, as a value (copies): see :mod:`gdlab.core.run_state`."""
+        return RunState(
+            iteration=self.iteration, first_iteration=self.first_iteration, status=self.status, reason=self.reason,
+            weights=(frozen(self.w),), start_cost=frozen(self._start_cost), active=frozen(self.active),
+            optimizer=tuple((tuple(idx.tolist()), optimizer_state(opt)) for idx, opt, _ in self._groups),
+            run_status=tuple(self.run_status), run_reason=tuple(self.run_reason))
+
+    def set_state(self, state: RunState) -> None:
+        """Put the race back in ``state`` (its settings stay: see :mod:`gdlab.core.run_state`);
+        the history is cut after the state's iteration, whose row is computed again."""
+        check_fits(state, len(self.history), [self.w])
+        self.w[:] = state.weights[0]
+        saved = dict(state.optimizer)
+        for idx, opt, _ in self._groups:
+            restore_optimizer(opt, saved.get(tuple(idx.tolist())))
+        self.iteration, self.first_iteration = state.iteration, state.first_iteration
+        self.status, self.reason = state.status, state.reason
+        self.run_status, self.run_reason = list(state.run_status), list(state.run_reason)
+        self.active = np.ones(len(self.runs), dtype=bool) if state.active is None else state.active.copy()
+        self.history.truncate(state.history_rows)
+        with np.errstate(all="ignore"):
+            self._evaluate()
+        self._start_cost = np.array(self.history.view("costs", 0, 1)[0] if state.start_cost is None
+                                    else state.start_cost, dtype=float)
 
     def _build_groups(self) -> None:
         groups: dict[tuple, list[int]] = {}
@@ -110,29 +133,48 @@ class SurfaceRace:
 
     def set_learning_rate(self, lr: float, run: int | None = None) -> None:
         """Change the base learning rate of one run (or of all runs), used from the next step on."""
-        if run is None:
-            self.base_lr[:] = lr
-        else:
-            self.base_lr[run] = lr
-        for k in range(len(self.runs)) if run is None else (run,):
-            self._update_run(k, learning_rate=float(lr))
+        self._change(range(len(self.runs)) if run is None else (run,), learning_rate=float(lr))
 
     def set_optimizer(self, name: str, **values: Any) -> None:
         """Switch every run to optimiser ``name`` (state starts fresh)."""
-        for k in range(len(self.runs)):
-            self._update_run(k, optimizer=name, **values)
+        self._change(range(len(self.runs)), optimizer=name, **values)
         self._build_groups()
 
-    def _update_run(self, k: int, **changes: Any) -> None:
-        """Run k's values after a live change; a run named after its optimiser and α (it had no
-        label of its own) is renamed, so legends say the α in use."""
-        named_by_values = self.labels[k] == run_label(self.runs[k])
-        self.runs[k].update(changes)
-        if named_by_values:
-            self.labels[k] = self.runs[k]["label"] = run_label(self.runs[k])
+    # -- settings: the experiment is their one source ----------------------------------------
+    @property
+    def experiment(self) -> Experiment:
+        """The race's settings, live changes included: its runs are ``experiment.run_values()``
+        (but for a sweep's race of more runs than an experiment holds, whose runs were given)."""
+        return self._experiment
+
+    @property
+    def max_iterations(self) -> int:
+        return int(self._values["max_iterations"])
+
+    def _settings(self, experiment: Experiment, runs: list[dict[str, Any]]) -> None:
+        """Take ``experiment`` and its ``runs`` as the race's settings; the one place they change."""
+        self._experiment, self._values, self.runs = experiment, experiment.values, runs
+        self.labels = [r["label"] for r in runs]
+        self.base_lr = np.array([r["learning_rate"] for r in runs], dtype=float)
+
+    def _change(self, which: Iterable[int], **changes: Any) -> None:
+        """A live change of the runs ``which``; a run named after its optimiser and α (it had no
+        label of its own) is renamed, so legends say the α in use. A change of every run changes
+        the experiment's own value too."""
+        which = list(which)
+        runs = [dict(r) for r in self.runs]
+        for k in which:
+            named_by_values = runs[k]["label"] == run_label(runs[k])
+            runs[k].update(changes)
+            if named_by_values:
+                runs[k]["label"] = run_label(runs[k])
+        experiment = self.experiment.replace(**changes) if len(which) == len(runs) else self.experiment
+        if len(runs) <= MAX_RUNS:
+            experiment = experiment.replace(runs=run_entries(runs, experiment.values))
+        self._settings(experiment, runs)
 
     def set_max_iterations(self, n: int) -> None:
-        self.max_iterations = int(n)
+        self._settings(self.experiment.replace(max_iterations=int(n)), self.runs)
         if self.status == MAX_ITERATIONS and self.iteration < n:
             self.status, self.reason = RUNNING, ""
             for k, s in enumerate(self.run_status):
@@ -311,3 +353,12 @@ class SurfaceRace:
             for i in range(self.surface.dim):
                 cols[f"run{k + 1}_w{i + 1}"] = paths[:, k, i]
         return cols
+
+
+def run_entries(runs: list[dict[str, Any]], values: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """The ``runs`` of an experiment with these base ``values`` whose :meth:`Experiment.run_values`
+    are ``runs``: each run's label (none if it is named by its optimiser and α) and the values in
+    which it differs from ``values``; none at all for one run that has neither."""
+    entries = tuple({"label": "" if r["label"] == run_label(r) else r["label"],
+                     **{k: r[k] for k in RUN_LEVEL_PARAMS if r[k] != values[k]}} for r in runs)
+    return () if entries == ({"label": ""},) else entries

@@ -18,17 +18,19 @@ with the original, the two differ only by the change.
 """
 from __future__ import annotations
 
-import copy
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from .experiment import MAX_RUNS
 from .network import MLP
 from .network_run import NetworkRun
 from .params import FORKABLE
 from .printing import alpha
-from .run_status import READY
-from .surface_race import SurfaceRace
+from .run_state import frozen_all, rng_state
+from .run_status import READY, RUNNING
+from .surface_race import SurfaceRace, run_entries
 from .weight_tape import DEFAULT_BUDGET_BYTES, WeightTape
 
 
@@ -47,8 +49,7 @@ def weights_at(run: NetworkRun, iteration: int) -> tuple[int, list[np.ndarray]] 
     tape = getattr(run, "tape", None)
     found = tape.weights_at(iteration) if tape is not None else None
     if found is None and run.first_iteration == 0:  # iteration 0 of every branch: the initial weights
-        state = run._initial_state
-        return 0, [np.vstack([W, b[None, :]]) for W, b in zip(state["weights"], state["biases"])]
+        return 0, run.initial_weights()
     return found
 
 
@@ -67,46 +68,32 @@ def probe_at(run: NetworkRun, iteration: int) -> tuple[int, MLP] | None:
 def rewind(run: NetworkRun | SurfaceRace, iteration: int) -> int:
     """Back to ``iteration`` (the nearest recorded one at or before it, for a network); returns it.
 
-    The history is cut there and training can go on from it: a new branch."""
+    The history is cut there and training can go on from it: a new branch. It is the run's state
+    now with the weights of then, fresh optimiser state and (networks) a mini-batch order drawn
+    again from a seed that depends on the iteration."""
     if isinstance(run, SurfaceRace):
         return _rewind_race(run, iteration)
     found = weights_at(run, iteration)
     if found is None:
         raise ValueError(f"iteration {iteration} is no longer recorded")
     it, blocks = found
-    for target, block in zip(run.model.blocks, blocks):
-        np.copyto(target, block)
-    tape = getattr(run, "tape", None)
-    if tape is not None:
-        tape.forget_after(it)
-    run.iteration = it
-    run.status, run.reason = (READY if it == 0 else "running"), ""
-    run.optimizer.reset()
-    v = run.experiment.values
-    run._batch_rng = np.random.default_rng([v["seed"], v["data_seed"], 7, it])
-    run._order = np.arange(len(run.X_train))
-    run._cursor = len(run._order)
-    run._before = [b.copy() for b in run.model.blocks]
-    run.history.truncate(it - run.first_iteration)
-    run._evaluate()
+    weights = frozen_all(blocks)
+    v, n = run.experiment, len(run.X_train)
+    run.set_state(replace(run.get_state(), iteration=it, weights=weights, weights_before=weights, optimizer=(),
+                          status=READY if it == 0 else RUNNING, reason="",
+                          rng=rng_state(np.random.default_rng([v["seed"], v["data_seed"], 7, it])),
+                          order=np.arange(n), cursor=n, batch=None))  # the next mini-batch is drawn afresh
     return it
 
 
 def _rewind_race(race: SurfaceRace, iteration: int) -> int:
-    it = int(max(0, min(iteration, race.iteration)))
-    race.w[:] = race.history.view("paths", it, it + 1)[0]
-    race.iteration = it
-    race.history.truncate(it)
-    for _, opt, _ in race._groups:
-        opt.reset()
-    race.active[:] = True
-    race.run_status = [READY if it == 0 else "running"] * len(race.runs)
-    race.run_reason = [""] * len(race.runs)
-    race.status, race.reason = (READY if it == 0 else "running"), ""
-    with np.errstate(all="ignore"):
-        race._evaluate()
+    it = int(max(race.first_iteration, min(iteration, race.iteration)))
+    row = it - race.first_iteration
+    status, K = READY if it == 0 else RUNNING, len(race.runs)
+    race.set_state(replace(race.get_state(), iteration=it, weights=(race.history.view("paths", row, row + 1)[0],),
+                           optimizer=(), status=status, reason="", active=np.ones(K, dtype=bool),
+                           run_status=(status,) * K, run_reason=("",) * K))
     return it
-
 
 
 def fork(run: NetworkRun | SurfaceRace, **changes: Any) -> NetworkRun | SurfaceRace:
@@ -116,29 +103,15 @@ def fork(run: NetworkRun | SurfaceRace, **changes: Any) -> NetworkRun | SurfaceR
         raise ValueError(f"a fork may change {', '.join(FORKABLE)}; not {unknown[0]}")
     if isinstance(run, SurfaceRace):
         return _fork_race(run, **changes)
-    experiment = run.experiment.replace(**changes)
-    twin = NetworkRun(experiment)
+    twin = NetworkRun(run.experiment.replace(**changes))
     if twin.model.layer_sizes != run.model.layer_sizes:
         raise ValueError("a fork keeps the network's shape")
-    for target, block in zip(twin.model.blocks, run.model.blocks):
-        np.copyto(target, block)                       # the same weights now
-    twin._initial_state = copy.deepcopy(run._initial_state)
-    twin.first_iteration = run.iteration
-    twin.iteration = run.iteration
-    twin.status, twin.reason = run.status if run.status == READY else "running", ""
-    if twin.optimizer.name == run.optimizer.name and twin.optimizer.hyper == run.optimizer.hyper:
-        state = run.optimizer.get_state()
-        twin.optimizer.set_state(state)                # the same momentum / running averages
-    twin.base_lr = float(experiment["learning_rate"])
     twin.set_tracked(list(run.tracked_ids))
-    # the same next mini-batch and the same ones after it
-    twin._batch_rng = copy.deepcopy(run._batch_rng)
-    twin._order = run._order.copy()
-    twin._cursor = run._cursor
-    twin.history.truncate(0)
-    twin._before = [b.copy() for b in twin.model.blocks]
-    twin._evaluate(batch=None if run.batch_index is None else run.batch_index.copy())
-    twin._start_cost = float(twin.history.view("train_cost")[0])
+    state = run.get_state()
+    # the same weights, optimiser state (if the optimiser is unchanged) and next mini-batches; the
+    # twin's history starts now, its divergence measured from its own cost now
+    twin.set_state(replace(state, first_iteration=state.iteration, weights_before=state.weights,
+                           status=READY if state.status == READY else RUNNING, reason="", start_cost=None))
     return twin
 
 
@@ -147,17 +120,13 @@ def _fork_race(race: SurfaceRace, **changes: Any) -> SurfaceRace:
     if "hidden_activation" in changes:
         raise ValueError("a cost surface has no activation to change")
     runs = [dict(r, **{k: v for k, v in changes.items() if k in r}) for r in race.runs]
-    twin = SurfaceRace(race.experiment.replace(**{k: v for k, v in changes.items()
-                                                  if k not in ("batch_size",)}), runs=runs)
-    twin.w[:] = race.w
-    twin.first_iteration = race.iteration
-    twin.iteration = race.iteration
-    twin.history.truncate(0)
-    with np.errstate(all="ignore"):
-        twin._evaluate()
-    twin._start_cost = race._start_cost.copy()
-    twin.active[:] = race.active
-    twin.run_status = [s if s == READY else "running" for s in race.run_status]
+    experiment = race.experiment.replace(**{k: v for k, v in changes.items() if k not in ("batch_size",)})
+    twin = SurfaceRace(experiment.replace(runs=run_entries(runs, experiment.values)) if len(runs) <= MAX_RUNS
+                       else experiment, runs=runs)
+    state = race.get_state()
+    twin.set_state(replace(state, first_iteration=state.iteration, optimizer=(), status=READY, reason="",
+                           run_status=tuple(s if s == READY else RUNNING for s in state.run_status),
+                           run_reason=("",) * len(runs)))
     return twin
 
 
