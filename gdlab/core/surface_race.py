@@ -124,6 +124,7 @@ class SurfaceRace:
     def set_start(self, point: ArrayLike) -> None:
         """A new common start point; the history starts again."""
         point = np.asarray(point, dtype=float).reshape(self.surface.dim)
+        self._settings(self.experiment.replace(start=[float(v) for v in point]), self.runs)
         self.start_point = point.copy()
         self._start()
 

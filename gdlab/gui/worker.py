@@ -210,7 +210,7 @@ class TrainingWorker(QObject):
     def _reinitialize(self, cmd: c.Reinitialize) -> None:
         if isinstance(self._run, NetworkRun):
             self._run.reinitialize(int(cmd.seed))
-            self._experiment = self._experiment.replace(seed=int(cmd.seed))
+            self._take_settings()
         else:
             self._run.reset()
         self._restarted()
@@ -219,7 +219,7 @@ class TrainingWorker(QObject):
         if not isinstance(self._run, SurfaceRace) or len(cmd.point) != self._run.surface.dim:
             return False  # meant for a network (the experiment before a preset switch), or another surface
         self._run.set_start(cmd.point)
-        self._experiment = self._experiment.replace(start=[float(v) for v in cmd.point])
+        self._take_settings()
         self._restarted()
         return True
 
@@ -227,17 +227,22 @@ class TrainingWorker(QObject):
         lr = float(cmd.learning_rate)
         self._changed(f"α set to {lr:g}")
         self._run.set_learning_rate(lr)
-        self._experiment = self._experiment.replace(learning_rate=lr)
+        self._take_settings()
 
     def _set_optimizer(self, cmd: c.SetOptimizer) -> None:
         values = dict(cmd.values)
         self._changed(f"optimiser set to {cmd.name}")
         self._run.set_optimizer(cmd.name, **values)
-        self._experiment = self._experiment.replace(optimizer=cmd.name, **values)
+        self._take_settings()
 
     def _set_max_iterations(self, cmd: c.SetMaxIterations) -> None:
         self._run.set_max_iterations(int(cmd.n))
-        self._experiment = self._experiment.replace(max_iterations=int(cmd.n))
+        self._take_settings()
+
+    def _take_settings(self) -> None:
+        """After a live change the run's experiment is the truth (a race's per-run α included); the
+        worker's copy adds only the playback speed, which the run does not hold."""
+        self._experiment = self._run.experiment.replace(playback_speed=self._speed)
 
     def _set_speed(self, cmd: c.SetSpeed) -> None:
         self._speed = float(cmd.iterations_per_second)

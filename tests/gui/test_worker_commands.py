@@ -93,3 +93,24 @@ def test_an_unknown_command_is_reported_not_fatal(qtbot):
             session.sync(1)  # the worker is still there
     finally:
         session.shutdown()
+
+
+def test_a_live_change_to_a_race_is_what_its_frames_and_autosave_carry(qtbot):
+    """The worker's experiment (what frames carry and autosave writes) is the race's own after a live
+    change: a base α reaches every run, so no run keeps its own α in the file either."""
+    session = TrainingSession()
+    frames: list = []
+    session.frame_ready.connect(frames.append)
+    try:
+        session.load(load_preset("optimizer-race"))
+        session.set_start([-1.0, 1.5])
+        session.set_learning_rate(0.001)
+        session.set_speed(7)
+        with qtbot.waitSignal(session.synced, timeout=TIMEOUT):
+            session.sync("done")
+        qtbot.waitUntil(lambda: bool(frames) and frames[-1].experiment["playback_speed"] == 7, timeout=TIMEOUT)
+        experiment = frames[-1].experiment
+        assert [run["learning_rate"] for run in experiment.run_values()] == [0.001] * 6
+        assert experiment["start"] == [-1.0, 1.5] and experiment["learning_rate"] == 0.001
+    finally:
+        session.shutdown()
