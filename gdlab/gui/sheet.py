@@ -140,8 +140,10 @@ def _caption(experiment: Experiment, summary: dict[str, Any]) -> str:
         train, test_cost = summary.get("train_cost", math.nan), summary.get("test_cost", math.nan)
         final = f"Final cost J = {_num(train)} on the training data"
         final += f" and {_num(test_cost)} on the test data" if math.isfinite(test_cost) else ""
+        points = experiment.points  # custom data: its own points, no generator's noise
+        data = f"{points.n_samples} points" if points is not None else f"{v['n_samples']} points, noise {v['noise']:g}"
         return (f"{layers} ({hidden}{out} output, {loss} cost) trained on the {v['dataset']} data "
-                f"({v['n_samples']} points, noise {v['noise']:g}, {test}) by {_optimizer(v)} with learning rate "
+                f"({data}, {test}) by {_optimizer(v)} with learning rate "
                 f"{alpha(v['learning_rate'])} ({batch}) for {it:,} iterations. {final}; {_outcome(summary)}.")
     surface = get_surface(v["surface"])
     start = ", ".join(f"{x:g}" for x in (v["start"] or surface.default_start))

@@ -394,6 +394,8 @@ def test_the_table_shows_what_the_declarations_say_matters():
     corners = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
     drawn = xor.with_points(CustomData(corners, np.array([0, 0, 1, 1]), "binary"))
     assert "Samples" in labels(xor) and "Samples" not in labels(drawn) and "Noise" not in labels(drawn)
+    assert "(4 points, 20% held out" in caption(drawn, {}) and "noise" not in caption(drawn, {})  # its own points
+    assert "(200 points, noise 0.05, " in caption(xor, {})
 
 
 # -- animated GIFs ---------------------------------------------------------------------------------------------
