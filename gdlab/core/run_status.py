@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .optimizers import Optimizer, make_optimizer
-from .params import NETWORK, SURFACE
+from .params import NETWORK, SURFACE, optimizer_hyper
 from .schedules import Schedule, make_schedule
 
 if TYPE_CHECKING:
@@ -34,15 +34,8 @@ MAX_TRACKED = 20
 
 def optimizer_from_values(values: dict[str, Any], lr: Any = None) -> Optimizer:
     """Build the optimiser a run's values describe (torch-style hyperparameter names)."""
-    name = values["optimizer"]
-    hyper: dict[str, Any] = {}
-    if name in ("momentum", "nesterov"):
-        hyper["momentum"] = values["momentum"]
-    elif name == "rmsprop":
-        hyper["alpha"] = values["rmsprop_alpha"]
-    elif name == "adam":
-        hyper["beta1"], hyper["beta2"] = values["beta1"], values["beta2"]
-    return make_optimizer(name, values["learning_rate"] if lr is None else lr, **hyper)
+    return make_optimizer(values["optimizer"], values["learning_rate"] if lr is None else lr,
+                          **optimizer_hyper(values))
 
 
 def schedule_from_values(values: dict[str, Any]) -> Schedule:
