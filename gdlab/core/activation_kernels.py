@@ -8,6 +8,8 @@ allocation-free forms in :mod:`gdlab.core.activations`, which the tests check ag
 """
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import numpy as np
 
 EXP_MAX = 709.0                                     # e^709 is about the largest float
@@ -81,8 +83,8 @@ def softmax_backward(s, g):
     return (g - (g * s).sum(axis=0, keepdims=True)) * s
 
 
-VALUES = {"linear": linear, "sigmoid": sigmoid, "tanh": tanh, "relu": relu, "leaky_relu": leaky_relu,
-          "softmax": softmax}
+VALUES: dict[str, Callable[..., Any]] = {"linear": linear, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
+                                         "leaky_relu": leaky_relu, "softmax": softmax}
 # The slope backprop takes through each activation: f′ from a (softmax: its Jacobian applied to g).
-SLOPES = {"sigmoid": sigmoid_prime, "tanh": tanh_prime, "relu": relu_prime, "leaky_relu": leaky_relu_prime,
-          "softmax": softmax_backward}
+SLOPES: dict[str, Callable[..., Any]] = {"sigmoid": sigmoid_prime, "tanh": tanh_prime, "relu": relu_prime,
+                                         "leaky_relu": leaky_relu_prime, "softmax": softmax_backward}

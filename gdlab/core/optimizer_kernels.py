@@ -38,6 +38,15 @@ def velocity_init(w):
     return {"velocity": np.zeros_like(w)}
 
 
+def add_to_velocity(v, g, t, momentum):
+    """v ← μv + g in place, and v = g on the first step (t = 1), as torch starts its buffer."""
+    if t == 1:
+        v[...] = g                                  # v = g on the first step
+    else:
+        v *= momentum
+        v += g                                      # v ← μv + g
+
+
 def momentum_update(w, g, state, lr, t, momentum):
     """Momentum: v ← μv + g (v = g on the first step, t = 1), w ← w − α·v.
 
@@ -45,11 +54,7 @@ def momentum_update(w, g, state, lr, t, momentum):
     speeds the walk along it (torch's SGD with momentum=μ, dampening=0).
     """
     v = state["velocity"]
-    if t == 1:
-        v[...] = g                                  # v = g on the first step
-    else:
-        v *= momentum
-        v += g                                      # v ← μv + g
+    add_to_velocity(v, g, t, momentum)              # v ← μv + g
     w -= lr * v                                     # w ← w − α·v
 
 
@@ -60,11 +65,7 @@ def nesterov_update(w, g, state, lr, t, momentum):
     about to carry the weights (torch's SGD with nesterov=True).
     """
     v = state["velocity"]
-    if t == 1:
-        v[...] = g                                  # v = g on the first step
-    else:
-        v *= momentum
-        v += g                                      # v ← μv + g
+    add_to_velocity(v, g, t, momentum)              # v ← μv + g
     w -= lr * (g + momentum * v)                    # w ← w − α·(g + μv)
 
 

@@ -6,9 +6,9 @@
     inverse_time   α_t = α₀ / (1 + d·t)           (1/t decay)
 
 The formulas are the kernels of :mod:`gdlab.core.schedule_kernels` (the one implementation, which
-the exported script includes too). A schedule is a callable ``schedule(base_lr, t)``; ``base_lr`` may be an array (one base rate per
-run), and the result then has its shape. Schedules keep no state, so changing the base rate
-mid-run simply rescales the schedule from the next step on.
+the exported script includes too). A schedule is a callable ``schedule(base_lr, t)``; ``base_lr``
+may be an array (one base rate per run), and the result then has its shape. Schedules keep no
+state, so changing the base rate mid-run simply rescales the schedule from the next step on.
 """
 from __future__ import annotations
 

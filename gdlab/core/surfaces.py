@@ -20,8 +20,8 @@ view range and start point, and its known minima. Formulas, with w = (x, y) in 2
     six_hump_camel    J = (4 − 2.1x² + x⁴/3)x² + xy + (−4 + 4y²)y²       two global minima ±(0.0898, −0.7127)
 
 The formulas themselves are the kernels of :mod:`gdlab.core.surface_kernels` (the one implementation,
-which the exported race script includes too). Minima that are not known in closed form are computed once, to full float64 accuracy, by
-Newton's method from a textbook approximation (see :func:`_polish`).
+which the exported race script includes too). Minima that are not known in closed form are
+computed once, to full float64 accuracy, by Newton's method from a textbook approximation (see :func:`_polish`).
 """
 from __future__ import annotations
 
@@ -118,8 +118,8 @@ _SURFACES: tuple[Surface, ...] = (
             ((-1.8, 1.8),), (1.6,), (_DW_GLOBAL,), (_DW_LOCAL,),
             description="Two valleys of different depth: gradient descent goes down the valley it starts "
                         "in, which need not be the deeper one."),
-    Surface("one_weight_model", "One-weight model", "1/(2n)·Σ(w·xᵢ − yᵢ)²", 1, K.one_weight_model_cost, K.one_weight_model_gradient,
-            ((-1.0, 5.0),), (0.0,), ((K.SXY / K.SXX,),),
+    Surface("one_weight_model", "One-weight model", "1/(2n)·Σ(w·xᵢ − yᵢ)²", 1,
+            K.one_weight_model_cost, K.one_weight_model_gradient, ((-1.0, 5.0),), (0.0,), ((K.SXY / K.SXX,),),
             description="The cost of the model ŷ = w·x on five data points: the mean squared error as a "
                         "function of its one weight is a parabola whose bottom is the best fit.",
             smoothness=K.SXX / K.MODEL_N),
@@ -130,12 +130,13 @@ _SURFACES: tuple[Surface, ...] = (
             ((-3.0, 3.0), (-1.5, 1.5)), (-2.5, 1.0), ((0.0, 0.0),),
             description="A long narrow valley (condition number 25): a step small enough for the steep "
                         "direction crawls along the flat one, and momentum helps.", smoothness=K.ELONGATION),
-    Surface("saddle", "Saddle", "w₁² − w₂²", 2, K.saddle_cost, K.saddle_gradient, ((-2.0, 2.0), (-2.0, 2.0)), (1.5, 0.001),
-            (), saddle_points=((0.0, 0.0),),
+    Surface("saddle", "Saddle", "w₁² − w₂²", 2, K.saddle_cost, K.saddle_gradient, ((-2.0, 2.0), (-2.0, 2.0)),
+            (1.5, 0.001), (), saddle_points=((0.0, 0.0),),
             description="Uphill one way, downhill the other: at the saddle point the gradient vanishes "
                         "without a minimum there.", smoothness=2.0),
-    Surface("rosenbrock", "Rosenbrock's valley", "(1 − w₁)² + 100·(w₂ − w₁²)²", 2, K.rosenbrock_cost, K.rosenbrock_gradient,
-            ((-2.0, 2.0), (-1.0, 3.0)), (-1.5, 2.0), ((K.ROSENBROCK_A, K.ROSENBROCK_A * K.ROSENBROCK_A),),
+    Surface("rosenbrock", "Rosenbrock's valley", "(1 − w₁)² + 100·(w₂ − w₁²)²", 2,
+            K.rosenbrock_cost, K.rosenbrock_gradient, ((-2.0, 2.0), (-1.0, 3.0)), (-1.5, 2.0),
+            ((K.ROSENBROCK_A, K.ROSENBROCK_A * K.ROSENBROCK_A),),
             description="A curved, flat-bottomed valley: finding the valley is easy, following it to (1, 1) "
                         "is hard."),
     Surface("himmelblau", "Himmelblau's function", "(w₁² + w₂ − 11)² + (w₁ + w₂² − 7)²", 2, K.himmelblau_cost,
@@ -147,8 +148,8 @@ _SURFACES: tuple[Surface, ...] = (
     Surface("booth", "Booth's function", "(w₁ + 2w₂ − 7)² + (2w₁ + w₂ − 5)²", 2, K.booth_cost, K.booth_gradient,
             ((-10.0, 10.0), (-10.0, 10.0)), (-8.0, -6.0), ((1.0, 3.0),),
             description="A tilted quadratic bowl with its minimum at (1, 3).", smoothness=18.0),
-    Surface("six_hump_camel", "Six-hump camel", "(4 − 2.1w₁² + w₁⁴/3)·w₁² + w₁w₂ + (−4 + 4w₂²)·w₂²", 2, K.six_hump_camel_cost,
-            K.six_hump_camel_gradient, ((-2.0, 2.0), (-1.2, 1.2)), (-1.5, -0.8), _CAMEL,
+    Surface("six_hump_camel", "Six-hump camel", "(4 − 2.1w₁² + w₁⁴/3)·w₁² + w₁w₂ + (−4 + 4w₂²)·w₂²", 2,
+            K.six_hump_camel_cost, K.six_hump_camel_gradient, ((-2.0, 2.0), (-1.2, 1.2)), (-1.5, -0.8), _CAMEL,
             description="Six humps, two global minima and several local ones."),
 )
 
