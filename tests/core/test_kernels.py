@@ -143,6 +143,18 @@ def test_the_cases_reach_every_kernel():
         assert inspect.getsource(fn) in reached, f"{fn.__module__}.{fn.__name__}"
 
 
+def test_the_frozen_app_ships_the_source_of_every_module_export_code_reads():
+    """A frozen app has bytecode only, unless the spec copies the .py files whose source a script takes."""
+    from pathlib import Path
+
+    from gdlab.core.run_status import shown_below
+
+    read = {Path(inspect.getfile(f)) for f in (*all_kernels(), shown_below)}
+    spec = (Path(__file__).parents[2] / "packaging" / "gdlab.spec").read_text(encoding="utf-8")
+    assert {p.name for p in read if not p.name.endswith("_kernels.py")} == {"run_status.py"}
+    assert 'glob("*_kernels.py")' in spec and '"run_status.py"' in spec
+
+
 def test_kernel_source_brings_the_constants_and_helpers_a_kernel_reads():
     text = kernel_source(surface_kernels.one_weight_model_cost)
     assert text.index("MODEL_X = np.array(") < text.index("SXX, SXY, SYY =") < text.index("def one_weight_model_cost(")
