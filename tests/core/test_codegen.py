@@ -441,7 +441,8 @@ def test_each_task_scores_with_its_own_metric_only():
 def test_the_stopping_rule_is_spelled_out_and_only_the_tests_switched_on_go_in():
     text = export_code(load_preset("xor"))
     for piece in ("|ΔJ| ≤ tol·max(1, |J|)", "‖Δw‖ ≤ √tol·max(1, ‖w‖)", "def step_and_weight_norms(Wbs, Wbs_before):",
-                  "Wbs_before = [Wb.copy() for Wb in Wbs]", "if step <= math.sqrt(TOLERANCE) * max(1.0, size):",
+                  "Wbs_before = [Wb.copy() for Wb in Wbs]",
+                  "step_norm <= math.sqrt(tolerance) * max(1.0, weight_norm):",
                   "def converged(J, J_previous, grads, Wbs, Wbs_before, iteration):"):
         assert piece in text, piece
     gradient_only = export_code(load_preset("xor").replace(tolerance=0.0))
@@ -449,7 +450,7 @@ def test_the_stopping_rule_is_spelled_out_and_only_the_tests_switched_on_go_in()
     for absent in ("step_and_weight_norms", "Wbs_before", "\nTOLERANCE ="):
         assert absent not in gradient_only, absent
     race = export_code(load_preset("lr-just-right"))
-    assert "w_previous = w.copy()" in race and "step[k] <= math.sqrt(TOLERANCE) * max(1.0, size[k])" in race
+    assert "w_previous = w.copy()" in race and "step_norm <= math.sqrt(tolerance) * max(1.0, weight_norm)" in race
 
 
 def test_the_docstring_says_what_the_experiment_is_and_how_to_run_it():

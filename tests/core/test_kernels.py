@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from gdlab.cli import main
-from gdlab.core import activation_kernels, optimizer_kernels, schedule_kernels, surface_kernels
+from gdlab.core import activation_kernels, optimizer_kernels, schedule_kernels, stopping_kernels, surface_kernels
 from gdlab.core import params as params_module
 from gdlab.core.activations import ACTIVATIONS
 from gdlab.core.codegen import export_code, write_code
@@ -29,7 +29,7 @@ from gdlab.core.presets import load_preset
 from gdlab.core.run_status import schedule_from_values
 from gdlab.core.surfaces import SURFACE_NAMES, get_surface
 
-KERNEL_MODULES = (optimizer_kernels, surface_kernels, schedule_kernels, activation_kernels)
+KERNEL_MODULES = (optimizer_kernels, surface_kernels, schedule_kernels, activation_kernels, stopping_kernels)
 
 NETWORK_CASES = {
     **{f"optimizer-{name}": dict(optimizer=name) for name in OPTIMIZER_NAMES},
@@ -60,6 +60,9 @@ def network_kernels(experiment) -> list:
         used.append(activation_kernels.SLOPES[output])
     if experiment["schedule"] != "constant":
         used.append(schedule_from_values(experiment.values).kernel()[0])
+    used.append(stopping_kernels.divergence_reason)
+    if experiment["tolerance"] > 0 or experiment["grad_tolerance"] > 0:   # full batch: the convergence tests
+        used.append(stopping_kernels.convergence_reason)
     return used
 
 
@@ -147,12 +150,11 @@ def test_the_frozen_app_ships_the_source_of_every_module_export_code_reads():
     """A frozen app has bytecode only, unless the spec copies the .py files whose source a script takes."""
     from pathlib import Path
 
-    from gdlab.core.run_status import shown_below
-
-    read = {Path(inspect.getfile(f)) for f in (*all_kernels(), shown_below)}
+    read = {Path(inspect.getfile(f)) for f in all_kernels()}
+    assert {p.name for p in read} == {m.__name__.rsplit(".", 1)[1] + ".py" for m in KERNEL_MODULES}
+    assert all(p.name.endswith("_kernels.py") and p.parent.name == "core" for p in read)
     spec = (Path(__file__).parents[2] / "packaging" / "gdlab.spec").read_text(encoding="utf-8")
-    assert {p.name for p in read if not p.name.endswith("_kernels.py")} == {"run_status.py"}
-    assert 'glob("*_kernels.py")' in spec and '"run_status.py"' in spec
+    assert 'glob("*_kernels.py")' in spec
 
 
 def test_kernel_source_brings_the_constants_and_helpers_a_kernel_reads():

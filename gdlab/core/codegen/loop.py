@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..run_status import shown_below
-from ..training import DIVERGENCE_FACTOR
+from ..stopping_kernels import convergence_reason, divergence_reason
 from .source import kernel_source
 from .spec import Spec
 from .text import _code, _comment, _docstring, _fill, _lines, _num, _section
@@ -76,8 +75,7 @@ def _training_section(s: Spec) -> str:
     out = _section("9", "The training loop")
     rows: list[tuple[str, str] | str] = [
         (f"ALPHA = {_num(v['learning_rate'])}", "the learning rate α"),
-        (f"MAX_ITERATIONS = {v['max_iterations']}", "the default of --iterations"),
-        (f"DIVERGENCE_FACTOR = {_num(DIVERGENCE_FACTOR)}", "a cost this many times its start has diverged")]
+        (f"MAX_ITERATIONS = {v['max_iterations']}", "the default of --iterations")]
     if "grad_tolerance" in s.convergence_tests:
         rows.append((f"GRAD_TOLERANCE = {_num(v['grad_tolerance'])}", "converged when ‖∂J/∂w‖ falls below this"))
     if "tolerance" in s.convergence_tests:
@@ -125,22 +123,17 @@ def _training_section(s: Spec) -> str:
             f"The data cost and {words} on the held-out test points: a forward pass only, no penalty.") + _lines(
             ["inputs, zs, activations = forward(Wbs, X)", f"return cost({cost_of}, Y), {score}(activations[-1], Y)"],
             "    ")
-    out += "\n\n" + _code('''
+    out += "\n\n" + kernel_source(divergence_reason) + "\n\n" + _code('''
         def diverged(J, J_start, Wbs, iteration):
-            """A reason in plain words if the run has diverged, else None."""
-            if not math.isfinite(J):
-                return (f"the cost became {J} at iteration {iteration}: the steps overshot the minimum and "
-                        f"grew until the numbers overflowed. Try a smaller learning rate α.")
-            if J > DIVERGENCE_FACTOR * max(1.0, abs(J_start)):
-                return (f"the cost grew to {J:.3g} at iteration {iteration}, over {DIVERGENCE_FACTOR:g} times "
-                        f"its start: each step overshoots the minimum by more than the last. Try a smaller "
-                        f"learning rate α.")
-            if not all(np.isfinite(Wb[:-1]).all() for Wb in Wbs):     # the weights (gdlab skips the biases)
-                return f"a weight became infinite or NaN at iteration {iteration}. Try a smaller learning rate α."
-            return None
+            """A reason in plain words if the run has diverged (the rule above, then the weights), else None."""
+            reason = divergence_reason(J, J_start, iteration)
+            if reason is None and not all(np.isfinite(Wb[:-1]).all() for Wb in Wbs):  # gdlab skips the biases
+                reason = f"a weight became infinite or NaN at iteration {iteration}. Try a smaller learning rate α."
+            return reason
         ''')
     tests = s.convergence_tests
     if tests:
+        out += "\n\n" + kernel_source(convergence_reason)
         if "grad_tolerance" in tests:
             out += "\n\n" + _code('''
                 def gradient_norm(grads):
@@ -152,7 +145,7 @@ def _training_section(s: Spec) -> str:
                         layer_norms.append(math.sqrt(float(np.dot(gW, gW)) + float(np.dot(gb, gb))))
                     layer_norms = np.array(layer_norms)
                     return math.sqrt(float(np.dot(layer_norms, layer_norms)))
-                ''') + "\n\n" + kernel_source(shown_below)
+                ''')
         if "tolerance" in tests:
             out += "\n\n" + _code('''
                 def step_and_weight_norms(Wbs, Wbs_before):
@@ -162,32 +155,28 @@ def _training_section(s: Spec) -> str:
                     size = sum(float(np.sum(Wb ** 2)) for Wb in Wbs)
                     return math.sqrt(step), math.sqrt(size)         # ‖Δw‖ = √Σ (Δw)²,  ‖w‖ = √Σ w²
                 ''')
-        body = ""
-        if "grad_tolerance" in tests:
-            body += _code('''
-                grad_norm = gradient_norm(grads)
-                if grad_norm < GRAD_TOLERANCE:
-                    return (f"the gradient's length fell to {shown_below(grad_norm, GRAD_TOLERANCE)} at iteration "
-                            f"{iteration}, below the tolerance {GRAD_TOLERANCE:g}: the weights sit where J is flat "
-                            "(a minimum, or a saddle).")
-                ''')
+        grad_norm, grad_tolerance = ("gradient_norm(grads)", "GRAD_TOLERANCE") if "grad_tolerance" in tests else (
+            "0.0", "0.0")
         if "tolerance" in tests:
-            body += _comment(
+            body = _comment(
                 "J has stopped falling when it changed by at most TOLERANCE, relative: |ΔJ| ≤ tol·max(1, |J|). "
                 "That alone is not convergence: a step can jump across the minimum to a point of the same cost "
                 "(α = 1/L exactly on a parabola gives ΔJ = 0 at every step). So the weights must have stopped "
                 "moving too: the last step ‖Δw‖ ≤ √tol·max(1, ‖w‖).") + _code('''
-                change = abs(J_previous - J)                        # |ΔJ|
-                if change <= TOLERANCE * max(1.0, abs(J)):
-                    step, size = step_and_weight_norms(Wbs, Wbs_before)     # ‖Δw‖ and ‖w‖
-                    if step <= math.sqrt(TOLERANCE) * max(1.0, size):
-                        return (f"the cost changed by only {change:.2g} and the weights by {step:.2g} at "
-                                f"iteration {iteration}, below the tolerance: J has stopped falling.")
-                ''')
+                step = size = math.inf                              # ‖Δw‖ and ‖w‖: needed once J stops falling
+                if abs(J_previous - J) <= TOLERANCE * max(1.0, abs(J)):
+                    step, size = step_and_weight_norms(Wbs, Wbs_before)
+                return convergence_reason(J, J_previous, $grad_norm, iteration, step, size, $grad_tolerance, TOLERANCE)
+                ''', grad_norm=grad_norm, grad_tolerance=grad_tolerance)
+        else:
+            body = _code('''
+                return convergence_reason(J, J_previous, $grad_norm, iteration, math.inf, math.inf, $grad_tolerance,
+                                          0.0)
+                ''', grad_norm=grad_norm, grad_tolerance=grad_tolerance)
         weights = ", Wbs, Wbs_before" if "tolerance" in tests else ""
         out += (f"\n\ndef converged(J, J_previous, grads{weights}, iteration):\n"
-                '    """A reason in plain words if the run has converged, else None."""\n'
-                + textwrap.indent(body, "    ") + "    return None\n")
+                '    """A reason in plain words if the run has converged (the rule above), else None."""\n'
+                + textwrap.indent(body, "    "))
     out += "\n\n" + _train_function(s)
     return out
 

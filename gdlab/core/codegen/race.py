@@ -9,8 +9,8 @@ from typing import Any
 from ..experiment import Experiment
 from ..optimizer_kernels import OPTIMIZER_RULES
 from ..params import optimizer_hyper
-from ..run_status import shown_below
-from ..training import DIVERGENCE_FACTOR, SurfaceRace
+from ..stopping_kernels import convergence_reason, divergence_reason
+from ..training import SurfaceRace
 from .output import output_section
 from .source import kernel_source
 from .text import _MAX_LINE, _WIDTH, _code, _comment, _docstring_safe, _g, _lines, _num, _schedule_words, _section
@@ -111,13 +111,11 @@ so one call of cost(w) or gradient(w) serves the whole race.
 
     out += _section("4", "The race (the training loop)")
     out += _lines([(f"MAX_ITERATIONS = {it}", "the default of --iterations"),
-                   (f"DIVERGENCE_FACTOR = {_num(DIVERGENCE_FACTOR)}",
-                    "a cost this many times its start has diverged"),
                    (f"GRAD_TOLERANCE = {_num(v['grad_tolerance'])}",
                     "converged when ‖∂J/∂w‖ falls below this (0: off)"),
                    (f"TOLERANCE = {_num(v['tolerance'])}", "... or when J and w stop changing (0: off)")])
     lr = "learning_rates(group, iteration - 1)" if scheduled else "ALPHAS[runs][:, None]"
-    loop = kernel_source(shown_below) + "\n\n" + _code(_RACE_LOOP, lr=lr)
+    loop = kernel_source(divergence_reason, convergence_reason) + "\n\n" + _code(_RACE_LOOP, lr=lr)
     out += "\n\n" + loop
     out += output_section("5", race=True, d=d)
     out += '\n\nif __name__ == "__main__":\n    main()\n'
@@ -126,32 +124,18 @@ so one call of cost(w) or gradient(w) serves the whole race.
 
 _RACE_LOOP = """
     def stopping_reason(k, J, J_previous, J_start, w, grad_norm, step, size, iteration):
-        \"\"\"(status, reason in plain words) if run k stops at this iteration, else None.
+        \"\"\"(status, reason in plain words) if run k stops at this iteration, else None: the rules above.
 
         grad_norm, step and size hold ‖∂J/∂w‖, ‖Δw‖ (the length of the last step) and ‖w‖ of every run.
         \"\"\"
-        if not math.isfinite(J[k]):
-            return "diverged", (f"the cost became {J[k]} at iteration {iteration}: the steps overshot the minimum "
-                                f"and grew until the numbers overflowed. Try a smaller learning rate α.")
-        if J[k] > DIVERGENCE_FACTOR * max(1.0, abs(J_start[k])):
-            return "diverged", (f"the cost grew to {J[k]:.3g} at iteration {iteration}, over {DIVERGENCE_FACTOR:g} "
-                                f"times its start: each step overshoots the minimum by more than the last. Try a "
-                                f"smaller learning rate α.")
+        reason = divergence_reason(float(J[k]), float(J_start[k]), iteration)
+        if reason is not None:
+            return "diverged", reason
         if not np.isfinite(w[k]).all():
             return "diverged", f"a weight became infinite or NaN at iteration {iteration}."
-        if GRAD_TOLERANCE > 0 and grad_norm[k] < GRAD_TOLERANCE:
-            return "converged", (f"the gradient's length fell to {shown_below(grad_norm[k], GRAD_TOLERANCE)} at "
-                                 f"iteration {iteration}, below the tolerance {GRAD_TOLERANCE:g}: the weights sit "
-                                 f"where J is flat (a minimum, or a saddle).")
-        # J has stopped falling when |ΔJ| ≤ tol·max(1, |J|); and the weights must have stopped moving too,
-        # ‖Δw‖ ≤ √tol·max(1, ‖w‖): a step can jump across the minimum to a point of the same cost (α = 1/L
-        # exactly on a parabola, w → −w, gives ΔJ = 0 at every step) without converging.
-        change = abs(J_previous[k] - J[k])              # |ΔJ|
-        if (TOLERANCE > 0 and change <= TOLERANCE * max(1.0, abs(J[k]))
-                and step[k] <= math.sqrt(TOLERANCE) * max(1.0, size[k])):
-            return "converged", (f"the cost changed by only {change:.2g} and the weights by {step[k]:.2g} at "
-                                 f"iteration {iteration}, below the tolerance: J has stopped falling.")
-        return None
+        reason = convergence_reason(float(J[k]), float(J_previous[k]), float(grad_norm[k]), iteration,
+                                    float(step[k]), float(size[k]), GRAD_TOLERANCE, TOLERANCE)
+        return None if reason is None else ("converged", reason)
 
 
     def race(max_iterations):
