@@ -100,11 +100,11 @@ so one call of cost(w) or gradient(w) serves the whole race.
                    f"LABELS = {[r['label'] for r in race.runs]!r}",
                    (f"ALPHAS = np.array([{', '.join(_num(r['learning_rate']) for r in race.runs)}])",
                     "each run's learning rate α")])
+    if scheduled:
+        out += race_schedule_piece(schedules) + "\n\n"
     out += _comment("Runs with the same optimiser and settings step together: their rows of w are updated by "
                     "one call, with a column of their learning rates." +
                     (" A schedule (its kernel and keywords) scales α over the iterations." if scheduled else ""))
-    if scheduled:
-        out += race_schedule_piece(schedules) + "\n\n"
     out += "\n".join(["GROUPS = ["] + [race_group_line(idx, g["name"], g["hyper"], schedule if scheduled else None,
                                                         _MAX_LINE)
                                         for (idx, g), schedule in zip(groups, schedules)] + ["]"]) + "\n"
