@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.views import export_names
 from .experiment_flags import (
     add_experiment_argument,
     add_experiment_flags,
@@ -18,7 +19,7 @@ from .headless import headless_qt
 from .progress import Progress, add_progress_flag
 from .usage import UsageError, examples, parse_size, positive_int
 
-EXPORT_VIEWS = ("cost", "trajectories", "data", "curve", "surface", "network", "gradients", "metrics", "sheet")
+EXPORT_VIEWS = export_names()  # the catalogue's exported views (gdlab.core.views), in its order
 EXPORT_FORMATS = ("png", "svg", "pdf", "gif")
 EXPORT_THEMES = ("light", "dark", "projector")
 

@@ -63,11 +63,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _drive(run, limit: int, show_progress: bool) -> None:
-    chunk = max(1, min(1000, limit // 100))
+    from ..core.driver import Driver
+
     t0 = time.perf_counter()
     last_draw = 0.0
-    while not run.finished:
-        run.step(chunk)
+    for _ in Driver(run).chunks(chunk=max(1, min(1000, limit // 100))):
         now = time.perf_counter()
         if show_progress and (now - last_draw > 0.1 or run.finished):
             last_draw = now

@@ -28,6 +28,7 @@ def worksheet_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_worksheet(args: argparse.Namespace) -> int:
+    from ..core.driver import Driver
     from ..core.training import NetworkRun, make_run
     from ..core.worksheet import file_stem, worksheet_from_run
 
@@ -44,9 +45,8 @@ def cmd_worksheet(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"{args.experiment}: {exc}") from None
     progress = Progress("training", args.progress)
-    while run.iteration < args.iterations and not run.finished:
-        run.step(min(1000, args.iterations - run.iteration))
-        progress(run.iteration, args.iterations)
+    for iteration in Driver(run).chunks(args.iterations - run.iteration, chunk=1000):
+        progress(iteration, args.iterations)
     progress.close()
     worksheet = worksheet_from_run(run)
     out = Path(args.out)

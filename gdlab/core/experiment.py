@@ -155,6 +155,13 @@ class Experiment:
         """(d, k): the raw input coordinates of a point and the network's output neurons."""
         return self._data_shape()[1:]
 
+    def layer_sizes(self) -> list[int]:
+        """[inputs, hidden…, outputs] of a network experiment's network: inputs =
+        ``num_features(d, features)`` columns for points of d coordinates, outputs = k (:meth:`data_dims`).
+        ``ValueError`` if the features do not suit the data."""
+        d, k = self.data_dims()
+        return [num_features(d, self._values["features"]), *self._values["hidden_layers"], k]
+
     def _data_shape(self) -> tuple[str, int, int]:
         if self.points is not None:
             return self.points.task, self.points.n_features, self.points.n_outputs
@@ -192,7 +199,7 @@ class Experiment:
                                       f"so the start point needs {dim} number(s), got {len(v['start'])}")
             return
         out, loss = self.output_and_loss()
-        task, d, k = self._data_shape()
+        task, d, _ = self._data_shape()
         what = "the custom data is a regression dataset" if v["dataset"] == CUSTOM else \
             f"{v['dataset']} is a regression dataset"
         if loss in ("bce", "cross_entropy") and task == "regression":
@@ -205,12 +212,12 @@ class Experiment:
             raise ExperimentError("network.output_activation",
                                   "softmax needs two or more outputs; a two-class dataset has one (use sigmoid)")
         try:
-            inputs = num_features(d, v["features"])
+            sizes = self.layer_sizes()
         except ValueError as exc:
             raise ExperimentError("data.features", f"{exc} (the data has {d} input column(s))") from None
         n = self.points.n_samples if self.points is not None else v["n_samples"]
         n_test = round(v["test_fraction"] * n)
-        require(network_bytes([inputs, *v["hidden_layers"], k], n - n_test, n_test),
+        require(network_bytes(sizes, n - n_test, n_test),
                 "data.n_samples, network.hidden_layers", "training this network on this data")
 
     # -- files ---------------------------------------------------------------------------

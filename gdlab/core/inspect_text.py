@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .backprop_trace import BackpropTrace, ChainRule, trace_iteration
+from .driver import Driver
 from .experiment import Experiment
 from .gradcheck import WeightCheck, stencil_formula
 from .printing import number, operand, scientific
@@ -97,8 +98,7 @@ def inspect_weight(experiment: Experiment, iterations: int, weight: str, sample:
     layer, i, j = parse_weight(weight, list(run.model.layer_sizes))
     if sample is not None and not 1 <= sample <= len(run.X_train):
         raise ValueError(f"--sample {sample}: the training set has samples 1 … {len(run.X_train)}")
-    while run.iteration < iterations and not run.finished:
-        run.step(min(1000, iterations - run.iteration))
+    Driver(run).advance(iterations - run.iteration, chunk=1000)
     trace = trace_iteration(run, "batch" if sample is None else "sample", 0 if sample is None else sample - 1)
     rule = trace.chain_rule(layer, i, j)
     text = chain_rule_text(trace, rule, NetworkRun.weight_label((layer - 1, i, j)))

@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from .experiment import Experiment, ExperimentError
-from .features import num_features
 from .lesson_layout import Layout
 from .lesson_plan import BOTTOM_VIEWS, TOP_VIEWS, VIEW_NAMES, Inspect, Lesson, LessonError, Pause, Step
 from .params import NETWORK, PARAMS_BY_NAME
 from .presets import resolve
-from .surfaces import get_surface
 from .training import NetworkRun
+from .views import view
 
 __all__ = ["Checker", "INSPECT_KEYS", "MAX_CAPTION", "MAX_ITERATIONS", "MAX_STEPS", "PHASES", "STEP_KEYS",
            "TOP_KEYS"]
@@ -31,7 +30,6 @@ STEP_KEYS = ("load", "set", "run_to", "run", "view", "inspect", "pause", "highli
 TOP_KEYS = ("title", "summary", "step")
 INSPECT_KEYS = ("weight", "phase", "layer")
 PHASES = ("input", "forward", "cost", "backward", "update")
-_NETWORK_ONLY = frozenset({"data", "network", "inspector", "landscape", "gradients"})
 
 
 class Checker:
@@ -226,7 +224,7 @@ class Checker:
         unknown = [k for k in value if k not in INSPECT_KEYS]
         if unknown:
             raise self.fail("inspect: " + _unknown("key", unknown[0], INSPECT_KEYS), "inspect")
-        sizes = _layer_sizes(experiment)
+        sizes = experiment.layer_sizes()
         L = len(sizes) - 1
         weight = (0, 0, 0)
         if "weight" in value:
@@ -308,35 +306,25 @@ def _kind(value: Any) -> str:
 
 
 def _default_view(experiment: Experiment) -> str:
-    if experiment.kind == NETWORK:
-        return "data"
-    return "curve" if get_surface(experiment["surface"]).dim == 1 else "surface"
+    """The first tab at the top that suits the experiment: data, curve or surface."""
+    return next(name for name in TOP_VIEWS if view(name).suits(experiment))
 
 
-def _view_suits(view: str, experiment: Experiment) -> bool:
-    if view in _NETWORK_ONLY:
-        return experiment.kind == NETWORK
-    if view in ("curve", "surface"):
-        return experiment.kind != NETWORK and get_surface(experiment["surface"]).dim == (1 if view == "curve" else 2)
-    return True
+def _view_suits(name: str, experiment: Experiment) -> bool:
+    return view(name).suits(experiment)
 
 
-def _view_needs(view: str) -> str:
-    if view in _NETWORK_ONLY:
-        return "it shows a network"
-    return "it shows a cost of one weight" if view == "curve" else "it shows a cost of two weights"
-
-
-def _layer_sizes(experiment: Experiment) -> list[int]:
-    d, k = experiment.data_dims()
-    return [num_features(d, experiment["features"]), *experiment["hidden_layers"], k]
+def _view_needs(name: str) -> str:
+    if view(name).dim:
+        return "it shows a cost of one weight" if view(name).dim == 1 else "it shows a cost of two weights"
+    return "it shows a network"
 
 
 def _weight_problem(weight: tuple[int, int, int], experiment: Experiment) -> str | None:
     """None if the network of ``experiment`` has this weight, else why not, in words."""
     if experiment.kind != NETWORK:
         return "a cost surface has no network weights"
-    sizes = _layer_sizes(experiment)
+    sizes = experiment.layer_sizes()
     l, i, j = weight
     label = NetworkRun.weight_label(weight)
     if not 0 <= l < len(sizes) - 1:

@@ -11,13 +11,15 @@ from typing import Any
 
 from .experiment import Experiment
 from .training import NetworkRun
+from .views import BESIDE, BOTTOM, TOP, lesson_names
 
 __all__ = ["BOTTOM_VIEWS", "Inspect", "Lesson", "LessonError", "Pause", "Step", "TOP_VIEWS", "VIEW_NAMES"]
 
-# The views a lesson may name: the tabs at the top right, the tabs at the bottom, and the cost plot.
-TOP_VIEWS = ("data", "network", "inspector", "landscape", "curve", "surface")
-BOTTOM_VIEWS = ("trajectories", "gradients", "sweep", "runs")
-VIEW_NAMES = TOP_VIEWS + BOTTOM_VIEWS + ("cost",)
+# The views a lesson may name (from the catalogue, :mod:`gdlab.core.views`): the tabs at the top
+# right, the tabs at the bottom, and the cost plot.
+TOP_VIEWS = lesson_names(TOP)
+BOTTOM_VIEWS = lesson_names(BOTTOM)
+VIEW_NAMES = TOP_VIEWS + BOTTOM_VIEWS + lesson_names(BESIDE)
 
 
 class LessonError(ValueError):

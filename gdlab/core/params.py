@@ -108,6 +108,12 @@ class Param:
         what = "a whole number" if self.kind in (INT, INT_LIST) else "a number"
         return f"{what} from {lo} to {hi}"
 
+    def clamp(self, value: float) -> float:
+        """``value`` moved into [minimum, maximum] (a bound that is None does not bound)."""
+        if self.minimum is not None:
+            value = max(value, self.minimum)
+        return value if self.maximum is None else min(value, self.maximum)
+
     def validate(self, value: Any, field: str | None = None) -> Any:
         """Return ``value`` normalised to this parameter's type, or raise :class:`ExperimentError`."""
         where = field or self.name
@@ -297,7 +303,7 @@ def is_relevant(name: str, values: Mapping[str, Any], kind: str = NETWORK) -> bo
     return PARAMS_BY_NAME[name].relevant(values, kind)
 
 
-# Parameters whose change a running training can take at the next step, without a restart.
+# The parameters that are hyperparameters of an optimiser (they declare its keyword).
 OPTIMIZER_PARAMS: tuple[str, ...] = tuple(p.name for p in PARAMS if p.optimizer_keyword)
 
 
@@ -309,6 +315,7 @@ def optimizer_hyper(values: Mapping[str, Any]) -> dict[str, Any]:
     return {p.optimizer_keyword: values[p.name] for p in PARAMS if p.optimizer_keyword in accepted}
 
 
+# Parameters whose change a running training can take at the next step, without a restart.
 LIVE_PARAMS = frozenset(p.name for p in PARAMS if p.live)
 # Parameters a twin run may change (:func:`gdlab.core.timeline.fork`).
 FORKABLE: tuple[str, ...] = tuple(p.name for p in PARAMS if p.forkable)

@@ -25,6 +25,11 @@ def operand(x: float | None, digits: int = 6) -> str:
     return f"({text})" if text.startswith(MINUS) else text
 
 
+def alpha(learning_rate: float) -> str:
+    """A learning rate as the texts name it: "α = 0.5" (``g`` style, six significant digits)."""
+    return f"α = {learning_rate:g}"
+
+
 def scientific(x: float, digits: int = 1) -> str:
     """``x`` in scientific notation with ``digits`` after the point (2.7e−10), a true minus sign."""
     return f"{float(x):.{digits}e}".replace("-", MINUS)

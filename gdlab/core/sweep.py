@@ -35,6 +35,7 @@ from typing import Generator
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .driver import Driver
 from .experiment import Experiment
 from .params import NETWORK
 from .training import DIVERGED, NetworkRun, SurfaceRace
@@ -126,10 +127,7 @@ def sweep(experiment: Experiment, learning_rates: ArrayLike, iterations: int) ->
         for k, lr in enumerate(lrs):
             run = NetworkRun(exp.replace(learning_rate=float(lr)))
             initial = float(run.history.view("train_cost")[0])
-            done = 0
-            while not run.finished:
-                run.step(max(1, iterations // 20))
-                done = run.iteration
+            for done in Driver(run).chunks(chunk=max(1, iterations // 20)):
                 yield (k + done / iterations) / len(lrs)
             costs = run.history.view("train_cost")
             finals[k] = float(costs[-1])
@@ -140,9 +138,8 @@ def sweep(experiment: Experiment, learning_rates: ArrayLike, iterations: int) ->
         runs = [dict(base, learning_rate=float(lr), label=f"α={lr:.3g}") for lr in lrs]
         race = SurfaceRace(exp, runs=runs)
         initial = float(race.history.view("costs")[0, 0])
-        while not race.finished:
-            race.step(max(1, iterations // 50))
-            yield race.iteration / iterations
+        for done in Driver(race).chunks(chunk=max(1, iterations // 50)):
+            yield done / iterations
         costs = race.history.view("costs")
         # each run's cost where it stopped (a stopped run's later rows repeat its last state)
         finals = costs[-1].copy()

@@ -26,6 +26,7 @@ import numpy as np
 from .network import MLP
 from .network_run import NetworkRun
 from .params import FORKABLE
+from .printing import alpha
 from .run_status import READY
 from .surface_race import SurfaceRace
 from .weight_tape import DEFAULT_BUDGET_BYTES, WeightTape
@@ -165,7 +166,7 @@ def describe_change(changes: dict[str, Any]) -> str:
     parts = []
     for key, value in changes.items():
         if key == "learning_rate":
-            parts.append(f"α = {value:g}")
+            parts.append(alpha(value))
         else:
             parts.append(f"{key.replace('_', ' ')} = {value}")
     return ", ".join(parts) or "twin"

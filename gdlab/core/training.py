@@ -16,12 +16,14 @@ the gradient on show is always the one the next step will use.
 A run ends as ``converged`` (gradient norm or cost change below tolerance), ``max_iterations``,
 or ``diverged`` (a non-finite cost or weight, or a cost past ``DIVERGENCE_FACTOR`` times its
 start) — reported as data with the iteration and a plain-words reason, never as an exception or
-a numpy warning. :func:`train` is the plain generator of snapshots that drives a run.
+a numpy warning. :func:`train` is the plain generator of snapshots that drives a run (through the
+one driver, :mod:`gdlab.core.driver`).
 """
 from __future__ import annotations
 
 from typing import Iterator
 
+from .driver import Driver
 from .experiment import Experiment
 from .network_run import NetworkRun
 from .params import NETWORK
@@ -49,8 +51,7 @@ def train(run: NetworkRun | SurfaceRace, chunk: int = 1,
     snap = run.snapshot(since)
     since = snap.start + len(snap.iterations)
     yield snap
-    while not run.finished:
-        run.step(chunk)
+    for _ in Driver(run).chunks(chunk=chunk):
         snap = run.snapshot(since)
         since = snap.start + len(snap.iterations)
         yield snap

@@ -28,7 +28,7 @@ import numpy as np
 
 from .atomic import atomic_write_bytes, atomic_write_text
 from .experiment import Experiment, ExperimentError
-from .features import feature_labels, num_features
+from .features import feature_labels
 from .params import NETWORK
 from .reading import read_or_fail
 from .strict_json import parse_json
@@ -113,16 +113,10 @@ def _nullable(array: np.ndarray) -> Any:
         [float(v) if np.isfinite(v) else None for v in array.tolist()]
 
 
-def _expected_sizes(experiment: Experiment) -> list[int]:
-    """[inputs, hidden…, outputs] of the experiment's network: inputs = columns of the features."""
-    d, k = experiment.data_dims()
-    return [num_features(d, experiment["features"]), *experiment["hidden_layers"], k]
-
-
 def _check_layers(experiment: Experiment, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
     if experiment.kind != NETWORK:
         raise WeightsError("the experiment is a cost-surface race: it has no network weights")
-    sizes = _expected_sizes(experiment)
+    sizes = experiment.layer_sizes()
     if len(weights) != len(sizes) - 1 or len(biases) != len(sizes) - 1:
         raise WeightsError(f"the network {'-'.join(map(str, sizes))} has {len(sizes) - 1} layers of weights, "
                            f"got {len(weights)} weight matrices and {len(biases)} bias vectors")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..core.experiment import Experiment
 from ..core.gif import MAX_FPS
+from ..core.views import view
 from .export import (
     _dispose,
     export_gif,
@@ -79,7 +80,7 @@ class ExportDialog(QDialog):
         if window is not None:
             self.items.append(("Whole window", "view", window))
         if sheet_views and summary is not None:
-            self.items.append(("Handout sheet (one page)", "sheet", None))
+            self.items.append((view("sheet").title, "sheet", None))
         from .render import VIEWS
 
         self.items += [(f"Animation of the {VIEWS[n].title.lower()} (GIF)", "gif", n) for n in gif_views if n in VIEWS]

@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.activations import ACTIVATION_NAMES
 from ..core.experiment import Experiment
-from ..core.optimizers import OPTIMIZER_NAMES
-from ..core.params import NETWORK
+from ..core.params import NETWORK, PARAMS_BY_NAME
+from ..core.printing import alpha
 from .widget_builders import dialog_buttons
 
 
@@ -32,6 +31,7 @@ class ForkDialog(QDialog):
         self.setWindowTitle("Fork a twin run")
         self.experiment = experiment
         lr = experiment["learning_rate"]
+        rate = PARAMS_BY_NAME["learning_rate"]  # a twin's α stays in the declared range
         intro = QLabel("The twin starts from the run as it is now — the same weights, the same next batches — "
                        "and trains beside it. Change one thing:")
         intro.setWordWrap(True)
@@ -51,17 +51,17 @@ class ForkDialog(QDialog):
             self.options.append((button, make))
             return button
 
-        option(f"α × 10 (α = {lr * 10:g})", "Ten times the learning rate: steps ten times as long.",
-               lambda: {"learning_rate": min(lr * 10, 1e4)}).setChecked(True)
-        option(f"α ÷ 10 (α = {lr / 10:g})", "A tenth of the learning rate: steps ten times as short.",
-               lambda: {"learning_rate": max(lr / 10, 1e-8)})
+        option(f"α × 10 ({alpha(lr * 10)})", "Ten times the learning rate: steps ten times as long.",
+               lambda: {"learning_rate": rate.clamp(lr * 10)}).setChecked(True)
+        option(f"α ÷ 10 ({alpha(lr / 10)})", "A tenth of the learning rate: steps ten times as short.",
+               lambda: {"learning_rate": rate.clamp(lr / 10)})
         self.optimizer = QComboBox()
-        self.optimizer.addItems([o for o in OPTIMIZER_NAMES if o != experiment["optimizer"]])
+        self.optimizer.addItems([o for o in PARAMS_BY_NAME["optimizer"].choices if o != experiment["optimizer"]])
         option("another optimiser:", "The same gradients, used by another update rule.",
                lambda: {"optimizer": self.optimizer.currentText()}, self.optimizer)
         if experiment.kind == NETWORK:
             self.activation = QComboBox()
-            self.activation.addItems([a for a in ACTIVATION_NAMES
+            self.activation.addItems([a for a in PARAMS_BY_NAME["hidden_activation"].choices
                                       if a not in (experiment["hidden_activation"], "softmax")])
             option("another hidden activation:", "The same weights, another non-linearity f in a = f(z).",
                    lambda: {"hidden_activation": self.activation.currentText()}, self.activation)

@@ -25,9 +25,8 @@ from .view_registry import (
     ViewNotApplicable,
     ViewSpec,
     ViewUnavailable,
-    _kinds,
-    _surface_dim,
     build_view,
+    catalogued,
     feed_frames,
     get_view,
     register,
@@ -36,7 +35,7 @@ from .view_registry import (
     view_names,
 )
 
-__all__ = ["VIEWS", "ViewError", "ViewNotApplicable", "ViewSpec", "ViewUnavailable", "build_view",
+__all__ = ["VIEWS", "ViewError", "ViewNotApplicable", "ViewSpec", "ViewUnavailable", "build_view", "catalogued",
            "feed_frames", "fit_to_data", "get_view", "record_frames", "refresh", "register", "run_experiment",
            "sheet_views", "unavailable", "view_names"]
 
@@ -199,15 +198,14 @@ def _feed_metrics(view, frame: Frame) -> None:
         view.set_confusion(snap.confusion["train"], snap.confusion["test"])
 
 
-register(ViewSpec("cost", "Cost per iteration", _create_cost, _feed_cost))
-register(ViewSpec("metrics", "Accuracy or R² and the confusion matrix", _create_metrics, _feed_metrics,
-                  _kinds(NETWORK)))
-register(ViewSpec("trajectories", "Weight trajectories", _create_trajectories, _feed_trajectories))
-register(ViewSpec("data", "Data and decision boundary", _create_data, _feed_data, _kinds(NETWORK)))
-register(ViewSpec("curve", "Cost curve J(w) of one weight", _create_curve, _feed_curve, _surface_dim(1)))
-register(ViewSpec("surface", "Cost surface J(w₁, w₂)", _create_surface, _feed_surface, _surface_dim(2)))
-register(ViewSpec("network", "Network diagram", _create_network, _feed_network, _kinds(NETWORK)))
-register(ViewSpec("gradients", "Gradient flow", _create_gradient_flow, _feed_gradient_flow, _kinds(NETWORK)))
+register(catalogued("cost", _create_cost, _feed_cost))
+register(catalogued("metrics", _create_metrics, _feed_metrics))
+register(catalogued("trajectories", _create_trajectories, _feed_trajectories))
+register(catalogued("data", _create_data, _feed_data))
+register(catalogued("curve", _create_curve, _feed_curve))
+register(catalogued("surface", _create_surface, _feed_surface))
+register(catalogued("network", _create_network, _feed_network))
+register(catalogued("gradients", _create_gradient_flow, _feed_gradient_flow))
 
 
 # -- the handout sheet: the views above on one page, with a caption and a parameter table -----------
@@ -221,4 +219,4 @@ def _feed_sheet(sheet, frame: Frame) -> None:
     sheet.feed(frame)
 
 
-register(ViewSpec("sheet", "Handout sheet (one page)", _create_sheet, _feed_sheet))
+register(catalogued("sheet", _create_sheet, _feed_sheet))

@@ -17,7 +17,6 @@ import numpy as np
 
 from ..core.decimate import DecimatedSeries
 from ..core.experiment import Experiment
-from ..core.features import num_features
 from ..core.params import NETWORK
 
 __all__ = ["MAX_EXPERIMENT_CHARS", "MAX_NAME", "MAX_POINTS", "MAX_RECORDS", "TERMINAL", "RunRecord", "summarize"]
@@ -89,9 +88,8 @@ def summarize(experiment: Experiment, start: Experiment | None = None) -> str:
         if len(runs) > 1:
             return f"{experiment['surface']} · {len(runs)} runs"
         return f"{experiment['surface']} · {_optimiser(experiment, start)}"
-    d, k = experiment.data_dims()
     hidden = experiment["hidden_layers"]
-    sizes = "-".join(str(n) for n in [num_features(d, experiment["features"]), *hidden, k])
+    sizes = "-".join(str(n) for n in experiment.layer_sizes())
     network = f"{sizes} {experiment['hidden_activation']}" if hidden else sizes
     batch = "full batch" if experiment["batch_size"] == 0 else f"batch {experiment['batch_size']}"
     return f"{network} · {_optimiser(experiment, start)} · {batch}"

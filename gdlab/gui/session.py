@@ -1,25 +1,44 @@
 """The training session: owns the one long-lived QThread and its worker.
 
 The window talks only to this object: ``load``, ``start``, ``pause``, ``step``, ``reset``,
-``set_learning_rate`` ... each puts a command on the worker's queue. Frames come back through
-``frame_ready`` (a queued signal, delivered on the GUI thread). ``shutdown`` stops and joins the
-thread and refuses anything afterwards, so closing the window mid-run is always clean.
+``set_learning_rate`` ... each puts a command (a :mod:`gdlab.gui.commands` dataclass) on the
+worker's queue. Everything the worker answers arrives through one queued signal, on the GUI
+thread, and is passed on by its type (:data:`ROUTES`): frames through ``frame_ready``, a slice
+through ``landscape_ready`` and so on. ``shutdown`` stops and joins the thread and refuses
+anything afterwards, so closing the window mid-run is always clean.
 """
 from __future__ import annotations
 
 import queue
 import weakref
-from typing import Any
+from operator import attrgetter
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from ..core.backprop_trace import BackpropTrace
 from ..core.experiment import Experiment
+from . import commands as c
 from .gc_policy import collect_on_gui_thread_only
-from .view_data import Frame
+from .view_data import Frame, LandscapeSlice, NetworkMoment, SurfaceMoment, WorksheetAnswer
 from .worker import TrainingWorker
 
 # Every session ever made, so tests can prove none leaves a thread running.
 _SESSIONS: "weakref.WeakSet[TrainingSession]" = weakref.WeakSet()
+
+
+def _itself(answer: Any) -> Any:
+    return answer
+
+
+# Each answer's type -> (the session's signal that passes it on, what of the answer it carries).
+ROUTES: dict[type, tuple[str, Callable[[Any], Any]]] = {
+    Frame: ("frame_ready", _itself), c.Failed: ("failed", attrgetter("report")),
+    c.SweepProgress: ("sweep_progress", attrgetter("fraction")), c.SweepDone: ("sweep_done", attrgetter("result")),
+    c.Synced: ("synced", attrgetter("token")), LandscapeSlice: ("landscape_ready", _itself),
+    BackpropTrace: ("trace_ready", _itself), NetworkMoment: ("peek_ready", _itself),
+    SurfaceMoment: ("peek_ready", _itself), WorksheetAnswer: ("worksheet_ready", _itself),
+}
 
 
 def running_threads() -> list[QThread]:
@@ -31,16 +50,16 @@ class TrainingSession(QObject):
     frame_ready = Signal(object)
     failed = Signal(str)
     sweep_progress = Signal(float)
-    sweep_done = Signal(object)
-    landscape_ready = Signal(object)
-    trace_ready = Signal(object)
-    peek_ready = Signal(object)
-    synced = Signal(object)
-    worksheet_ready = Signal(object)
+    sweep_done = Signal(object)       # a gdlab.core.sweep.SweepResult, or None when cancelled
+    landscape_ready = Signal(object)  # a gdlab.gui.view_data.LandscapeSlice
+    trace_ready = Signal(object)      # a gdlab.core.backprop_trace.BackpropTrace of the next iteration
+    peek_ready = Signal(object)       # a NetworkMoment or SurfaceMoment (gdlab.gui.view_data): see peek
+    synced = Signal(object)           # the token of a sync: every command sent before it has been handled
+    worksheet_ready = Signal(object)  # a gdlab.gui.view_data.WorksheetAnswer
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._commands: "queue.Queue[tuple[str, Any]]" = queue.Queue()
+        self._commands: "queue.Queue[Any]" = queue.Queue()
         self._closing = False
         self.latest: Frame | None = None
         collect_on_gui_thread_only()  # before a second thread runs Python (see gc_policy)
@@ -49,164 +68,119 @@ class TrainingSession(QObject):
         self._worker = TrainingWorker(self._commands)
         self._worker.moveToThread(self.thread)
         self.thread.started.connect(self._worker.loop)
-        self._worker.frame_ready.connect(self._on_frame)
-        self._worker.failed.connect(self._on_failed)
-        self._worker.sweep_progress.connect(self._on_sweep_progress)
-        self._worker.sweep_done.connect(self._on_sweep_done)
-        self._worker.landscape_ready.connect(self._on_landscape)
-        self._worker.trace_ready.connect(self._on_trace)
-        self._worker.peek_ready.connect(self._on_peek)
-        self._worker.synced.connect(self._on_synced)
-        self._worker.worksheet_ready.connect(self._on_worksheet)
+        self._worker.answered.connect(self._on_answer)
         self.thread.start()
         _SESSIONS.add(self)
 
     # -- commands (all applied by the worker between steps) --------------------------------
-    def _send(self, name: str, arg: Any = None) -> None:
+    def _send(self, command: Any) -> None:
         if not self._closing:
-            self._commands.put((name, arg))
+            self._commands.put(command)
 
     def load(self, experiment: Experiment) -> None:
-        self._send("load", experiment)
+        self._send(c.Load(experiment))
 
     def start(self) -> None:
-        self._send("start")
+        self._send(c.Start())
 
     def pause(self) -> None:
-        self._send("pause")
+        self._send(c.Pause())
 
     def step(self, n: int = 1) -> None:
-        self._send("step", int(n))
+        self._send(c.Step(int(n)))
 
     def reset(self) -> None:
-        self._send("reset")
+        self._send(c.Reset())
 
     def reinitialize(self, seed: int) -> None:
-        self._send("reinitialize", int(seed))
+        self._send(c.Reinitialize(int(seed)))
 
     def set_learning_rate(self, lr: float) -> None:
-        self._send("set_learning_rate", float(lr))
+        self._send(c.SetLearningRate(float(lr)))
 
     def set_optimizer(self, name: str, **values: Any) -> None:
-        self._send("set_optimizer", (name, values))
+        self._send(c.SetOptimizer(name, tuple(values.items())))
 
     def set_max_iterations(self, n: int) -> None:
-        self._send("set_max_iterations", int(n))
+        self._send(c.SetMaxIterations(int(n)))
 
     def set_speed(self, iterations_per_second: float) -> None:
         """0 means as fast as possible."""
-        self._send("set_speed", float(iterations_per_second))
+        self._send(c.SetSpeed(float(iterations_per_second)))
 
     def set_tracked(self, ids: list[tuple[int, int, int]]) -> None:
-        self._send("set_tracked", [tuple(i) for i in ids])
+        self._send(c.SetTracked(tuple(tuple(i) for i in ids)))
 
     def set_start(self, point) -> None:
-        self._send("set_start", [float(v) for v in point])
+        self._send(c.SetStart(tuple(float(v) for v in point)))
 
     def sweep(self, lr_min: float, lr_max: float, count: int, iterations: int) -> None:
         """Run the current experiment at ``count`` log-spaced learning rates (pauses training)."""
-        self._send("sweep", (float(lr_min), float(lr_max), int(count), int(iterations)))
+        self._send(c.Sweep(float(lr_min), float(lr_max), int(count), int(iterations)))
 
     def cancel_sweep(self) -> None:
-        self._send("cancel_sweep")
+        self._send(c.CancelSweep())
 
     def request_landscape(self, wid_a, wid_b, x_range, y_range, n: int = 41) -> None:
         """Ask for the network's cost over a plane of two weights; answered by ``landscape_ready``."""
-        ranges = tuple(None if r is None else (float(r[0]), float(r[1])) for r in (x_range, y_range))
-        self._send("landscape", (tuple(wid_a), tuple(wid_b), *ranges, int(n)))
+        x, y = (None if r is None else (float(r[0]), float(r[1])) for r in (x_range, y_range))
+        self._send(c.Landscape(tuple(wid_a), tuple(wid_b), x, y, int(n)))
 
     def request_trace(self, mode: str = "batch", sample: int = 0) -> None:
         """Ask for the next iteration taken apart (the inspector); answered by ``trace_ready``."""
-        self._send("trace", (str(mode), int(sample)))
+        self._send(c.Trace(str(mode), int(sample)))
 
     def sync(self, token) -> None:
         """A barrier: ``synced(token)`` arrives once the worker has handled every command sent
         before this one (and emitted what they answer)."""
-        self._send("sync", token)
+        self._send(c.Sync(token))
 
     def peek(self, iteration: int) -> None:
         """Ask for the run as it was at ``iteration``; answered by ``peek_ready``."""
-        self._send("peek", int(iteration))
+        self._send(c.Peek(int(iteration)))
 
     def rewind(self, iteration: int) -> None:
         """Go back to ``iteration`` and train on from there (a new branch)."""
-        self._send("rewind", int(iteration))
+        self._send(c.Rewind(int(iteration)))
 
     def fork(self, **changes) -> None:
         """A twin of the run now with ``changes`` (e.g. learning_rate=…), stepped in lockstep."""
-        self._send("fork", dict(changes))
+        self._send(c.Fork(tuple(changes.items())))
 
     def unfork(self) -> None:
-        self._send("unfork")
+        self._send(c.Unfork())
 
     def request_worksheet(self) -> None:
         """Ask for a worksheet of the run's next iteration; answered by ``worksheet_ready``."""
-        self._send("worksheet")
+        self._send(c.MakeWorksheet())
 
     def set_shown(self, parts) -> None:
         """Which view data the window shows while a run goes: a subset of
         :data:`gdlab.gui.view_data.VIEW_PARTS`. The worker skips the others until the run pauses."""
-        self._send("set_shown", frozenset(parts))
+        self._send(c.SetShown(frozenset(parts)))
 
     def set_map_aspect(self, aspect: float) -> None:
         """The data view's width : height: the worker spans its decision map to fill it."""
-        self._send("map_aspect", float(aspect))
+        self._send(c.SetMapAspect(float(aspect)))
 
     def select_sample(self, index: int) -> None:
         """The training sample whose z and a the diagram shows."""
-        self._send("select_sample", int(index))
+        self._send(c.SelectSample(int(index)))
 
     @property
     def running(self) -> bool:
         return bool(self.latest and self.latest.running)
 
-    # -- frames ---------------------------------------------------------------------------------
+    # -- answers ----------------------------------------------------------------------------------
     @Slot(object)
-    def _on_frame(self, frame: Frame) -> None:
+    def _on_answer(self, answer: Any) -> None:
+        """Pass an answer of the worker on through its own signal (nothing once closing)."""
         if self._closing:
             return
-        self.latest = frame
-        self.frame_ready.emit(frame)
-
-    @Slot(float)
-    def _on_sweep_progress(self, fraction: float) -> None:
-        if not self._closing:
-            self.sweep_progress.emit(fraction)
-
-    @Slot(object)
-    def _on_sweep_done(self, result) -> None:
-        if not self._closing:
-            self.sweep_done.emit(result)
-
-    @Slot(object)
-    def _on_landscape(self, payload) -> None:
-        if not self._closing:
-            self.landscape_ready.emit(payload)
-
-    @Slot(object)
-    def _on_trace(self, trace) -> None:
-        if not self._closing:
-            self.trace_ready.emit(trace)
-
-    @Slot(object)
-    def _on_peek(self, payload) -> None:
-        if not self._closing:
-            self.peek_ready.emit(payload)
-
-    @Slot(object)
-    def _on_synced(self, token) -> None:
-        if not self._closing:
-            self.synced.emit(token)
-
-    @Slot(object)
-    def _on_worksheet(self, answer) -> None:
-        if not self._closing:
-            self.worksheet_ready.emit(answer)
-
-    @Slot(str)
-    def _on_failed(self, report: str) -> None:
-        if not self._closing:
-            self.failed.emit(report)
+        if isinstance(answer, Frame):
+            self.latest = answer
+        signal, part = ROUTES[type(answer)]
+        getattr(self, signal).emit(part(answer))
 
     # -- shutdown -------------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
@@ -224,7 +198,7 @@ class TrainingSession(QObject):
                 self._commands.get_nowait()
         except queue.Empty:
             pass
-        self._commands.put(("quit", None))
+        self._commands.put(c.Quit())
         thread.quit()
         ok = thread.wait(timeout_ms)
         return bool(ok)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QWidget
 from .. import __version__
 from ..core.experiment import Experiment
 from ..core.params import NETWORK, PARAMS_BY_NAME
-from ..core.printing import number
+from ..core.printing import alpha, number
 from ..core.surfaces import get_surface
 from ..core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from .palette import LIGHT, Theme
@@ -142,7 +142,7 @@ def _caption(experiment: Experiment, summary: dict[str, Any]) -> str:
         final += f" and {_num(test_cost)} on the test data" if math.isfinite(test_cost) else ""
         return (f"{layers} ({hidden}{out} output, {loss} cost) trained on the {v['dataset']} data "
                 f"({v['n_samples']} points, noise {v['noise']:g}, {test}) by {_optimizer(v)} with learning rate "
-                f"α = {v['learning_rate']:g} ({batch}) for {it:,} iterations. {final}; {_outcome(summary)}.")
+                f"{alpha(v['learning_rate'])} ({batch}) for {it:,} iterations. {final}; {_outcome(summary)}.")
     surface = get_surface(v["surface"])
     start = ", ".join(f"{x:g}" for x in (v["start"] or surface.default_start))
     runs = summary.get("runs", [])
@@ -152,10 +152,19 @@ def _caption(experiment: Experiment, summary: dict[str, Any]) -> str:
             f"Final cost {parts}; {_outcome(summary)}.")
 
 
+# The table's rows for a network, in the handout's order: what made the picture (the features, init σ,
+# stopping rules and playback are left out). A row shows while its declaration says the parameter
+# matters (Param.relevant); a schedule or a weight penalty only when there is one.
+_NETWORK_ROWS = ("dataset", "n_samples", "noise", "test_fraction", "data_seed", "hidden_layers", "hidden_activation",
+                 "output_activation", "loss", "init", "seed", "optimizer", "learning_rate", "momentum", "beta1",
+                 "beta2", "rmsprop_alpha", "batch_size", "schedule", "decay_rate", "decay_steps", "regularization",
+                 "reg_rate")
+_WHEN_ON = ("schedule", "regularization")
+
+
 def parameter_rows(experiment: Experiment, summary: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, value) pairs for the parameter table, in the order of the declarations."""
+    """(label, value) pairs for the parameter table: labels and relevance from the declarations."""
     v = experiment.values
-    label = lambda name: PARAMS_BY_NAME[name].label  # noqa: E731
 
     def fmt(name: str) -> str:
         value = v[name]
@@ -163,37 +172,24 @@ def parameter_rows(experiment: Experiment, summary: dict[str, Any]) -> list[tupl
             return ", ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in value) or "—"
         return f"{value:g}" if isinstance(value, float) else str(value)
 
-    names: list[str]
     if experiment.kind == NETWORK:
         out, loss = experiment.output_and_loss()
-        names = ["dataset", "n_samples", "noise", "test_fraction", "data_seed", "hidden_layers", "hidden_activation"]
-        rows = [(label(n), fmt(n)) for n in names]
-        rows += [(label("output_activation"), out), (label("loss"), loss)]
-        names = ["init", "seed", "optimizer", "learning_rate"]
-        if v["optimizer"] in ("momentum", "nesterov"):
-            names.append("momentum")
-        elif v["optimizer"] == "adam":
-            names += ["beta1", "beta2"]
-        elif v["optimizer"] == "rmsprop":
-            names.append("rmsprop_alpha")
-        rows += [(label(n), fmt(n)) for n in names]
-        rows.append((label("batch_size"), "full" if v["batch_size"] == 0 else fmt("batch_size")))
-        if v["schedule"] != "constant":
-            rows += [(label(n), fmt(n)) for n in ("schedule", "decay_rate", "decay_steps")]
-        if v["regularization"] != "none":
-            rows += [(label(n), fmt(n)) for n in ("regularization", "reg_rate")]
+        shown = {"output_activation": out, "loss": loss, "batch_size": "full" if v["batch_size"] == 0 else None}
+        rows = [(PARAMS_BY_NAME[n].label, shown.get(n) or fmt(n)) for n in _NETWORK_ROWS
+                if PARAMS_BY_NAME[n].relevant(v) and not (n in _WHEN_ON and v[n] == PARAMS_BY_NAME[n].default)]
         rows += [("Iterations", f"{summary.get('iteration', v['max_iterations']):,}"),
                  ("Final J (train)", _num(summary.get("train_cost", math.nan)))]
         if math.isfinite(summary.get("test_cost", math.nan)):
             rows.append(("Final J (test)", _num(summary["test_cost"])))
         return rows
+    label = lambda name: PARAMS_BY_NAME[name].label  # noqa: E731
     surface = get_surface(v["surface"])
     start = ", ".join(f"{x:g}" for x in (v["start"] or surface.default_start))
     rows = [(label("surface"), v["surface"]), (label("start"), f"({start})"),
             ("Iterations", f"{summary.get('iteration', v['max_iterations']):,}")]
     for r in summary.get("runs", []):
         status = r["status"].replace("_", " ")
-        rows.append((r["label"], f"α = {r['learning_rate']:g}, J = {_num(r['cost'])} ({status})"))
+        rows.append((r["label"], f"{alpha(r['learning_rate'])}, J = {_num(r['cost'])} ({status})"))
     return rows
 
 

@@ -30,17 +30,8 @@ class SlideWindow(Protocol):
     """What a slide needs of a window: its views and the tabs that hold them. The lab window
     (:class:`~gdlab.gui.main_window.MainWindow`) is one; this module does not import it."""
 
-    data_tab: QWidget
+    tab_pages: dict[str, QWidget]   # each tab's page by its view name (gdlab.core.views)
     data_view: QWidget
-    network_view: QWidget
-    inspector: QWidget
-    landscape_view: QWidget
-    curve_view: QWidget
-    contour_view: QWidget
-    trajectory_plot: QWidget
-    gradient_flow: QWidget
-    sweep_view: QWidget
-    runs_view: QWidget
     cost_plot: QWidget
     view_tabs: QTabWidget
     bottom_tabs: QTabWidget
@@ -65,12 +56,11 @@ def slide_views(lesson: Lesson, k: int) -> list[str]:
 
 def view_widget(window: SlideWindow, name: str, tab: bool = False) -> QWidget:
     """The widget of a lesson's view name: the figure (``tab=False``) or the tab page that holds it."""
-    if name == "data":
-        return window.data_tab if tab else window.data_view
-    return {"network": window.network_view, "inspector": window.inspector, "landscape": window.landscape_view,
-            "curve": window.curve_view, "surface": window.contour_view, "trajectories": window.trajectory_plot,
-            "gradients": window.gradient_flow, "sweep": window.sweep_view, "runs": window.runs_view,
-            "cost": window.cost_plot}[name]
+    if name == "cost":
+        return window.cost_plot
+    if name == "data" and not tab:
+        return window.data_view
+    return window.tab_pages[name]
 
 
 def _show_tab(window: SlideWindow, name: str) -> bool:

@@ -1,5 +1,6 @@
-"""Driving a run for figures made without a window: a fresh run stepped to its end, and the
-worker-style :class:`~gdlab.gui.view_data.Frame` records a headless view is fed from.
+"""Driving a run for figures made without a window (through :mod:`gdlab.core.driver`): a fresh run
+stepped to its end, and the worker-style :class:`~gdlab.gui.view_data.Frame` records a headless view
+is fed from.
 
 :func:`refresh` draws what a view was fed, and :func:`fit_to_data` sets a finished figure's axes.
 The views themselves are in :mod:`gdlab.gui.view_registry` (the registry) and
@@ -11,6 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtWidgets import QWidget
 
+from ..core.driver import Driver
 from ..core.experiment import Experiment
 from ..core.params import NETWORK
 from ..core.training import make_run
@@ -26,10 +28,9 @@ def run_experiment(experiment: Experiment, iterations: int | None = None,
     if iterations is not None:
         experiment = experiment.replace(max_iterations=int(iterations))
     run = make_run(experiment)
-    while not run.finished:
-        run.step(1000)
+    for iteration in Driver(run).chunks(chunk=1000):
         if progress is not None:
-            progress(run.iteration, experiment["max_iterations"])
+            progress(iteration, experiment["max_iterations"])
     return run
 
 
@@ -57,12 +58,11 @@ def record_frames(experiment: Experiment, every: int, iterations: int | None = N
     total = experiment["max_iterations"]
     frames = [_frame(run, experiment, 0, True)]
     since = len(frames[0].snapshot.iterations)
-    while not run.finished:
-        run.step(every)
+    for iteration in Driver(run).chunks(chunk=every):
         frames.append(_frame(run, experiment, since, False))
         since += len(frames[-1].snapshot.iterations)
         if progress is not None:
-            progress(run.iteration, total)
+            progress(iteration, total)
     return frames
 
 

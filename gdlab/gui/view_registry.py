@@ -28,10 +28,10 @@ The registry contract
 A spec is also callable as ``spec(run, experiment, size, theme) -> QWidget`` (the view fed the
 run's whole history, refreshed, not yet shown) — see :func:`build_view`.
 
-To add a view, write ``create`` and ``feed`` and register them::
+To add a view, name it in the catalogue (:mod:`gdlab.core.views`: its title, where it shows, what
+it applies to), write ``create`` and ``feed`` and register them::
 
-    register(ViewSpec("surface", "Cost surface", create=_create_surface, feed=_feed_surface,
-                      applies=_two_weights_only))
+    register(catalogued("surface", _create_surface, _feed_surface))
 
 A view that is not ready yet is registered with :func:`unavailable`; asking for it raises
 :class:`ViewUnavailable` with a clear message. ``"sheet"`` (the one-page handout) is built from
@@ -45,14 +45,13 @@ from typing import Any, Callable
 from PySide6.QtWidgets import QWidget
 
 from ..core.experiment import Experiment
-from ..core.params import NETWORK, SURFACE
-from ..core.surfaces import get_surface
+from ..core.views import sheet_names, view
 from .palette import LIGHT, Theme
 from .view_data import Frame
 from .view_frames import _frame, fit_to_data, refresh
 
-__all__ = ["VIEWS", "ViewError", "ViewNotApplicable", "ViewSpec", "ViewUnavailable", "build_view", "feed_frames",
-           "get_view", "register", "sheet_views", "unavailable", "view_names"]
+__all__ = ["VIEWS", "ViewError", "ViewNotApplicable", "ViewSpec", "ViewUnavailable", "build_view", "catalogued",
+           "feed_frames", "get_view", "register", "sheet_views", "unavailable", "view_names"]
 
 
 class ViewError(Exception):
@@ -102,6 +101,14 @@ def register(spec: ViewSpec) -> ViewSpec:
     return spec
 
 
+def catalogued(name: str, create: Callable[[Experiment, Theme], QWidget],
+               feed: Callable[[QWidget, Frame], None]) -> ViewSpec:
+    """The spec of the catalogue's view ``name`` (its title and what it applies to, from
+    :mod:`gdlab.core.views`), drawn by ``create`` and fed by ``feed``."""
+    entry = view(name)
+    return ViewSpec(name, entry.title, create, feed, entry.applies)
+
+
 def unavailable(name: str, title: str, applies: Callable[[Experiment], str | None] | None = None) -> ViewSpec:
     """A placeholder for a view still to come: asking for it raises :class:`ViewUnavailable`."""
     def not_yet(*_args) -> Any:
@@ -145,33 +152,6 @@ def build_view(name: str, run, experiment: Experiment, size: tuple[int, int] | N
 
 
 def sheet_views(experiment: Experiment) -> list[str]:
-    """The views a handout sheet shows, in order: the cost, the main picture, the trajectories.
-
-    Views that are not available yet are left out.
-    """
-    if experiment.kind == NETWORK:
-        wanted = ["cost", "data", "trajectories"]
-    else:
-        dim = get_surface(experiment["surface"]).dim
-        wanted = ["cost", "curve" if dim == 1 else "surface", "trajectories"]
-    return [n for n in wanted if n in VIEWS and VIEWS[n].available and not VIEWS[n].applies(experiment)]
-
-
-# -- applicability -------------------------------------------------------------------------------
-def _kinds(*kinds: str) -> Callable[[Experiment], str | None]:
-    def applies(experiment: Experiment) -> str | None:
-        if experiment.kind in kinds:
-            return None
-        return (f"it shows {' and '.join(kinds)} experiments, and this is a {experiment.kind} experiment")
-    return applies
-
-
-def _surface_dim(dim: int) -> Callable[[Experiment], str | None]:
-    def applies(experiment: Experiment) -> str | None:
-        if experiment.kind != SURFACE:
-            return f"it shows a cost surface, and this is a {experiment.kind} experiment"
-        actual = get_surface(experiment["surface"]).dim
-        if actual != dim:
-            return f"it shows {dim}-weight surfaces, and {experiment['surface']} has {actual}"
-        return None
-    return applies
+    """The views a handout sheet shows, in order: the cost, the main picture, the trajectories
+    (:func:`gdlab.core.views.sheet_names`). Views that are not available yet are left out."""
+    return [n for n in sheet_names(experiment) if n in VIEWS and VIEWS[n].available]

@@ -7,6 +7,7 @@ import pytest
 from gdlab.core.experiment import SCHEMA_VERSION, Experiment, ExperimentError, load_experiment
 from gdlab.core.params import FORKABLE, LIVE_PARAMS, PARAMS, PARAMS_BY_NAME, get_param, is_relevant
 from gdlab.core.presets import load_preset, preset_names, resolve
+from gdlab.core.printing import alpha
 
 REQUIRED_PRESETS = {"lr-too-small", "lr-just-right", "lr-too-large", "lr-divergent", "local-minimum",
                     "saddle-point", "optimizer-race", "xor", "spiral-deep", "vanishing-gradients"}
@@ -40,6 +41,13 @@ def test_the_declarations_say_what_is_live_forkable_and_when_it_matters():
         assert is_relevant(name, on) and not is_relevant(name, off), name
     assert is_relevant("batch_size", {}, "network") and not is_relevant("batch_size", {}, "surface")
     assert not is_relevant("hidden_layers", {}, "surface") and not is_relevant("surface", {}, "network")
+
+
+def test_clamp_keeps_a_value_in_the_declared_range_and_alpha_names_a_rate():
+    rate = PARAMS_BY_NAME["learning_rate"]
+    assert (rate.clamp(5e4), rate.clamp(1e-9), rate.clamp(0.3)) == (1e4, 1e-8, 0.3)
+    assert PARAMS_BY_NAME["seed"].clamp(-5) == 0 and PARAMS_BY_NAME["start"].clamp(-1e7) == -1e6
+    assert (alpha(0.5), alpha(1e-05), alpha(0.1234567)) == ("α = 0.5", "α = 1e-05", "α = 0.123457")
 
 
 def test_defaults_make_a_valid_experiment_of_each_kind():

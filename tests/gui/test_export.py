@@ -10,6 +10,8 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QImage, QImageReader
 
+from gdlab.core import views as catalogue
+from gdlab.core.customdata import CustomData
 from gdlab.core.experiment import load_experiment
 from gdlab.core.gif import gif_info
 from gdlab.core.pngmeta import EXPERIMENT_KEY, read_chunks, read_text
@@ -280,6 +282,14 @@ def test_views_check_the_experiment_kind(race, xor):
     assert set(VIEWS) >= {"cost", "trajectories", "data", "curve", "surface", "network", "sheet"}
 
 
+def test_the_registry_draws_the_catalogues_exported_views():
+    """Every view `gdlab export --view` offers is registered, with the catalogue's title and reasons."""
+    assert set(VIEWS) == set(catalogue.export_names())
+    for name, spec in VIEWS.items():
+        assert spec.available and spec.title == catalogue.view(name).title
+        assert spec.applies == catalogue.view(name).applies
+
+
 @pytest.mark.slow
 def test_a_race_exports_its_cost_and_trajectories(view, race, tmp_path):
     for name in ("cost", "trajectories"):
@@ -372,6 +382,18 @@ def test_caption_and_table_describe_the_run(xor, race):
     summary = summarize(run.snapshot(len(run.history) - 1))
     text = caption(experiment, summary)
     assert "6 runs" in text and "Rosenbrock" in text and "adam: J = " in text
+
+
+def test_the_table_shows_what_the_declarations_say_matters():
+    labels = lambda experiment: [label for label, _ in parameter_rows(experiment, {})]  # noqa: E731
+    xor = load_preset("xor")
+    adam = labels(xor.replace(optimizer="adam", schedule="step", init="normal"))
+    assert "Adam β₁" in adam and "Momentum μ" not in adam and "Decay steps k" in adam and "Init σ" not in adam
+    plain = labels(xor.replace(optimizer="sgd"))
+    assert "Adam β₁" not in plain and "LR schedule" not in plain and "Regularisation" not in plain
+    corners = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    drawn = xor.with_points(CustomData(corners, np.array([0, 0, 1, 1]), "binary"))
+    assert "Samples" in labels(xor) and "Samples" not in labels(drawn) and "Noise" not in labels(drawn)
 
 
 # -- animated GIFs ---------------------------------------------------------------------------------------------

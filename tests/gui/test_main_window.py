@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSlider, QSpinBox
 
+from gdlab.core import views
 from gdlab.core.presets import load_preset
 from gdlab.gui.main_window import MainWindow
 
@@ -266,6 +267,13 @@ def test_surface_preset_draws_the_path(qtbot, make_window):
     assert window.view_tabs.currentWidget() is window.contour_view
     x, y = window.contour_view.runs[0].path.getData()
     assert len(x) == 11
+    experiment = window.session.latest.experiment   # the tabs: the catalogue's, those that suit a surface
+    for tabs, place in ((window.view_tabs, views.TOP), (window.bottom_tabs, views.BOTTOM)):
+        entries = views.tab_views(place)
+        assert [tabs.tabText(k) for k in range(tabs.count())] == [v.tab for v in entries]
+        assert [tabs.tabToolTip(k) for k in range(tabs.count())] == [v.tip for v in entries]
+        assert [tabs.isTabVisible(k) for k in range(tabs.count())] == [v.suits(experiment) for v in entries]
+    assert not window.bottom_tabs.isTabVisible(window.bottom_tabs.indexOf(window.gradient_flow))
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from window_steps import snap, step_to
 
 from gdlab.core.experiment import Experiment, load_experiment
+from gdlab.core.params import PARAMS_BY_NAME
 from gdlab.core.presets import load_preset
 from gdlab.core.timeline import fork
 from gdlab.core.training import make_run
@@ -258,3 +259,15 @@ def test_a_sweep_pauses_the_run_and_one_space_resumes_it(qtbot, make_window):
     assert not window.session.latest.running, "the window knows the run is paused"
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.session.latest.running, timeout=TIMEOUT)
+
+
+def test_the_fork_dialog_keeps_a_twins_rate_in_the_declared_range(qtbot):
+    from gdlab.gui.fork_dialog import ForkDialog
+
+    for lr, option, expected, words in ((5000.0, 0, 1e4, "α × 10 (α = 50000)"), (1e-8, 1, 1e-8, "α ÷ 10 (α = 1e-09)")):
+        dialog = ForkDialog(load_preset("xor").replace(learning_rate=lr))
+        qtbot.addWidget(dialog)
+        button = dialog.options[option][0]
+        button.setChecked(True)
+        assert button.text() == words and dialog.changes() == {"learning_rate": expected}
+    assert dialog.optimizer.count() == len(PARAMS_BY_NAME["optimizer"].choices) - 1

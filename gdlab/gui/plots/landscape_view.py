@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ..palette import VERMILLION
+from ..view_data import LandscapeSlice
 from ..widget_builders import tight_column
 from .contour_view import ContourView
 from .trajectories import weight_label
@@ -94,21 +95,21 @@ class LandscapeView(QWidget):
         (x0, x1), (y0, y1) = ranges
         self.request((x0, x1), (y0, y1))
 
-    def show_slice(self, payload: dict) -> None:
-        """Draw a slice the worker computed: {"wids", "xs", "ys", "Z", "path", "iteration"}."""
-        if self.chosen() != tuple(payload["wids"]):
+    def show_slice(self, found: LandscapeSlice) -> None:
+        """Draw a slice the worker computed."""
+        if self.chosen() != tuple(found.wids):
             return  # an answer to an older question
-        wa, wb = payload["wids"]
-        xs, ys = payload["xs"], payload["ys"]
+        wa, wb = found.wids
+        xs, ys = found.xs, found.ys
         self.contours.plot.set_labels(weight_label(wa), weight_label(wb))
         self.contours.plot.plot_item.vb.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
-        self.contours.set_grid(xs, ys, payload["Z"])
-        path = np.asarray(payload["path"], dtype=float)
+        self.contours.set_grid(xs, ys, found.Z)
+        path = np.asarray(found.path, dtype=float)
         self.contours.set_runs(["path of the two weights"], [VERMILLION])
         self.contours.append_paths(path[:, None, :], path[-1:], None)
         self.contours.refresh()
-        self.shown_iteration = int(payload["iteration"])
-        self.note.setText(f"slice through the weights at iteration {payload['iteration']:,}; every other "
+        self.shown_iteration = int(found.iteration)
+        self.note.setText(f"slice through the weights at iteration {found.iteration:,}; every other "
                           "weight held at its value then")
 
     def refresh(self) -> None:

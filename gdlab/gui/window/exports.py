@@ -8,8 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ...core import views as catalogue
 from ...core.params import NETWORK
 from ..render import sheet_views, view_names
+from ..view_data import WorksheetAnswer
 
 
 class ExportsMixin:
@@ -72,11 +74,11 @@ class ExportsMixin:
         self.session.request_worksheet()
 
     @Slot(object)
-    def _on_worksheet(self, answer) -> None:
+    def _on_worksheet(self, answer: WorksheetAnswer) -> None:
         from ...core.worksheet import file_stem, make_worksheet
         from ..worksheet_pdf import write_worksheet_set
 
-        worksheet, problem = answer
+        worksheet, problem = answer.worksheet, answer.problem
         if worksheet is None:  # too big a network for a worksheet: the textbook 2-2-1 example instead
             worksheet = make_worksheet()
             self.statusBar().showMessage(f"{problem} A worksheet for the 2-2-1 textbook example instead.", 8000)
@@ -92,7 +94,7 @@ class ExportsMixin:
 
     def export_views(self) -> dict[str, QWidget]:
         """The views that can be exported now, by title (the visible tabs of this experiment)."""
-        views = {"Cost per iteration": self.cost_plot}
+        views = {catalogue.view("cost").title: self.cost_plot}
         for tabs in (self.view_tabs, self.bottom_tabs):
             for k in range(tabs.count()):
                 if tabs.isTabVisible(k):
@@ -117,7 +119,7 @@ class ExportsMixin:
         widgets = {"data": self.data_view, "curve": self.curve_view, "surface": self.contour_view}
         picture = next(n for n in sheet_views(experiment) if n in widgets)
         sheet = {"cost": self.cost_plot, "trajectories": self.trajectory_plot.plot, "view": widgets[picture]}
-        gif = tuple(n for n in view_names(experiment) if n in ("cost", "trajectories", "data", "curve", "surface"))
+        gif = tuple(n for n in view_names(experiment) if catalogue.view(n).animation)
         summary = summarize(self._frame.snapshot, experiment)
         summary["changes"] = list(self._frame.changes)
         iteration = self._frame.snapshot.iteration
@@ -141,7 +143,7 @@ class ExportsMixin:
         """"Export figure…" and "Copy figure" in every view's right-click menu."""
         from ..export import install_export_actions
 
-        for title, view in (("Cost per iteration", self.cost_plot),
+        for title, view in ((catalogue.view("cost").title, self.cost_plot),
                             *[(self.view_tabs.tabText(k), self.view_tabs.widget(k))
                               for k in range(self.view_tabs.count())],
                             *[(self.bottom_tabs.tabText(k), self.bottom_tabs.widget(k))

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QWidget
 from ...core.experiment import Experiment
 from ...core.params import NETWORK
 from ...core.printing import number
-from ...core.surfaces import get_surface
 from ...core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
+from ...core.views import BOTTOM, TOP, tab_views
 from ..plots.base import LivePlot
 from ..render import VIEWS
 from ..runs_table import cost_overlay, overlay_items
@@ -34,9 +34,7 @@ class FramesMixin:
         """A frame from the worker: every view that shows this kind of experiment takes its rows
         (the same feeding as the headless export: :mod:`gdlab.gui.render`)."""
         snap = frame.snapshot
-        if snap.kind != NETWORK:
-            self._frame_dim = snap.w.shape[1]
-        for name, view in self._fed_views(snap.kind):
+        for name, view in self._fed_views(frame.experiment):
             VIEWS[name].feed(view, frame)
         if frame.fresh:
             self._configured(frame)
@@ -57,13 +55,11 @@ class FramesMixin:
         self._set_running_look(frame.running)
         self._dirty = True
 
-    def _fed_views(self, kind: str) -> list[tuple[str, QWidget]]:
-        if kind == NETWORK:
-            return [("cost", self.cost_plot), ("trajectories", self.trajectory_plot), ("gradients", self.gradient_flow),
-                    ("metrics", self.metrics_view), ("data", self.data_view), ("network", self.network_view)]
-        dim = self.curve_view if self._frame_dim == 1 else self.contour_view
-        return [("cost", self.cost_plot), ("trajectories", self.trajectory_plot),
-                ("curve" if dim is self.curve_view else "surface", dim)]
+    def _fed_views(self, experiment: Experiment) -> list[tuple[str, QWidget]]:
+        """The window's figures of the registry's views (:mod:`gdlab.gui.render`) that show ``experiment``."""
+        figures = {**self.tab_pages, "data": self.data_view, "cost": self.cost_plot}
+        return [(name, figures[name]) for name, spec in VIEWS.items()
+                if name in figures and not spec.applies(experiment)]
 
     def _configured(self, frame: Frame) -> None:
         """What a fresh start changes beyond the plots: tabs, weight lists, sample counts."""
@@ -72,7 +68,7 @@ class FramesMixin:
             self.landscape_view.set_weights(snap.tracked_ids)
             if "n_train" in frame.view:
                 self.inspector.set_samples(frame.view["n_train"])
-        self._show_views_for(snap.kind, frame.experiment)
+        self._show_views_for(frame.experiment)
 
     def _relabel_runs(self, frame: Frame) -> None:
         """Runs renamed by a live change (sgd α=0.95 → sgd α=0.5): every legend follows."""
@@ -127,22 +123,21 @@ class FramesMixin:
         return [self.trajectory_plot, self.gradient_flow, self.metrics_view, self.data_view, self.network_view,
                 self.curve_view, self.contour_view, self.landscape_view]
 
-    def _show_views_for(self, kind: str, experiment: Experiment) -> None:
-        """The tabs that make sense for this kind of experiment; the first of them is shown."""
-        dim = get_surface(experiment["surface"]).dim if kind != NETWORK else 0
-        network = kind == NETWORK
-        wanted = {self.data_tab: network, self.network_view: network, self.inspector: network,
-                  self.landscape_view: network, self.curve_view: dim == 1, self.contour_view: dim == 2}
-        # only the tabs that change: QTabWidget lays itself out again on every setTabVisible
-        shown = [(self.view_tabs, widget, show) for widget, show in wanted.items()]
-        shown += [(self.bottom_tabs, self.gradient_flow, network), (self.bottom_tabs, self.metrics_view, network)]
-        for tabs, widget, show in shown:
-            index = tabs.indexOf(widget)
-            if tabs.isTabVisible(index) != show:
-                tabs.setTabVisible(index, show)
-        if network:
-            regression = bool(experiment.data_task() == "regression")
-            self.bottom_tabs.setTabText(self.bottom_tabs.indexOf(self.metrics_view), "R²" if regression else "Accuracy")
+    def _show_views_for(self, experiment: Experiment) -> None:
+        """The tabs that make sense for this experiment (the catalogue says which:
+        :mod:`gdlab.core.views`), titled for its data; the first of them is shown."""
+        wanted: dict[QWidget, bool] = {}
+        for tabs, place in ((self.view_tabs, TOP), (self.bottom_tabs, BOTTOM)):
+            for entry in tab_views(place):
+                page, show = self.tab_pages[entry.name], entry.suits(experiment)
+                if tabs is self.view_tabs:
+                    wanted[page] = show
+                index = tabs.indexOf(page)
+                # only the tabs that change: QTabWidget lays itself out again on every setTabVisible
+                if tabs.isTabVisible(index) != show:
+                    tabs.setTabVisible(index, show)
+                if show and tabs.tabText(index) != entry.tab_title(experiment):
+                    tabs.setTabText(index, entry.tab_title(experiment))
         current = self.view_tabs.currentWidget()
         if not wanted.get(current, False):
             self.view_tabs.setCurrentWidget(next(w for w, show in wanted.items() if show))

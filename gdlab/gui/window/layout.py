@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QSplitter, QTabBar, QTabWidget, QVBoxLayout, QWidget
 
+from ...core.views import BOTTOM, TOP, tab_views
 from ..panels import ParameterPanel
 from ..plots.contour_view import ContourView
 from ..plots.cost import CostPlot, GradientFlowPlot
@@ -33,6 +34,12 @@ class LayoutMixin:
     A mixin of :class:`~gdlab.gui.window.main.MainWindow`: its methods use the widgets and the
     state the window builds (``self.session``, ``self.cost_plot``, ...).
     """
+
+    def _add_tabs(self, tabs: QTabWidget, place: str) -> None:
+        """The catalogue's tabs at ``place`` (:mod:`gdlab.core.views`): its titles and tooltips, in its order."""
+        for entry in tab_views(place):
+            index = tabs.addTab(self.tab_pages[entry.name], entry.tab)
+            tabs.setTabToolTip(index, entry.tip)
 
     def _build_ui(self) -> None:
         self.setWindowTitle("gdlab")
@@ -82,21 +89,10 @@ class LayoutMixin:
         self.session.trace_ready.connect(self.inspector.show_trace)
         self.view_tabs = QTabWidget()
         self.view_tabs.setDocumentMode(True)
-        for widget, title, tip in (
-                (self.data_tab, "Data", "The training points and the network's decision boundary or fitted curve; "
-                                        "draw your own points here."),
-                (self.network_view, "Network", "Neurons and weights, live: colour is the sign, thickness the size; "
-                                               "hover for numbers, click a weight to follow it."),
-                (self.inspector, "Backprop inspector", "One iteration taken apart: forward, cost, backward "
-                                                       "(the chain rule), update. N and B step through it."),
-                (self.landscape_view, "Cost landscape", "The network's cost over two of its weights, the others "
-                                                        "held fixed, with the path the two weights took."),
-                (self.curve_view, "Cost curve", "J(w) with the current weight, the tangent (the gradient) and the "
-                                                "next step; click to choose the start."),
-                (self.contour_view, "Cost surface", "J over two weights as a contour map with each run's path; "
-                                                    "click to choose the start, drag to pan, wheel to zoom.")):
-            index = self.view_tabs.addTab(widget, title)
-            self.view_tabs.setTabToolTip(index, tip)
+        self.tab_pages: dict[str, QWidget] = {  # each tab's page, by its name in the catalogue
+            "data": self.data_tab, "network": self.network_view, "inspector": self.inspector,
+            "landscape": self.landscape_view, "curve": self.curve_view, "surface": self.contour_view}
+        self._add_tabs(self.view_tabs, TOP)
         self.view_tabs.currentChanged.connect(self._on_view_tab)
         self._on_view_tab(self.view_tabs.currentIndex())  # the worker learns which view data is shown
         self.sweep_view = SweepView()
@@ -120,19 +116,9 @@ class LayoutMixin:
         self.runs_view.overlay_changed.connect(self._on_overlay)
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setDocumentMode(True)
-        for widget, title, tip in (
-                (self.trajectory_plot, "Weight trajectories", "Each line is one weight, moved at every "
-                                                              "iteration by w ← w − α·∂J/∂w."),
-                (self.gradient_flow, "Gradient flow", "Each layer's gradient norm over iterations (log scale): "
-                                                      "how much of the error reaches each layer."),
-                (self.metrics_view, "Accuracy", "Accuracy (classification) or R² (regression) on the training and "
-                                                "test data over iterations, and the confusion matrix."),
-                (self.sweep_view, "Learning-rate sweep", "The same run at many learning rates: final cost "
-                                                         "against α."),
-                (self.runs_view, "Runs", "Every run of this session: its setup, iterations and final cost; "
-                                         "select several to overlay their cost curves.")):
-            index = self.bottom_tabs.addTab(widget, title)
-            self.bottom_tabs.setTabToolTip(index, tip)
+        self.tab_pages.update({"trajectories": self.trajectory_plot, "gradients": self.gradient_flow,
+                               "metrics": self.metrics_view, "sweep": self.sweep_view, "runs": self.runs_view})
+        self._add_tabs(self.bottom_tabs, BOTTOM)
         self.bottom_tabs.currentChanged.connect(self._on_bottom_tab)
         plots.addWidget(self.top_splitter)
         plots.addWidget(self.bottom_tabs)

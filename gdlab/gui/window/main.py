@@ -55,7 +55,6 @@ class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, T
         self._dirty = False
         self._error_dialog = None
         self._tick = 0
-        self._frame_dim = 0
         self._twin_shown = False
         self.scrub_iteration: int | None = None
         self.lecture_mode = False

@@ -9,7 +9,7 @@ from PySide6.QtCore import Slot
 
 from ...core.params import NETWORK
 from ..palette import VERMILLION
-from ..view_data import Frame
+from ..view_data import Frame, NetworkMoment, SurfaceMoment
 
 
 class TimelineMixin:
@@ -76,29 +76,29 @@ class TimelineMixin:
         self.session.peek(iteration)
 
     @Slot(object)
-    def _on_peek(self, payload: dict) -> None:
-        if self.scrub_iteration is None or payload["iteration"] != self.scrub_iteration:
+    def _on_peek(self, payload: NetworkMoment | SurfaceMoment) -> None:
+        if self.scrub_iteration is None or payload.iteration != self.scrub_iteration:
             return  # an older question, or the timeline went live since
-        if payload["kind"] == "surface":
-            w, costs = payload["w"], payload["costs"]
+        if isinstance(payload, SurfaceMoment):
+            w, costs = payload.w, payload.costs
             if w.shape[1] == 1:
                 self.curve_view.show_moment(w, costs)
             else:
-                self.contour_view.show_moment(w, payload.get("paths"))
+                self.contour_view.show_moment(w, payload.paths)
             return
-        if payload["found"] is None:
-            self.statusBar().showMessage(f"Iteration {payload['iteration']} is no longer recorded.", 4000)
+        if payload.found is None:
+            self.statusBar().showMessage(f"Iteration {payload.iteration} is no longer recorded.", 4000)
             return
-        moment = SimpleNamespace(**{k: payload[k] for k in ("weights", "biases", "grad_weights", "grad_biases")},
-                                 last_update=[])
-        view = payload["view"]
+        moment = SimpleNamespace(weights=payload.weights, biases=payload.biases, grad_weights=payload.grad_weights,
+                                 grad_biases=payload.grad_biases, last_update=[])
+        view = payload.view
         self.network_view.set_snapshot(moment, view.get("sample"), view.get("neuron_maps"))
         if "map" in view:
             self.data_view.set_map(*view["map"], view["task"], view.get("boundary"))
         elif "curve" in view:
             self.data_view.set_curve(*view["curve"])
-        if payload["found"] != payload["iteration"]:
-            self.statusBar().showMessage(f"Showing iteration {payload['found']}, the nearest one recorded.", 4000)
+        if payload.found != payload.iteration:
+            self.statusBar().showMessage(f"Showing iteration {payload.found}, the nearest one recorded.", 4000)
         self._dirty = True
 
     @Slot()
