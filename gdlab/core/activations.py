@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-# exp(709) is the largest power of e below the float64 maximum (1.8e308).
-_EXP_MAX = 709.0
+from .activation_kernels import EXP_MAX as _EXP_MAX  # e^709: the largest power of e below 1.8e308
+from .activation_kernels import LEAKY_SLOPE
 
 
 class Activation:
@@ -143,7 +143,7 @@ class _LeakyReLU(Activation):
     """The leaky rectifier: f(z) = z for z > 0 and s·z otherwise (s = 0.01); f'(z) = 1 or s."""
 
     name = "leaky_relu"
-    slope = 0.01
+    slope = LEAKY_SLOPE
     kinked = True
     formula, derivative_formula = "f(z) = max(z, 0.01 z)", "f'(z) = 1 if z > 0 else 0.01"
 

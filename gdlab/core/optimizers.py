@@ -12,6 +12,8 @@ number. With t the step count (1 on the first step) and every operation elementw
     adam       m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²,
                m̂ = m/(1 − β₁ᵗ),  v̂ = v/(1 − β₂ᵗ),                        w ← w − lr·m̂ / (√v̂ + ε)
 
+Each rule is a pair of pure kernels in :mod:`gdlab.core.optimizer_kernels` (the one implementation,
+which the exported script includes too); a rule registered there is known here by its name.
 ``make_optimizer(name, lr, **hyper)`` returns an :class:`Optimizer`; ``step(params, grads)``
 updates the arrays of ``params`` in place. ``lr`` is a plain attribute, so a new learning rate is
 used by the very next step; it may also be an array that broadcasts against the parameters (a
@@ -26,14 +28,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
-OPTIMIZER_INFO: dict[str, str] = {
-    "sgd": "Plain gradient descent: w ← w − α·g.",
-    "momentum": "Gradient descent with momentum: v ← μv + g, w ← w − α·v; the velocity smooths and speeds the path.",
-    "nesterov": "Nesterov momentum: like momentum, but it steps with g + μv, a look at where the velocity leads.",
-    "adagrad": "Adagrad: each weight's step is divided by the root of its summed squared gradients, so steps shrink.",
-    "rmsprop": "RMSprop: each weight's step is divided by the root of a running mean of its squared gradients.",
-    "adam": "Adam: a running mean of gradients (momentum) divided by the root of a running mean of their squares.",
-}
+from .optimizer_kernels import OPTIMIZER_RULES, OptimizerRule
+
+# The built-in rules, as registered in optimizer_kernels (a rule registered later is known by name
+# to make_optimizer; these tuples name the six every experiment may choose from).
+OPTIMIZER_INFO: dict[str, str] = {name: rule.info for name, rule in OPTIMIZER_RULES.items()}
 OPTIMIZER_NAMES: tuple[str, ...] = tuple(OPTIMIZER_INFO)
 
 
@@ -59,25 +58,27 @@ def _check_lr(lr: Any) -> Any:
 
 
 class Optimizer:
-    """Updates parameters in place from their gradients; see the module docstring for each rule.
+    """Updates parameters in place from their gradients by a registered rule (see the module docstring).
 
-    Subclasses name the running averages they keep in ``slots`` and implement :meth:`_update`
-    for one parameter array.
+    The rule's kernels (:mod:`gdlab.core.optimizer_kernels`) do the arithmetic, one parameter array
+    at a time; this class keeps the step count, the learning rate, the hyperparameters and the
+    running averages (``state``: each slot's arrays, one a parameter array).
     """
 
-    name: str = ""
-    rule: str = ""
-    slots: tuple[str, ...] = ()
-    defaults: dict[str, float] = {}
-
-    def __init__(self, lr: Any, **hyper: Any):
-        unknown = sorted(set(hyper) - set(self.defaults))
+    def __init__(self, rule: OptimizerRule, lr: Any, **hyper: Any):
+        self.kernels = rule
+        self.name, self.rule, self.slots = rule.name, rule.rule, rule.slots
+        unknown = sorted(set(hyper) - set(rule.defaults))
         if unknown:
-            allowed = ", ".join(self.defaults) or "none"
+            allowed = ", ".join(rule.defaults) or "none"
             raise ValueError(f"{self.name} has no hyperparameter {unknown[0]!r}; allowed: {allowed}")
         self.lr = _check_lr(lr)
-        self.hyper = {k: self._check_hyper(k, hyper.get(k, v)) for k, v in self.defaults.items()}
+        self.hyper = {k: self._check_hyper(k, hyper.get(k, v)) for k, v in rule.defaults.items()}
         self.reset()
+
+    @property
+    def defaults(self) -> dict[str, float]:
+        return self.kernels.defaults
 
     def _check_hyper(self, key: str, value: Any) -> float:
         if key == "eps":
@@ -117,125 +118,28 @@ class Optimizer:
 
     # -- the step -------------------------------------------------------------------------
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
-        """One update of every array in ``params`` (in place) from the matching ``grads``."""
+        """One update of every array in ``params`` (in place) from the matching ``grads``:
+        the rule's ``update(w, g, state, lr, t, **hyper)`` on each array."""
         if len(params) != len(grads):
             raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
-        if self.t == 0 and self.slots:
-            self.state = {slot: [np.zeros(np.shape(p)) for p in params] for slot in self.slots}
-        elif self.slots and len(self.state[self.slots[0]]) != len(params):
+        slots, init = self.slots, self.kernels.init
+        if self.t == 0 and slots:
+            fresh = [init(np.zeros(np.shape(p))) for p in params]
+            self.state = {slot: [s[slot] for s in fresh] for slot in slots}
+        elif slots and len(self.state[slots[0]]) != len(params):
             raise ValueError("the parameters changed since the first step; call reset() first")
         self.t += 1
+        update, lr, t, hyper = self.kernels.update, self.lr, self.t, self.hyper
         for i, (p, g) in enumerate(zip(params, grads)):
-            self._update(i, p, g)
-
-    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        raise NotImplementedError
+            update(p, g, {slot: self.state[slot][i] for slot in slots}, lr, t, **hyper)
 
     def __repr__(self) -> str:
         hyper = "".join(f", {k}={v:g}" for k, v in self.hyper.items())
-        return f"{type(self).__name__}(lr={self.lr!r}{hyper})"
+        return f"{_CLASS_NAMES.get(self.name, 'Optimizer')}(lr={self.lr!r}{hyper})"
 
 
-class SGD(Optimizer):
-    """w ← w − lr·g."""
-
-    name, rule = "sgd", "w ← w − α·g"
-
-    def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
-        if len(params) != len(grads):
-            raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
-        self.t += 1
-        lr = self.lr
-        for p, g in zip(params, grads):
-            p -= lr * g                            # w ← w − lr·g
-
-
-class Momentum(Optimizer):
-    """v ← μv + g (v = g on the first step), w ← w − lr·v   (torch SGD, momentum=μ, dampening=0)."""
-
-    name, rule = "momentum", "v ← μv + g,  w ← w − α·v"
-    slots = ("velocity",)
-    defaults = {"momentum": 0.9}
-
-    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        v = self.state["velocity"][i]
-        if self.t == 1:
-            np.copyto(v, g)                        # v = g on the first step (torch's buffer init)
-        else:
-            v *= self.hyper["momentum"]
-            v += g                                 # v ← μv + g
-        p -= self.lr * v                           # w ← w − lr·v
-
-
-class Nesterov(Optimizer):
-    """v ← μv + g (v = g on the first step), w ← w − lr·(g + μv)   (torch SGD, nesterov=True)."""
-
-    name, rule = "nesterov", "v ← μv + g,  w ← w − α·(g + μv)"
-    slots = ("velocity",)
-    defaults = {"momentum": 0.9}
-
-    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        v, mu = self.state["velocity"][i], self.hyper["momentum"]
-        if self.t == 1:
-            np.copyto(v, g)
-        else:
-            v *= mu
-            v += g                                 # v ← μv + g
-        p -= self.lr * (g + mu * v)                # w ← w − lr·(g + μv)
-
-
-class Adagrad(Optimizer):
-    """s ← s + g², w ← w − lr·g / (√s + ε)   (torch Adagrad, lr_decay=0, eps=1e-10)."""
-
-    name, rule = "adagrad", "s ← s + g²,  w ← w − α·g / (√s + ε)"
-    slots = ("sum_sq",)
-    defaults = {"eps": 1e-10}
-
-    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        s = self.state["sum_sq"][i]
-        s += g * g                                 # s ← s + g²
-        p -= self.lr * g / (np.sqrt(s) + self.hyper["eps"])  # w ← w − lr·g / (√s + ε)
-
-
-class RMSprop(Optimizer):
-    """s ← ρs + (1 − ρ)g², w ← w − lr·g / (√s + ε)   (torch RMSprop, alpha=ρ=0.99, eps=1e-8)."""
-
-    name, rule = "rmsprop", "s ← ρs + (1 − ρ)g²,  w ← w − α·g / (√s + ε)"
-    slots = ("mean_sq",)
-    defaults = {"alpha": 0.99, "eps": 1e-8}
-
-    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        s, rho = self.state["mean_sq"][i], self.hyper["alpha"]
-        s *= rho
-        s += (1.0 - rho) * g * g                   # s ← ρs + (1 − ρ)g²
-        p -= self.lr * g / (np.sqrt(s) + self.hyper["eps"])  # w ← w − lr·g / (√s + ε)
-
-
-class Adam(Optimizer):
-    """m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², w ← w − lr·m̂ / (√v̂ + ε)
-    with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)   (torch Adam, betas=(0.9, 0.999), eps=1e-8).
-
-    Computed in torch's arrangement: w ← w − (lr/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε).
-    """
-
-    name, rule = "adam", "m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  w ← w − α·m̂ / (√v̂ + ε)"
-    slots = ("m", "v")
-    defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
-
-    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        b1, b2, eps = self.hyper["beta1"], self.hyper["beta2"], self.hyper["eps"]
-        m, v = self.state["m"][i], self.state["v"][i]
-        m *= b1
-        m += (1.0 - b1) * g                        # m ← β₁m + (1 − β₁)g
-        v *= b2
-        v += (1.0 - b2) * g * g                    # v ← β₂v + (1 − β₂)g²
-        step_size = self.lr / (1.0 - b1 ** self.t)            # lr / (1 − β₁ᵗ)
-        denom = np.sqrt(v) / math.sqrt(1.0 - b2 ** self.t) + eps  # √v̂ + ε
-        p -= step_size * m / denom                 # w ← w − lr·m̂ / (√v̂ + ε)
-
-
-_CLASSES: dict[str, type[Optimizer]] = {c.name: c for c in (SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam)}
-assert tuple(_CLASSES) == OPTIMIZER_NAMES
+_CLASS_NAMES = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "Adagrad",
+                "rmsprop": "RMSprop", "adam": "Adam"}
 
 
 def make_optimizer(name: str, lr: Any, **hyper: Any) -> Optimizer:
@@ -245,10 +149,10 @@ def make_optimizer(name: str, lr: Any, **hyper: Any) -> Optimizer:
     (adagrad 1e-10, rmsprop and adam 1e-8), ``alpha`` (rmsprop; 0.99), ``beta1``/``beta2``
     (adam; 0.9/0.999; ``betas=(b1, b2)`` is accepted too).
     """
-    cls = _CLASSES.get(name) if isinstance(name, str) else None
-    if cls is None:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZER_NAMES)}")
+    rule = OPTIMIZER_RULES.get(name) if isinstance(name, str) else None
+    if rule is None:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZER_RULES)}")
     if "betas" in hyper:
         betas = hyper.pop("betas")
         hyper["beta1"], hyper["beta2"] = betas
-    return cls(lr, **hyper)
+    return Optimizer(rule, lr, **hyper)

@@ -15,6 +15,7 @@ from typing import Any
 from .activations import ACTIVATION_NAMES
 from .datasets import CUSTOM, DATASET_NAMES
 from .features import FEATURE_NAMES
+from .optimizer_kernels import OPTIMIZER_RULES
 from .optimizers import OPTIMIZER_NAMES
 from .schedules import SCHEDULE_NAMES
 from .surfaces import SURFACE_NAMES
@@ -56,7 +57,9 @@ class Param:
     :data:`LIVE_PARAMS`), ``forkable`` (a twin run may change it: :data:`FORKABLE`), ``run_level``
     (set per run in a surface race), ``kinds`` (the experiment kinds it applies to, if not every
     kind its group is in) and ``group_by`` (pymeasure's idea: it matters only while each named
-    parameter has a value in the given tuple, or one the given function accepts: :func:`is_relevant`).
+    parameter has a value in the given tuple, or one the given function accepts: :func:`is_relevant`)
+    and ``optimizer_keyword`` (the hyperparameter of ``make_optimizer`` it sets, for every optimiser
+    that takes that keyword: :func:`optimizer_hyper`).
     """
 
     name: str
@@ -76,6 +79,7 @@ class Param:
     live: bool = False
     forkable: bool = False
     kinds: tuple[str, ...] = ()
+    optimizer_keyword: str = ""  # the keyword of make_optimizer it is passed as (torch's name)
     group_by: Mapping[str, tuple[Any, ...] | Callable[[Any], bool]] = field(default_factory=dict, hash=False)
 
     def relevant(self, values: Mapping[str, Any], kind: str = NETWORK) -> bool:
@@ -233,16 +237,19 @@ PARAMS: tuple[Param, ...] = (
     _P("momentum", "training", FLOAT, "Momentum μ", 0.9,
        "How much of the previous step carries over (momentum, nesterov): v ← μv + g, w ← w − α·v.",
        minimum=0.0, maximum=0.999, run_level=True,
-       live=True, forkable=True, group_by={"optimizer": ("momentum", "nesterov")}),
+       live=True, forkable=True, optimizer_keyword="momentum", group_by={"optimizer": ("momentum", "nesterov")}),
     _P("beta1", "training", FLOAT, "Adam β₁", 0.9,
        "Adam's decay rate of the running mean of gradients m ← β₁m + (1−β₁)g.",
-       minimum=0.0, maximum=0.9999, run_level=True, live=True, group_by={"optimizer": ("adam",)}),
+       minimum=0.0, maximum=0.9999, run_level=True, live=True, optimizer_keyword="beta1",
+       group_by={"optimizer": ("adam",)}),
     _P("beta2", "training", FLOAT, "Adam β₂", 0.999,
        "Adam's decay rate of the running mean of squared gradients v ← β₂v + (1−β₂)g².",
-       minimum=0.0, maximum=0.99999, run_level=True, live=True, group_by={"optimizer": ("adam",)}),
+       minimum=0.0, maximum=0.99999, run_level=True, live=True, optimizer_keyword="beta2",
+       group_by={"optimizer": ("adam",)}),
     _P("rmsprop_alpha", "training", FLOAT, "RMSprop ρ", 0.99,
        "RMSprop's decay rate of the running mean of squared gradients s ← ρs + (1−ρ)g² (torch calls it alpha).",
-       minimum=0.0, maximum=0.99999, run_level=True, live=True, group_by={"optimizer": ("rmsprop",)}),
+       minimum=0.0, maximum=0.99999, run_level=True, live=True, optimizer_keyword="alpha",
+       group_by={"optimizer": ("rmsprop",)}),
     _P("schedule", "training", CHOICE, "LR schedule", "constant",
        "How α changes over iterations t: constant, step (×rate every k steps), exponential (α·rate^(t/k)) "
        "or inverse_time (α/(1 + rate·t/k)).",
@@ -294,6 +301,18 @@ def is_relevant(name: str, values: Mapping[str, Any], kind: str = NETWORK) -> bo
     """Whether parameter ``name`` has any effect given the other ``values`` (forms hide the rest):
     its declaration's ``group``, ``kinds`` and ``group_by`` (:meth:`Param.relevant`)."""
     return PARAMS_BY_NAME[name].relevant(values, kind)
+
+
+# The parameters that are hyperparameters of an optimiser (they declare its keyword).
+OPTIMIZER_PARAMS: tuple[str, ...] = tuple(p.name for p in PARAMS if p.optimizer_keyword)
+
+
+def optimizer_hyper(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The hyperparameters ``make_optimizer`` takes for ``values["optimizer"]``: each parameter that
+    declares an ``optimizer_keyword`` the optimiser's rule accepts, passed under that keyword."""
+    rule = OPTIMIZER_RULES.get(values["optimizer"])
+    accepted = rule.defaults if rule is not None else {}
+    return {p.optimizer_keyword: values[p.name] for p in PARAMS if p.optimizer_keyword in accepted}
 
 
 # Parameters whose change a running training can take at the next step, without a restart.

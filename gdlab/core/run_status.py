@@ -7,15 +7,15 @@ schedule a run's values describe are built here too, for both kinds of run.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from .optimizers import Optimizer, make_optimizer
-from .params import NETWORK, SURFACE
+from .params import NETWORK, SURFACE, optimizer_hyper
 from .schedules import Schedule, make_schedule
+from .stopping_kernels import DIVERGENCE_FACTOR, convergence_reason, divergence_reason, shown_below
 
 if TYPE_CHECKING:
     pass
@@ -27,22 +27,14 @@ __all__ = ["CONVERGED", "DIVERGED", "DIVERGENCE_FACTOR", "FINISHED", "HISTORY_KE
 READY, RUNNING, CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED = (
     "ready", "running", "converged", "diverged", "max_iterations", "finished")
 TERMINAL = frozenset({CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED})
-DIVERGENCE_FACTOR = 1e6
 HISTORY_KEEP = 10_000  # history rows a run keeps in memory (about twice this); older ones go to disk
 MAX_TRACKED = 20
 
 
 def optimizer_from_values(values: dict[str, Any], lr: Any = None) -> Optimizer:
     """Build the optimiser a run's values describe (torch-style hyperparameter names)."""
-    name = values["optimizer"]
-    hyper: dict[str, Any] = {}
-    if name in ("momentum", "nesterov"):
-        hyper["momentum"] = values["momentum"]
-    elif name == "rmsprop":
-        hyper["alpha"] = values["rmsprop_alpha"]
-    elif name == "adam":
-        hyper["beta1"], hyper["beta2"] = values["beta1"], values["beta2"]
-    return make_optimizer(name, values["learning_rate"] if lr is None else lr, **hyper)
+    return make_optimizer(values["optimizer"], values["learning_rate"] if lr is None else lr,
+                          **optimizer_hyper(values))
 
 
 def schedule_from_values(values: dict[str, Any]) -> Schedule:
@@ -61,43 +53,16 @@ def schedule_from_values(values: dict[str, Any]) -> Schedule:
 
 
 def _divergence(cost: float, start_cost: float, iteration: int) -> str | None:
-    """A plain-words reason if ``cost`` shows divergence, else None."""
-    if not math.isfinite(cost):
-        return (f"the cost became {cost} at iteration {iteration}: the steps overshot the minimum and grew "
-                f"until the numbers overflowed. Try a smaller learning rate α.")
-    bound = DIVERGENCE_FACTOR * max(1.0, abs(start_cost))
-    if cost > bound:
-        return (f"the cost grew to {cost:.3g} at iteration {iteration}, over {DIVERGENCE_FACTOR:g} times its "
-                f"start: each step overshoots the minimum by more than the last. Try a smaller learning rate α.")
-    return None
-
-
-def shown_below(value: float, limit: float) -> str:
-    """``value`` with the fewest significant digits (2 or more) that print it below ``limit``: a
-    gradient length of 9.97e-07 under a tolerance of 1e-06 reads 9.97e-07, never 1e-06."""
-    for digits in range(2, 18):
-        text = f"{value:.{digits}g}"
-        if float(text) < limit:
-            return text
-    return repr(value)
+    """A plain-words reason if ``cost`` shows divergence, else None (the kernel's rule)."""
+    return cast("str | None", divergence_reason(cost, start_cost, iteration))
 
 
 def _convergence(cost: float, previous: float, grad_norm: float, values: dict[str, Any],
                  iteration: int, step_norm: float = 0.0, weight_norm: float = 1.0) -> str | None:
-    """Converged when ‖∂J/∂w‖ < grad_tolerance, or when J stopped falling *and* the weights stopped
-    moving: |ΔJ| ≤ tol·max(1, |J|) and ‖Δw‖ ≤ √tol·max(1, ‖w‖). (A step that jumps across the
-    minimum to a point of the same cost, α = 1/L exactly on a parabola, changes J by 0 but is not
-    convergence: the weights are still moving.)"""
-    if values["grad_tolerance"] > 0 and grad_norm < values["grad_tolerance"]:
-        return (f"the gradient's length fell to {shown_below(grad_norm, values['grad_tolerance'])} at iteration "
-                f"{iteration}, below the tolerance {values['grad_tolerance']:g}: the weights sit where J is flat "
-                "(a minimum, or a saddle).")
-    tol = values["tolerance"]
-    if tol > 0 and abs(previous - cost) <= tol * max(1.0, abs(cost)) and \
-            step_norm <= math.sqrt(tol) * max(1.0, weight_norm):
-        return (f"the cost changed by only {abs(previous - cost):.2g} and the weights by {step_norm:.2g} at "
-                f"iteration {iteration}, below the tolerance: J has stopped falling.")
-    return None
+    """A plain-words reason if the run has converged, else None (the kernel's rule, with the
+    tolerances of ``values``)."""
+    return cast("str | None", convergence_reason(cost, previous, grad_norm, iteration, step_norm, weight_norm,
+                                                 values["grad_tolerance"], values["tolerance"]))
 
 
 # ---------------------------------------------------------------------------------------------

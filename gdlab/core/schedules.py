@@ -5,16 +5,19 @@
     exponential    α_t = α₀ · γᵗ                  (smooth decay by γ per iteration)
     inverse_time   α_t = α₀ / (1 + d·t)           (1/t decay)
 
-A schedule is a callable ``schedule(base_lr, t)``; ``base_lr`` may be an array (one base rate per
-run), and the result then has its shape. Schedules keep no state, so changing the base rate
-mid-run simply rescales the schedule from the next step on.
+The formulas are the kernels of :mod:`gdlab.core.schedule_kernels` (the one implementation, which
+the exported script includes too). A schedule is a callable ``schedule(base_lr, t)``; ``base_lr``
+may be an array (one base rate per run), and the result then has its shape. Schedules keep no
+state, so changing the base rate mid-run simply rescales the schedule from the next step on.
 """
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
+
+from . import schedule_kernels as K
 
 SCHEDULE_INFO: dict[str, str] = {
     "constant": "α stays the same at every step.",
@@ -31,9 +34,15 @@ class Schedule:
     name = ""
     formula = ""
 
+    def kernel(self) -> tuple[Callable[..., float], dict[str, Any]]:
+        """The kernel of :mod:`~gdlab.core.schedule_kernels` that computes α_t / α₀, and the keywords
+        it takes besides t."""
+        raise NotImplementedError
+
     def factor(self, t: int) -> float:
         """α_t / α₀ at iteration t."""
-        raise NotImplementedError
+        kernel, keywords = self.kernel()
+        return float(kernel(t, **keywords))
 
     def __call__(self, base_lr: Any, t: int) -> Any:
         if t < 0:
@@ -50,8 +59,8 @@ class Schedule:
 class Constant(Schedule):
     name, formula = "constant", "α_t = α₀"
 
-    def factor(self, t: int) -> float:
-        return 1.0
+    def kernel(self) -> tuple[Callable[..., float], dict[str, Any]]:
+        return K.constant_factor, {}
 
 
 class StepDecay(Schedule):
@@ -64,8 +73,8 @@ class StepDecay(Schedule):
             raise ValueError(f"step_size must be a whole number ≥ 1, got {step_size!r}")
         self.step_size, self.gamma = int(step_size), _positive("gamma", gamma)
 
-    def factor(self, t: int) -> float:
-        return _power(self.gamma, t // self.step_size)
+    def kernel(self) -> tuple[Callable[..., float], dict[str, Any]]:
+        return K.step_factor, {"gamma": self.gamma, "step_size": self.step_size}
 
 
 class ExponentialDecay(Schedule):
@@ -76,8 +85,8 @@ class ExponentialDecay(Schedule):
     def __init__(self, gamma: float):
         self.gamma = _positive("gamma", gamma)
 
-    def factor(self, t: int) -> float:
-        return _power(self.gamma, t)
+    def kernel(self) -> tuple[Callable[..., float], dict[str, Any]]:
+        return K.exponential_factor, {"gamma": self.gamma}
 
 
 class InverseTimeDecay(Schedule):
@@ -88,17 +97,8 @@ class InverseTimeDecay(Schedule):
     def __init__(self, decay: float):
         self.decay = _nonnegative("decay", decay)
 
-    def factor(self, t: int) -> float:
-        return 1.0 / (1.0 + self.decay * t)
-
-
-def _power(base: float, exponent: int) -> float:
-    """base^exponent, or inf when that is too large for a float (a growing rate: the run then
-    diverges and says so, instead of an OverflowError escaping)."""
-    try:
-        return base ** exponent
-    except OverflowError:
-        return math.inf
+    def kernel(self) -> tuple[Callable[..., float], dict[str, Any]]:
+        return K.inverse_time_factor, {"decay": self.decay}
 
 
 def _positive(name: str, value: Any) -> float:

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 
 from .experiment import MAX_RUNS, Experiment, run_label
 from .history import History
-from .params import RUN_LEVEL_PARAMS, SURFACE
+from .params import OPTIMIZER_PARAMS, RUN_LEVEL_PARAMS, SURFACE
 from .run_state import RunState, check_fits, frozen, optimizer_state, restore_optimizer
 from .run_status import (
     CONVERGED,
@@ -92,8 +92,8 @@ class SurfaceRace:
     def _build_groups(self) -> None:
         groups: dict[tuple, list[int]] = {}
         for k, r in enumerate(self.runs):
-            key = (r["optimizer"], r["momentum"], r["beta1"], r["beta2"], r["rmsprop_alpha"], r["schedule"],
-                   r["decay_rate"], r["decay_steps"])
+            key = (r["optimizer"], *(r[p] for p in OPTIMIZER_PARAMS), r["schedule"], r["decay_rate"],
+                   r["decay_steps"])
             groups.setdefault(key, []).append(k)
         self._groups = []
         for idx in groups.values():
@@ -320,7 +320,7 @@ class SurfaceRace:
             start=since, iterations=np.arange(since, len(h)) + self.first_iteration, costs=h.copy("costs", since),
             paths=h.copy("paths", since), w=self.w.copy(), gradient=np.array(self.gradient, copy=True),
             w_next=w_next, cost_next=cost_next, step_terms=terms, optimizers=[r["optimizer"] for r in self.runs],
-            hyper=[{k: r[k] for k in ("momentum", "beta1", "beta2", "rmsprop_alpha")} for r in self.runs])
+            hyper=[{k: r[k] for k in OPTIMIZER_PARAMS} for r in self.runs])
 
     def view_data(self, resolution: int = 200) -> dict[str, Any]:
         """The surface for drawing: ``curve`` = (w, J(w)) in 1-D, ``grid`` = (xs, ys, J) in 2-D, and minima."""

@@ -19,16 +19,19 @@ view range and start point, and its known minima. Formulas, with w = (x, y) in 2
     booth             J = (x + 2y − 7)² + (2x + y − 5)²                  min (1, 3)
     six_hump_camel    J = (4 − 2.1x² + x⁴/3)x² + xy + (−4 + 4y²)y²       two global minima ±(0.0898, −0.7127)
 
-Minima that are not known in closed form are computed once, to full float64 accuracy, by
-Newton's method from a textbook approximation (see :func:`_polish`).
+The formulas themselves are the kernels of :mod:`gdlab.core.surface_kernels` (the one implementation,
+which the exported race script includes too). Minima that are not known in closed form are
+computed once, to full float64 accuracy, by Newton's method from a textbook approximation (see :func:`_polish`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, cast
+from typing import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from . import surface_kernels as K
 
 Array = NDArray[np.float64]
 
@@ -81,160 +84,6 @@ class Surface:
         return f"<Surface {self.name}: J = {self.formula}>"
 
 
-# -- 1-D ---------------------------------------------------------------------------------------------
-def _parabola(w: Array) -> Array:
-    return w[..., 0] ** 2                                          # J = w²
-
-
-def _parabola_grad(w: Array) -> Array:
-    return 2.0 * w                                                 # dJ/dw = 2w
-
-
-_TILT = 0.3
-
-
-def _double_well(w: Array) -> Array:
-    x = w[..., 0]
-    return (x * x - 1.0) ** 2 + _TILT * x                          # J = (w² − 1)² + 0.3w
-
-
-def _double_well_grad(w: Array) -> Array:
-    x = w[..., 0]
-    return (4.0 * x * (x * x - 1.0) + _TILT)[..., None]            # dJ/dw = 4w(w² − 1) + 0.3
-
-
-# one_weight_model: a line through the origin, ŷ = w·x, fitted to five fixed points by mse.
-_X = np.array([0.5, 1.0, 1.5, 2.0, 2.5])
-_Y = np.array([0.9, 2.1, 2.9, 4.2, 4.9])
-_N = len(_X)
-_SXX, _SXY, _SYY = float(_X @ _X), float(_X @ _Y), float(_Y @ _Y)
-
-
-def _one_weight(w: Array) -> Array:
-    x = w[..., 0]
-    return (x * x * _SXX - 2.0 * x * _SXY + _SYY) / (2 * _N)      # J = 1/(2n) Σ (w·xᵢ − yᵢ)²
-
-
-def _one_weight_grad(w: Array) -> Array:
-    return ((w[..., 0] * _SXX - _SXY) / _N)[..., None]             # dJ/dw = 1/n Σ (w·xᵢ − yᵢ)·xᵢ
-
-
-# -- 2-D ---------------------------------------------------------------------------------------------
-def _xy(w: Array) -> tuple[Array, Array]:
-    return w[..., 0], w[..., 1]
-
-
-def _stack(gx: Array | float, gy: Array | float) -> Array:
-    """(..., 2): np.stack(np.broadcast_arrays(gx, gy), axis=-1), without its overhead per call."""
-    gx, gy = np.asarray(gx), np.asarray(gy)
-    out = np.empty((*np.broadcast(gx, gy).shape, 2), dtype=np.result_type(gx, gy))
-    out[..., 0] = gx
-    out[..., 1] = gy
-    return out
-
-
-def _bowl(w: Array) -> Array:
-    x, y = _xy(w)
-    return x * x + y * y                                           # J = x² + y²
-
-
-def _bowl_grad(w: Array) -> Array:
-    return 2.0 * w                                                 # ∇J = (2x, 2y)
-
-
-_ELONGATION = 25.0
-
-
-def _elongated(w: Array) -> Array:
-    x, y = _xy(w)
-    return 0.5 * (x * x + _ELONGATION * y * y)                     # J = ½(x² + 25y²)
-
-
-def _elongated_grad(w: Array) -> Array:
-    x, y = _xy(w)
-    return _stack(x, _ELONGATION * y)                              # ∇J = (x, 25y)
-
-
-def _saddle(w: Array) -> Array:
-    x, y = _xy(w)
-    return x * x - y * y                                           # J = x² − y²
-
-
-def _saddle_grad(w: Array) -> Array:
-    x, y = _xy(w)
-    return _stack(2.0 * x, -2.0 * y)                               # ∇J = (2x, −2y)
-
-
-_A, _B = 1.0, 100.0
-
-
-def _rosenbrock(w: Array) -> Array:
-    x, y = _xy(w)
-    return (_A - x) ** 2 + _B * (y - x * x) ** 2                   # J = (a − x)² + b(y − x²)²
-
-
-def _rosenbrock_grad(w: Array) -> Array:
-    x, y = _xy(w)
-    r = y - x * x
-    return _stack(-2.0 * (_A - x) - 4.0 * _B * x * r, 2.0 * _B * r)  # ∇J = (−2(a−x) − 4bx(y−x²), 2b(y−x²))
-
-
-def _himmelblau(w: Array) -> Array:
-    x, y = _xy(w)
-    return (x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2       # J = (x² + y − 11)² + (x + y² − 7)²
-
-
-def _himmelblau_grad(w: Array) -> Array:
-    x, y = _xy(w)
-    p, q = x * x + y - 11.0, x + y * y - 7.0
-    return _stack(4.0 * x * p + 2.0 * q, 2.0 * p + 4.0 * y * q)    # ∇J = (4xp + 2q, 2p + 4yq)
-
-
-_BEALE_C = (1.5, 2.25, 2.625)
-
-
-def _beale(w: Array) -> Array:
-    x, y = _xy(w)
-    # J = Σ_k (c_k − x + x·yᵏ)²; sum() starts from the int 0, but three array terms make it an array
-    return cast(Array, sum((c - x + x * y ** k) ** 2 for k, c in enumerate(_BEALE_C, 1)))
-
-
-def _beale_grad(w: Array) -> Array:
-    x, y = _xy(w)
-    gx: Array | float = 0.0
-    gy: Array | float = 0.0
-    for k, c in enumerate(_BEALE_C, 1):
-        r = c - x + x * y ** k                                     # r_k = c_k − x + x·yᵏ
-        gx = gx + 2.0 * r * (y ** k - 1.0)                         # ∂J/∂x = Σ 2r_k(yᵏ − 1)
-        gy = gy + 2.0 * r * k * x * y ** (k - 1)                   # ∂J/∂y = Σ 2r_k·k·x·yᵏ⁻¹
-    return _stack(gx, gy)
-
-
-def _booth(w: Array) -> Array:
-    x, y = _xy(w)
-    return (x + 2.0 * y - 7.0) ** 2 + (2.0 * x + y - 5.0) ** 2     # J = (x + 2y − 7)² + (2x + y − 5)²
-
-
-def _booth_grad(w: Array) -> Array:
-    x, y = _xy(w)
-    p, q = x + 2.0 * y - 7.0, 2.0 * x + y - 5.0
-    return _stack(2.0 * p + 4.0 * q, 4.0 * p + 2.0 * q)            # ∇J = (2p + 4q, 4p + 2q)
-
-
-def _camel(w: Array) -> Array:
-    x, y = _xy(w)
-    x2, y2 = x * x, y * y
-    return (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y2) * y2
-
-
-def _camel_grad(w: Array) -> Array:
-    x, y = _xy(w)
-    x2 = x * x
-    gx = 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y            # ∂J/∂x = 8x − 8.4x³ + 2x⁵ + y
-    gy = x - 8.0 * y + 16.0 * y * y * y                            # ∂J/∂y = x − 8y + 16y³
-    return _stack(gx, gy)
-
-
 # -- exact minima -----------------------------------------------------------------------------------
 def _polish(grad: Callable[[Array], Array], guess: ArrayLike, steps: int = 50) -> tuple[float, ...]:
     """A stationary point near ``guess``: Newton's method on ∇J = 0 with a finite-difference Hessian."""
@@ -254,52 +103,53 @@ def _polish(grad: Callable[[Array], Array], guess: ArrayLike, steps: int = 50) -
     return tuple(float(v) for v in w)
 
 
-_DW_GLOBAL = _polish(_double_well_grad, [-1.04])
-_DW_LOCAL = _polish(_double_well_grad, [0.96])
-_HIMMELBLAU = tuple(_polish(_himmelblau_grad, g) for g in
+_DW_GLOBAL = _polish(K.double_well_gradient, [-1.04])
+_DW_LOCAL = _polish(K.double_well_gradient, [0.96])
+_HIMMELBLAU = tuple(_polish(K.himmelblau_gradient, g) for g in
                     ([3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126]))
-_CAMEL = tuple(_polish(_camel_grad, g) for g in ([0.0898, -0.7126], [-0.0898, 0.7126]))
+_CAMEL = tuple(_polish(K.six_hump_camel_gradient, g) for g in ([0.0898, -0.7126], [-0.0898, 0.7126]))
 
 _SURFACES: tuple[Surface, ...] = (
-    Surface("parabola", "Parabola", "w²", 1, _parabola, _parabola_grad, ((-2.0, 2.0),), (1.5,), ((0.0,),),
+    Surface("parabola", "Parabola", "w²", 1, K.parabola_cost, K.parabola_gradient, ((-2.0, 2.0),), (1.5,), ((0.0,),),
             description="The simplest cost: one valley, slope 2w. Gradient descent multiplies w by (1 − 2α) "
                         "each step, so α < 0.5 glides in, 0.5 < α < 1 zig-zags in and α > 1 diverges.",
             smoothness=2.0),
-    Surface("double_well", "Double well", "(w² − 1)² + 0.3·w", 1, _double_well, _double_well_grad,
+    Surface("double_well", "Double well", "(w² − 1)² + 0.3·w", 1, K.double_well_cost, K.double_well_gradient,
             ((-1.8, 1.8),), (1.6,), (_DW_GLOBAL,), (_DW_LOCAL,),
             description="Two valleys of different depth: gradient descent goes down the valley it starts "
                         "in, which need not be the deeper one."),
-    Surface("one_weight_model", "One-weight model", "1/(2n)·Σ(w·xᵢ − yᵢ)²", 1, _one_weight, _one_weight_grad,
-            ((-1.0, 5.0),), (0.0,), ((_SXY / _SXX,),),
+    Surface("one_weight_model", "One-weight model", "1/(2n)·Σ(w·xᵢ − yᵢ)²", 1,
+            K.one_weight_model_cost, K.one_weight_model_gradient, ((-1.0, 5.0),), (0.0,), ((K.SXY / K.SXX,),),
             description="The cost of the model ŷ = w·x on five data points: the mean squared error as a "
                         "function of its one weight is a parabola whose bottom is the best fit.",
-            smoothness=_SXX / _N),
-    Surface("bowl", "Bowl", "w₁² + w₂²", 2, _bowl, _bowl_grad, ((-2.0, 2.0), (-2.0, 2.0)), (-1.5, 1.2),
+            smoothness=K.SXX / K.MODEL_N),
+    Surface("bowl", "Bowl", "w₁² + w₂²", 2, K.bowl_cost, K.bowl_gradient, ((-2.0, 2.0), (-2.0, 2.0)), (-1.5, 1.2),
             ((0.0, 0.0),), description="A round bowl: the gradient points straight at the minimum; "
                                        "stable for α < 1 (= 2/L with L = 2).", smoothness=2.0),
-    Surface("elongated_bowl", "Elongated bowl", "½(w₁² + 25·w₂²)", 2, _elongated, _elongated_grad,
+    Surface("elongated_bowl", "Elongated bowl", "½(w₁² + 25·w₂²)", 2, K.elongated_bowl_cost, K.elongated_bowl_gradient,
             ((-3.0, 3.0), (-1.5, 1.5)), (-2.5, 1.0), ((0.0, 0.0),),
             description="A long narrow valley (condition number 25): a step small enough for the steep "
-                        "direction crawls along the flat one, and momentum helps.", smoothness=_ELONGATION),
-    Surface("saddle", "Saddle", "w₁² − w₂²", 2, _saddle, _saddle_grad, ((-2.0, 2.0), (-2.0, 2.0)), (1.5, 0.001),
-            (), saddle_points=((0.0, 0.0),),
+                        "direction crawls along the flat one, and momentum helps.", smoothness=K.ELONGATION),
+    Surface("saddle", "Saddle", "w₁² − w₂²", 2, K.saddle_cost, K.saddle_gradient, ((-2.0, 2.0), (-2.0, 2.0)),
+            (1.5, 0.001), (), saddle_points=((0.0, 0.0),),
             description="Uphill one way, downhill the other: at the saddle point the gradient vanishes "
                         "without a minimum there.", smoothness=2.0),
-    Surface("rosenbrock", "Rosenbrock's valley", "(1 − w₁)² + 100·(w₂ − w₁²)²", 2, _rosenbrock, _rosenbrock_grad,
-            ((-2.0, 2.0), (-1.0, 3.0)), (-1.5, 2.0), ((_A, _A * _A),),
+    Surface("rosenbrock", "Rosenbrock's valley", "(1 − w₁)² + 100·(w₂ − w₁²)²", 2,
+            K.rosenbrock_cost, K.rosenbrock_gradient, ((-2.0, 2.0), (-1.0, 3.0)), (-1.5, 2.0),
+            ((K.ROSENBROCK_A, K.ROSENBROCK_A * K.ROSENBROCK_A),),
             description="A curved, flat-bottomed valley: finding the valley is easy, following it to (1, 1) "
                         "is hard."),
-    Surface("himmelblau", "Himmelblau's function", "(w₁² + w₂ − 11)² + (w₁ + w₂² − 7)²", 2, _himmelblau,
-            _himmelblau_grad, ((-5.0, 5.0), (-5.0, 5.0)), (0.0, 0.0), _HIMMELBLAU,
+    Surface("himmelblau", "Himmelblau's function", "(w₁² + w₂ − 11)² + (w₁ + w₂² − 7)²", 2, K.himmelblau_cost,
+            K.himmelblau_gradient, ((-5.0, 5.0), (-5.0, 5.0)), (0.0, 0.0), _HIMMELBLAU,
             description="Four minima of equal depth: where a run ends depends on where it starts."),
     Surface("beale", "Beale's function", "(1.5 − w₁ + w₁w₂)² + (2.25 − w₁ + w₁w₂²)² + (2.625 − w₁ + w₁w₂³)²", 2,
-            _beale, _beale_grad, ((-4.5, 4.5), (-4.5, 4.5)), (1.0, 1.4), ((3.0, 0.5),),
+            K.beale_cost, K.beale_gradient, ((-4.5, 4.5), (-4.5, 4.5)), (1.0, 1.4), ((3.0, 0.5),),
             description="Flat plains and steep walls: a hard test of step sizes."),
-    Surface("booth", "Booth's function", "(w₁ + 2w₂ − 7)² + (2w₁ + w₂ − 5)²", 2, _booth, _booth_grad,
+    Surface("booth", "Booth's function", "(w₁ + 2w₂ − 7)² + (2w₁ + w₂ − 5)²", 2, K.booth_cost, K.booth_gradient,
             ((-10.0, 10.0), (-10.0, 10.0)), (-8.0, -6.0), ((1.0, 3.0),),
             description="A tilted quadratic bowl with its minimum at (1, 3).", smoothness=18.0),
-    Surface("six_hump_camel", "Six-hump camel", "(4 − 2.1w₁² + w₁⁴/3)·w₁² + w₁w₂ + (−4 + 4w₂²)·w₂²", 2, _camel,
-            _camel_grad, ((-2.0, 2.0), (-1.2, 1.2)), (-1.5, -0.8), _CAMEL,
+    Surface("six_hump_camel", "Six-hump camel", "(4 − 2.1w₁² + w₁⁴/3)·w₁² + w₁w₂ + (−4 + 4w₂²)·w₂²", 2,
+            K.six_hump_camel_cost, K.six_hump_camel_gradient, ((-2.0, 2.0), (-1.2, 1.2)), (-1.5, -0.8), _CAMEL,
             description="Six humps, two global minima and several local ones."),
 )
 

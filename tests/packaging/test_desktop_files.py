@@ -368,6 +368,8 @@ def test_pyinstaller_spec_bundles_resources_licence_and_pyqtgraph_templates(monk
     assert (ROOT / "resources", "gdlab/resources") in datas
     assert (ROOT / "LICENSE", "gdlab") in datas
     assert ("pyqtgraph/colors/maps/x.csv", "pyqtgraph/colors/maps") in datas
+    sources = set((ROOT / "gdlab" / "core").glob("*_kernels.py"))
+    assert len(sources) == 5 and {(path, "gdlab/core") for path in sources} <= datas  # export-code reads them
     hidden = set(seen["hiddenimports"])
     assert {"pyqtgraph.graphicsItems.ViewBox.axisCtrlTemplate_generic",
             "pyqtgraph.graphicsItems.PlotItem.plotConfigTemplate_generic",
