@@ -7,6 +7,7 @@ import pytest
 
 import gdlab
 from gdlab.core.experiment import Experiment
+from gdlab.core.optimizers import make_optimizer
 from gdlab.core.presets import load_preset
 from gdlab.core.surface_race import SurfaceRace
 from gdlab.core.timeline import attach_tape, fork, rewind
@@ -109,7 +110,7 @@ def test_a_live_change_is_in_the_run_s_experiment_and_is_what_the_run_uses():
     assert run.experiment is exp and run.optimizer.name == "adam" and run.optimizer.t == 0
     w, g = [p.copy() for p in run.model.params], [p.copy() for p in run.model.gradients]
     run.step(1)
-    reference = run.optimizer.__class__(0.7, beta1=0.8)
+    reference = make_optimizer("adam", 0.7, beta1=0.8)
     reference.step(w, g)
     for got, want in zip(run.model.params, w):
         np.testing.assert_array_equal(got, want)
