@@ -1,21 +1,61 @@
 """What the window keeps between starts (QSettings): the last experiment, numbers read back safely,
 the geometry and splitter (fitted to the screen on the first show), recent files; and closing,
-which saves them and stops the session.
+which saves them and stops the session (the window itself is deleted once closed: WA_DeleteOnClose).
 """
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Slot
+from PySide6.QtCore import QByteArray, QObject, QSize, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
 from ...core.experiment import Experiment, ExperimentError
+from ..session import TrainingSession
 from .layout import PREFERRED_SIZE
 
 MAX_RECENT = 8
+
+# Sessions whose training thread outlived TrainingSession.shutdown's wait: kept for the rest of the
+# process, since a QThread destroyed while it runs aborts the process.
+UNSTOPPED: list[TrainingSession] = []
+
+
+# Closed windows, their Python half kept until Qt has deleted them (WA_DeleteOnClose deletes on the
+# next turn of the event loop): dropped sooner, a window in a reference cycle could be cleared by
+# the cycle collector while its widgets still exist, and their slots would then run on emptied
+# Python objects as Qt tears them down.
+DELETING: dict[int, QObject] = {}
+
+
+def keep_until_deleted(obj: QObject) -> None:
+    """Hold ``obj`` until its ``destroyed`` signal (by id: the connection holds no reference to it)."""
+    if id(obj) not in DELETING:
+        DELETING[id(obj)] = obj
+        obj.destroyed.connect(functools.partial(DELETING.pop, id(obj), None))
+
+
+def stop_session(session: TrainingSession) -> bool:
+    """Stop ``session``'s training thread (:meth:`TrainingSession.shutdown` asks the worker to stop,
+    then waits). True once it has stopped. If it has not, the failure goes to the log and stderr,
+    and the session is taken from its window (which is being deleted) and kept in
+    :data:`UNSTOPPED`, the thread left to finish its step."""
+    if session.shutdown():
+        return True
+    from ..errors import log_error
+
+    message = "the training thread did not stop when its window closed; it is left to finish on its own"
+    try:
+        log_error(message, "Closing the window")
+    except OSError:
+        pass  # the message below still says it
+    print(f"gdlab: {message}", file=sys.stderr)
+    session.setParent(None)
+    UNSTOPPED.append(session)
+    return False
 
 
 class SavedStateMixin:
@@ -77,7 +117,7 @@ class SavedStateMixin:
             action = self.recent_menu.addAction(Path(path).name)
             action.setToolTip(path)
             action.setStatusTip(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+            self.recent_files.add(action, path)
         self.recent_menu.setEnabled(bool(recent))
 
     def _last_dir(self) -> Path:
@@ -112,6 +152,7 @@ class SavedStateMixin:
     def closeEvent(self, event: QCloseEvent) -> None:
         self._shutdown()
         super().closeEvent(event)
+        keep_until_deleted(self)
 
     @Slot()
     def _shutdown(self) -> None:
@@ -129,5 +170,5 @@ class SavedStateMixin:
         self.settings.setValue("last_experiment", self._current_experiment().to_json())
         self.settings.setValue("runs", self.runs_view.to_json())
         self.settings.sync()
-        self.session.shutdown()
+        stop_session(self.session)
         self.runs_view.model.flush_changed()  # its coalescing timer must not outlive the window
