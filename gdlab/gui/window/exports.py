@@ -3,7 +3,9 @@ menu), the standalone Python script, the weights and the worksheets.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -31,12 +33,19 @@ class ExportsMixin:
     def export_code(self, path: str | Path) -> bool:
         from ...core.codegen import write_code
 
+        return self._write_out(path, functools.partial(write_code, self._current_experiment(), path),
+                               "Cannot export the script",
+                               f"Wrote {path}: run it with python {Path(path).name} --iterations N", 8000)
+
+    def _write_out(self, path: str | Path, write: Callable[[], object], failed: str, done: str, ms: int) -> bool:
+        """Run ``write``: an OSError or ValueError is an error box titled ``failed`` (False), else
+        ``done`` shows in the status bar for ``ms`` (True)."""
         try:
-            write_code(self._current_experiment(), path)
+            write()
         except (OSError, ValueError) as exc:
-            self._error_box("Cannot export the script", f"{path}: {exc}")
+            self._error_box(failed, f"{path}: {exc}")
             return False
-        self.statusBar().showMessage(f"Wrote {path}: run it with python {Path(path).name} --iterations N", 8000)
+        self.statusBar().showMessage(done, ms)
         return True
 
     @Slot()
@@ -53,13 +62,10 @@ class ExportsMixin:
         from ...core.weights_io import write_weights
 
         snap = self._frame.snapshot
-        try:
-            write_weights(path, self._current_experiment(), snap.weights, snap.biases, snap.iteration, snap.status)
-        except (OSError, ValueError) as exc:
-            self._error_box("Cannot export the weights", f"{path}: {exc}")
-            return False
-        self.statusBar().showMessage(f"Wrote the weights of iteration {snap.iteration} to {path}.", 6000)
-        return True
+        write = functools.partial(write_weights, path, self._current_experiment(), snap.weights, snap.biases,
+                                  snap.iteration, snap.status)
+        return self._write_out(path, write, "Cannot export the weights",
+                               f"Wrote the weights of iteration {snap.iteration} to {path}.", 6000)
 
     @Slot()
     def export_worksheet_dialog(self) -> None:

@@ -80,23 +80,19 @@ class LayoutMixin:
         self.inspector.trace_requested.connect(self.session.request_trace)
         self.inspector.sample.valueChanged.connect(self.session.select_sample)
         self.session.trace_ready.connect(self.inspector.show_trace)
-        self.view_tabs = QTabWidget()
-        self.view_tabs.setDocumentMode(True)
-        for widget, title, tip in (
-                (self.data_tab, "Data", "The training points and the network's decision boundary or fitted curve; "
-                                        "draw your own points here."),
-                (self.network_view, "Network", "Neurons and weights, live: colour is the sign, thickness the size; "
-                                               "hover for numbers, click a weight to follow it."),
-                (self.inspector, "Backprop inspector", "One iteration taken apart: forward, cost, backward "
-                                                       "(the chain rule), update. N and B step through it."),
-                (self.landscape_view, "Cost landscape", "The network's cost over two of its weights, the others "
-                                                        "held fixed, with the path the two weights took."),
-                (self.curve_view, "Cost curve", "J(w) with the current weight, the tangent (the gradient) and the "
-                                                "next step; click to choose the start."),
-                (self.contour_view, "Cost surface", "J over two weights as a contour map with each run's path; "
-                                                    "click to choose the start, drag to pan, wheel to zoom.")):
-            index = self.view_tabs.addTab(widget, title)
-            self.view_tabs.setTabToolTip(index, tip)
+        self.view_tabs = tab_widget(
+            (self.data_tab, "Data", "The training points and the network's decision boundary or fitted curve; "
+                                    "draw your own points here."),
+            (self.network_view, "Network", "Neurons and weights, live: colour is the sign, thickness the size; "
+                                           "hover for numbers, click a weight to follow it."),
+            (self.inspector, "Backprop inspector", "One iteration taken apart: forward, cost, backward "
+                                                   "(the chain rule), update. N and B step through it."),
+            (self.landscape_view, "Cost landscape", "The network's cost over two of its weights, the others "
+                                                    "held fixed, with the path the two weights took."),
+            (self.curve_view, "Cost curve", "J(w) with the current weight, the tangent (the gradient) and the "
+                                            "next step; click to choose the start."),
+            (self.contour_view, "Cost surface", "J over two weights as a contour map with each run's path; "
+                                                "click to choose the start, drag to pan, wheel to zoom."))
         self.view_tabs.currentChanged.connect(self._on_view_tab)
         self._on_view_tab(self.view_tabs.currentIndex())  # the worker learns which view data is shown
         self.sweep_view = SweepView()
@@ -118,21 +114,17 @@ class LayoutMixin:
         self.metrics_view = MetricsView()
         self.runs_view = RunsView()
         self.runs_view.overlay_changed.connect(self._on_overlay)
-        self.bottom_tabs = QTabWidget()
-        self.bottom_tabs.setDocumentMode(True)
-        for widget, title, tip in (
-                (self.trajectory_plot, "Weight trajectories", "Each line is one weight, moved at every "
-                                                              "iteration by w ← w − α·∂J/∂w."),
-                (self.gradient_flow, "Gradient flow", "Each layer's gradient norm over iterations (log scale): "
-                                                      "how much of the error reaches each layer."),
-                (self.metrics_view, "Accuracy", "Accuracy (classification) or R² (regression) on the training and "
-                                                "test data over iterations, and the confusion matrix."),
-                (self.sweep_view, "Learning-rate sweep", "The same run at many learning rates: final cost "
-                                                         "against α."),
-                (self.runs_view, "Runs", "Every run of this session: its setup, iterations and final cost; "
-                                         "select several to overlay their cost curves.")):
-            index = self.bottom_tabs.addTab(widget, title)
-            self.bottom_tabs.setTabToolTip(index, tip)
+        self.bottom_tabs = tab_widget(
+            (self.trajectory_plot, "Weight trajectories", "Each line is one weight, moved at every "
+                                                          "iteration by w ← w − α·∂J/∂w."),
+            (self.gradient_flow, "Gradient flow", "Each layer's gradient norm over iterations (log scale): "
+                                                  "how much of the error reaches each layer."),
+            (self.metrics_view, "Accuracy", "Accuracy (classification) or R² (regression) on the training and "
+                                            "test data over iterations, and the confusion matrix."),
+            (self.sweep_view, "Learning-rate sweep", "The same run at many learning rates: final cost "
+                                                     "against α."),
+            (self.runs_view, "Runs", "Every run of this session: its setup, iterations and final cost; "
+                                     "select several to overlay their cost curves."))
         self.bottom_tabs.currentChanged.connect(self._on_bottom_tab)
         plots.addWidget(self.top_splitter)
         plots.addWidget(self.bottom_tabs)
@@ -198,3 +190,12 @@ class LayoutMixin:
         for kind in (QPushButton, QTabBar):
             for widget in self.centralWidget().findChildren(kind):
                 widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+
+def tab_widget(*pages: tuple[QWidget, str, str]) -> QTabWidget:
+    """A document-mode tab widget of ``(widget, title, tooltip)`` pages, in that order."""
+    tabs = QTabWidget()
+    tabs.setDocumentMode(True)
+    for widget, title, tip in pages:
+        tabs.setTabToolTip(tabs.addTab(widget, title), tip)
+    return tabs
