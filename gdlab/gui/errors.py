@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .gc_policy import keep_python_half
+
 LOG_ENV = "GDLAB_LOG_DIR"
 LOG_NAME = "gdlab.log"
 MAX_LOG_BYTES = 1_000_000
@@ -228,6 +230,7 @@ def report_error(report: str, context: str, parent: QWidget | None = None, dialo
         return dialog
     dialog = ErrorDialog(message, report, path, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # deleted on the GUI thread once closed
+    keep_python_half(dialog)
     dialog.open()
     return dialog
 

@@ -21,6 +21,7 @@ from ..core.activations import ACTIVATION_NAMES
 from ..core.experiment import Experiment
 from ..core.optimizers import OPTIMIZER_NAMES
 from ..core.params import NETWORK
+from .gc_policy import keep_python_half
 from .widget_builders import dialog_buttons
 
 
@@ -30,6 +31,7 @@ class ForkDialog(QDialog):
     def __init__(self, experiment: Experiment, parent=None):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # deleted on the GUI thread once closed
+        keep_python_half(self)
         self.setWindowTitle("Fork a twin run")
         self.experiment = experiment
         lr = experiment["learning_rate"]

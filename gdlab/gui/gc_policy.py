@@ -52,6 +52,21 @@ class GuiThreadCollector(QObject):
                     gc.collect(2)
 
 
+# The Python halves of windows and dialogs that Qt deletes when they close (WA_DeleteOnClose), kept
+# for the rest of the process. Freed after Qt deleted the C++ half, one of them crashed the process:
+# some wrapper in a window's tree still believes it owns a C++ object that Qt deleted with the
+# window, and freeing it deleted whatever had since been made at that address (a later window's
+# QThread: "QThread: Destroyed while thread is still running"). Freed before, the collector would
+# empty objects whose widgets still exist. Until that wrapper is found the shells stay, as they
+# did when lambdas connected to their signals held them.
+KEPT: list[QObject] = []
+
+
+def keep_python_half(obj: QObject) -> None:
+    """Keep ``obj``'s Python half for the rest of the process (see :data:`KEPT`)."""
+    KEPT.append(obj)
+
+
 def installed() -> bool:
     """Whether this application's collector is running (and automatic collection is off)."""
     app = QCoreApplication.instance()

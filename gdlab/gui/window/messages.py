@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox,
 
 from ...core.params import NETWORK
 from ...core.printing import number
+from ..gc_policy import keep_python_half
 from ..help import AboutDialog, ShortcutSheet, shortcut_rows
 from ..plots.metrics_view import metric_status
 from ..welcome import WelcomeDialog, remember_welcome, should_show_welcome
@@ -23,6 +24,7 @@ def open_owned(dialog: D) -> D:
     """Open ``dialog`` (window-modal, not blocking); it is deleted when it closes, on the GUI thread
     and at once, rather than living on as the window's child or waiting for the garbage collector."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    keep_python_half(dialog)
     dialog.open()
     return dialog
 

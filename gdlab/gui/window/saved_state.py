@@ -4,12 +4,11 @@ which saves them and stops the session (the window itself is deleted once closed
 """
 from __future__ import annotations
 
-import functools
 import math
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QSize, Slot
+from PySide6.QtCore import QByteArray, QSize, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -22,20 +21,6 @@ MAX_RECENT = 8
 # Sessions whose training thread outlived TrainingSession.shutdown's wait: kept for the rest of the
 # process, since a QThread destroyed while it runs aborts the process.
 UNSTOPPED: list[TrainingSession] = []
-
-
-# Closed windows, their Python half kept until Qt has deleted them (WA_DeleteOnClose deletes on the
-# next turn of the event loop): dropped sooner, a window in a reference cycle could be cleared by
-# the cycle collector while its widgets still exist, and their slots would then run on emptied
-# Python objects as Qt tears them down.
-DELETING: dict[int, QObject] = {}
-
-
-def keep_until_deleted(obj: QObject) -> None:
-    """Hold ``obj`` until its ``destroyed`` signal (by id: the connection holds no reference to it)."""
-    if id(obj) not in DELETING:
-        DELETING[id(obj)] = obj
-        obj.destroyed.connect(functools.partial(DELETING.pop, id(obj), None))
 
 
 def stop_session(session: TrainingSession) -> bool:
@@ -152,7 +137,6 @@ class SavedStateMixin:
     def closeEvent(self, event: QCloseEvent) -> None:
         self._shutdown()
         super().closeEvent(event)
-        keep_until_deleted(self)
 
     @Slot()
     def _shutdown(self) -> None:
