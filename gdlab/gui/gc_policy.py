@@ -15,9 +15,9 @@ a cycle at once, on any thread; only cycles wait, at most :data:`INTERVAL_MS`.
 
 It is installed with the application (:func:`gdlab.gui.app.make_app`, and the headless app of
 ``gdlab lesson --export``), never as a side effect of something else: a training session only
-checks it (:func:`require_gui_thread_collection`). Windows and dialogs do not rely on it to go: they
-are deleted on the GUI thread when they close (``WA_DeleteOnClose``), so what the collector finds
-later is Python objects whose Qt half is already gone.
+checks it (:func:`require_gui_thread_collection`). Windows and dialogs do not rely on it to go: Qt
+deletes them on the GUI thread when they close (``WA_DeleteOnClose``), and their Python halves are
+kept out of the collector's reach (:data:`KEPT`).
 """
 from __future__ import annotations
 
