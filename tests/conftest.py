@@ -145,3 +145,13 @@ def gdlab():
         return subprocess.run([sys.executable, "-m", "gdlab", *map(str, args)], capture_output=True, text=True,
                               timeout=300, env=no_display_env(**env), cwd=cwd)
     return run
+
+
+@pytest.fixture(scope="session")
+def qapp():
+    """The QApplication of every Qt test (pytest-qt's qtbot uses this fixture): the one gdlab
+    makes, :func:`gdlab.gui.app.make_app`, with its garbage-collection policy that a training
+    session requires, not pytest-qt's plain QApplication."""
+    from gdlab.gui.app import make_app
+
+    return make_app(["gdlab-tests"])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 
-def headless_qt():
+def headless_qt(training_thread: bool = False):
     """The one QApplication of a command that draws but shows nothing: on the offscreen platform
     (unless QT_QPA_PLATFORM says otherwise), so no display is needed and the pictures do not
-    depend on a screen's settings."""
+    depend on a screen's settings. ``training_thread``: the command runs a window's training
+    session, so garbage cycles are collected on the GUI thread only (gdlab.gui.gc_policy)."""
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,4 +28,8 @@ def headless_qt():
     qInstallMessageHandler(quiet)
     app = QApplication.instance() or QApplication(["gdlab"])
     app.setStyle("Fusion")
+    if training_thread:
+        from ..gui.gc_policy import collect_on_gui_thread_only
+
+        collect_on_gui_thread_only()
     return app

@@ -59,7 +59,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"--export {args.export}: cannot create the folder: {exc.strerror or exc}") from None
-    headless_qt()
+    headless_qt(training_thread=True)  # the slides are drawn by a window
     from ..gui.export import ExportError
     from ..gui.lesson_render import render_pauses
 

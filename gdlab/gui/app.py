@@ -1,9 +1,11 @@
 """Starting the desktop app: the QApplication, the window, and the smoke-test options."""
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -12,6 +14,7 @@ from ..core.experiment import Experiment
 from .autosave import Autosaver
 from .errors import install_excepthook
 from .figure_encode import png_bytes
+from .gc_policy import collect_on_gui_thread_only
 from .help import APP_ID, app_icon
 from .main_window import MainWindow
 from .welcome import should_show_welcome
@@ -21,6 +24,8 @@ APPLICATION = "gdlab"
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (made once; an existing one is set up the same way), with garbage cycles
+    collected on the GUI thread only: the policy a training session requires (see gc_policy)."""
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
@@ -29,6 +34,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setStyle("Fusion")
     app.setDesktopFileName(APP_ID)  # Wayland matches the window to the desktop entry (and its icon)
     app.setWindowIcon(app_icon())
+    collect_on_gui_thread_only()
     return app
 
 
@@ -49,7 +55,8 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
     window = MainWindow(recovered or experiment)
     if autosaver is not None:  # a smoke-test run (--quit-after) neither takes the lock nor touches the autosave
         _start_autosave(app, window, autosaver, keep_recovery=experiment is not None)
-    window.error_hooks = install_excepthook(lambda: window)  # uncaught errors: a dialog and the log
+    # uncaught errors: a dialog (over the window while it lives) and the log
+    window.error_hooks = install_excepthook(functools.partial(_alive, window))
     if size:
         window.resize(*size)
     window.show()
@@ -75,6 +82,11 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
     for message in failed:
         print(message, file=sys.stderr)
     return 2 if failed else status
+
+
+def _alive(window: MainWindow) -> MainWindow | None:
+    """``window``, or None once it is deleted (closing deletes it)."""
+    return window if shiboken6.isValid(window) else None
 
 
 def _start_autosave(app: QApplication, window: MainWindow, autosaver: Autosaver, keep_recovery: bool) -> None:

@@ -26,6 +26,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -38,6 +39,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from .gc_policy import keep_python_half
 
 LOG_ENV = "GDLAB_LOG_DIR"
 LOG_NAME = "gdlab.log"
@@ -220,12 +223,14 @@ def report_error(report: str, context: str, parent: QWidget | None = None, dialo
     """
     path = _try_log(report, context) if log else None
     message = f"{context}: {summary_line(report)}"
-    if dialog is not None and dialog.isVisible():
+    if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
         dialog.add_report(message, report)
         if path:
             dialog.set_log_path(path)
         return dialog
     dialog = ErrorDialog(message, report, path, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # deleted on the GUI thread once closed
+    keep_python_half(dialog)
     dialog.open()
     return dialog
 

@@ -5,7 +5,7 @@ the same next mini-batches) and trains beside it in lockstep, so the two differ 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ..core.experiment import Experiment
 from ..core.params import NETWORK, PARAMS_BY_NAME
 from ..core.printing import alpha
+from .gc_policy import keep_python_half
 from .widget_builders import dialog_buttons
 
 
@@ -28,6 +29,8 @@ class ForkDialog(QDialog):
 
     def __init__(self, experiment: Experiment, parent=None):
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # deleted on the GUI thread once closed
+        keep_python_half(self)
         self.setWindowTitle("Fork a twin run")
         self.experiment = experiment
         lr = experiment["learning_rate"]
@@ -58,13 +61,13 @@ class ForkDialog(QDialog):
         self.optimizer = QComboBox()
         self.optimizer.addItems([o for o in PARAMS_BY_NAME["optimizer"].choices if o != experiment["optimizer"]])
         option("another optimiser:", "The same gradients, used by another update rule.",
-               lambda: {"optimizer": self.optimizer.currentText()}, self.optimizer)
+               lambda combo=self.optimizer: {"optimizer": combo.currentText()}, self.optimizer)
         if experiment.kind == NETWORK:
             self.activation = QComboBox()
             self.activation.addItems([a for a in PARAMS_BY_NAME["hidden_activation"].choices
                                       if a not in (experiment["hidden_activation"], "softmax")])
             option("another hidden activation:", "The same weights, another non-linearity f in a = f(z).",
-                   lambda: {"hidden_activation": self.activation.currentText()}, self.activation)
+                   lambda combo=self.activation: {"hidden_activation": combo.currentText()}, self.activation)
         buttons = dialog_buttons(self, QDialogButtonBox.StandardButton.Ok, "Fork", self._on_ok)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -12,6 +12,12 @@ So :func:`collect_on_gui_thread_only` turns automatic collection off and has a t
 thread collect instead, generation by generation with Python's own thresholds (the scheme of
 ``pyqtgraph.util.garbage_collector``). Reference counting still frees everything that is not in
 a cycle at once, on any thread; only cycles wait, at most :data:`INTERVAL_MS`.
+
+It is installed with the application (:func:`gdlab.gui.app.make_app`, and the headless app of
+``gdlab lesson --export``), never as a side effect of something else: a training session only
+checks it (:func:`require_gui_thread_collection`). Windows and dialogs do not rely on it to go: Qt
+deletes them on the GUI thread when they close (``WA_DeleteOnClose``), and their Python halves are
+kept out of the collector's reach (:data:`KEPT`).
 """
 from __future__ import annotations
 
@@ -44,6 +50,40 @@ class GuiThreadCollector(QObject):
                 gc.collect(1)
                 if count2 > self.threshold[2]:
                     gc.collect(2)
+
+
+# The Python halves of windows and dialogs that Qt deletes when they close (WA_DeleteOnClose), kept
+# for the rest of the process. Freed after Qt deleted the C++ half, one of them crashed the process:
+# some wrapper in a window's tree still believes it owns a C++ object that Qt deleted with the
+# window, and freeing it deleted whatever had since been made at that address (a later window's
+# QThread: "QThread: Destroyed while thread is still running"). Freed before, the collector would
+# empty objects whose widgets still exist. Until that wrapper is found the shells stay, as they
+# did when lambdas connected to their signals held them.
+KEPT: list[QObject] = []
+
+
+def keep_python_half(obj: QObject) -> None:
+    """Keep ``obj``'s Python half for the rest of the process (see :data:`KEPT`)."""
+    KEPT.append(obj)
+
+
+def installed() -> bool:
+    """Whether this application's collector is running (and automatic collection is off)."""
+    app = QCoreApplication.instance()
+    try:
+        return (app is not None and _collector is not None and _collector.parent() is app
+                and _collector.timer.isActive() and not gc.isenabled())
+    except RuntimeError:  # its application was deleted
+        return False
+
+
+def require_gui_thread_collection() -> None:
+    """Raise RuntimeError unless the GUI-thread collector is installed: call it before starting a
+    thread that runs Python."""
+    if not installed():
+        raise RuntimeError("a training thread needs garbage collection on the GUI thread only: make the "
+                           "application with gdlab.gui.app.make_app() (or call "
+                           "gdlab.gui.gc_policy.collect_on_gui_thread_only() after creating it)")
 
 
 def collect_on_gui_thread_only() -> bool:

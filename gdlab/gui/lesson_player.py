@@ -148,6 +148,9 @@ class LessonPlayer(QObject):
     def caption(self) -> str:
         return self._caption
 
+    def _caption_text(self) -> str:
+        return self._caption
+
     @property
     def count(self) -> int:
         return len(self._pauses)
@@ -320,7 +323,7 @@ class LessonPlayer(QObject):
     def _override_lecture_text(self, on: bool) -> None:
         """While a lesson plays, the window's big caption line (lecture mode) is the lesson's caption."""
         w = self.window
-        w.caption_override = (lambda: self._caption) if on else None
+        w.caption_override = self._caption_text if on else None
         if not on:
             w._update_lecture_caption()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -67,11 +67,8 @@ class Field(QWidget):
     def set_value(self, value: Any) -> None:
         """Show ``value`` without emitting ``committed``."""
         self._value = value
-        self.blockSignals(True)
-        try:
+        with QSignalBlocker(self):
             self._show(value)
-        finally:
-            self.blockSignals(False)
         self._clear_error()
 
     def _show(self, value: Any) -> None:
@@ -124,9 +121,8 @@ class ChoiceField(Field):
         self._show(param.default)
 
     def _show(self, value):
-        self.combo.blockSignals(True)
-        self.combo.setCurrentText(value)
-        self.combo.blockSignals(False)
+        with QSignalBlocker(self.combo):
+            self.combo.setCurrentText(value)
 
     @Slot(str)
     def _on_text(self, text):
@@ -150,9 +146,8 @@ class IntField(Field):
         self._show(param.default)
 
     def _show(self, value):
-        self.spin.blockSignals(True)
-        self.spin.setValue(int(value))
-        self.spin.blockSignals(False)
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(int(value))
 
     @Slot(int)
     def _on_value(self, value):
@@ -169,9 +164,8 @@ class BoolField(Field):
         self._show(param.default)
 
     def _show(self, value):
-        self.check.blockSignals(True)
-        self.check.setChecked(bool(value))
-        self.check.blockSignals(False)
+        with QSignalBlocker(self.check):
+            self.check.setChecked(bool(value))
 
 
 class TextField(Field):
@@ -241,9 +235,8 @@ class LogFloatField(TextField):
     def _show(self, value):
         super()._show(value)
         pos = round((math.log10(max(value, 10 ** self.lo)) - self.lo) / (self.hi - self.lo) * self.STEPS)
-        self.slider.blockSignals(True)
-        self.slider.setValue(max(0, min(self.STEPS, pos)))
-        self.slider.blockSignals(False)
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(max(0, min(self.STEPS, pos)))
 
     @Slot(int)
     def _on_slider(self, pos: int):
@@ -269,9 +262,8 @@ class ChoiceListField(Field):
 
     def _show(self, value):
         for choice, box in self.boxes.items():
-            box.blockSignals(True)
-            box.setChecked(choice in value)
-            box.blockSignals(False)
+            with QSignalBlocker(box):
+                box.setChecked(choice in value)
 
     @Slot(bool)
     def _on_toggle(self, _checked):

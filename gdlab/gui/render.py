@@ -8,6 +8,8 @@ VIEWS, build_view, run_experiment`` keeps working (and gives the registry with e
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from PySide6.QtWidgets import QWidget
 
@@ -126,7 +128,7 @@ def _feed_curve(view, frame: Frame) -> None:
             ws, _, J = landscape.grid(surface, surface.view_range[0], resolution=400)
             minima = [(m[0], surface.value(np.array(m))) for m in surface.minima]
             view.set_surface(f"{surface.title}:  J(w) = {surface.formula}", ws, J, minima, surface.name,
-                             lambda x_range, s=surface: _curve(s, x_range))
+                             functools.partial(_curve, surface))
         view.set_runs(snap.labels, _run_colors(len(snap.labels)))
     view.append(snap)
 
@@ -149,7 +151,7 @@ def _feed_surface(view, frame: Frame) -> None:
         view.set_runs(snap.labels, _run_colors(len(snap.labels)))
         if view.surface_name != surface.name:  # a new start point keeps the view the user has
             view.set_surface(surface.title, surface.view_range[0], surface.view_range[1],
-                             lambda xr, yr, s=surface: landscape.grid(s, xr, yr), surface.minima,
+                             functools.partial(landscape.grid, surface), surface.minima,
                              surface.saddle_points, surface.formula, surface.name)
     view.append_paths(snap.paths, snap.w, snap.w_next)
 

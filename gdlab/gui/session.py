@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from ..core.backprop_trace import BackpropTrace
 from ..core.experiment import Experiment
 from . import commands as c
-from .gc_policy import collect_on_gui_thread_only
+from .gc_policy import require_gui_thread_collection
 from .view_data import Frame, LandscapeSlice, NetworkMoment, SurfaceMoment, WorksheetAnswer
 from .worker import TrainingWorker
 
@@ -62,7 +62,7 @@ class TrainingSession(QObject):
         self._commands: "queue.Queue[Any]" = queue.Queue()
         self._closing = False
         self.latest: Frame | None = None
-        collect_on_gui_thread_only()  # before a second thread runs Python (see gc_policy)
+        require_gui_thread_collection()  # installed with the application (see gc_policy)
         self.thread: QThread | None = QThread()
         self.thread.setObjectName("gdlab-training")
         self._worker = TrainingWorker(self._commands)

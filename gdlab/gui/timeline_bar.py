@@ -65,9 +65,9 @@ class TimelineBar(QWidget):
         self._replay.timeout.connect(self._replay_tick)
         self._carry = 0.0
         self.slider.valueChanged.connect(self._on_slider)
-        self.rewind_button.clicked.connect(lambda: self.go_to(self.slider.value() - 10))
+        self.rewind_button.clicked.connect(self.rewind)
         self.replay_button.toggled.connect(self._on_replay)
-        self.resume_button.clicked.connect(lambda: self.resume_requested.emit(self.slider.value()))
+        self.resume_button.clicked.connect(self._on_resume)
         self.live_button.clicked.connect(self.go_live)
         self._update_label()
 
@@ -102,6 +102,15 @@ class TimelineBar(QWidget):
     def go_to(self, iteration: int) -> None:
         """Show ``iteration`` (clamped to the record)."""
         self.slider.setValue(max(self.first, min(self.last, int(iteration))))
+
+    @Slot()
+    def rewind(self) -> None:
+        """Ten iterations earlier (the ⏪ button, Ctrl+Left)."""
+        self.go_to(self.slider.value() - 10)
+
+    @Slot()
+    def _on_resume(self) -> None:
+        self.resume_requested.emit(self.slider.value())
 
     @Slot(int)
     def _on_slider(self, value: int) -> None:

@@ -1,9 +1,20 @@
 """GUI test fixtures: an isolated settings file, and a guard against leaked threads and timers."""
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from gdlab.gui.session import running_threads
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """A window or dialog the test closed is deleted already (WA_DeleteOnClose): pytest-qt, which
+    closes the widgets a test gave qtbot, leaves those alone."""
+    widgets = getattr(item, "qt_widgets", None)
+    if widgets:
+        item.qt_widgets = [(ref, before) for ref, before in widgets if ref() is None or shiboken6.isValid(ref())]
+    return (yield)
 
 
 @pytest.fixture(autouse=True)

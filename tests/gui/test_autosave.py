@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings, QStandardPaths
 
 from gdlab.core.experiment import load_experiment
@@ -270,7 +271,8 @@ def launch(qtbot, qapp, settings, folder, monkeypatch):
     for window in windows:
         if getattr(window, "error_hooks", None) is not None:
             window.error_hooks.uninstall()
-        window.close()
+        if shiboken6.isValid(window):  # a window the test closed is deleted already
+            window.close()
 
 
 def _crashed_session(savers, folder, experiment) -> None:

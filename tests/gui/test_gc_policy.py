@@ -7,6 +7,8 @@ import threading
 import pytest
 
 from gdlab.core.presets import load_preset
+from gdlab.gui import gc_policy
+from gdlab.gui.app import make_app
 from gdlab.gui.gc_policy import INTERVAL_MS
 from gdlab.gui.session import TrainingSession
 
@@ -41,3 +43,27 @@ def test_cycles_die_on_the_gui_thread_while_training_allocates(qtbot):
         assert set(seen) == {threading.main_thread()}
     finally:
         session.shutdown()
+
+
+def test_the_policy_comes_with_the_application_and_a_session_only_checks_it(qapp, monkeypatch):
+    """make_app installs the GUI-thread collector; a session refuses to start a thread without it
+    and does not install it as a side effect."""
+    original = gc_policy._collector
+    assert gc_policy.installed() and not gc.isenabled()  # the tests' application is make_app's
+    monkeypatch.setattr(gc_policy, "_collector", None)
+    gc.enable()
+    try:
+        with pytest.raises(RuntimeError, match="make_app"):
+            TrainingSession()
+        assert not gc_policy.installed() and gc.isenabled(), "a session does not install the policy"
+        assert make_app() is qapp
+        assert gc_policy.installed() and not gc.isenabled()
+        session = TrainingSession()
+        assert session.thread.isRunning()
+        assert session.shutdown()
+    finally:
+        made = gc_policy._collector
+        if made is not None and made is not original:
+            made.timer.stop()
+            made.setParent(None)
+        gc.disable()

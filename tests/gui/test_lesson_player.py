@@ -72,7 +72,8 @@ def lesson():
 def player(window):
     p = LessonPlayer(window)
     yield p
-    p.stop()
+    if shiboken6.isValid(p):  # else the window closed, and deleted it with itself
+        p.stop()
 
 
 def wait_ready(qtbot, player):

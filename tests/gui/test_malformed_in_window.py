@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 
 from gdlab.gui.main_window import MainWindow
@@ -31,7 +32,8 @@ def window(qtbot, make_window):
     window.step_ten()
     qtbot.waitUntil(lambda: window.session.latest.snapshot.iteration == 10, timeout=TIMEOUT)
     yield window
-    window.close()
+    if shiboken6.isValid(window):  # else closed (and deleted) already
+        window.close()
 
 
 def _state(window: MainWindow) -> dict:
@@ -65,7 +67,7 @@ def test_every_malformed_file_is_refused_and_the_session_is_untouched(qtbot, win
         if missing:
             problems.append(f"{path.name}: the dialog does not say {missing}: {text!r}")
         box.close()
-        qtbot.waitUntil(lambda box=box: not box.isVisible(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda box=box: not shiboken6.isValid(box) or not box.isVisible(), timeout=TIMEOUT)
         after = _state(window)
         if after != before:
             changed = sorted(k for k in before if before[k] != after[k])

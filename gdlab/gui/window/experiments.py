@@ -15,7 +15,7 @@ from ...core.lessons import LessonError, load_lesson
 from ...core.params import LIVE_PARAMS
 from ...core.presets import load_preset
 from ..import_dialog import ImportDataDialog
-from .messages import html_text
+from .messages import html_text, open_owned
 
 
 class ExperimentsMixin:
@@ -178,12 +178,13 @@ class ExperimentsMixin:
     def import_data(self, path: str | Path) -> ImportDataDialog:
         """The import dialog for a CSV file; accepting it loads the experiment with those points."""
         dialog = ImportDataDialog(str(path), base=self._current_experiment(), parent=self)
-        dialog.accepted.connect(lambda d=dialog: self._on_import_accepted(d))
-        self._import = dialog
-        dialog.open()
+        dialog.accepted.connect(self._on_import_accepted)
+        self._import = open_owned(dialog)
         return dialog
 
-    def _on_import_accepted(self, dialog: ImportDataDialog) -> None:
+    @Slot()
+    def _on_import_accepted(self) -> None:
+        dialog = self._import
         experiment = dialog.result_experiment()
         if experiment is not None:
             self.load_experiment(experiment)

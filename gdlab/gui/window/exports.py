@@ -3,15 +3,18 @@ menu), the standalone Python script, the weights and the worksheets.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ...core import views as catalogue
 from ...core.params import NETWORK
 from ..render import sheet_views, view_names
 from ..view_data import WorksheetAnswer
+from .messages import open_owned
 
 
 class ExportsMixin:
@@ -32,12 +35,19 @@ class ExportsMixin:
     def export_code(self, path: str | Path) -> bool:
         from ...core.codegen import write_code
 
+        return self._write_out(path, functools.partial(write_code, self._current_experiment(), path),
+                               "Cannot export the script",
+                               f"Wrote {path}: run it with python {Path(path).name} --iterations N", 8000)
+
+    def _write_out(self, path: str | Path, write: Callable[[], object], failed: str, done: str, ms: int) -> bool:
+        """Run ``write``: an OSError or ValueError is an error box titled ``failed`` (False), else
+        ``done`` shows in the status bar for ``ms`` (True)."""
         try:
-            write_code(self._current_experiment(), path)
+            write()
         except (OSError, ValueError) as exc:
-            self._error_box("Cannot export the script", f"{path}: {exc}")
+            self._error_box(failed, f"{path}: {exc}")
             return False
-        self.statusBar().showMessage(f"Wrote {path}: run it with python {Path(path).name} --iterations N", 8000)
+        self.statusBar().showMessage(done, ms)
         return True
 
     @Slot()
@@ -54,13 +64,10 @@ class ExportsMixin:
         from ...core.weights_io import write_weights
 
         snap = self._frame.snapshot
-        try:
-            write_weights(path, self._current_experiment(), snap.weights, snap.biases, snap.iteration, snap.status)
-        except (OSError, ValueError) as exc:
-            self._error_box("Cannot export the weights", f"{path}: {exc}")
-            return False
-        self.statusBar().showMessage(f"Wrote the weights of iteration {snap.iteration} to {path}.", 6000)
-        return True
+        write = functools.partial(write_weights, path, self._current_experiment(), snap.weights, snap.biases,
+                                  snap.iteration, snap.status)
+        return self._write_out(path, write, "Cannot export the weights",
+                               f"Wrote the weights of iteration {snap.iteration} to {path}.", 6000)
 
     @Slot()
     def export_worksheet_dialog(self) -> None:
@@ -128,9 +135,12 @@ class ExportsMixin:
         dialog = ExportDialog(views, experiment, self, window=self, sheet_views=sheet, summary=summary, gif_views=gif,
                               current=current or self.view_tabs.tabText(self.view_tabs.currentIndex()),
                               directory=self._last_dir(), sheet_replay=replay)
-        dialog.exported.connect(lambda path: self.statusBar().showMessage(f"Exported {path}", 6000))
-        self._export = dialog
-        dialog.open()
+        dialog.exported.connect(self._on_exported)
+        self._export = open_owned(dialog)
+
+    @Slot(str)
+    def _on_exported(self, path: str) -> None:
+        self.statusBar().showMessage(f"Exported {path}", 6000)
 
     @Slot()
     def copy_figure(self, view: QWidget | None = None) -> None:
@@ -143,10 +153,40 @@ class ExportsMixin:
         """"Export figure…" and "Copy figure" in every view's right-click menu."""
         from ..export import install_export_actions
 
+        self._export_targets: dict[str, QWidget] = {}
         for title, view in ((catalogue.view("cost").title, self.cost_plot),
                             *[(self.view_tabs.tabText(k), self.view_tabs.widget(k))
                               for k in range(self.view_tabs.count())],
                             *[(self.bottom_tabs.tabText(k), self.bottom_tabs.widget(k))
                               for k in range(self.bottom_tabs.count())]):
-            install_export_actions(view, lambda _=False, t=title: self.export_dialog(t),
-                                   lambda _=False, v=view: self.copy_figure(v))
+            self._export_targets[title] = view
+            relay = ViewCommands(title, view)
+            relay.export_requested.connect(self.export_dialog)
+            relay.copy_requested.connect(self._copy_view)
+            install_export_actions(view, relay.export, relay.copy)
+
+    @Slot(str)
+    def _copy_view(self, title: str) -> None:
+        """A view's "Copy figure": that view to the clipboard."""
+        self.copy_figure(self._export_targets[title])
+
+
+class ViewCommands(QObject):
+    """A view's right-click "Export figure…" and "Copy figure", passed on with the view's title:
+    bound methods of a child of the view, where a lambda over the window would keep the window
+    alive from inside Qt."""
+
+    export_requested = Signal(str)
+    copy_requested = Signal(str)
+
+    def __init__(self, title: str, view: QWidget):
+        super().__init__(view)
+        self.title = title
+
+    @Slot()
+    def export(self) -> None:
+        self.export_requested.emit(self.title)
+
+    @Slot()
+    def copy(self) -> None:
+        self.copy_requested.emit(self.title)

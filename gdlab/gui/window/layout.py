@@ -184,3 +184,4 @@ class LayoutMixin:
         for kind in (QPushButton, QTabBar):
             for widget in self.centralWidget().findChildren(kind):
                 widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+

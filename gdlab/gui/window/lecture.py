@@ -10,6 +10,8 @@ from ..palette import THEMES
 from ..plots.step_text import narrate, num
 from ..theming import MAX_SCALE, MIN_SCALE, apply_to_app, scaled
 
+TEXT_STEP = 1.15  # View → Larger text multiplies every font size by this, Smaller text divides
+
 
 class LectureMixin:
     """Themes, text size, lecture mode.
@@ -46,6 +48,22 @@ class LectureMixin:
         self.set_theme(self.theme_name)
         self._widen_panel_for_text()
         self.statusBar().showMessage(f"Text at {self.text_scale:.0%} of its usual size.", 2000)
+
+    @Slot()
+    def larger_text(self) -> None:
+        self.scale_text(TEXT_STEP)
+
+    @Slot()
+    def smaller_text(self) -> None:
+        self.scale_text(1 / TEXT_STEP)
+
+    @Slot()
+    def normal_text(self) -> None:
+        self.scale_text(None)
+
+    @Slot()
+    def _on_lesson_finished(self) -> None:
+        self.statusBar().showMessage("End of the lesson: Page Up goes back, Lesson → Restart starts again.", 8000)
 
     def _widen_panel_for_text(self) -> None:
         """Larger text: the parameter panel gets the width its fields now need (the plots give it up),

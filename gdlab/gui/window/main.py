@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from ...core.experiment import Experiment
 from ...core.presets import load_preset
+from ..gc_policy import keep_python_half
 from ..palette import THEMES
 from ..session import TrainingSession
 from ..theming import MAX_SCALE, MIN_SCALE
@@ -20,7 +21,7 @@ from .lecture import LectureMixin
 from .menus import build_menus
 from .messages import MessagesMixin
 from .run_controls import RunControlsMixin
-from .saved_state import SavedStateMixin
+from .saved_state import SavedStateMixin, stop_session
 from .timeline import TimelineMixin
 
 DEFAULT_PRESET = "xor"
@@ -37,12 +38,17 @@ class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, T
 
     def __init__(self, experiment: Experiment | None = None, settings: QSettings | None = None):
         super().__init__()
+        # closed, the window is deleted on the GUI thread, its widgets with it, at once: never left
+        # for Python's cycle collector (see gdlab.gui.gc_policy)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        keep_python_half(self)
         self.settings = settings if settings is not None else QSettings()
         self.session = TrainingSession(self)
         try:
             self._setup(experiment)
         except BaseException:
-            self.session.shutdown()  # a window that failed to build must not leave its thread running
+            stop_session(self.session)  # a window that failed to build must not leave its thread running
+            self.deleteLater()
             raise
 
     def _setup(self, experiment: Experiment | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
@@ -33,6 +34,30 @@ def _lesson_heading(name: str) -> tuple[str, str]:
     return lesson_heading(name)
 
 
+class NamedActions(QActionGroup):
+    """Actions that each stand for a name (a preset, a lesson, a theme, a recent file), kept as the
+    action's data: ``chosen(name)`` says which one was triggered. One connection from the group to a
+    bound method serves them all; a lambda per action over the window would keep the window alive
+    from inside Qt (PySide holds a connected lambda strongly, out of the garbage collector's sight)."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QObject, exclusive: bool = False):
+        super().__init__(parent)
+        self.setExclusionPolicy(QActionGroup.ExclusionPolicy.Exclusive if exclusive
+                                else QActionGroup.ExclusionPolicy.None_)
+        self.triggered.connect(self._on_triggered)
+
+    def add(self, action: QAction, name: str) -> QAction:
+        action.setData(name)
+        self.addAction(action)
+        return action
+
+    @Slot(QAction)
+    def _on_triggered(self, action: QAction) -> None:
+        self.chosen.emit(action.data())
+
+
 def add_action(window: QMainWindow, menu, text: str, shortcut, slot, tip: str = "") -> QAction:
     """An action in ``menu`` and on ``window`` itself, so its keys work while the menu bar is hidden."""
     action = QAction(text, window)
@@ -42,7 +67,8 @@ def add_action(window: QMainWindow, menu, text: str, shortcut, slot, tip: str = 
     if tip:
         action.setStatusTip(tip)
         action.setToolTip(tip)
-    action.triggered.connect(slot)
+    if slot is not None:
+        action.triggered.connect(slot)
     menu.addAction(action)
     window.addAction(action)  # shortcuts work while the menu bar is hidden (lecture mode)
     return action
@@ -57,6 +83,8 @@ def build_menus(window: QMainWindow) -> None:
     add_action(window, file_menu, "&Open experiment…", QKeySequence.StandardKey.Open, window.open_dialog,
                        "Open an experiment file (JSON).")
     window.recent_menu = file_menu.addMenu("Open &recent")
+    window.recent_files = NamedActions(window.recent_menu)  # the menu's actions, rebuilt as files are opened
+    window.recent_files.chosen.connect(window.open_path)
     add_action(window, file_menu, "&Save experiment", QKeySequence.StandardKey.Save, window.save,
                        "Save the current experiment.")
     add_action(window, file_menu, "Save experiment &as…", QKeySequence.StandardKey.SaveAs, window.save_as_dialog,
@@ -86,14 +114,15 @@ def build_menus(window: QMainWindow) -> None:
     preset_menu = menus.addMenu("&Presets")
     available = set(preset_names())
     window.preset_actions: dict[str, QAction] = {}
+    presets = NamedActions(window)
+    presets.chosen.connect(window.load_preset)
     for title, names in PRESET_GROUPS:
         preset_menu.addSection(title)
         for name in names:
             if name in available:
                 summary = _preset_summary(name)
-                action = add_action(window, preset_menu, name, None, lambda _=False, n=name: window.load_preset(n),
-                                            summary)
-                window.preset_actions[name] = action
+                action = add_action(window, preset_menu, name, None, None, summary)
+                window.preset_actions[name] = presets.add(action, name)
     preset_menu.setToolTipsVisible(True)
 
     run_menu = menus.addMenu("&Run")
@@ -110,25 +139,25 @@ def build_menus(window: QMainWindow) -> None:
                        "A twin of the run as it is now, with one setting changed (α × 10, another optimiser, "
                        "another activation), trained side by side in lockstep.")
     add_action(window, run_menu, "End the twin run", None, window.end_twin, "Stop and remove the twin run.")
-    add_action(window, run_menu, "Rewind 10 iterations", "Ctrl+Left", lambda: window.timeline.go_to(
-              window.timeline.value - 10), "Show the run ten iterations earlier (the timeline).")
+    add_action(window, run_menu, "Rewind 10 iterations", "Ctrl+Left", window.timeline.rewind,
+               "Show the run ten iterations earlier (the timeline).")
 
     lesson_menu = menus.addMenu("L&esson")
     play_menu = lesson_menu.addMenu("&Play")
+    lessons = NamedActions(play_menu)
+    lessons.chosen.connect(window.play_lesson)
     for name in lesson_names():
         title, summary = _lesson_heading(name)  # checked when played, not at start-up
         action = play_menu.addAction(title)
         action.setToolTip(summary)
         action.setStatusTip(summary)
-        action.triggered.connect(lambda _=False, n=name: window.play_lesson(n))
+        lessons.add(action, name)
     play_menu.setToolTipsVisible(True)
     add_action(window, lesson_menu, "&Open lesson file…", None, window.open_lesson_dialog,
                        "Play a lesson from a TOML file of your own.")
     lesson_menu.addSeparator()
     window.lesson_player = LessonPlayer(window)
-    window.lesson_player.finished.connect(
-        lambda: window.statusBar().showMessage("End of the lesson: Page Up goes back, Lesson → Restart "
-                                               "starts again.", 8000))
+    window.lesson_player.finished.connect(window._on_lesson_finished)
     for action in window.lesson_player.make_actions(window).values():
         lesson_menu.addAction(action)
         window.addAction(action)
@@ -162,21 +191,18 @@ def build_menus(window: QMainWindow) -> None:
                                              window.leave_lecture_mode, "Back to the normal window.")
     window.leave_lecture_action.setEnabled(False)
     theme_menu = view_menu.addMenu("&Theme")
-    window.theme_group = QActionGroup(window)
+    window.theme_group = NamedActions(window, exclusive=True)
+    window.theme_group.chosen.connect(window.set_theme)
     window.theme_actions: dict[str, QAction] = {}
     for name, tip in (("light", "Dark lines on white."), ("dark", "Light lines on a dark background."),
                       ("projector", "For a projector: white, thick lines, large fonts, high contrast.")):
-        action = add_action(window, theme_menu, name.capitalize(), None,
-                            lambda _=False, n=name: window.set_theme(n), tip)
+        action = add_action(window, theme_menu, name.capitalize(), None, None, tip)
         action.setCheckable(True)
-        window.theme_group.addAction(action)
-        window.theme_actions[name] = action
-    add_action(window, view_menu, "Larger text", ["Ctrl+=", "Ctrl++"], lambda: window.scale_text(1.15),
-                       "Make all text larger (plots included).")
-    add_action(window, view_menu, "Smaller text", "Ctrl+-", lambda: window.scale_text(1 / 1.15),
-                       "Make all text smaller.")
-    add_action(window, view_menu, "Normal text size", "Ctrl+0", lambda: window.scale_text(None),
-               "Text at its usual size.")
+        window.theme_actions[name] = window.theme_group.add(action, name)
+    add_action(window, view_menu, "Larger text", ["Ctrl+=", "Ctrl++"], window.larger_text,
+               "Make all text larger (plots included).")
+    add_action(window, view_menu, "Smaller text", "Ctrl+-", window.smaller_text, "Make all text smaller.")
+    add_action(window, view_menu, "Normal text size", "Ctrl+0", window.normal_text, "Text at its usual size.")
 
     help_menu = menus.addMenu("&Help")
     add_action(window, help_menu, "&Welcome and first lessons", None, window.show_welcome,

@@ -4,15 +4,29 @@ Help menu's dialogs.
 """
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from ...core.params import NETWORK
 from ...core.printing import number
+from ..gc_policy import keep_python_half
 from ..help import AboutDialog, ShortcutSheet, shortcut_rows
 from ..plots.metrics_view import metric_status
 from ..welcome import WelcomeDialog, remember_welcome, should_show_welcome
+
+D = TypeVar("D", bound=QDialog)
+
+
+def open_owned(dialog: D) -> D:
+    """Open ``dialog`` (window-modal, not blocking); it is deleted when it closes, on the GUI thread
+    and at once, rather than living on as the window's child or waiting for the garbage collector."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    keep_python_half(dialog)
+    dialog.open()
+    return dialog
 
 
 class MessageBar(QLabel):
@@ -106,28 +120,28 @@ class MessagesMixin:
     def _error_box(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.open()
-        self._last_error_box = box
+        self._last_error_box = open_owned(box)
 
     @Slot()
     def show_shortcuts(self) -> None:
         """Every shortcut of the window, as a sheet that can be printed for the lectern."""
-        self._sheet = ShortcutSheet(shortcut_rows(self.actions()), self)
-        self._sheet.open()
+        self._sheet = open_owned(ShortcutSheet(shortcut_rows(self.actions()), self))
 
     @Slot()
     def show_about(self) -> None:
-        self._about = AboutDialog(self)
-        self._about.open()
+        self._about = open_owned(AboutDialog(self))
 
     @Slot()
     def show_welcome(self) -> None:
         """The first-run screen: the three lesson tracks to start with, and how to export a figure."""
         dialog = WelcomeDialog(self, show_again=should_show_welcome(self.settings))
         dialog.lesson_chosen.connect(self.play_lesson)
-        dialog.finished.connect(lambda _result, d=dialog: remember_welcome(self.settings, d.dont_show_again))
-        self._welcome = dialog
-        dialog.open()
+        dialog.finished.connect(self._on_welcome_finished)
+        self._welcome = open_owned(dialog)
+
+    @Slot()
+    def _on_welcome_finished(self) -> None:
+        remember_welcome(self.settings, self._welcome.dont_show_again)
 
 
 def html_text(text: str) -> str:

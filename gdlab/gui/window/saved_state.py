@@ -1,6 +1,6 @@
 """What the window keeps between starts (QSettings): the last experiment, numbers read back safely,
 the geometry and splitter (fitted to the screen on the first show), recent files; and closing,
-which saves them and stops the session.
+which saves them and stops the session (the window itself is deleted once closed: WA_DeleteOnClose).
 """
 from __future__ import annotations
 
@@ -13,9 +13,34 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
 from ...core.experiment import Experiment, ExperimentError
+from ..session import TrainingSession
 from .layout import PREFERRED_SIZE
 
 MAX_RECENT = 8
+
+# Sessions whose training thread outlived TrainingSession.shutdown's wait: kept for the rest of the
+# process, since a QThread destroyed while it runs aborts the process.
+UNSTOPPED: list[TrainingSession] = []
+
+
+def stop_session(session: TrainingSession) -> bool:
+    """Stop ``session``'s training thread (:meth:`TrainingSession.shutdown` asks the worker to stop,
+    then waits). True once it has stopped. If it has not, the failure goes to the log and stderr,
+    and the session is taken from its window (which is being deleted) and kept in
+    :data:`UNSTOPPED`, the thread left to finish its step."""
+    if session.shutdown():
+        return True
+    from ..errors import log_error
+
+    message = "the training thread did not stop when its window closed; it is left to finish on its own"
+    try:
+        log_error(message, "Closing the window")
+    except OSError:
+        pass  # the message below still says it
+    print(f"gdlab: {message}", file=sys.stderr)
+    session.setParent(None)
+    UNSTOPPED.append(session)
+    return False
 
 
 class SavedStateMixin:
@@ -77,7 +102,7 @@ class SavedStateMixin:
             action = self.recent_menu.addAction(Path(path).name)
             action.setToolTip(path)
             action.setStatusTip(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+            self.recent_files.add(action, path)
         self.recent_menu.setEnabled(bool(recent))
 
     def _last_dir(self) -> Path:
@@ -129,5 +154,5 @@ class SavedStateMixin:
         self.settings.setValue("last_experiment", self._current_experiment().to_json())
         self.settings.setValue("runs", self.runs_view.to_json())
         self.settings.sync()
-        self.session.shutdown()
+        stop_session(self.session)
         self.runs_view.model.flush_changed()  # its coalescing timer must not outlive the window
