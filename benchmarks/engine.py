@@ -46,8 +46,8 @@ try:
 except ImportError:  # run from a checkout without installing gdlab
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gdlab.core.network import MLP  # noqa: E402
-from gdlab.core.optimizers import make_optimizer  # noqa: E402
+from gdlab.core.nn.network import MLP  # noqa: E402
+from gdlab.core.optim.optimizers import make_optimizer  # noqa: E402
 
 LEARNING_RATE = 0.1
 DATA_SEED = 12345

@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 
 
 def headless_rate(experiment, seconds: float) -> float:
-    from gdlab.core.training import make_run
+    from gdlab.core.run.training import make_run
 
     run = make_run(experiment)
     run.step(200)  # warm up
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--preset", default="spiral-deep")
     args = parser.parse_args(argv)
-    from gdlab.core.presets import load_preset
+    from gdlab.core.files.presets import load_preset
 
     # no convergence test: the run must keep going for the whole measurement
     experiment = load_preset(args.preset).replace(max_iterations=100_000_000, tolerance=0.0, grad_tolerance=0.0)

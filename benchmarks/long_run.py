@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QSettings
 
-    from gdlab.core.presets import load_preset
+    from gdlab.core.files.presets import load_preset
     from gdlab.gui.app import make_app
     from gdlab.gui.main_window import MainWindow
 

@@ -29,8 +29,8 @@ try:
 except ImportError:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gdlab.core.experiment import Experiment  # noqa: E402
-from gdlab.core.training import SurfaceRace  # noqa: E402
+from gdlab.core.files.experiment import Experiment  # noqa: E402
+from gdlab.core.run.training import SurfaceRace  # noqa: E402
 
 TARGET = 4.0
 BASE = {"surface": "rosenbrock", "start": [-1.5, 2.0], "max_iterations": 100_000_000, "tolerance": 0.0,

@@ -33,7 +33,7 @@ import os, sys, time
 from PySide6.QtCore import QSettings, QTimer
 from gdlab.gui.app import make_app
 from gdlab.gui.main_window import MainWindow
-from gdlab.core.presets import load_preset
+from gdlab.core.files.presets import load_preset
 app = make_app()
 settings = QSettings(os.path.join(sys.argv[1], "startup.ini"), QSettings.Format.IniFormat)
 window = MainWindow(load_preset("xor"), settings=settings)

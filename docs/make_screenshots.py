@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QSettings  # noqa: E402
 
-from gdlab.core.presets import load_preset  # noqa: E402
+from gdlab.core.files.presets import load_preset  # noqa: E402
 from gdlab.gui.app import make_app  # noqa: E402
 from gdlab.gui.main_window import MainWindow  # noqa: E402
 

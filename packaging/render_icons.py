@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtGui import QGuiApplication
 
-    from gdlab.core.atomic import atomic_write_bytes
+    from gdlab.core.io.atomic import atomic_write_bytes
 
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])  # noqa: F841 (fonts, image plugins)
     if args.check:

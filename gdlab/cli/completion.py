@@ -182,8 +182,8 @@ def fish(cmds: list[Command]) -> str:
 
 def completion_script(parser: argparse.ArgumentParser, shell: str, verbs: Sequence[str]) -> str:
     """The completion script for ``shell`` (bash, zsh or fish) of ``parser`` and its ``verbs``."""
-    from ..core.lessons import lesson_names
-    from ..core.presets import preset_names
+    from ..core.files.presets import preset_names
+    from ..core.teaching.lessons import lesson_names
 
     cmds = commands(parser, verbs, preset_names(), lesson_names())
     return {"bash": bash, "zsh": zsh, "fish": fish}[shell](cmds)

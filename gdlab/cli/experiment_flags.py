@@ -72,8 +72,8 @@ def apply_data_flags(args: argparse.Namespace, experiment=None):
         return experiment
     if experiment is not None and experiment.kind != "network":
         raise UsageError(f"--data {path}: {experiment.name} is a cost-surface race; data needs a network experiment")
-    from ..core.csvdata import DataError, experiment_from_csv
-    from ..core.experiment import ExperimentError
+    from ..core.files.csvdata import DataError, experiment_from_csv
+    from ..core.files.experiment import ExperimentError
 
     try:
         return experiment_from_csv(path, label=args.label, task=args.task, standardize=bool(args.standardize),
@@ -86,9 +86,9 @@ def resolve_experiment(name_or_path: str, verbs: bool = False):
     """The experiment a preset name or a file names. Else a usage error, with "did you mean …" for
     a name close to a preset's (or, with ``verbs``, where a verb could have been meant, a verb's):
     an existing file or a preset always wins over a suggestion, since it is never an error."""
-    from ..core.experiment import ExperimentError
-    from ..core.presets import preset_names, resolve
-    from ..core.reading import is_file
+    from ..core.files.experiment import ExperimentError
+    from ..core.files.presets import preset_names, resolve
+    from ..core.io.reading import is_file
 
     try:
         return resolve(name_or_path)
@@ -100,8 +100,8 @@ def resolve_experiment(name_or_path: str, verbs: bool = False):
 def check_not_a_mistyped_verb(word: str) -> None:
     """A first word that is no file and no preset but close to a verb (``gdlab exprot --view …``)
     is refused with the verb suggested, before its flags are taken for the window's."""
-    from ..core.presets import preset_names
-    from ..core.reading import is_file
+    from ..core.files.presets import preset_names
+    from ..core.io.reading import is_file
 
     if word in preset_names() or is_file(word):
         return
@@ -111,7 +111,7 @@ def check_not_a_mistyped_verb(word: str) -> None:
 
 
 def checked(make):
-    from ..core.experiment import ExperimentError
+    from ..core.files.experiment import ExperimentError
 
     try:
         return make()

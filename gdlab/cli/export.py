@@ -80,9 +80,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     experiment = with_iterations(experiment_from_args(args, "export"), args.iterations)
     size = parse_size(args.size) if args.size else ((640, 400) if fmt == "gif" else (800, 500))
     headless_qt()
-    from ..gui.export import ExportError, export_experiment
+    from ..gui.figures.export import ExportError, export_experiment
+    from ..gui.figures.render import ViewError
     from ..gui.palette import THEMES
-    from ..gui.render import ViewError
 
     progress = Progress("frames" if fmt == "gif" else "training", args.progress)
     try:

@@ -1,5 +1,5 @@
 """``gdlab inspect``: the chain rule of one weight after N updates, with its finite-difference
-check, as plain text (made by :mod:`gdlab.core.inspect_text`). Imports the usage and
+check, as plain text (made by :mod:`gdlab.core.teaching.inspect_text`). Imports the usage and
 experiment-flag modules of this package."""
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def inspect_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from ..core.inspect_text import inspect_weight
+    from ..core.teaching.inspect_text import inspect_weight
 
     experiment = resolve_experiment(args.experiment)
     try:

@@ -14,7 +14,7 @@ from .window import add_test_flags
 
 
 def cmd_lessons(args: argparse.Namespace) -> int:
-    from ..core.lessons import lesson_heading, lesson_names
+    from ..core.teaching.lessons import lesson_heading, lesson_names
 
     for name in lesson_names():
         print(f"{name}\t{lesson_heading(name)[0]}")
@@ -60,8 +60,8 @@ def cmd_lesson(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"--export {args.export}: cannot create the folder: {exc.strerror or exc}") from None
     headless_qt(training_thread=True)  # the slides are drawn by a window
-    from ..gui.export import ExportError
-    from ..gui.lesson_render import render_pauses
+    from ..gui.figures.export import ExportError
+    from ..gui.figures.lesson_render import render_pauses
 
     progress = Progress("slides", args.progress)
     total = len(lesson.pauses())
@@ -84,8 +84,8 @@ def cmd_lesson(args: argparse.Namespace) -> int:
 
 
 def _lesson(name_or_file: str):
-    from ..core.lessons import LessonError, lesson_names, load_lesson
-    from ..core.reading import is_file
+    from ..core.io.reading import is_file
+    from ..core.teaching.lessons import LessonError, lesson_names, load_lesson
 
     try:
         return load_lesson(name_or_file)

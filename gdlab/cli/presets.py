@@ -5,7 +5,7 @@ import argparse
 
 
 def cmd_presets(args: argparse.Namespace) -> int:
-    from ..core.presets import load_preset, preset_names
+    from ..core.files.presets import load_preset, preset_names
 
     for name in preset_names():
         print(f"{name}\t{load_preset(name).summary}")

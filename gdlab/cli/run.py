@@ -36,7 +36,7 @@ def run_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ..core.training import make_run
+    from ..core.run.training import make_run
 
     out = output_path("--out", args.out, (".csv", ".json"), "the history file")
     weights = _weights_target(args.weights, out) if args.weights else None
@@ -48,7 +48,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     run = make_run(experiment)
     show = args.progress == "always" or (args.progress == "auto" and on_terminal(sys.stderr))
     _drive(run, experiment["max_iterations"], show)
-    from ..core.atomic import atomic_write_parts
+    from ..core.io.atomic import atomic_write_parts
 
     if weights is not None:
         _save_weights(weights, run)
@@ -63,7 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _drive(run, limit: int, show_progress: bool) -> None:
-    from ..core.driver import Driver
+    from ..core.run.driver import Driver
 
     t0 = time.perf_counter()
     last_draw = 0.0
@@ -126,7 +126,7 @@ def _weights_target(text: str, out: Path) -> Path:
 
 
 def _save_weights(path: Path, run) -> None:
-    from ..core.weights_io import WeightsError, save_weights
+    from ..core.files.weights_io import WeightsError, save_weights
 
     try:
         save_weights(path, run)

@@ -1,5 +1,5 @@
 """``gdlab worksheet``: one iteration of backpropagation by hand, as the worked, blank and key PDFs
-(drawn by gdlab.gui.worksheet_pdf without a window). Imports the usage, experiment-flag, progress
+(drawn by gdlab.gui.figures.worksheet_pdf without a window). Imports the usage, experiment-flag, progress
 and headless modules of this package; Qt only inside :func:`cmd_worksheet`."""
 from __future__ import annotations
 
@@ -28,9 +28,9 @@ def worksheet_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_worksheet(args: argparse.Namespace) -> int:
-    from ..core.driver import Driver
-    from ..core.training import NetworkRun, make_run
-    from ..core.worksheet import file_stem, worksheet_from_run
+    from ..core.run.driver import Driver
+    from ..core.run.training import NetworkRun, make_run
+    from ..core.teaching.worksheet import file_stem, worksheet_from_run
 
     experiment = resolve_experiment(args.experiment)
     if experiment.kind != "network":
@@ -55,7 +55,7 @@ def cmd_worksheet(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"--out {args.out}: cannot create the folder: {exc.strerror or exc}") from None
     headless_qt()
-    from ..gui.worksheet_pdf import write_worksheet_set
+    from ..gui.figures.worksheet_pdf import write_worksheet_set
 
     try:
         paths = write_worksheet_set(out, worksheet, file_stem(experiment.name or Path(args.experiment).stem))

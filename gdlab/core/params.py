@@ -12,13 +12,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .activations import ACTIVATION_NAMES
-from .datasets import CUSTOM, DATASET_NAMES
-from .features import FEATURE_NAMES
-from .optimizer_kernels import OPTIMIZER_RULES
-from .optimizers import OPTIMIZER_NAMES
-from .schedules import SCHEDULE_NAMES
-from .surfaces import SURFACE_NAMES
+from .data.datasets import CUSTOM, DATASET_NAMES
+from .data.features import FEATURE_NAMES
+from .io.strict_json import ExperimentError, json_kind
+from .nn.activations import ACTIVATION_NAMES
+from .optim.optimizer_kernels import OPTIMIZER_RULES
+from .optim.optimizers import OPTIMIZER_NAMES
+from .optim.schedules import SCHEDULE_NAMES
+from .surface.surfaces import SURFACE_NAMES
 
 # Parameter kinds: how a value is typed, validated and edited.
 FLOAT, INT, CHOICE, BOOL, INT_LIST, FLOAT_LIST, CHOICE_LIST = (
@@ -34,15 +35,6 @@ ALL_GROUPS = ("data", "network", "surface", "training", "playback")
 # Groups that only say how the window shows a run: `gdlab run`, `export` and `export-code` ignore
 # them (no flag), and the same experiment trains the same whatever their values.
 DISPLAY_GROUPS = frozenset({"playback"})
-
-
-class ExperimentError(ValueError):
-    """A bad experiment value or file. ``field`` names the offending field (dotted path)."""
-
-    def __init__(self, field: str, message: str):
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}" if field else message)
 
 
 @dataclass(frozen=True)
@@ -159,13 +151,6 @@ class Param:
                 self.maximum is not None and value > self.maximum):
             raise ExperimentError(where, f"{value!r} is out of range; expected {self.describe_range()}")
         return value
-
-
-def json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {bool: "true/false", int: "a whole number", float: "a number", str: "text", list: "a list",
-            dict: "an object"}.get(type(value), type(value).__name__)
 
 
 _P = Param
@@ -317,7 +302,7 @@ def optimizer_hyper(values: Mapping[str, Any]) -> dict[str, Any]:
 
 # Parameters whose change a running training can take at the next step, without a restart.
 LIVE_PARAMS = frozenset(p.name for p in PARAMS if p.live)
-# Parameters a twin run may change (:func:`gdlab.core.timeline.fork`).
+# Parameters a twin run may change (:func:`gdlab.core.run.timeline.fork`).
 FORKABLE: tuple[str, ...] = tuple(p.name for p in PARAMS if p.forkable)
 
 

@@ -3,7 +3,7 @@ and which experiments it applies to.
 
 The window's tabs (titles, tooltips, which are visible), ``gdlab export --view``, the views a
 lesson may name (``view``, ``highlight``, ``export``) and the handout sheet all read this table;
-the Qt side only adds how to draw each view (:mod:`gdlab.gui.render`). Where a view shows:
+the Qt side only adds how to draw each view (:mod:`gdlab.gui.figures.render`). Where a view shows:
 
 - ``place``: in the window, a tab at the top right (:data:`TOP`), a tab at the bottom
   (:data:`BOTTOM`), or beside the top tabs (:data:`BESIDE`: the cost plot); "" not in the window;
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .experiment import Experiment
+    from .files.experiment import Experiment
 
 # The experiment kinds, as gdlab.core.params names them (NETWORK, SURFACE): spelled here, not imported,
 # so that the command line reads this table without loading numpy (a test checks they agree).
@@ -53,7 +53,7 @@ class View:
     def applies(self, experiment: Experiment) -> str | None:
         """None when this view can show ``experiment``, else the reason in words."""
         if self.dim:
-            from .surfaces import get_surface
+            from .surface.surfaces import get_surface
 
             if experiment.kind != SURFACE:
                 return f"it shows a cost surface, and this is a {experiment.kind} experiment"

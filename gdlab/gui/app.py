@@ -9,15 +9,15 @@ import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ..core.atomic import atomic_write_bytes
-from ..core.experiment import Experiment
+from ..core.files.experiment import Experiment
+from ..core.io.atomic import atomic_write_bytes
 from .autosave import Autosaver
+from .dialogs.help import APP_ID, app_icon
+from .dialogs.welcome import should_show_welcome
 from .errors import install_excepthook
-from .figure_encode import png_bytes
+from .figures.figure_encode import png_bytes
 from .gc_policy import collect_on_gui_thread_only
-from .help import APP_ID, app_icon
 from .main_window import MainWindow
-from .welcome import should_show_welcome
 
 ORGANISATION = "gdlab"
 APPLICATION = "gdlab"
@@ -42,7 +42,7 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
             size: tuple[int, int] | None = None, run_iterations: int | None = None, lesson=None) -> int:
     """Show the lab window and run the event loop; returns the exit status (0 on a normal quit).
 
-    ``lesson``: a :class:`~gdlab.core.lessons.Lesson` to play from its first pause."""
+    ``lesson``: a :class:`~gdlab.core.teaching.lessons.Lesson` to play from its first pause."""
     app = make_app()
     autosaver = Autosaver() if quit_after is None else None
     recovered = None

@@ -31,8 +31,8 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal, Slot
 
-from ..core.atomic import atomic_write_text
-from ..core.experiment import Experiment, ExperimentError, load_experiment
+from ..core.files.experiment import Experiment, ExperimentError, load_experiment
+from ..core.io.atomic import atomic_write_text
 
 AUTOSAVE_NAME = "current.json"
 LOCK_NAME = "running.lock"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import make_dataclass
 from typing import Any
 
-from ..core.experiment import Experiment
+from ..core.files.experiment import Experiment
 
 WeightId = tuple[int, int, int]           # (layer, row, column) of a weight
 Range = tuple[float, float] | None        # a view range; None: around the weight's path
@@ -59,5 +59,5 @@ Quit = _declare("Quit", "The worker's loop ends (the thread then quits).")
 # -- answers: the worker -> the session -------------------------------------------------------
 Failed = _declare("Failed", "A command or a step raised: the traceback, for the user's message.", ("report", str))
 SweepProgress = _declare("SweepProgress", "The share of the sweep done, 0 … 1.", ("fraction", float))
-SweepDone = _declare("SweepDone", "A gdlab.core.sweep.SweepResult, or None when cancelled.", ("result", Any))
+SweepDone = _declare("SweepDone", "A gdlab.core.run.sweep.SweepResult, or None when cancelled.", ("result", Any))
 Synced = _declare("Synced", "Every command before Sync(token) has been handled.", ("token", Any))

@@ -1,7 +1,7 @@
 """Playing a lesson in the lab window: Next, Previous, Restart, each pause rebuilt from scratch.
 
-A :class:`~gdlab.core.lessons.Lesson` is a list of pauses, each with the state it shows (see
-:meth:`~gdlab.core.lessons.Lesson.pauses`). Going to a pause — forwards, backwards or again —
+A :class:`~gdlab.core.teaching.lessons.Lesson` is a list of pauses, each with the state it shows (see
+:meth:`~gdlab.core.teaching.lessons.Lesson.pauses`). Going to a pause — forwards, backwards or again —
 always rebuilds that state the same way, so a rehearsed lesson shows the same picture in the
 lecture hall:
 
@@ -17,7 +17,7 @@ lecture hall:
 
 Nothing blocks the event loop: the player is a small state machine driven by the session's
 ``frame_ready`` and ``synced`` signals. The player needs only what :class:`PlayerWindow` names of its
-window, so it does not import the lab window (which imports it). :func:`gdlab.gui.lesson_render.render_pauses`
+window, so it does not import the lab window (which imports it). :func:`gdlab.gui.figures.lesson_render.render_pauses`
 plays every pause in a window of its own, offscreen, and writes each one as a numbered PNG.
 """
 from __future__ import annotations
@@ -29,8 +29,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
-from ..core.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson, Pause
-from ..core.training import TERMINAL
+from ..core.run.training import TERMINAL
+from ..core.teaching.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson, Pause
 from .palette import VERMILLION
 from .slides import SlideWindow, view_widget
 

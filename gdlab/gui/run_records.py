@@ -1,6 +1,6 @@
 """A run of the session as a record: when it started, its setup, how far it got, its final costs and
 status, the experiment it started with (JSON) and its cost curve, decimated as it arrives
-(:class:`~gdlab.core.decimate.DecimatedSeries`: at most :data:`MAX_POINTS` points, older iterations
+(:class:`~gdlab.core.run.decimate.DecimatedSeries`: at most :data:`MAX_POINTS` points, older iterations
 as min/max pairs, so peaks stay visible); and the runs table's saved form (JSON, :func:`_parse`).
 
 The table that shows the records is :mod:`gdlab.gui.runs_table`.
@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from ..core.decimate import DecimatedSeries
-from ..core.experiment import Experiment
+from ..core.files.experiment import Experiment
 from ..core.params import NETWORK
+from ..core.run.decimate import DecimatedSeries
 
 __all__ = ["MAX_EXPERIMENT_CHARS", "MAX_NAME", "MAX_POINTS", "MAX_RECORDS", "TERMINAL", "RunRecord", "summarize"]
 

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 
-from ..core.printing import number
+from ..core.io.printing import number
 from .palette import STATUS_COLORS
 from .run_records import MAX_NAME, RunRecord
 

@@ -4,7 +4,7 @@ A *run* begins when training leaves iteration 0 (Start or Step after a load, a r
 weights) and lasts until its history starts again. Each is a :class:`RunRecord`: when it
 started, a short setup ("2-4-1 tanh · sgd α=0.5 · full batch", or "rosenbrock · 6 runs"), how
 far it got, its final train/test cost, its status, the experiment (JSON) and its cost curve,
-decimated as it arrives (:class:`~gdlab.core.decimate.DecimatedSeries`: at most
+decimated as it arrives (:class:`~gdlab.core.run.decimate.DecimatedSeries`: at most
 :data:`MAX_POINTS` points, older iterations as min/max pairs, so peaks stay visible).
 
     view = RunsView()
@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.atomic import atomic_write_text
-from ..core.experiment import Experiment
-from .cost_overlay import OVERLAY_COLORS, CostOverlay, cost_overlay, overlay_items
+from ..core.files.experiment import Experiment
+from ..core.io.atomic import atomic_write_text
+from .figures.cost_overlay import OVERLAY_COLORS, CostOverlay, cost_overlay, overlay_items
 from .run_records import (
     FORMAT,
     MAX_EXPERIMENT_CHARS,

@@ -16,8 +16,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..core.backprop_trace import BackpropTrace
-from ..core.experiment import Experiment
+from ..core.files.experiment import Experiment
+from ..core.teaching.backprop_trace import BackpropTrace
 from . import commands as c
 from .gc_policy import require_gui_thread_collection
 from .view_data import Frame, LandscapeSlice, NetworkMoment, SurfaceMoment, WorksheetAnswer
@@ -50,9 +50,9 @@ class TrainingSession(QObject):
     frame_ready = Signal(object)
     failed = Signal(str)
     sweep_progress = Signal(float)
-    sweep_done = Signal(object)       # a gdlab.core.sweep.SweepResult, or None when cancelled
+    sweep_done = Signal(object)       # a gdlab.core.run.sweep.SweepResult, or None when cancelled
     landscape_ready = Signal(object)  # a gdlab.gui.view_data.LandscapeSlice
-    trace_ready = Signal(object)      # a gdlab.core.backprop_trace.BackpropTrace of the next iteration
+    trace_ready = Signal(object)      # a gdlab.core.teaching.backprop_trace.BackpropTrace of the next iteration
     peek_ready = Signal(object)       # a NetworkMoment or SurfaceMoment (gdlab.gui.view_data): see peek
     synced = Signal(object)           # the token of a sync: every command sent before it has been handled
     worksheet_ready = Signal(object)  # a gdlab.gui.view_data.WorksheetAnswer

@@ -16,9 +16,9 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from ..core.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson
-from .figure_encode import render_image
-from .figure_prepare import prepared
+from ..core.teaching.lessons import BOTTOM_VIEWS, TOP_VIEWS, Lesson
+from .figures.figure_encode import render_image
+from .figures.figure_prepare import prepared
 from .palette import BLUE, PROJECTOR, VERMILLION
 
 SLIDE_SIZE = (1920, 1080)

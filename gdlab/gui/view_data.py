@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from ..core.experiment import Experiment
-from ..core.timeline import probe_at
-from ..core.training import NetworkRun, SurfaceRace
+from ..core.files.experiment import Experiment
+from ..core.run.timeline import probe_at
+from ..core.run.training import NetworkRun, SurfaceRace
 
 MAX_DIAGRAM_LAYERS, MAX_DIAGRAM_NEURONS = 8, 16  # neuron thumbnails only for diagrams drawn neuron by neuron
 THUMBNAIL_RESOLUTION = 24
@@ -39,7 +39,7 @@ class Frame:
     twin_label: str = ""
     twin_fresh: bool = False      # the twin was just made: its plots start
     changes: tuple[str, ...] = ()  # how the run was changed while it trained (a fresh run would differ)
-    ending: str = ""              # a finished race's ending in words (gdlab.core.outcome)
+    ending: str = ""              # a finished race's ending in words (gdlab.core.run.outcome)
 
 
 def around(values: np.ndarray) -> tuple[float, float]:
@@ -152,7 +152,7 @@ def moment_at(run: NetworkRun | SurfaceRace, iteration: int, sample: int,
 
 @dataclass(frozen=True)
 class WorksheetAnswer:
-    """A worksheet of the run's next iteration (a gdlab.core.worksheet.Worksheet), or None and the
+    """A worksheet of the run's next iteration (a gdlab.core.teaching.worksheet.Worksheet), or None and the
     problem in words (a surface race, a network too big for a page)."""
 
     worksheet: Any

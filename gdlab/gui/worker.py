@@ -1,6 +1,6 @@
 """The training worker: a QObject that lives on the one training QThread.
 
-It drives a core run through the one driver (:mod:`gdlab.core.driver`) in a loop. Commands from
+It drives a core run through the one driver (:mod:`gdlab.core.run.driver`) in a loop. Commands from
 the window (:mod:`gdlab.gui.commands`, one frozen dataclass each) arrive through a thread-safe
 queue and are applied between steps by the handler :data:`TrainingWorker.HANDLERS` names for
 their type, so a new learning rate is used by the very next step. It never touches a widget: it
@@ -20,14 +20,14 @@ from typing import Any, Callable, cast
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..core.backprop_trace import trace_iteration
-from ..core.driver import Driver
-from ..core.experiment import Experiment
-from ..core.outcome import race_summary
-from ..core.sweep import log_spaced, sweep
-from ..core.timeline import attach_tape, describe_change, fork, rewind
-from ..core.training import NetworkRun, SurfaceRace, make_run
-from ..core.worksheet import worksheet_from_run
+from ..core.files.experiment import Experiment
+from ..core.run.driver import Driver
+from ..core.run.outcome import race_summary
+from ..core.run.sweep import log_spaced, sweep
+from ..core.run.timeline import attach_tape, describe_change, fork, rewind
+from ..core.run.training import NetworkRun, SurfaceRace, make_run
+from ..core.teaching.backprop_trace import trace_iteration
+from ..core.teaching.worksheet import worksheet_from_run
 from . import commands as c
 from .view_data import VIEW_PARTS, Frame, WorksheetAnswer, landscape_slice, moment_at, network_view_data
 

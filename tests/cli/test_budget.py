@@ -2,9 +2,9 @@
 refused by it, with a sentence naming what to shrink, never by numpy's MemoryError."""
 import pytest
 
-from gdlab.core import budget
-from gdlab.core.budget import BudgetError, network_bytes, require
-from gdlab.core.presets import load_preset, preset_names
+from gdlab.core.files.presets import load_preset, preset_names
+from gdlab.core.io import budget
+from gdlab.core.io.budget import BudgetError, network_bytes, require
 
 DEEP = ",".join(["256"] * 16)
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from gdlab.core.presets import load_preset, preset_names
+from gdlab.core.files.presets import load_preset, preset_names
 
 
 def test_presets_lists_names_and_summaries(run_cli):

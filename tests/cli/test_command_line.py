@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gdlab.cli import VERBS, Progress, gui_main
-from gdlab.core.presets import presets_dir
+from gdlab.core.files.presets import presets_dir
 
 TEST_FLAGS = ("--quit-after", "--screenshot", "--run-iterations")
 

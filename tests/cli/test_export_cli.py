@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from gdlab.core.experiment import load_experiment
-from gdlab.core.gif import gif_info
-from gdlab.core.pngmeta import EXPERIMENT_KEY, read_chunks, read_text
-from gdlab.core.presets import load_preset
+from gdlab.core.files.experiment import load_experiment
+from gdlab.core.files.pngmeta import EXPERIMENT_KEY, read_chunks, read_text
+from gdlab.core.files.presets import load_preset
+from gdlab.core.io.gif import gif_info
 
 
 def png_size(path) -> tuple[int, int]:

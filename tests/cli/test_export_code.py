@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gdlab.cli import VERBS
-from gdlab.core.presets import load_preset
+from gdlab.core.files.presets import load_preset
 
 
 def export_and_compare(run_cli, tmp_path, python, source_args, iterations=None, script_iterations=None):

@@ -1,9 +1,9 @@
 """`gdlab lessons` and `gdlab lesson`: the list, slides written with no display at all, clear errors."""
 import pytest
 
-from gdlab.core.experiment import load_experiment
-from gdlab.core.lessons import load_lesson
-from gdlab.core.pngmeta import read_chunks
+from gdlab.core.files.experiment import load_experiment
+from gdlab.core.files.pngmeta import read_chunks
+from gdlab.core.teaching.lessons import load_lesson
 
 SHIPPED = ("one-weight", "backpropagation", "network-descent")
 

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from gdlab.core.experiment import Experiment
-from gdlab.core.training import make_run
-from gdlab.core.weights_io import load_weights
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.files.weights_io import load_weights
+from gdlab.core.run.training import make_run
 
 GOOD = "width,height,kind\n" + "".join(
     f"{0.1 * i:.1f},{(-1) ** i * 0.05 * i:.2f},{'cat' if i % 3 else 'dog'}\n" for i in range(1, 31))
@@ -71,7 +71,7 @@ def test_a_base_experiment_gives_the_network_and_training_values(good, tmp_path,
     code, _, _ = run_cli("run", "spiral-deep", "--data", str(good), "--iterations", "2", "--out", str(out))
     assert code == 0
     exp = Experiment.from_dict(json.loads(out.read_text())["experiment"])
-    from gdlab.core.presets import load_preset
+    from gdlab.core.files.presets import load_preset
 
     base = load_preset("spiral-deep")
     assert exp["hidden_layers"] == base["hidden_layers"] and exp["optimizer"] == base["optimizer"]

@@ -2,7 +2,7 @@
 import pytest
 
 from gdlab.cli import VERBS
-from gdlab.core.worksheet import file_stem
+from gdlab.core.teaching.worksheet import file_stem
 
 
 def test_worksheet_is_a_verb():

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from gdlab.core import activations as A
-from gdlab.core.activations import ACTIVATION_NAMES, get_activation
+from gdlab.core.nn import activations as A
+from gdlab.core.nn.activations import ACTIVATION_NAMES, get_activation
 
 ELEMENTWISE = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
 

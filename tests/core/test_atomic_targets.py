@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from gdlab.core.atomic import STALE_SECONDS, atomic_write_bytes, atomic_write_text
+from gdlab.core.io.atomic import STALE_SECONDS, atomic_write_bytes, atomic_write_text
 
 
 def test_a_folder_fifo_or_device_at_the_target_is_not_replaced(tmp_path):

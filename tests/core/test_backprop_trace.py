@@ -3,10 +3,10 @@ with finite differences, and its update is the step the run then takes."""
 import numpy as np
 import pytest
 
-from gdlab.core.backprop_trace import BACKWARD, COST, FORWARD, UPDATE, trace_iteration
-from gdlab.core.experiment import Experiment
-from gdlab.core.presets import load_preset
-from gdlab.core.training import make_run
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.training import make_run
+from gdlab.core.teaching.backprop_trace import BACKWARD, COST, FORWARD, UPDATE, trace_iteration
 
 
 def xor_run(**values):
@@ -118,7 +118,7 @@ def test_neuron_maps_and_sample_activations():
 
 @pytest.mark.parametrize("values", [{}, {"dataset": "sine", "hidden_layers": [4]}, {"dataset": "spiral3"}])
 def test_sample_costs_are_each_samples_own_loss_and_average_to_the_data_cost(values):
-    from gdlab.core.losses import get_loss
+    from gdlab.core.nn.losses import get_loss
 
     trace = trace_iteration(xor_run(**values), "batch")
     rows = trace.sample_costs(count=10_000)

@@ -26,14 +26,14 @@ import pytest
 
 from gdlab.cli import main
 from gdlab.core import codegen
-from gdlab.core.activations import ACTIVATION_NAMES
 from gdlab.core.codegen import export_code, write_code
-from gdlab.core.experiment import Experiment
-from gdlab.core.losses import LOSS_NAMES
-from gdlab.core.optimizers import OPTIMIZER_NAMES
-from gdlab.core.presets import load_preset, preset_names
-from gdlab.core.schedules import SCHEDULE_NAMES
-from gdlab.core.surfaces import SURFACE_NAMES
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.files.presets import load_preset, preset_names
+from gdlab.core.nn.activations import ACTIVATION_NAMES
+from gdlab.core.nn.losses import LOSS_NAMES
+from gdlab.core.optim.optimizers import OPTIMIZER_NAMES
+from gdlab.core.optim.schedules import SCHEDULE_NAMES
+from gdlab.core.surface.surfaces import SURFACE_NAMES
 
 NETWORK_PRESETS = [name for name in preset_names() if load_preset(name).kind == "network"]
 SURFACE_PRESETS = [name for name in preset_names() if load_preset(name).kind == "surface"]
@@ -314,7 +314,7 @@ def test_every_variation_is_reproduced_byte_for_byte(name, tmp_path, numpy_only_
 
 def check_metric_and_epoch_columns(experiment: Experiment, text: str) -> None:
     """The metric the data's task calls for, nan without test points, and epoch = iteration × batch / n."""
-    from gdlab.core.training import NetworkRun
+    from gdlab.core.run.training import NetworkRun
 
     run = NetworkRun(experiment)
     cols = columns(text)

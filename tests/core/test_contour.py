@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from gdlab.core.contour import isoline
+from gdlab.core.surface.contour import isoline
 
 
 def grid(f, n=41, lo=-2.0, hi=2.0):

@@ -7,7 +7,8 @@ import os
 import numpy as np
 import pytest
 
-from gdlab.core.csvdata import (
+from gdlab.core.data.customdata import CustomData
+from gdlab.core.files.csvdata import (
     MAX_CSV_BYTES,
     CsvTable,
     DataError,
@@ -20,9 +21,8 @@ from gdlab.core.csvdata import (
     template_text,
     write_template,
 )
-from gdlab.core.customdata import CustomData
-from gdlab.core.experiment import Experiment, load_experiment
-from gdlab.core.presets import load_preset
+from gdlab.core.files.experiment import Experiment, load_experiment
+from gdlab.core.files.presets import load_preset
 
 IRIS = """sepal_length,sepal_width,petal_length,petal_width,species
 5.1,3.5,1.4,0.2,setosa

@@ -7,11 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from gdlab.core.customdata import MAX_VALUES, CustomData
-from gdlab.core.datasets import DATASET_INFO, DATASET_NAMES, make_dataset
-from gdlab.core.experiment import MAX_FILE_BYTES, Experiment, ExperimentError, load_experiment
+from gdlab.core.data.customdata import MAX_VALUES, CustomData
+from gdlab.core.data.datasets import DATASET_INFO, DATASET_NAMES, make_dataset
+from gdlab.core.files.experiment import MAX_FILE_BYTES, Experiment, ExperimentError, load_experiment
 from gdlab.core.params import PARAMS_BY_NAME, is_relevant
-from gdlab.core.training import make_run
+from gdlab.core.run.training import make_run
 
 # -- function-boundary datasets ----------------------------------------------------------------
 BOUNDARIES = {  # written out here, not imported: the test checks the formulas the docs promise

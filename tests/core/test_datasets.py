@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdlab.core.datasets import DATASET_INFO, DATASET_NAMES, Dataset, default_output, make_dataset, split
+from gdlab.core.data.datasets import DATASET_INFO, DATASET_NAMES, Dataset, default_output, make_dataset, split
 
 CLASSIFICATION = ("xor", "circles", "moons", "gaussians", "spiral", "spiral3", "sin_boundary", "cubic_boundary",
                   "abs_boundary")

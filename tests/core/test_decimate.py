@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from gdlab.core.decimate import DecimatedSeries
+from gdlab.core.run.decimate import DecimatedSeries
 
 
 def feed(series, x, Y, chunks):

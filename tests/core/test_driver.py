@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import gdlab
-from gdlab.core.driver import STEP_CHUNK, Driver
-from gdlab.core.experiment import Experiment
-from gdlab.core.timeline import fork
-from gdlab.core.training import make_run
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.run.driver import STEP_CHUNK, Driver
+from gdlab.core.run.timeline import fork
+from gdlab.core.run.training import make_run
 
 GDLAB = Path(gdlab.__file__).resolve().parent
 
@@ -58,9 +58,9 @@ def test_the_check_tells_a_run_step_from_an_optimiser_or_a_session_step():
 def test_run_step_is_called_only_by_the_driver():
     sources = {path.relative_to(GDLAB).as_posix(): path.read_text(encoding="utf-8") for path in GDLAB.rglob("*.py")}
     found = {name: calls for name, text in sources.items() if STEP_CALL.search(text) and (calls := run_steps(text))}
-    assert set(found) == {"core/driver.py"}, found
+    assert set(found) == {"core/run/driver.py"}, found
     # Driver.step steps the run and the twin; the driver's other methods go through Driver.step
-    assert {receiver for _, receiver in found["core/driver.py"]} == {"run", "twin", "self"}
+    assert {receiver for _, receiver in found["core/run/driver.py"]} == {"run", "twin", "self"}
 
 
 def surface(max_iterations=1000, **values):

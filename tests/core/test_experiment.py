@@ -4,10 +4,10 @@ import os
 
 import pytest
 
-from gdlab.core.experiment import SCHEMA_VERSION, Experiment, ExperimentError, load_experiment
+from gdlab.core.files.experiment import SCHEMA_VERSION, Experiment, ExperimentError, load_experiment
+from gdlab.core.files.presets import load_preset, preset_names, resolve
+from gdlab.core.io.printing import alpha
 from gdlab.core.params import FORKABLE, LIVE_PARAMS, PARAMS, PARAMS_BY_NAME, get_param, is_relevant
-from gdlab.core.presets import load_preset, preset_names, resolve
-from gdlab.core.printing import alpha
 
 REQUIRED_PRESETS = {"lr-too-small", "lr-just-right", "lr-too-large", "lr-divergent", "local-minimum",
                     "saddle-point", "optimizer-race", "xor", "spiral-deep", "vanishing-gradients"}
@@ -231,7 +231,7 @@ def test_loading_never_executes_code(tmp_path):
 def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
     exp = Experiment(name="first")
     path = exp.save(tmp_path / "e.json")
-    import gdlab.core.atomic as atomic
+    import gdlab.core.io.atomic as atomic
 
     def boom(*args):
         raise OSError(28, "No space left on device")
@@ -264,7 +264,7 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
 def test_atomic_write_gives_open_permissions_without_touching_the_umask(tmp_path, monkeypatch):
     import stat
 
-    import gdlab.core.atomic as atomic
+    import gdlab.core.io.atomic as atomic
 
     real_umask = os.umask
     current = real_umask(0o022)

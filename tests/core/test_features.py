@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from gdlab.core.features import FEATURE_NAMES, expand_features, feature_labels, num_features
+from gdlab.core.data.features import FEATURE_NAMES, expand_features, feature_labels, num_features
 
 X2 = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0]])
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage, QImageReader
 
-from gdlab.core.gif import encode_gif, gif_info, lzw_encode, quantize, write_gif
+from gdlab.core.io.gif import encode_gif, gif_info, lzw_encode, quantize, write_gif
 
 
 def lzw_decode(data: bytes, min_code_size: int) -> bytes:

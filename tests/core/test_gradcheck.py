@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from gdlab.core import activations as A
-from gdlab.core.gradcheck import (
+from gdlab.core.nn import activations as A
+from gdlab.core.nn.gradcheck import (
     GradCheckResult,
     check_weight,
     gradient_check,
@@ -16,7 +16,7 @@ from gdlab.core.gradcheck import (
     parameter_names,
     relative_error,
 )
-from gdlab.core.network import MLP
+from gdlab.core.nn.network import MLP
 
 
 def test_numerical_gradient_of_a_cubic():

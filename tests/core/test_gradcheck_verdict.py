@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from gdlab.core import gradcheck
-from gdlab.core.gradcheck import RIGHT, ROUNDING, UNCHECKABLE, WRONG, stencil_formula, weight_check
-from gdlab.core.network import MLP
-from gdlab.core.presets import load_preset, preset_names
-from gdlab.core.training import NetworkRun, make_run
+from gdlab.core.files.presets import load_preset, preset_names
+from gdlab.core.nn import gradcheck
+from gdlab.core.nn.gradcheck import RIGHT, ROUNDING, UNCHECKABLE, WRONG, stencil_formula, weight_check
+from gdlab.core.nn.network import MLP
+from gdlab.core.run.training import NetworkRun, make_run
 
 U = np.finfo(np.float64).eps / 2
 NETWORK_PRESETS = [n for n in preset_names() if load_preset(n).kind == "network"]

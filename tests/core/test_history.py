@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-import gdlab.core.network_run as network_run
-import gdlab.core.surface_race as surface_race
-from gdlab.core.experiment import Experiment
-from gdlab.core.history import History
-from gdlab.core.training import NetworkRun, make_run
+import gdlab.core.run.network_run as network_run
+import gdlab.core.run.surface_race as surface_race
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.run.history import History
+from gdlab.core.run.training import NetworkRun, make_run
 
 
 def fill(h, n, start=0):

@@ -18,16 +18,19 @@ import numpy as np
 import pytest
 
 from gdlab.cli import main
-from gdlab.core import activation_kernels, optimizer_kernels, schedule_kernels, stopping_kernels, surface_kernels
 from gdlab.core import params as params_module
-from gdlab.core.activations import ACTIVATIONS
 from gdlab.core.codegen import export_code, write_code
 from gdlab.core.codegen.source import kernel_source
-from gdlab.core.optimizer_kernels import OptimizerRule, no_state, register_optimizer, unregister_optimizer
-from gdlab.core.optimizers import OPTIMIZER_NAMES, make_optimizer
-from gdlab.core.presets import load_preset
-from gdlab.core.run_status import schedule_from_values
-from gdlab.core.surfaces import SURFACE_NAMES, get_surface
+from gdlab.core.files.presets import load_preset
+from gdlab.core.nn import activation_kernels
+from gdlab.core.nn.activations import ACTIVATIONS
+from gdlab.core.optim import optimizer_kernels, schedule_kernels
+from gdlab.core.optim.optimizer_kernels import OptimizerRule, no_state, register_optimizer, unregister_optimizer
+from gdlab.core.optim.optimizers import OPTIMIZER_NAMES, make_optimizer
+from gdlab.core.run import stopping_kernels
+from gdlab.core.run.run_status import schedule_from_values
+from gdlab.core.surface import surface_kernels
+from gdlab.core.surface.surfaces import SURFACE_NAMES, get_surface
 
 KERNEL_MODULES = (optimizer_kernels, surface_kernels, schedule_kernels, activation_kernels, stopping_kernels)
 
@@ -152,9 +155,9 @@ def test_the_frozen_app_ships_the_source_of_every_module_export_code_reads():
 
     read = {Path(inspect.getfile(f)) for f in all_kernels()}
     assert {p.name for p in read} == {m.__name__.rsplit(".", 1)[1] + ".py" for m in KERNEL_MODULES}
-    assert all(p.name.endswith("_kernels.py") and p.parent.name == "core" for p in read)
+    assert all(p.name.endswith("_kernels.py") and p.parent.parent.name == "core" for p in read)
     spec = (Path(__file__).parents[2] / "packaging" / "gdlab.spec").read_text(encoding="utf-8")
-    assert 'glob("*_kernels.py")' in spec
+    assert 'rglob("*_kernels.py")' in spec
 
 
 def test_kernel_source_brings_the_constants_and_helpers_a_kernel_reads():

@@ -4,10 +4,12 @@ import math
 
 import pytest
 
-from gdlab.core.backprop_trace import trace_iteration
-from gdlab.core.experiment import Experiment
-from gdlab.core.gradcheck import stencil_formula
-from gdlab.core.lessons import (
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.files.presets import load_preset
+from gdlab.core.nn.gradcheck import stencil_formula
+from gdlab.core.run.training import CONVERGED, DIVERGED, MAX_ITERATIONS, TERMINAL, make_run
+from gdlab.core.teaching.backprop_trace import trace_iteration
+from gdlab.core.teaching.lessons import (
     MAX_FILE_BYTES,
     MAX_STEPS,
     STEP_KEYS,
@@ -19,8 +21,6 @@ from gdlab.core.lessons import (
     load_lesson,
     parse_lesson,
 )
-from gdlab.core.presets import load_preset
-from gdlab.core.training import CONVERGED, DIVERGED, MAX_ITERATIONS, TERMINAL, make_run
 
 SHIPPED = ("one-weight", "backpropagation", "network-descent")
 
@@ -217,7 +217,7 @@ def test_pauses_give_the_state_of_each_pause_from_scratch():
 
 
 def test_the_example_in_the_format_description_is_a_valid_lesson():
-    import gdlab.core.lessons as module
+    import gdlab.core.teaching.lessons as module
 
     doc = module.__doc__
     block = doc[doc.index("::\n") + 3:doc.index("\nThe keys of a step")]

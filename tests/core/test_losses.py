@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from gdlab.core import activations as A
-from gdlab.core.losses import LOSS_NAMES, bce, cross_entropy, get_loss, log_softmax, mse, softplus
+from gdlab.core.nn import activations as A
+from gdlab.core.nn.losses import LOSS_NAMES, bce, cross_entropy, get_loss, log_softmax, mse, softplus
 
 
 def test_names_and_lookup():

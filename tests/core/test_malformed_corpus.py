@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from gdlab.core.experiment import ExperimentError, load_experiment
-from gdlab.core.pngmeta import EXPERIMENT_KEY, read_chunks
-from gdlab.core.presets import resolve
+from gdlab.core.files.experiment import ExperimentError, load_experiment
+from gdlab.core.files.pngmeta import EXPERIMENT_KEY, read_chunks
+from gdlab.core.files.presets import resolve
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "malformed"
 EXPECTED: dict[str, dict] = json.loads((CORPUS / "EXPECTED.json").read_text(encoding="utf-8"))

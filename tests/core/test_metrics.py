@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from gdlab.cli import history_csv
-from gdlab.core.experiment import Experiment
-from gdlab.core.metrics import Scorer, accuracy, confusion_matrix, metric_name, predicted_classes, r_squared
-from gdlab.core.training import NetworkRun, train
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.nn.metrics import Scorer, accuracy, confusion_matrix, metric_name, predicted_classes, r_squared
+from gdlab.core.run.training import NetworkRun, train
 
 # -- by hand ----------------------------------------------------------------------------------------
 # binary: ŷ = 0.9 0.4 0.6 0.2 0.5 → ĉ = 1 0 1 0 0 (0.5 is not > 0.5: class 0)

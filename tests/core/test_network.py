@@ -8,10 +8,10 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from gdlab.core.activations import ACTIVATION_NAMES, get_activation
-from gdlab.core.gradcheck import gradient_check
-from gdlab.core.losses import bce, cross_entropy, get_loss
-from gdlab.core.network import MLP
+from gdlab.core.nn.activations import ACTIVATION_NAMES, get_activation
+from gdlab.core.nn.gradcheck import gradient_check
+from gdlab.core.nn.losses import bce, cross_entropy, get_loss
+from gdlab.core.nn.network import MLP
 
 SHAPES = ([1, 1], [2, 3, 1], [3, 5, 4, 2], [2, 8, 8, 3])
 # bce and cross-entropy take logs of the outputs, so they are defined only for outputs in (0, 1):

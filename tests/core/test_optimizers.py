@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from gdlab.core.optimizers import OPTIMIZER_NAMES, make_optimizer
+from gdlab.core.optim.optimizers import OPTIMIZER_NAMES, make_optimizer
 
 # One weight w₀ = 1, learning rate 0.1, and a fixed gradient sequence, so each step can be done by hand.
 W0, LR, GRADS = 1.0, 0.1, (0.5, -1.0, 2.0)

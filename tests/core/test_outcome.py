@@ -1,9 +1,9 @@
 """A race's ending in words: who reached the minimum when, who stopped where."""
 import pytest
 
-from gdlab.core.outcome import race_summary
-from gdlab.core.presets import load_preset
-from gdlab.core.training import make_run
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.outcome import race_summary
+from gdlab.core.run.training import make_run
 
 
 def finished(name, **changes):

@@ -4,8 +4,8 @@ import zlib
 
 import pytest
 
-from gdlab.core.experiment import MAX_FILE_BYTES, ExperimentError, experiment_from_png, load_experiment
-from gdlab.core.pngmeta import (
+from gdlab.core.files.experiment import MAX_FILE_BYTES, ExperimentError, experiment_from_png, load_experiment
+from gdlab.core.files.pngmeta import (
     EXPERIMENT_KEY,
     MAX_TEXT_BYTES,
     PNGError,
@@ -15,7 +15,7 @@ from gdlab.core.pngmeta import (
     read_text,
     text_chunk,
 )
-from gdlab.core.presets import load_preset, resolve
+from gdlab.core.files.presets import load_preset, resolve
 
 
 def chunk(ctype: bytes, body: bytes) -> bytes:
@@ -81,7 +81,7 @@ def test_reads_text_ztxt_and_compressed_itxt_chunks():
 
 
 def test_a_figure_written_atomically_has_no_leftovers(tmp_path, experiment):
-    from gdlab.core.pngmeta import write_png_with_text
+    from gdlab.core.files.pngmeta import write_png_with_text
 
     path = write_png_with_text(tmp_path / "f.png", tiny_png(), {EXPERIMENT_KEY: experiment.to_json()})
     assert experiment_from_png(path) == experiment

@@ -3,7 +3,7 @@
 The strategies draw whole experiments from the declarations in :mod:`gdlab.core.params` (each
 parameter's choices, minimum and maximum; the learning rate log-uniform over 1e-8 … 1e4), so a
 parameter added there is covered here without a change. Every run is driven to its end through
-:func:`gdlab.core.training.train` with every warning an error and numpy's floating-point checks
+:func:`gdlab.core.run.training.train` with every warning an error and numpy's floating-point checks
 set to numpy's defaults whatever the caller's ``np.errstate`` (overflow, division by zero and
 invalid operations warn, so they fail; underflow to 0 is fine): no exception or warning may escape
 the core, and every run ends converged, diverged, at its iteration limit or finished (a race),
@@ -38,10 +38,11 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from gdlab.core.customdata import CustomData
-from gdlab.core.datasets import BINARY, CUSTOM, MULTICLASS, REGRESSION, make_dataset
-from gdlab.core.experiment import Experiment, ExperimentError
-from gdlab.core.features import num_features
+from gdlab.core.data.customdata import CustomData
+from gdlab.core.data.datasets import BINARY, CUSTOM, MULTICLASS, REGRESSION, make_dataset
+from gdlab.core.data.features import num_features
+from gdlab.core.files.experiment import Experiment, ExperimentError
+from gdlab.core.io.text import text_problem
 from gdlab.core.params import (
     BOOL,
     CHOICE,
@@ -57,9 +58,7 @@ from gdlab.core.params import (
     SURFACE,
     Param,
 )
-from gdlab.core.surfaces import get_surface
-from gdlab.core.text import text_problem
-from gdlab.core.training import (
+from gdlab.core.run.training import (
     CONVERGED,
     DIVERGED,
     FINISHED,
@@ -70,6 +69,7 @@ from gdlab.core.training import (
     make_run,
     train,
 )
+from gdlab.core.surface.surfaces import get_surface
 
 P = PARAMS_BY_NAME
 ENDINGS = {CONVERGED, DIVERGED, MAX_ITERATIONS, FINISHED}
@@ -90,7 +90,7 @@ COMMON = dict(deadline=None, derandomize=True, database=None, print_blob=True,
 
 @functools.cache
 def file_text(max_size: int) -> st.SearchStrategy[str]:
-    """One-line text a file can hold (gdlab.core.text): no controls, surrogates or bidi overrides."""
+    """One-line text a file can hold (gdlab.core.io.text): no controls, surrogates or bidi overrides."""
     letters = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"))
     return st.text(letters, max_size=max_size).filter(lambda t: text_problem(t) is None)
 

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 import gdlab
-from gdlab.core.experiment import Experiment
-from gdlab.core.optimizers import make_optimizer
-from gdlab.core.presets import load_preset
-from gdlab.core.surface_race import SurfaceRace
-from gdlab.core.timeline import attach_tape, fork, rewind
-from gdlab.core.training import make_run
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.files.presets import load_preset
+from gdlab.core.optim.optimizers import make_optimizer
+from gdlab.core.run.surface_race import SurfaceRace
+from gdlab.core.run.timeline import attach_tape, fork, rewind
+from gdlab.core.run.training import make_run
 
 
 def net(**values):
@@ -167,7 +167,7 @@ def test_no_timeline_code_reads_a_run_s_private_attributes():
     """Rewind and fork go through get_state / set_state: no ``run._x`` outside the run classes."""
     root = Path(gdlab.__file__).parent
     runs = {"run", "race", "twin", "probe"}
-    for path in (root / "core" / "timeline.py", root / "gui" / "worker.py", root / "gui" / "window" / "timeline.py"):
+    for path in (root / "core/run/timeline.py", root / "gui" / "worker.py", root / "gui" / "window" / "timeline.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Attribute) and node.attr.startswith("_")):
                 continue

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from gdlab.core.experiment import Experiment
-from gdlab.core.schedules import SCHEDULE_NAMES, make_schedule
-from gdlab.core.training import make_run, schedule_from_values
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.optim.schedules import SCHEDULE_NAMES, make_schedule
+from gdlab.core.run.training import make_run, schedule_from_values
 
 
 def test_constant():

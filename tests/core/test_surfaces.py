@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from gdlab.core.gradcheck import numerical_gradient, relative_error
-from gdlab.core.surfaces import SURFACE_NAMES, get_surface
+from gdlab.core.nn.gradcheck import numerical_gradient, relative_error
+from gdlab.core.surface.surfaces import SURFACE_NAMES, get_surface
 
 REQUIRED = {"parabola", "double_well", "one_weight_model", "bowl", "elongated_bowl", "saddle", "rosenbrock",
             "himmelblau", "beale", "booth", "six_hump_camel"}

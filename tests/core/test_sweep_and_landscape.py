@@ -2,12 +2,12 @@
 import numpy as np
 import pytest
 
-from gdlab.core import landscape
-from gdlab.core.experiment import Experiment
-from gdlab.core.presets import load_preset
-from gdlab.core.surfaces import get_surface
-from gdlab.core.sweep import classify, log_spaced, run_sweep
-from gdlab.core.training import make_run
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.sweep import classify, log_spaced, run_sweep
+from gdlab.core.run.training import make_run
+from gdlab.core.surface import landscape
+from gdlab.core.surface.surfaces import get_surface
 
 
 def bowl(**values):
@@ -51,7 +51,7 @@ def test_sweep_is_one_batched_race_and_equals_single_runs():
 
 def test_sweep_of_a_network_reports_progress_and_ends():
     exp = load_preset("xor").replace(n_samples=40)
-    from gdlab.core.sweep import sweep
+    from gdlab.core.run.sweep import sweep
     gen = sweep(exp, [0.01, 1.0, 200.0], 40)
     fractions = []
     try:
@@ -65,7 +65,7 @@ def test_sweep_of_a_network_reports_progress_and_ends():
 
 
 def test_classify_by_progress():
-    from gdlab.core.sweep import SweepResult
+    from gdlab.core.run.sweep import SweepResult
     r = SweepResult(np.array([0.01, 0.1, 1.0, 10.0]), 10.0, np.array([9.0, 0.01, 5.0, np.inf]),
                     ["max_iterations", "converged", "max_iterations", "diverged"], 50)
     assert classify(r) == ["too small", "good", "too large", "diverged"]
@@ -120,7 +120,7 @@ def test_log_levels_suit_a_valley_and_a_bowl():
 
 
 def test_signed_levels_are_symmetric_about_zero_with_zero_a_level():
-    from gdlab.core.landscape import signed_levels
+    from gdlab.core.surface.landscape import signed_levels
 
     Z = np.array([[-3.0, 0.5], [2.0, np.nan]])
     levels = signed_levels(Z, 13)
@@ -151,7 +151,7 @@ def test_the_xor_presets_own_rate_is_not_too_small_over_its_own_iterations():
 
 
 def test_oscillation_is_crossing_the_minimum_twice_in_the_last_half():
-    from gdlab.core.sweep import cost_rises, crosses_back_and_forth
+    from gdlab.core.run.sweep import cost_rises, crosses_back_and_forth
 
     zigzag = (1.5 * (-0.9) ** np.arange(10))[:, None]
     glide = (1.5 * 0.5 ** np.arange(10))[:, None]

@@ -3,10 +3,10 @@ the field named: lone surrogates, control characters, bidirectional overrides, l
 one-line fields. A description may hold newlines, and nothing else of the kind."""
 import pytest
 
-from gdlab.core.customdata import CustomData
-from gdlab.core.experiment import Experiment, ExperimentError
-from gdlab.core.presets import load_preset
-from gdlab.core.text import text_problem
+from gdlab.core.data.customdata import CustomData
+from gdlab.core.files.experiment import Experiment, ExperimentError
+from gdlab.core.files.presets import load_preset
+from gdlab.core.io.text import text_problem
 
 BAD = {"surrogate": "bad\ud800name", "nul": "a\x00b", "form feed": "a\x0cb", "escape": "a\x1b[31mb",
        "newline": "two\nlines", "carriage return": "a\rb", "bidi override": "abc\u202edcba",

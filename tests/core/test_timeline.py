@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from gdlab.core.experiment import Experiment
-from gdlab.core.presets import load_preset
-from gdlab.core.timeline import WeightTape, attach_tape, fork, probe_at, rewind, weights_at
-from gdlab.core.training import make_run
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.timeline import WeightTape, attach_tape, fork, probe_at, rewind, weights_at
+from gdlab.core.run.training import make_run
 
 
 def net(**values):

@@ -4,11 +4,11 @@ import warnings
 import numpy as np
 import pytest
 
-from gdlab.core.experiment import Experiment
-from gdlab.core.optimizers import make_optimizer
-from gdlab.core.presets import load_preset
-from gdlab.core.surfaces import get_surface
-from gdlab.core.training import CONVERGED, DIVERGED, MAX_ITERATIONS, NetworkRun, SurfaceRace, make_run, train
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.files.presets import load_preset
+from gdlab.core.optim.optimizers import make_optimizer
+from gdlab.core.run.training import CONVERGED, DIVERGED, MAX_ITERATIONS, NetworkRun, SurfaceRace, make_run, train
+from gdlab.core.surface.surfaces import get_surface
 
 
 def net(**values):

@@ -8,9 +8,9 @@ import pytest
 
 from gdlab.cli.export import EXPORT_VIEWS
 from gdlab.core import params, views
-from gdlab.core.experiment import Experiment
-from gdlab.core.lessons import BOTTOM_VIEWS, TOP_VIEWS, VIEW_NAMES
-from gdlab.core.presets import load_preset
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.files.presets import load_preset
+from gdlab.core.teaching.lessons import BOTTOM_VIEWS, TOP_VIEWS, VIEW_NAMES
 
 
 def test_the_command_line_offers_the_catalogues_exported_views_in_its_order():
@@ -25,7 +25,7 @@ def test_a_lesson_names_the_catalogues_views():
     assert BOTTOM_VIEWS == ("trajectories", "gradients", "sweep", "runs")
     assert VIEW_NAMES == TOP_VIEWS + BOTTOM_VIEWS + ("cost",)
     assert set(VIEW_NAMES) == {v.name for v in views.CATALOGUE if v.lesson}
-    from gdlab.core import lessons
+    from gdlab.core.teaching import lessons
 
     assert all(f"``{name}``" in lessons.__doc__ for name in VIEW_NAMES), "the lesson format names every view"
 

@@ -11,11 +11,11 @@ import zipfile
 import numpy as np
 import pytest
 
-from gdlab.core.customdata import CustomData
-from gdlab.core.experiment import Experiment
-from gdlab.core.presets import load_preset
-from gdlab.core.training import make_run
-from gdlab.core.weights_io import WeightsError, load_weights, save_weights, write_weights
+from gdlab.core.data.customdata import CustomData
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.files.presets import load_preset
+from gdlab.core.files.weights_io import WeightsError, load_weights, save_weights, write_weights
+from gdlab.core.run.training import make_run
 
 
 def _run(steps=15):

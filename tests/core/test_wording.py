@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from gdlab.core.presets import load_preset
-from gdlab.core.training import CONVERGED, make_run, shown_below
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.training import CONVERGED, make_run, shown_below
 
 
 @pytest.mark.parametrize("value, limit, text", [(9.97e-7, 1e-6, "9.97e-07"), (9.9996e-7, 1e-6, "9.9996e-07"),

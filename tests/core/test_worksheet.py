@@ -4,11 +4,11 @@ import math
 import numpy as np
 import pytest
 
-from gdlab.core.experiment import Experiment
-from gdlab.core.gradcheck import gradient_check
-from gdlab.core.network import MLP
-from gdlab.core.training import NetworkRun
-from gdlab.core.worksheet import (
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.nn.gradcheck import gradient_check
+from gdlab.core.nn.network import MLP
+from gdlab.core.run.training import NetworkRun
+from gdlab.core.teaching.worksheet import (
     BACKWARD,
     COST,
     FORWARD,
@@ -93,7 +93,7 @@ def test_the_worked_lines_print_those_numbers():
 
 def _evaluate(parts) -> float:
     """The worked line as arithmetic with the unrounded numbers (the symbols of the sheet as Python)."""
-    from gdlab.core.worksheet import Value
+    from gdlab.core.teaching.worksheet import Value
 
     text = "".join(repr(p.value) if isinstance(p, Value) else p for p in parts)
     for a, b in (("×", "*"), ("−", "-"), ("½", "0.5"), ("²", "**2"), ("[", "("), ("]", ")"), ("ln(", "log(")):

@@ -57,7 +57,7 @@ def make_window(qtbot, settings, request):
     default_size = tuple(mark.args) if mark else (1280, 800)
 
     def make(preset="xor", size=None, **changes):
-        from gdlab.core.presets import load_preset
+        from gdlab.core.files.presets import load_preset
         from gdlab.gui.main_window import MainWindow
 
         exp = load_preset(preset).replace(**changes) if changes else load_preset(preset)

@@ -14,8 +14,8 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QSettings, QStandardPaths
 
-from gdlab.core.experiment import load_experiment
-from gdlab.core.presets import load_preset
+from gdlab.core.files.experiment import load_experiment
+from gdlab.core.files.presets import load_preset
 from gdlab.gui import app as app_module
 from gdlab.gui import autosave as autosave_module
 from gdlab.gui.autosave import Autosaver, default_folder

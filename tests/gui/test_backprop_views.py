@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from window_steps import snap, step_to
 
-from gdlab.core.gradcheck import stencil_formula
-from gdlab.core.printing import number
+from gdlab.core.io.printing import number
+from gdlab.core.nn.gradcheck import stencil_formula
 from gdlab.gui.plots.network_view import _fmt
 from gdlab.gui.plots.trajectories import weight_label
 

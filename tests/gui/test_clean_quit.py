@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from gdlab.core.presets import load_preset
-from gdlab.core.training import NetworkRun, make_run
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.training import NetworkRun, make_run
 
 
 @pytest.mark.slow

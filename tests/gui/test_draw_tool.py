@@ -5,11 +5,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from gdlab.core.customdata import CustomData
-from gdlab.core.datasets import make_dataset
-from gdlab.core.experiment import load_experiment
-from gdlab.core.presets import load_preset
-from gdlab.core.training import make_run
+from gdlab.core.data.customdata import CustomData
+from gdlab.core.data.datasets import make_dataset
+from gdlab.core.files.experiment import load_experiment
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.training import make_run
 from gdlab.gui.plots.data_view import DataView
 from gdlab.gui.plots.draw_tool import DrawTool
 

@@ -11,12 +11,12 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QImage, QImageReader
 
 from gdlab.core import views as catalogue
-from gdlab.core.customdata import CustomData
-from gdlab.core.experiment import load_experiment
-from gdlab.core.gif import gif_info
-from gdlab.core.pngmeta import EXPERIMENT_KEY, read_chunks, read_text
-from gdlab.core.presets import load_preset
-from gdlab.gui.export import (
+from gdlab.core.data.customdata import CustomData
+from gdlab.core.files.experiment import load_experiment
+from gdlab.core.files.pngmeta import EXPERIMENT_KEY, read_chunks, read_text
+from gdlab.core.files.presets import load_preset
+from gdlab.core.io.gif import gif_info
+from gdlab.gui.figures.export import (
     ExportError,
     copy_to_clipboard,
     export_gif,
@@ -27,10 +27,18 @@ from gdlab.gui.export import (
     render_image,
     render_sheet,
 )
+from gdlab.gui.figures.render import (
+    VIEWS,
+    ViewError,
+    ViewNotApplicable,
+    build_view,
+    get_view,
+    run_experiment,
+    view_names,
+)
+from gdlab.gui.figures.sheet import caption, parameter_rows, summarize
 from gdlab.gui.palette import DARK, LIGHT, PROJECTOR
 from gdlab.gui.plots.menu_box import add_menu_action
-from gdlab.gui.render import VIEWS, ViewError, ViewNotApplicable, build_view, get_view, run_experiment, view_names
-from gdlab.gui.sheet import caption, parameter_rows, summarize
 
 BLUE = (0x00, 0x72, 0xB2)  # the train curve
 
@@ -194,7 +202,7 @@ def test_a_path_under_a_file_reports_and_leaves_nothing(view, tmp_path):
 
 
 def test_a_failing_write_leaves_no_partial_file(view, tmp_path, monkeypatch):
-    import gdlab.core.atomic as atomic
+    import gdlab.core.io.atomic as atomic
 
     real_replace = os.replace
 
@@ -330,8 +338,8 @@ def png_dpi(path) -> int:
 def test_sheet_png_honours_the_scale_as_a_figure_does(qtbot, view, tmp_path, xor):
     """Screen (1×) / Sharp (2×) and ``gdlab export --scale``: the page's 96-dpi pixels times the
     scale, with the dpi a figure at that scale gets; no scale and no dpi: 300 dpi as before."""
-    from gdlab.gui.export import export_experiment
-    from gdlab.gui.export_dialog import ExportDialog
+    from gdlab.gui.dialogs.export_dialog import ExportDialog
+    from gdlab.gui.figures.export import export_experiment
 
     experiment, run = xor
     figure = {s: png_dpi(export_widget(view("cost"), tmp_path / f"figure{s}.png", size=(200, 150), scale=s))
@@ -423,7 +431,7 @@ def test_the_last_gif_frame_is_the_still_figure(view, tmp_path, xor):
     while not (image := reader.read()).isNull():
         last = image_array(image)
     still = view("trajectories")
-    from gdlab.gui.export import prepared
+    from gdlab.gui.figures.export import prepared
 
     with prepared(still, (400, 260)):
         expected = image_array(render_image(still, (400, 260)))
@@ -446,7 +454,7 @@ def test_gif_of_a_race_and_bad_requests(tmp_path, race):
 # -- the dialog ------------------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_export_dialog_writes_a_view_the_sheet_and_an_animation(qtbot, view, tmp_path, xor):
-    from gdlab.gui.export_dialog import ExportDialog
+    from gdlab.gui.dialogs.export_dialog import ExportDialog
 
     experiment, run = xor
     views = {"Cost": view("cost"), "Data": view("data"), "Trajectories": view("trajectories")}
@@ -479,7 +487,7 @@ def test_export_dialog_writes_a_view_the_sheet_and_an_animation(qtbot, view, tmp
 
 
 def test_export_dialog_reports_an_unwritable_path_and_stays_open(qtbot, view, tmp_path, xor):
-    from gdlab.gui.export_dialog import ExportDialog
+    from gdlab.gui.dialogs.export_dialog import ExportDialog
 
     dialog = ExportDialog({"Cost": view("cost")}, xor[0], directory=tmp_path)
     qtbot.addWidget(dialog)
@@ -500,9 +508,9 @@ def test_a_process_that_copied_a_figure_exits_cleanly(tmp_path):
         "import gdlab.gui\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
-        "from gdlab.core.presets import load_preset\n"
-        "from gdlab.gui.export import copy_to_clipboard\n"
-        "from gdlab.gui.render import build_view, run_experiment\n"
+        "from gdlab.core.files.presets import load_preset\n"
+        "from gdlab.gui.figures.export import copy_to_clipboard\n"
+        "from gdlab.gui.figures.render import build_view, run_experiment\n"
         "e = load_preset('xor').replace(max_iterations=20)\n"
         "copy_to_clipboard(build_view('cost', run_experiment(e), e), size=(200, 150), experiment=e)\n"
         "print('copied')\n")

@@ -2,7 +2,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from gdlab.gui.help import shortcut_rows
+from gdlab.gui.dialogs.help import shortcut_rows
 
 TIMEOUT = 15_000
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from gdlab.core.presets import load_preset
+from gdlab.core.files.presets import load_preset
 from gdlab.gui import gc_policy
 from gdlab.gui.app import make_app
 from gdlab.gui.gc_policy import INTERVAL_MS

@@ -4,9 +4,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QTableWidget
 
-from gdlab.core.csvdata import load_csv, write_template
-from gdlab.core.presets import load_preset
-from gdlab.gui.import_dialog import ImportDataDialog
+from gdlab.core.files.csvdata import load_csv, write_template
+from gdlab.core.files.presets import load_preset
+from gdlab.gui.dialogs.import_dialog import ImportDataDialog
 
 IRIS_LIKE = "sepal_length,sepal_width,petal_length,petal_width,species\n" + "".join(
     f"{5 + 0.1 * i:.1f},{3 + 0.05 * (i % 7):.2f},{1 + 0.2 * i:.1f},{0.1 * (i % 5):.1f},"

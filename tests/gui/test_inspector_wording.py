@@ -4,9 +4,9 @@ import re
 
 from PySide6.QtCore import Qt
 
-from gdlab.core.backprop_trace import trace_iteration
-from gdlab.core.presets import load_preset
-from gdlab.core.training import make_run
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.training import make_run
+from gdlab.core.teaching.backprop_trace import trace_iteration
 from gdlab.gui.plots.inspector_view import OneBasedSpinBox, chain_rule_html
 
 
@@ -42,7 +42,8 @@ def test_the_chain_rule_brackets_negative_operands(qapp):
 
 
 def test_numbers_on_screen_and_on_the_sheet_carry_a_true_minus_sign():
-    from gdlab.gui import runs_model, sheet
+    from gdlab.gui import runs_model
+    from gdlab.gui.figures import sheet
     from gdlab.gui.plots import contour_view, cost
 
     for text in (contour_view._fmt(-0.5), cost._fmt(-0.25), sheet._num(-1.5e-7), runs_model._cost(-2.0)):

@@ -6,7 +6,7 @@ from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication
 from window_labels import TIMEOUT, shown_texts, tabs_of, window_collisions
 
-from gdlab.core.presets import load_preset
+from gdlab.core.files.presets import load_preset
 from gdlab.gui.plots.base import LivePlot
 from gdlab.gui.plots.labels import collisions, hide_colliding, scene_labels
 from gdlab.gui.plots.network_view import _fmt

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from window_steps import snap, step_to
 
-from gdlab.core.presets import load_preset
-from gdlab.core.training import make_run
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.training import make_run
 from gdlab.gui.plots.step_text import num
 
 TIMEOUT = 15_000

@@ -8,11 +8,11 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from gdlab.core.experiment import load_experiment
-from gdlab.core.lessons import load_lesson, parse_lesson
-from gdlab.core.training import TERMINAL
+from gdlab.core.files.experiment import load_experiment
+from gdlab.core.run.training import TERMINAL
+from gdlab.core.teaching.lessons import load_lesson, parse_lesson
+from gdlab.gui.figures.lesson_render import render_pauses
 from gdlab.gui.lesson_player import HIGHLIGHT_COLOR, LessonPlayer
-from gdlab.gui.lesson_render import render_pauses
 from gdlab.gui.slides import view_widget
 
 TIMEOUT = 30_000
@@ -248,7 +248,7 @@ def test_render_pauses_writes_one_png_per_pause_carrying_its_experiment(qtbot, t
         assert load_experiment(path) == pause.experiment
     from PySide6.QtGui import QImage
 
-    from gdlab.gui.export import image_array
+    from gdlab.gui.figures.export import image_array
 
     assert QImage(str(paths[0])).size().toTuple() == (1280, 720)
     inspector_only = QImage(str(paths[-1]))
@@ -281,7 +281,7 @@ def test_each_slide_shows_the_views_its_step_names_or_the_cost_beside_the_last_v
 def test_a_slide_is_16_by_9_with_the_caption_on_top_and_the_frame_around_the_view_not_over_it(qtbot, tmp_path):
     from PySide6.QtGui import QImage
 
-    from gdlab.gui.export import image_array
+    from gdlab.gui.figures.export import image_array
     from gdlab.gui.slides import FRAME, SLIDE_SIZE
 
     short = parse_lesson('title = "One slide"\n[[step]]\nload = "lr-too-large"\nrun_to = 3\nhighlight = "curve"\n'

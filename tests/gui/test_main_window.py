@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSlider, QSpinBox
 
 from gdlab.core import views
-from gdlab.core.presets import load_preset
+from gdlab.core.files.presets import load_preset
 from gdlab.gui.main_window import MainWindow
 
 TIMEOUT = 10_000

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from gdlab.core.experiment import Experiment
-from gdlab.core.training import NetworkRun, train
+from gdlab.core.files.experiment import Experiment
+from gdlab.core.run.training import NetworkRun, train
 from gdlab.gui.palette import DARK
 from gdlab.gui.plots.metrics_view import MetricsView, format_metric, metric_status
 

@@ -5,8 +5,8 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from gdlab.core.experiment import load_experiment
-from gdlab.core.presets import load_preset
+from gdlab.core.files.experiment import load_experiment
+from gdlab.core.files.presets import load_preset
 from gdlab.gui.main_window import SPEEDS
 
 TIMEOUT = 10_000

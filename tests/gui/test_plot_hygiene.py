@@ -5,8 +5,8 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from gdlab.core.presets import load_preset
-from gdlab.core.sweep import log_spaced, run_sweep
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.sweep import log_spaced, run_sweep
 from gdlab.gui.plots.base import LivePlot
 
 TIMEOUT = 15_000
@@ -67,7 +67,7 @@ def test_the_window_title_names_the_experiment_once(make_window):
 def test_the_crosshair_follows_the_mouse_is_never_exported_and_goes_on_reset(qtbot, make_window, tmp_path):
     import pyqtgraph as pg
 
-    from gdlab.gui.export import export_widget
+    from gdlab.gui.figures.export import export_widget
 
     window = make_window("lr-just-right")
     window.session.step(10)
@@ -101,8 +101,8 @@ def test_new_weights_show_their_seed_in_the_weight_seed_field(qtbot, make_window
 
 @pytest.mark.parametrize("view", ["curve", "cost"])
 def test_a_gif_holds_its_last_frame_and_never_relays_out_on_it(qtbot, tmp_path, monkeypatch, view):
-    from gdlab.core.gif import gif_info
-    from gdlab.gui import export
+    from gdlab.core.io.gif import gif_info
+    from gdlab.gui.figures import export
 
     geometries = []
     original = export.render_image

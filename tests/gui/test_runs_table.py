@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
-from gdlab.core.presets import load_preset
-from gdlab.core.training import make_run
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.training import make_run
 from gdlab.gui.plots.cost import CostPlot
 from gdlab.gui.runs_table import COLUMNS, MAX_POINTS, MAX_RECORDS, RunsView, cost_overlay, overlay_items, summarize
 from gdlab.gui.view_data import Frame

@@ -5,8 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from gdlab.core.presets import load_preset
-from gdlab.core.training import make_run
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.training import make_run
 from gdlab.gui.plots.step_text import given, narrate, step_lines
 
 NUMBER = r"−?\d+(?:\.\d*)?(?:e[−+]\d+)?"

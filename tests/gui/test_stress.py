@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from gdlab.core.presets import load_preset, preset_names
-from gdlab.gui.export import export_widget
+from gdlab.core.files.presets import load_preset, preset_names
+from gdlab.gui.figures.export import export_widget
 from gdlab.gui.main_window import MainWindow
 
 SEQUENCES, PER_WINDOW, ACTIONS = 200, 10, 8

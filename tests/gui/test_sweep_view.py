@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from gdlab.core.presets import load_preset
-from gdlab.core.sweep import run_sweep
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.sweep import run_sweep
 from gdlab.gui.plots.sweep_view import SweepView
 
 

@@ -2,7 +2,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from gdlab.core.presets import load_preset
+from gdlab.core.files.presets import load_preset
 from gdlab.gui.main_window import MainWindow
 from gdlab.gui.palette import THEMES
 

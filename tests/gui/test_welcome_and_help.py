@@ -5,9 +5,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QWidget
 
 from gdlab import __version__
-from gdlab.core.lessons import load_lesson
-from gdlab.gui.help import AboutDialog, ShortcutSheet, app_icon, shortcut_rows, write_pdf
-from gdlab.gui.welcome import WelcomeDialog, WelcomePanel, remember_welcome, should_show_welcome
+from gdlab.core.teaching.lessons import load_lesson
+from gdlab.gui.dialogs.help import AboutDialog, ShortcutSheet, app_icon, shortcut_rows, write_pdf
+from gdlab.gui.dialogs.welcome import WelcomeDialog, WelcomePanel, remember_welcome, should_show_welcome
 
 CORE_LESSONS = ["one-weight", "backpropagation", "network-descent"]
 

@@ -8,12 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from window_steps import snap, step_to
 
-from gdlab.core.experiment import Experiment, load_experiment
+from gdlab.core.files.experiment import Experiment, load_experiment
+from gdlab.core.files.presets import load_preset
+from gdlab.core.files.weights_io import load_weights
 from gdlab.core.params import PARAMS_BY_NAME
-from gdlab.core.presets import load_preset
-from gdlab.core.timeline import fork
-from gdlab.core.training import make_run
-from gdlab.core.weights_io import load_weights
+from gdlab.core.run.timeline import fork
+from gdlab.core.run.training import make_run
 
 TIMEOUT = 15_000
 pytestmark = [pytest.mark.slow, pytest.mark.window_size(1400, 900)]  # every test here opens a lab window
@@ -162,7 +162,7 @@ def test_the_welcome_screen_starts_a_lesson(qtbot, make_window):
 
 
 def test_a_png_figure_opens_its_experiment(qtbot, make_window, tmp_path):
-    from gdlab.gui.export import export_widget
+    from gdlab.gui.figures.export import export_widget
 
     window = make_window("lr-too-large")
     export_widget(window.cost_plot, tmp_path / "fig.png", experiment=window.session.latest.experiment)
@@ -262,7 +262,7 @@ def test_a_sweep_pauses_the_run_and_one_space_resumes_it(qtbot, make_window):
 
 
 def test_the_fork_dialog_keeps_a_twins_rate_in_the_declared_range(qtbot):
-    from gdlab.gui.fork_dialog import ForkDialog
+    from gdlab.gui.dialogs.fork_dialog import ForkDialog
 
     for lr, option, expected, words in ((5000.0, 0, 1e4, "α × 10 (α = 50000)"), (1e-8, 1, 1e-8, "α ÷ 10 (α = 1e-09)")):
         dialog = ForkDialog(load_preset("xor").replace(learning_rate=lr))

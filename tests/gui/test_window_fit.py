@@ -19,7 +19,7 @@ import json, sys
 from PySide6.QtCore import QRect, QSettings
 from gdlab.gui.app import make_app
 from gdlab.gui.main_window import MainWindow
-from gdlab.core.presets import load_preset
+from gdlab.core.files.presets import load_preset
 
 app = make_app()
 settings = QSettings(sys.argv[1], QSettings.Format.IniFormat)

@@ -3,9 +3,9 @@
 import pytest
 from PySide6.QtGui import QImage
 
-from gdlab.core.presets import load_preset
-from gdlab.gui.export import export_experiment
-from gdlab.gui.sheet import caption
+from gdlab.core.files.presets import load_preset
+from gdlab.gui.figures.export import export_experiment
+from gdlab.gui.figures.sheet import caption
 
 TIMEOUT = 15_000
 

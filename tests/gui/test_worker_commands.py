@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from gdlab.core.backprop_trace import BackpropTrace
-from gdlab.core.presets import load_preset
+from gdlab.core.files.presets import load_preset
+from gdlab.core.teaching.backprop_trace import BackpropTrace
 from gdlab.gui import commands
 from gdlab.gui.session import ROUTES, TrainingSession
 from gdlab.gui.view_data import Frame, LandscapeSlice, NetworkMoment, WorksheetAnswer

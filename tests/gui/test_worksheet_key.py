@@ -8,8 +8,8 @@ import re
 import pytest
 from pdf_text import Pdf
 
-from gdlab.core.worksheet import make_worksheet
-from gdlab.gui.worksheet_pdf import pdf_bytes
+from gdlab.core.teaching.worksheet import make_worksheet
+from gdlab.gui.figures.worksheet_pdf import pdf_bytes
 
 SHEETS = {
     "tanh": dict(hidden_activation="tanh", weights=[[[0.15, -0.95], [0.20, -0.30]], [[0.40], [0.45]]],

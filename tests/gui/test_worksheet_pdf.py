@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from pdf_text import Pdf
 
-from gdlab.core.network import MLP
-from gdlab.core.worksheet import fmt, fmt_given, make_worksheet
-from gdlab.gui.worksheet_pdf import BLANK, pdf_bytes, render_pages, write_worksheet, write_worksheet_set
+from gdlab.core.nn.network import MLP
+from gdlab.core.teaching.worksheet import fmt, fmt_given, make_worksheet
+from gdlab.gui.figures.worksheet_pdf import BLANK, pdf_bytes, render_pages, write_worksheet, write_worksheet_set
 
 
 # -- the tests -------------------------------------------------------------------------------------------

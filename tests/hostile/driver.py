@@ -178,7 +178,7 @@ def _alarm(*_):
 
 def main(folder: str) -> None:
     from gdlab.cli import main as gdlab
-    from gdlab.core.experiment import ExperimentError, load_experiment
+    from gdlab.core.files.experiment import ExperimentError, load_experiment
 
     f = Path(folder)
     write_files(f)

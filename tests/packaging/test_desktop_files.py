@@ -21,8 +21,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtSvg import QSvgRenderer
 
 import gdlab
-from gdlab.core import presets
-from gdlab.gui.help import APP_ID, ICON_SIZES
+from gdlab.core.files import presets
+from gdlab.gui.dialogs.help import APP_ID, ICON_SIZES
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -368,8 +368,9 @@ def test_pyinstaller_spec_bundles_resources_licence_and_pyqtgraph_templates(monk
     assert (ROOT / "resources", "gdlab/resources") in datas
     assert (ROOT / "LICENSE", "gdlab") in datas
     assert ("pyqtgraph/colors/maps/x.csv", "pyqtgraph/colors/maps") in datas
-    sources = set((ROOT / "gdlab" / "core").glob("*_kernels.py"))
-    assert len(sources) == 5 and {(path, "gdlab/core") for path in sources} <= datas  # export-code reads them
+    sources = set((ROOT / "gdlab" / "core").rglob("*_kernels.py"))
+    assert len(sources) == 5 and {(path, path.parent.relative_to(ROOT).as_posix())
+                                       for path in sources} <= datas  # export-code reads them
     hidden = set(seen["hiddenimports"])
     assert {"pyqtgraph.graphicsItems.ViewBox.axisCtrlTemplate_generic",
             "pyqtgraph.graphicsItems.PlotItem.plotConfigTemplate_generic",

@@ -29,7 +29,7 @@ import shiboken6
 
 import gdlab
 from gdlab.cli import main
-from gdlab.core.presets import preset_names
+from gdlab.core.files.presets import preset_names
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "build", "dist", "__pycache__", "*.egg-info", ".*_cache",

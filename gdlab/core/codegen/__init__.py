@@ -42,8 +42,8 @@ import os
 import re
 from pathlib import Path
 
-from ..atomic import atomic_write_text
-from ..experiment import Experiment
+from ..files.experiment import Experiment
+from ..io.atomic import atomic_write_text
 from ..params import NETWORK
 from .loop import _metric_section, _training_section
 from .network import _appendix, _data_section, _header, _network_section

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..stopping_kernels import convergence_reason, divergence_reason
+from ..run.stopping_kernels import convergence_reason, divergence_reason
 from .source import kernel_source
 from .spec import Spec
 from .text import _code, _comment, _docstring, _fill, _lines, _num, _section

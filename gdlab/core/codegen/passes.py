@@ -2,7 +2,7 @@
 and the weight penalty), 5 (the forward pass) and 6 (the backward pass, with the chain rule)."""
 from __future__ import annotations
 
-from ..activation_kernels import SLOPES, VALUES
+from ..nn.activation_kernels import SLOPES, VALUES
 from .source import kernel_source
 from .spec import Spec
 from .text import _code, _comment, _lines, _num, _section

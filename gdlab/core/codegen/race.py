@@ -6,11 +6,11 @@ import re
 import textwrap
 from typing import Any
 
-from ..experiment import Experiment
-from ..optimizer_kernels import OPTIMIZER_RULES
+from ..files.experiment import Experiment
+from ..optim.optimizer_kernels import OPTIMIZER_RULES
 from ..params import optimizer_hyper
-from ..stopping_kernels import convergence_reason, divergence_reason
-from ..training import SurfaceRace
+from ..run.stopping_kernels import convergence_reason, divergence_reason
+from ..run.training import SurfaceRace
 from .output import output_section
 from .source import kernel_source
 from .text import _MAX_LINE, _WIDTH, _code, _comment, _docstring_safe, _g, _lines, _num, _schedule_words, _section

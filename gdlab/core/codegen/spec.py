@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from ..experiment import Experiment
-from ..features import expand_features
+from ..data.features import expand_features
+from ..files.experiment import Experiment
 from ..params import NETWORK
-from ..training import NetworkRun
+from ..run.training import NetworkRun
 
 Part = tuple[np.ndarray, np.ndarray, np.ndarray | None]   # a data split: raw X, targets y, class labels
 

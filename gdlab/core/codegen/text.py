@@ -6,7 +6,7 @@ import textwrap
 from string import Template
 from typing import Any
 
-from ..optimizer_kernels import OPTIMIZER_RULES
+from ..optim.optimizer_kernels import OPTIMIZER_RULES
 from .spec import Spec
 
 _WIDTH = 96           # the width of the script's comments and docstrings

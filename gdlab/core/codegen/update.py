@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..optimizer_kernels import OPTIMIZER_RULES
-from ..run_status import schedule_from_values
-from ..schedules import Schedule
+from ..optim.optimizer_kernels import OPTIMIZER_RULES
+from ..optim.schedules import Schedule
+from ..run.run_status import schedule_from_values
 from .source import kernel_source
 from .spec import Spec
 from .text import _code, _comment, _lines, _num, _section

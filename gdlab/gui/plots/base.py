@@ -20,7 +20,7 @@ from .menu_box import MenuOnDemandViewBox, add_menu_action
 from .ticks import quiet_label, readable_log_ticks
 
 # Rows a plot keeps per line: the newest RECENT as they came, older ones as BUCKETS min/max pairs
-# (see gdlab.core.decimate), so at most 2·300 + 100 points: about one per pixel column of a plot on
+# (see gdlab.core.run.decimate), so at most 2·300 + 100 points: about one per pixel column of a plot on
 # a 1920-pixel projector, and every point costs main-thread time at every redraw (which the
 # training thread waits for: 400/400 measured a GUI/headless ratio of 0.76, 100/300 one of 0.80,
 # benchmarks/gui_responsiveness.py). A run of up to 400 iterations is drawn exactly.

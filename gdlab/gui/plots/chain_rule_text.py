@@ -1,13 +1,13 @@
 """The chain rule for one weight written out as HTML, symbolically and with one iteration's numbers
-(a :class:`~gdlab.core.backprop_trace.ChainRule`), next to the finite-difference check: the text of
+(a :class:`~gdlab.core.teaching.backprop_trace.ChainRule`), next to the finite-difference check: the text of
 the inspector's chain-rule panel (:class:`~gdlab.gui.plots.inspector_view.InspectorView`).
 """
 from __future__ import annotations
 
 import html
 
-from ...core.gradcheck import RIGHT, WRONG
-from ...core.inspect_text import check_lines
+from ...core.nn.gradcheck import RIGHT, WRONG
+from ...core.teaching.inspect_text import check_lines
 from ..palette import GREEN, VERMILLION
 from .network_layout import _fmt
 

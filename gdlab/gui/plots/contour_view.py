@@ -1,6 +1,6 @@
 """A cost surface of two weights as a filled contour map, with each run's path across it.
 
-The bands are log-spaced (see :mod:`gdlab.core.landscape`), so a plain bowl and Rosenbrock's
+The bands are log-spaced (see :mod:`gdlab.core.surface.landscape`), so a plain bowl and Rosenbrock's
 flat-bottomed valley are both readable; a colour bar gives each band's cost. Known minima are
 stars, saddle points crosses. Each run has its colour, its trail, its current point and an arrow
 for its next step (from w to the w the next update will give). Click to set the common start
@@ -18,9 +18,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ...core.contour import isoline
-from ...core.landscape import log_levels, signed_levels
-from ...core.printing import number
+from ...core.io.printing import number
+from ...core.surface.contour import isoline
+from ...core.surface.landscape import log_levels, signed_levels
 from ..palette import BLUE, VERMILLION
 from ..widget_builders import tight_column
 from .base import LivePlot, make_curve, thin_older

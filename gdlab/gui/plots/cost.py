@@ -13,8 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 
-from ...core.decimate import DecimatedSeries
-from ...core.printing import number
+from ...core.io.printing import number
+from ...core.run.decimate import DecimatedSeries
 from ..palette import BLUE, ORANGE, STATUS_COLORS
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
 from .live_rows import LiveRows, set_columns

@@ -35,9 +35,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from ...core.customdata import CustomData
-from ...core.datasets import BINARY, MIN_SAMPLES, MULTICLASS, REGRESSION, Dataset, make_dataset
-from ...core.experiment import Experiment
+from ...core.data.customdata import CustomData
+from ...core.data.datasets import BINARY, MIN_SAMPLES, MULTICLASS, REGRESSION, Dataset, make_dataset
+from ...core.files.experiment import Experiment
 from ...core.params import NETWORK
 from ..palette import CLASS_COLORS, class_color
 from ..widget_builders import push_button

@@ -8,7 +8,7 @@ it has every one of them, and a caption says in one sentence what happens in the
 edge) the chain rule is written out symbolically and with this iteration's numbers, next to the
 finite-difference estimate: the proof on screen that backprop's gradient is right.
 
-Every number comes from :mod:`gdlab.core.backprop_trace`, computed by the training thread from the
+Every number comes from :mod:`gdlab.core.teaching.backprop_trace`, computed by the training thread from the
 run's own network; nothing here computes. The chain rule's text is
 :mod:`~gdlab.gui.plots.chain_rule_text`.
 """

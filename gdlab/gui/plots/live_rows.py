@@ -1,4 +1,4 @@
-"""The rows a live plot keeps: a plot's history (a :class:`~gdlab.core.decimate.DecimatedSeries`),
+"""The rows a live plot keeps: a plot's history (a :class:`~gdlab.core.run.decimate.DecimatedSeries`),
 the :class:`~gdlab.gui.plots.base.Bounds` of its values and a dirty flag, filled as frames arrive
 and drawn on the next refresh (the window's 30 Hz append → dirty → refresh pattern).
 

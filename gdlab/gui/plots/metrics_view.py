@@ -3,7 +3,7 @@
 The cost J is what gradient descent minimises; accuracy is what a person reads ("97 % of the
 points are on the right side"). For regression the score is R² = 1 − SS_res/SS_tot (1 is a perfect
 fit, 0 no better than the mean). Both are computed by the training loop at every iteration (see
-:mod:`gdlab.core.metrics`); this view only draws them.
+:mod:`gdlab.core.nn.metrics`); this view only draws them.
 
 * left: the metric on the training data (solid) and the test data (dashed) per iteration; with
   mini-batches a second axis on top counts epochs (one epoch = one pass over the training data);
@@ -24,7 +24,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from ...core.decimate import DecimatedSeries
+from ...core.run.decimate import DecimatedSeries
 from ..palette import BLUE, LIGHT, ORANGE, Theme
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
 from .live_rows import LiveRows, set_columns

@@ -24,7 +24,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ...core.printing import number
+from ...core.io.printing import number
 from ..palette import BLUE, LIGHT, ORANGE, VERMILLION, Theme
 from .base import LivePlot
 from .diagram_labels import place_labels
@@ -256,7 +256,7 @@ class NetworkView(NetworkEdges, QWidget):
         self.texts = []
 
     def show_trace(self, trace, phase_index: int, chosen: tuple[int, int, int] | None = None) -> None:
-        """Draw one phase of a :class:`~gdlab.core.backprop_trace.BackpropTrace` (see
+        """Draw one phase of a :class:`~gdlab.core.teaching.backprop_trace.BackpropTrace` (see
         :func:`~gdlab.gui.plots.inspector_diagram.draw_phase`)."""
         draw_phase(self, trace, phase_index, chosen)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.printing import number
+from ...core.io.printing import number
 from ..palette import GREEN, ORANGE, SKY, VERMILLION
 from ..widget_builders import tight_column
 from .base import LivePlot, make_curve
@@ -130,7 +130,7 @@ class SweepView(QWidget):
 
     # -- the result --------------------------------------------------------------------------------
     def show_result(self, result) -> None:
-        """Draw a :class:`gdlab.core.sweep.SweepResult`: each run's final J against α as a point
+        """Draw a :class:`gdlab.core.run.sweep.SweepResult`: each run's final J against α as a point
         coloured by its region, the runs the core classed as diverged as crosses along the top, and
         the region bands. J is on a log axis unless some finite final J is ≤ 0 (then linear)."""
         self.result = result

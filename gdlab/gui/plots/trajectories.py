@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.decimate import DecimatedSeries
-from ...core.printing import number
-from ...core.training import NetworkRun
+from ...core.io.printing import number
+from ...core.run.decimate import DecimatedSeries
+from ...core.run.training import NetworkRun
 from ..palette import series_color
 from ..widget_builders import tight_column
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve

@@ -12,7 +12,7 @@ by :mod:`gdlab.gui.main_window`) is the one QMainWindow, made of the mixins here
 What these modules may import: Qt, :mod:`gdlab.core`, and the rest of :mod:`gdlab.gui` (views,
 session, dialogs, the lesson player), never the other way round: nothing outside this package
 imports it except :mod:`gdlab.gui.main_window` and the headless lesson renderer
-(:mod:`gdlab.gui.lesson_render`), so no import circle goes through the window. Inside, the mixins
+(:mod:`gdlab.gui.figures.lesson_render`), so no import circle goes through the window. Inside, the mixins
 import only each other's constants and small widgets (``messages``, ``layout``), and ``main`` imports
 them all. This ``__init__`` imports nothing, so importing one module here loads only what it needs.
 """

@@ -9,12 +9,12 @@ from typing import Any
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog
 
-from ...core.csvdata import write_template
-from ...core.experiment import Experiment, ExperimentError, load_experiment
-from ...core.lessons import LessonError, load_lesson
+from ...core.files.csvdata import write_template
+from ...core.files.experiment import Experiment, ExperimentError, load_experiment
+from ...core.files.presets import load_preset
 from ...core.params import LIVE_PARAMS
-from ...core.presets import load_preset
-from ..import_dialog import ImportDataDialog
+from ...core.teaching.lessons import LessonError, load_lesson
+from ..dialogs.import_dialog import ImportDataDialog
 from .messages import html_text, open_owned
 
 

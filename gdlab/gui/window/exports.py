@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ...core import views as catalogue
 from ...core.params import NETWORK
-from ..render import sheet_views, view_names
+from ..figures.render import sheet_views, view_names
 from ..view_data import WorksheetAnswer
 from .messages import open_owned
 
@@ -61,7 +61,7 @@ class ExportsMixin:
             self.export_weights(name)
 
     def export_weights(self, path: str | Path) -> bool:
-        from ...core.weights_io import write_weights
+        from ...core.files.weights_io import write_weights
 
         snap = self._frame.snapshot
         write = functools.partial(write_weights, path, self._current_experiment(), snap.weights, snap.biases,
@@ -82,8 +82,8 @@ class ExportsMixin:
 
     @Slot(object)
     def _on_worksheet(self, answer: WorksheetAnswer) -> None:
-        from ...core.worksheet import file_stem, make_worksheet
-        from ..worksheet_pdf import write_worksheet_set
+        from ...core.teaching.worksheet import file_stem, make_worksheet
+        from ..figures.worksheet_pdf import write_worksheet_set
 
         worksheet, problem = answer.worksheet, answer.problem
         if worksheet is None:  # too big a network for a worksheet: the textbook 2-2-1 example instead
@@ -114,8 +114,8 @@ class ExportsMixin:
     @Slot()
     def export_dialog(self, current: str | None = None) -> None:
         """File → Export (Ctrl+E): a view, the window, the handout sheet or an animation."""
-        from ..export_dialog import ExportDialog
-        from ..sheet import summarize
+        from ..dialogs.export_dialog import ExportDialog
+        from ..figures.sheet import summarize
 
         if self._frame is None:
             return
@@ -144,14 +144,14 @@ class ExportsMixin:
 
     @Slot()
     def copy_figure(self, view: QWidget | None = None) -> None:
-        from ..export import copy_to_clipboard
+        from ..figures.export import copy_to_clipboard
 
         copy_to_clipboard(view or self.current_view(), experiment=self._current_experiment())
         self.statusBar().showMessage("Figure copied to the clipboard (as an image and as SVG).", 4000)
 
     def _install_export_menus(self) -> None:
         """"Export figure…" and "Copy figure" in every view's right-click menu."""
-        from ..export import install_export_actions
+        from ..figures.export import install_export_actions
 
         self._export_targets: dict[str, QWidget] = {}
         for title, view in ((catalogue.view("cost").title, self.cost_plot),

@@ -7,13 +7,13 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QWidget
 
-from ...core.experiment import Experiment
+from ...core.files.experiment import Experiment
+from ...core.io.printing import number
 from ...core.params import NETWORK
-from ...core.printing import number
-from ...core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
+from ...core.run.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from ...core.views import BOTTOM, TOP, tab_views
+from ..figures.render import VIEWS
 from ..plots.base import LivePlot
-from ..render import VIEWS
 from ..runs_table import cost_overlay, overlay_items
 from ..view_data import Frame
 from .messages import html_text
@@ -32,7 +32,7 @@ class FramesMixin:
     @Slot(object)
     def _on_frame(self, frame: Frame) -> None:
         """A frame from the worker: every view that shows this kind of experiment takes its rows
-        (the same feeding as the headless export: :mod:`gdlab.gui.render`)."""
+        (the same feeding as the headless export: :mod:`gdlab.gui.figures.render`)."""
         snap = frame.snapshot
         for name, view in self._fed_views(frame.experiment):
             VIEWS[name].feed(view, frame)
@@ -56,7 +56,7 @@ class FramesMixin:
         self._dirty = True
 
     def _fed_views(self, experiment: Experiment) -> list[tuple[str, QWidget]]:
-        """The window's figures of the registry's views (:mod:`gdlab.gui.render`) that show ``experiment``."""
+        """The window's figures of the registry's views (:mod:`gdlab.gui.figures.render`) that show ``experiment``."""
         figures = {**self.tab_pages, "data": self.data_view, "cost": self.cost_plot}
         return [(name, figures[name]) for name, spec in VIEWS.items()
                 if name in figures and not spec.applies(experiment)]

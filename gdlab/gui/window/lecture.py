@@ -5,7 +5,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QApplication
 
 from ...core.params import NETWORK
-from ...core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
+from ...core.run.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from ..palette import THEMES
 from ..plots.step_text import narrate, num
 from ..theming import MAX_SCALE, MIN_SCALE, apply_to_app, scaled

@@ -6,8 +6,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from ...core.experiment import Experiment
-from ...core.presets import load_preset
+from ...core.files.experiment import Experiment
+from ...core.files.presets import load_preset
 from ..gc_policy import keep_python_half
 from ..palette import THEMES
 from ..session import TrainingSession

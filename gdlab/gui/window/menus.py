@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
-from ...core.lessons import lesson_heading, lesson_names
-from ...core.presets import load_preset, preset_names
+from ...core.files.presets import load_preset, preset_names
+from ...core.teaching.lessons import lesson_heading, lesson_names
 from ..focus import FocusLayout
 from ..lesson_player import LessonPlayer
 

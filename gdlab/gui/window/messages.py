@@ -10,12 +10,12 @@ import numpy as np
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
+from ...core.io.printing import number
 from ...core.params import NETWORK
-from ...core.printing import number
+from ..dialogs.help import AboutDialog, ShortcutSheet, shortcut_rows
+from ..dialogs.welcome import WelcomeDialog, remember_welcome, should_show_welcome
 from ..gc_policy import keep_python_half
-from ..help import AboutDialog, ShortcutSheet, shortcut_rows
 from ..plots.metrics_view import metric_status
-from ..welcome import WelcomeDialog, remember_welcome, should_show_welcome
 
 D = TypeVar("D", bound=QDialog)
 

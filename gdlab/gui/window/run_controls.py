@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from ...core.params import NETWORK
-from ...core.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
+from ...core.run.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 0)  # iterations per second; 0 = as fast as possible
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QByteArray, QSize, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
-from ...core.experiment import Experiment, ExperimentError
+from ...core.files.experiment import Experiment, ExperimentError
 from ..session import TrainingSession
 from .layout import PREFERRED_SIZE
 

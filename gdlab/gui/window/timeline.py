@@ -50,7 +50,7 @@ class TimelineMixin:
         """Run → Fork a twin run: choose the one setting the twin changes."""
         if self._frame is None:
             return
-        from ..fork_dialog import ForkDialog
+        from ..dialogs.fork_dialog import ForkDialog
 
         dialog = ForkDialog(self._current_experiment(), self)
         dialog.chosen.connect(self.fork)
