@@ -8,16 +8,15 @@ is described once, here, and nowhere else.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from .data.datasets import CUSTOM, DATASET_NAMES
 from .data.features import FEATURE_NAMES
 from .io.strict_json import ExperimentError, json_kind
 from .nn.activations import ACTIVATION_NAMES
 from .optim.optimizer_kernels import OPTIMIZER_RULES
-from .optim.optimizers import OPTIMIZER_NAMES
 from .optim.schedules import SCHEDULE_NAMES
 from .surface.surfaces import SURFACE_NAMES
 
@@ -37,12 +36,41 @@ ALL_GROUPS = ("data", "network", "surface", "training", "playback")
 DISPLAY_GROUPS = frozenset({"playback"})
 
 
+class Registered(Sequence[str]):
+    """The names in a registry as they are when read: the choices of a parameter whose values are
+    registered, so a rule added by ``register_optimizer`` is a choice at once and a removed one is
+    refused again."""
+
+    def __init__(self, registry: Mapping[str, Any]):
+        self._registry = registry
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return tuple(self._registry)[index]
+
+    def __len__(self) -> int:
+        return len(self._registry)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(tuple(self._registry))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._registry
+
+    def __repr__(self) -> str:
+        return f"Registered{tuple(self)!r}"
+
+
 @dataclass(frozen=True)
 class Param:
     """Declaration of one experiment parameter.
 
     ``minimum``/``maximum`` bound numbers (and each element of a list); ``min_len``/``max_len``
-    bound list lengths; ``log`` says the value spans decades (a logarithmic slider in the GUI).
+    bound list lengths; ``choices`` are fixed, or :class:`Registered` (a registry's names when read);
+    ``log`` says the value spans decades (a logarithmic slider in the GUI).
 
     What the parameter does beyond its value is declared here too, and everything else derives
     from it: ``live`` (a running training takes a change at its next step, without a restart:
@@ -63,7 +91,7 @@ class Param:
     unit: str = ""
     minimum: float | None = None
     maximum: float | None = None
-    choices: tuple[str, ...] = ()
+    choices: Sequence[str] = ()
     log: bool = False
     min_len: int = 0
     max_len: int = 64
@@ -215,7 +243,7 @@ PARAMS: tuple[Param, ...] = (
     _P("optimizer", "training", CHOICE, "Optimiser", "sgd",
        "The rule that turns the gradient into a step: plain gradient descent, momentum, nesterov, adagrad, "
        "rmsprop or adam.",
-       choices=OPTIMIZER_NAMES, run_level=True, live=True, forkable=True),
+       choices=Registered(OPTIMIZER_RULES), run_level=True, live=True, forkable=True),
     _P("learning_rate", "training", FLOAT, "Learning rate α", 0.1,
        "The learning rate α scales each step: w ← w − α·∂J/∂w. Too small is slow; too large overshoots or diverges.",
        minimum=1e-8, maximum=1e4, log=True, run_level=True, live=True, forkable=True),

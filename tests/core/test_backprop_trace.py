@@ -6,7 +6,7 @@ import pytest
 from gdlab.core.files.experiment import Experiment
 from gdlab.core.files.presets import load_preset
 from gdlab.core.run.training import make_run
-from gdlab.core.teaching.backprop_trace import BACKWARD, COST, FORWARD, UPDATE, trace_iteration
+from gdlab.core.teaching.backprop_trace import BACKWARD, COST, FORWARD, UPDATE, in_gradient_notation, trace_iteration
 
 
 def xor_run(**values):
@@ -139,3 +139,13 @@ def test_the_decision_map_spans_the_data_and_the_views_shape(aspect):
     if aspect is not None:
         assert (xs[-1] - xs[0]) / (ys[-1] - ys[0]) == pytest.approx(aspect)
     assert Z.shape == (9, 9)
+
+
+@pytest.mark.parametrize("optimizer, rule", [
+    ("sgd", "w ← w − α·∂J/∂w"), ("nesterov", "v ← μv + ∂J/∂w, w ← w − α·(∂J/∂w + μv)"),
+    ("adagrad", "s ← s + (∂J/∂w)², w ← w − α·∂J/∂w/(√s + ε)")])
+def test_the_update_phase_writes_the_registered_rule_in_the_inspectors_notation(optimizer, rule):
+    trace = trace_iteration(xor_run(optimizer=optimizer))
+    assert trace.update_rule == rule and f"the gradients: {rule} with α = 0.1" in trace.phases[-1].caption
+    assert trace_iteration(xor_run(optimizer=optimizer), "sample").update_rule == "w ← w − α·∂J/∂w"
+    assert in_gradient_notation("w ← w − α·sign(g)") == "w ← w − α·sign(∂J/∂w)"  # a word keeps its g

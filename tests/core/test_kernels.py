@@ -18,15 +18,16 @@ import numpy as np
 import pytest
 
 from gdlab.cli import main
-from gdlab.core import params as params_module
 from gdlab.core.codegen import export_code, write_code
 from gdlab.core.codegen.source import kernel_source
+from gdlab.core.files.experiment import Experiment, ExperimentError
 from gdlab.core.files.presets import load_preset
 from gdlab.core.nn import activation_kernels
 from gdlab.core.nn.activations import ACTIVATIONS
 from gdlab.core.optim import optimizer_kernels, schedule_kernels
 from gdlab.core.optim.optimizer_kernels import OptimizerRule, no_state, register_optimizer, unregister_optimizer
 from gdlab.core.optim.optimizers import OPTIMIZER_NAMES, make_optimizer
+from gdlab.core.params import PARAMS_BY_NAME
 from gdlab.core.run import stopping_kernels
 from gdlab.core.run.run_status import schedule_from_values
 from gdlab.core.surface import surface_kernels
@@ -181,12 +182,9 @@ SIGNUM = OptimizerRule("signum", no_state, signum_update, "w ← w − α·sign(
 
 
 @pytest.fixture
-def signum(monkeypatch):
-    """The toy optimiser, registered and offered as a choice of the experiment's optimizer."""
+def signum():
+    """The toy optimiser, registered (and so a choice of the experiment's optimizer)."""
     register_optimizer(SIGNUM)
-    param = params_module.PARAMS_BY_NAME["optimizer"]
-    monkeypatch.setitem(params_module.PARAMS_BY_NAME, "optimizer",
-                        type(param)(**{**param.__dict__, "choices": param.choices + ("signum",)}))
     yield SIGNUM
     unregister_optimizer("signum")
 
@@ -202,7 +200,19 @@ def test_a_registered_optimizer_is_made_by_name_and_steps_by_its_kernel(signum):
         register_optimizer(signum)
 
 
-def test_an_unregistered_optimizer_is_unknown_again():
+def test_a_registered_optimizer_is_a_choice_of_the_experiment_and_unregistered_is_refused_again():
+    choices = PARAMS_BY_NAME["optimizer"].choices
+    assert "signum" not in choices and tuple(choices) == OPTIMIZER_NAMES
+    register_optimizer(SIGNUM)
+    try:
+        assert tuple(choices) == (*OPTIMIZER_NAMES, "signum") and choices[-1] == "signum"
+        assert Experiment(values={"optimizer": "signum"})["optimizer"] == "signum"
+        assert "signum" in PARAMS_BY_NAME["optimizer"].describe_range()
+    finally:
+        unregister_optimizer("signum")
+    assert "signum" not in choices and len(choices) == len(OPTIMIZER_NAMES)
+    with pytest.raises(ExperimentError, match="'signum' is not allowed; expected one of sgd, momentum"):
+        Experiment(values={"optimizer": "signum"})
     with pytest.raises(ValueError, match="unknown optimizer 'signum'; choose one of sgd, momentum, nesterov"):
         make_optimizer("signum", 0.1)
 

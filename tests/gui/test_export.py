@@ -406,6 +406,15 @@ def test_the_table_shows_what_the_declarations_say_matters():
     assert "(200 points, noise 0.05, " in caption(xor, {})
 
 
+@pytest.mark.parametrize("values, words", [
+    ({"optimizer": "sgd"}, "by plain gradient descent (sgd) with"), ({"optimizer": "adagrad"}, "by adagrad with"),
+    ({"optimizer": "nesterov", "momentum": 0.8}, "by nesterov (μ = 0.8) with"),
+    ({"optimizer": "rmsprop"}, "by rmsprop (ρ = 0.99) with"),
+    ({"optimizer": "adam", "beta2": 0.99}, "by adam (β₁ = 0.9, β₂ = 0.99) with")])
+def test_the_caption_names_the_optimizer_with_the_hyperparameters_it_takes(values, words):
+    assert words in caption(load_preset("xor").replace(**values), {})
+
+
 # -- animated GIFs ---------------------------------------------------------------------------------------------
 def test_gif_has_the_expected_frames_and_size_and_decodes_with_qt(qtbot, tmp_path, xor):
     experiment = xor[0]

@@ -66,3 +66,17 @@ def test_a_typed_learning_rate_is_printed_as_typed():
     assert given(0.9995) == "0.9995" and given(0.1) == "0.100" and given(0.95) == "0.950"
     assert given(0.012345) == "0.012345" and given(1.0) == "1.00"
     assert "α = 0.9995" in step_lines("sgd", 1.0, 2.0, 0.9995, 1.0 - 0.9995 * 2.0, {}, {})[0]
+
+
+def test_the_rule_is_written_with_the_runs_own_hyperparameters():
+    """A race's snapshot gives each run's make_optimizer keywords; the written rule uses them."""
+    race = make_run(load_preset("lr-just-right").replace(optimizer="rmsprop", rmsprop_alpha=0.9))
+    race.step(1)
+    snap = race.snapshot()
+    assert snap.hyper == [{"alpha": 0.9}] and snap.optimizers == ["rmsprop"]
+    w, g, lr = float(snap.w[0, 0]), float(snap.gradient[0, 0]), float(snap.learning_rates[0])
+    terms = {k: float(np.ravel(v)[0]) for k, v in snap.step_terms[0].items()}
+    _, update = step_lines("rmsprop", w, g, lr, float(snap.w_next[0, 0]), terms, snap.hyper[0])
+    assert update.startswith("s ← 0.900·s + 0.100·(dJ/dw)² = ")
+    _, update = step_lines("momentum", 1.0, 2.0, 0.1, 0.8, {"velocity": 2.0}, {})  # the rule's default μ
+    assert update.startswith("v ← 0.900·v + dJ/dw = 2.00")

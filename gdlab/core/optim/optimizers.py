@@ -30,8 +30,8 @@ import numpy as np
 
 from .optimizer_kernels import OPTIMIZER_RULES, OptimizerRule
 
-# The built-in rules, as registered in optimizer_kernels (a rule registered later is known by name
-# to make_optimizer; these tuples name the six every experiment may choose from).
+# The built-in rules, as registered in optimizer_kernels. A rule registered later is known by name to
+# make_optimizer and is a choice of an experiment's optimizer (params reads the registry when it checks).
 OPTIMIZER_INFO: dict[str, str] = {name: rule.info for name, rule in OPTIMIZER_RULES.items()}
 OPTIMIZER_NAMES: tuple[str, ...] = tuple(OPTIMIZER_INFO)
 

@@ -71,8 +71,7 @@ class NetworkRun(NetworkMaps):
         self.X_test = expand_features(self.test_set.X, self.features)
         self.Y_test = self.test_set.y
         self.output_activation, self.loss = experiment.output_and_loss()
-        sizes = [self.X_train.shape[1], *v["hidden_layers"], self.Y_train.shape[1]]
-        self.model = MLP(sizes, hidden_activation=v["hidden_activation"],
+        self.model = MLP(experiment.layer_sizes(), hidden_activation=v["hidden_activation"],
                          output_activation=self.output_activation, init=v["init"], seed=v["seed"],
                          init_scale=v["init_scale"])
         self._initial_state = self.model.get_state()

@@ -128,5 +128,5 @@ class SurfaceSnapshot:
     cost_next: np.ndarray | None = None  # (K,) the cost there
     step_terms: list[dict[str, np.ndarray]] = field(default_factory=list)  # optimiser quantities after it
     optimizers: list[str] = field(default_factory=list)
-    hyper: list[dict[str, float]] = field(default_factory=list)
+    hyper: list[dict[str, float]] = field(default_factory=list)  # make_optimizer's keywords (optimizer_hyper)
     extra: dict[str, Any] = field(default_factory=dict)

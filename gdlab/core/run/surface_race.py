@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..files.experiment import MAX_RUNS, Experiment, run_label
-from ..params import OPTIMIZER_PARAMS, RUN_LEVEL_PARAMS, SURFACE
+from ..params import OPTIMIZER_PARAMS, RUN_LEVEL_PARAMS, SURFACE, optimizer_hyper
 from ..surface.surfaces import get_surface
 from .history import History
 from .run_state import RunState, check_fits, frozen, optimizer_state, restore_optimizer
@@ -320,7 +320,7 @@ class SurfaceRace:
             start=since, iterations=np.arange(since, len(h)) + self.first_iteration, costs=h.copy("costs", since),
             paths=h.copy("paths", since), w=self.w.copy(), gradient=np.array(self.gradient, copy=True),
             w_next=w_next, cost_next=cost_next, step_terms=terms, optimizers=[r["optimizer"] for r in self.runs],
-            hyper=[{k: r[k] for k in OPTIMIZER_PARAMS} for r in self.runs])
+            hyper=[optimizer_hyper(r) for r in self.runs])
 
     def view_data(self, resolution: int = 200) -> dict[str, Any]:
         """The surface for drawing: ``curve`` = (w, J(w)) in 1-D, ``grid`` = (xs, ys, J) in 2-D, and minima."""

@@ -26,6 +26,7 @@ checked here): the proof that backprop is right, and an honest one where no proo
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -219,6 +220,14 @@ def _phases(trace: BackpropTrace) -> list[Phase]:
     return out
 
 
+def in_gradient_notation(rule: str) -> str:
+    """An optimiser's registered rule, written in g, as the inspector writes the gradient: g → ∂J/∂w,
+    g² → (∂J/∂w)² (w ← w − α·g / (√s + ε) becomes w ← w − α·∂J/∂w/(√s + ε)), on one line."""
+    text = re.sub(r"(?<![A-Za-z])g²", "(∂J/∂w)²", rule)
+    text = re.sub(r"(?<![A-Za-z])g(?![A-Za-z])", "∂J/∂w", text)
+    return text.replace(",  ", ", ").replace(" / ", "/")
+
+
 def trace_iteration(run: NetworkRun, mode: str = "batch", sample: int = 0) -> BackpropTrace:
     """The next iteration of a :class:`~gdlab.core.run.training.NetworkRun`, taken apart (see the module
     docstring). The run itself is not changed."""
@@ -249,11 +258,6 @@ def trace_iteration(run: NetworkRun, mode: str = "batch", sample: int = 0) -> Ba
     after = probe.copy()
     with np.errstate(all="ignore"):
         optimizer.step(after.params, [g for pair in zip(dW, db) for g in pair])
-    rules = {"sgd": "w ← w − α·∂J/∂w", "momentum": "v ← μv + ∂J/∂w, w ← w − α·v",
-             "nesterov": "v ← μv + ∂J/∂w, w ← w − α·(∂J/∂w + μv)",
-             "adagrad": "s ← s + (∂J/∂w)², w ← w − α·∂J/∂w/(√s + ε)",
-             "rmsprop": "s ← ρs + (1−ρ)(∂J/∂w)², w ← w − α·∂J/∂w/(√s + ε)",
-             "adam": "w ← w − α·m̂/(√v̂ + ε) with running means m, v of ∂J/∂w and (∂J/∂w)²"}
     trace = BackpropTrace(
         mode=mode, iteration=run.iteration, sample_index=int(samples[0]) if mode == "sample" else None,
         samples=samples.copy(), layer_sizes=list(probe.layer_sizes),
@@ -262,6 +266,6 @@ def trace_iteration(run: NetworkRun, mode: str = "batch", sample: int = 0) -> Ba
         penalty=float(penalty), z=z, a=a, delta=delta, W=[w.copy() for w in probe.weights],
         b=[bb.copy() for bb in probe.biases], dW=dW, db=db, W_new=[w.copy() for w in after.weights],
         b_new=[bb.copy() for bb in after.biases], learning_rate=lr, optimizer=optimizer.name,
-        update_rule=rules.get(optimizer.name, optimizer.rule), regularization=reg, reg_rate=lam, _model=probe)
+        update_rule=in_gradient_notation(optimizer.rule), regularization=reg, reg_rate=lam, _model=probe)
     trace.phases = _phases(trace)
     return trace

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import QWidget
 from ... import __version__
 from ...core.files.experiment import Experiment
 from ...core.io.printing import alpha, number
-from ...core.params import NETWORK, PARAMS_BY_NAME
+from ...core.optim.optimizer_kernels import OPTIMIZER_RULES
+from ...core.params import NETWORK, OPTIMIZER_PARAMS, PARAMS_BY_NAME, optimizer_hyper
 from ...core.run.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
 from ...core.surface.surfaces import get_surface
 from ..palette import LIGHT, Theme
@@ -93,14 +94,14 @@ def _num(x: float) -> str:
 
 
 def _optimizer(values: dict[str, Any]) -> str:
+    """The optimiser and the hyperparameters it takes from the experiment, in its rule's symbols:
+    "adam (β₁ = 0.9, β₂ = 0.999)"."""
     name = values["optimizer"]
-    if name in ("momentum", "nesterov"):
-        return f"{name} (μ = {values['momentum']:g})"
-    if name == "rmsprop":
-        return f"rmsprop (ρ = {values['rmsprop_alpha']:g})"
-    if name == "adam":
-        return f"adam (β₁ = {values['beta1']:g}, β₂ = {values['beta2']:g})"
-    return "plain gradient descent (sgd)" if name == "sgd" else name
+    if name == "sgd":
+        return "plain gradient descent (sgd)"
+    symbols = OPTIMIZER_RULES[name].symbols
+    hyper = ", ".join(f"{symbols.get(k, k)} = {x:g}" for k, x in optimizer_hyper(values).items())
+    return f"{name} ({hyper})" if hyper else name
 
 
 def _outcome(summary: dict[str, Any]) -> str:
@@ -158,9 +159,8 @@ def _caption(experiment: Experiment, summary: dict[str, Any]) -> str:
 # stopping rules and playback are left out). A row shows while its declaration says the parameter
 # matters (Param.relevant); a schedule or a weight penalty only when there is one.
 _NETWORK_ROWS = ("dataset", "n_samples", "noise", "test_fraction", "data_seed", "hidden_layers", "hidden_activation",
-                 "output_activation", "loss", "init", "seed", "optimizer", "learning_rate", "momentum", "beta1",
-                 "beta2", "rmsprop_alpha", "batch_size", "schedule", "decay_rate", "decay_steps", "regularization",
-                 "reg_rate")
+                 "output_activation", "loss", "init", "seed", "optimizer", "learning_rate", *OPTIMIZER_PARAMS,
+                 "batch_size", "schedule", "decay_rate", "decay_steps", "regularization", "reg_rate")
 _WHEN_ON = ("schedule", "regularization")
 
 

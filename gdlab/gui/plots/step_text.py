@@ -18,6 +18,8 @@ from typing import Mapping
 
 import numpy as np
 
+from ...core.optim.optimizer_kernels import OPTIMIZER_RULES
+
 MAX_DIGITS = 9
 
 
@@ -66,7 +68,10 @@ def _signed(x: float) -> str:
 
 def step_lines(optimizer: str, w: float, g: float, lr: float, w_new: float, terms: Mapping[str, np.ndarray],
                hyper: Mapping[str, float], var: str = "w") -> tuple[str, str]:
-    """(what we know, what the update does) for one weight, in the optimiser's own rule."""
+    """(what we know, what the update does) for one weight, in the optimiser's own rule; ``hyper`` are
+    its keywords (torch's names, as ``make_optimizer`` takes them), the rule's defaults for any left out."""
+    rule = OPTIMIZER_RULES.get(optimizer)
+    hyper = {**(rule.defaults if rule is not None else {}), **hyper}
     known = f"{var} = {num(w)}   dJ/d{var} = {num(g)}   α = {given(lr)}"
     new = f"{var}_new"
     if optimizer == "sgd":
@@ -75,7 +80,7 @@ def step_lines(optimizer: str, w: float, g: float, lr: float, w_new: float, term
         return (f"{var} = {tw}   dJ/d{var} = {tg}   α = {given(lr)}",
                 f"{new} = {tw} − {given(lr)} × {_bracket(tg)} = {tn}")
     if optimizer in ("momentum", "nesterov"):
-        mu, v = hyper.get("momentum", 0.9), float(terms.get("velocity", math.nan))
+        mu, v = hyper["momentum"], float(terms.get("velocity", math.nan))
         line = f"v ← {given(mu)}·v + dJ/d{var} = {num(v)}"
         if optimizer == "momentum":
             (tw, tv), tn = adding_up(w_new, (w, v), lambda a, b, c: a - c * b, (given(lr),))
@@ -86,7 +91,7 @@ def step_lines(optimizer: str, w: float, g: float, lr: float, w_new: float, term
         return known, (f"s ← s + (dJ/d{var})² = {num(s)}   "
                        f"{new} = {num(w)} − {num(lr)} × dJ/d{var} / (√s + ε) = {num(w_new)}")
     if optimizer == "rmsprop":
-        rho, s = hyper.get("rmsprop_alpha", 0.99), float(terms.get("mean_sq", math.nan))
+        rho, s = hyper["alpha"], float(terms.get("mean_sq", math.nan))
         return known, (f"s ← {num(rho)}·s + {num(1 - rho)}·(dJ/d{var})² = {num(s)}   "
                        f"{new} = {num(w)} − {num(lr)} × dJ/d{var} / (√s + ε) = {num(w_new)}")
     if optimizer == "adam":

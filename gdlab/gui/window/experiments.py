@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from ...core.files.csvdata import write_template
 from ...core.files.experiment import Experiment, ExperimentError, load_experiment
 from ...core.files.presets import load_preset
-from ...core.params import LIVE_PARAMS
+from ...core.params import LIVE_PARAMS, OPTIMIZER_PARAMS
 from ...core.teaching.lessons import LessonError, load_lesson
 from ..dialogs.import_dialog import ImportDataDialog
 from .messages import html_text, open_owned
@@ -118,8 +118,7 @@ class ExperimentsMixin:
                 self.session.set_max_iterations(value)
             else:
                 v = changed.values
-                self.session.set_optimizer(v["optimizer"], momentum=v["momentum"], beta1=v["beta1"],
-                                           beta2=v["beta2"], rmsprop_alpha=v["rmsprop_alpha"])
+                self.session.set_optimizer(v["optimizer"], **{n: v[n] for n in OPTIMIZER_PARAMS})
             self.statusBar().showMessage(f"{self.panel.fields[name].param.label} = {value}: used from the next "
                                          "step on.", 4000)
             return
