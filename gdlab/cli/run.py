@@ -80,25 +80,22 @@ def _drive(run, limit: int, show_progress: bool) -> None:
         sys.stderr.write("\n")
 
 
-def _format(x: float) -> str:
-    return repr(float(x))
-
-
 CSV_ROWS_AT_ONCE = 50_000  # rows read from the history and written at a time: memory stays small
 
 
 def history_csv_parts(run) -> Iterator[str]:
-    """The history as CSV, a block of rows at a time: a header, one row per iteration, then
-    ``# status: ...`` as the last line. A run of 10⁸ iterations never has its CSV all in memory."""
-    names = list(run.history_columns(0, 0))
-    yield ",".join(names) + "\n"
-    total = len(run.history)
-    for start in range(0, total, CSV_ROWS_AT_ONCE):
+    """The history as CSV, a block of rows at a time, in the lines of
+    :mod:`gdlab.core.run.history_kernels` (the exported script's too): a header, one row per iteration,
+    then ``# status: ...`` as the last line. A run of 10⁸ iterations never has its CSV all in memory."""
+    from ..core.run.history_kernels import header_line, history_line, status_line
+
+    names = ["iteration", *(n for n in run.history_columns(0, 0) if n != "iteration")]
+    yield header_line(names)
+    for start in range(0, len(run.history), CSV_ROWS_AT_ONCE):
         cols = run.history_columns(start, start + CSV_ROWS_AT_ONCE)
-        arrays = [cols[n] for n in names]
-        yield "".join(",".join(str(int(a[row])) if n == "iteration" else _format(a[row])
-                               for n, a in zip(names, arrays)) + "\n" for row in range(len(arrays[0])))
-    yield f"# status: {run.status}; iteration: {run.iteration}; reason: {run.reason}\n"
+        iterations, *values = (cols[n].tolist() for n in names)   # Python numbers: repr() without np.float64
+        yield "".join(map(history_line, iterations, zip(*values)))
+    yield status_line(run.status, run.iteration, run.reason)
 
 
 def history_csv(run) -> str:

@@ -434,8 +434,9 @@ def test_each_task_scores_with_its_own_metric_only():
         assert "def accuracy(" in text and "def test_cost_and_accuracy(" in text and "r_squared" not in text
         assert "# 8. How good the answers are: the accuracy" in text
     assert "def accuracy(" not in regression and "# 8. How good the fit is: R²" in regression
-    assert '"iteration,train_cost,test_cost,train_r2,test_r2,epoch"' in regression
-    assert '"iteration,train_cost,test_cost,train_accuracy,test_accuracy,epoch"' in multiclass
+    assert 'header_line(["iteration", "train_cost", "test_cost", "train_r2", "test_r2", "epoch"])' in regression
+    assert ('header_line(["iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy", "epoch"])'
+            in multiclass)
 
 
 def test_the_stopping_rule_is_spelled_out_and_only_the_tests_switched_on_go_in():

@@ -28,12 +28,14 @@ from gdlab.core.optim import optimizer_kernels, schedule_kernels
 from gdlab.core.optim.optimizer_kernels import OptimizerRule, no_state, register_optimizer, unregister_optimizer
 from gdlab.core.optim.optimizers import OPTIMIZER_NAMES, make_optimizer
 from gdlab.core.params import PARAMS_BY_NAME
-from gdlab.core.run import stopping_kernels
+from gdlab.core.run import history_kernels, stopping_kernels
 from gdlab.core.run.run_status import schedule_from_values
 from gdlab.core.surface import surface_kernels
 from gdlab.core.surface.surfaces import SURFACE_NAMES, get_surface
 
-KERNEL_MODULES = (optimizer_kernels, surface_kernels, schedule_kernels, activation_kernels, stopping_kernels)
+KERNEL_MODULES = (optimizer_kernels, surface_kernels, schedule_kernels, activation_kernels, stopping_kernels,
+                  history_kernels)
+HISTORY_KERNELS = (history_kernels.header_line, history_kernels.history_line, history_kernels.status_line)
 
 NETWORK_CASES = {
     **{f"optimizer-{name}": dict(optimizer=name) for name in OPTIMIZER_NAMES},
@@ -67,7 +69,7 @@ def network_kernels(experiment) -> list:
     used.append(stopping_kernels.divergence_reason)
     if experiment["tolerance"] > 0 or experiment["grad_tolerance"] > 0:   # full batch: the convergence tests
         used.append(stopping_kernels.convergence_reason)
-    return used
+    return used + list(HISTORY_KERNELS)
 
 
 def surface_kernel_names(name: str) -> list[str]:
@@ -96,6 +98,8 @@ def test_a_race_script_carries_its_surface_optimizer_and_schedule_kernels_verbat
         rule = optimizer_kernels.OPTIMIZER_RULES[run["optimizer"]]
         assert_carried(rule.update, text, surface)
         assert_carried(rule.init, text, surface)
+    for fn in HISTORY_KERNELS:
+        assert_carried(fn, text, surface)
     others = [n for n in SURFACE_NAMES if n != surface]
     assert not any(f"def {n}_cost(" in text for n in others)
 
@@ -145,6 +149,7 @@ def test_the_cases_reach_every_kernel():
     entries = [fn for c in NETWORK_CASES.values() for fn in network_kernels(load_preset("xor").replace(**c))]
     entries += [f for name in SURFACE_NAMES for f in (get_surface(name)._value, get_surface(name)._gradient)]
     entries.append(schedule_kernels.constant_factor)  # a race's runs without a schedule, beside scheduled ones
+    entries += HISTORY_KERNELS
     reached = kernel_source(*entries)
     for fn in all_kernels():
         assert inspect.getsource(fn) in reached, f"{fn.__module__}.{fn.__name__}"

@@ -22,8 +22,8 @@ the arrays are fresh results instead of gdlab's reused buffers (an elementwise o
 matrix product gives the same bits whether or not it writes into a given array).
 
 The arithmetic is not written twice: the optimisers' rules, the cost surfaces, the activations,
-the schedules and the stopping rule's number format are the core's own kernels (the modules
-``*_kernels.py``), included by their source (:mod:`.source`); the modules of this package hold the
+the schedules, the stopping rules and the history file's lines are the core's own kernels (the
+modules ``*_kernels.py``), included by their source (:mod:`.source`); the modules of this package hold the
 script's prose and the few lines that apply the kernels: ``spec`` (what an experiment's script needs
 to know), ``text`` (comments, sections, number literals), ``network`` and ``passes`` (a network's
 data, weights, activations, cost, forward and backward passes), ``update`` (optimisers and

@@ -1,37 +1,40 @@
-"""The end of every script: the history file, written as `gdlab run` writes it, and ``main()``."""
+"""The end of every script: the history file, written by the core's own line kernels
+(:mod:`gdlab.core.run.history_kernels`, included by their source) as `gdlab run` writes it, and ``main()``."""
 from __future__ import annotations
 
+from ..run.history_kernels import header_line, history_line, status_line
+from .source import kernel_source
 from .text import _code, _section
 
-# The first line of the history and a row of it, for a network.
+# The rows of the history, for a network: (iteration, J, J_test, the metric on both, epoch).
 _NETWORK_ROWS = '''
-    lines = ["iteration,train_cost,test_cost,train_$metric,test_$metric,epoch"]
-    lines += [f"{k},{J!r},{J_test!r},{train_$metric!r},{test_$metric!r},{epoch!r}"
-              for k, J, J_test, train_$metric, test_$metric, epoch in history]
+    history, status, iteration, reason = train(max_iterations)
+    lines = [header_line(["iteration", "train_cost", "test_cost", "train_$metric", "test_$metric", "epoch"])]
+    lines += [history_line(k, values) for k, *values in history]
     '''
 
 # ... and for a race: each run's cost and weights.
 _RACE_ROWS = '''
+    history, iteration, status, reasons = race(max_iterations)
     names = ["iteration"]
     for k in range(len(LABELS)):
         names += [f"run{k + 1}_cost"] + [f"run{k + 1}_w{i + 1}" for i in range($d)]
-    lines = [",".join(names)]
+    lines = [header_line(names)]
     for row, (J, w) in enumerate(history):
-        cells = [str(row)]
+        values = []
         for k in range(len(LABELS)):
-            cells += [repr(float(J[k]))] + [repr(float(x)) for x in w[k]]
-        lines.append(",".join(cells))
+            values += [J[k], *w[k]]
+        lines.append(history_line(row, values))
     status, reason = summary(status, reasons)
     '''
 
 _HISTORY = '''
     def history_file(max_iterations):
-        """$what, and the history as `gdlab run` writes it, floats with repr() so that every digit
-        survives; with how it ended: (text, status, iteration, reason)."""
-        $call
+        """$what, and the history as `gdlab run` writes it, in the lines above; with how it ended:
+        (text, status, iteration, reason)."""
     $rows
-        lines.append(f"# status: {status}; iteration: {iteration}; reason: {reason}")
-        return "\\n".join(lines) + "\\n", status, iteration, reason
+        lines.append(status_line(status, iteration, reason))
+        return "".join(lines), status, iteration, reason
 
 
     def main():
@@ -54,11 +57,10 @@ _HISTORY = '''
 
 
 def output_section(number: str, race: bool, metric: str = "", d: int = 0) -> str:
-    """The section that writes the history: a network's rows (with ``metric``, accuracy or r2) or a
-    race's (each run's cost and its ``d`` weights)."""
+    """The section that writes the history: the line kernels, then a network's rows (with ``metric``,
+    accuracy or r2) or a race's (each run's cost and its ``d`` weights)."""
     rows = _code(_RACE_ROWS, d=d) if race else _code(_NETWORK_ROWS, metric=metric)
-    call = ("history, iteration, status, reasons = race(max_iterations)" if race else
-            "history, status, iteration, reason = train(max_iterations)")
-    what = "Race" if race else "Train"
-    text = _code(_HISTORY, what=what, call=call, rows="\n".join("    " + line for line in rows.splitlines()))
-    return _section(number, "Writing the history") + "\n" + text
+    text = _code(_HISTORY, what="Race" if race else "Train",
+                 rows="\n".join("    " + line for line in rows.splitlines()))
+    return (_section(number, "Writing the history") + "\n" + kernel_source(header_line, history_line, status_line)
+            + "\n\n\n" + text)
