@@ -187,18 +187,19 @@ def folder_size(path: Path) -> int:
 
 
 # -- the smoke test ----------------------------------------------------------------------------
-def executable(name: str) -> Path:
+def executable(name: str, platform: str = sys.platform) -> Path:
     """The built ``gdlab`` or ``gdlab-gui``: on macOS the one inside gdlab.app, as a user starts it."""
-    if sys.platform == "darwin":
+    if platform == "darwin":
         return MAC_APP / "Contents" / "MacOS" / name
-    return APP / (f"{name}.exe" if os.name == "nt" else name)
+    return APP / (f"{name}.exe" if platform == "win32" else name)
 
 
 def run_app(args: tuple[str, ...], tmp: Path, env: dict[str, str], timeout: float = 120, name: str = "gdlab"):
     exe = executable(name)
     argv = [str(exe), *(a.format(tmp=tmp) for a in args)]
     t0 = time.perf_counter()
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env, cwd=tmp)
+    out = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout,
+                         env=env, cwd=tmp)
     return out, time.perf_counter() - t0
 
 

@@ -122,6 +122,7 @@ def test_the_spec_builds_a_console_gdlab_and_a_windowed_gdlab_gui_in_one_folder(
     pyz = calls["PYZ"][0]
     for exe, own, other in ((gui, "gdlab_gui", "__main__"), (cli, "__main__", "gdlab_gui")):
         assert exe.args[0] is pyz and exe.kwargs["exclude_binaries"] is True  # one folder, shared libraries
+        assert exe.args[2] == [("X utf8", None, "OPTION")]  # output piped on Windows is UTF-8 too
         names = [entry[0] for entry in exe.args[1]]
         assert names == [*(entry[0] for entry in BOOTSTRAP), own]  # the hooks, then its own script only
         assert other not in names
@@ -203,3 +204,19 @@ def test_the_icns_holds_a_png_of_every_type_at_its_size(app_icons):
         assert not image.isNull() and (image.width(), image.height()) == (size, size), kind
     ic09 = dict(entries)[b"ic09"]
     assert render_icons.difference(ic09, QImage(str(ICONS / "gdlab-512.png"))) <= render_icons.STALE_FRACTION
+
+
+def test_the_ci_workflow_builds_on_each_os_with_build_py_and_runs_the_bundle():
+    """The workflow cannot run here; what it asks of build.py and of the bundle's layout can be checked."""
+    text = (ROOT / ".github" / "workflows" / "frozen.yml").read_text()
+    assert "os: [ubuntu-latest, windows-latest, macos-latest]" in text
+    assert 'python-version: "3.11"' in text and "actions/upload-artifact@" in text
+    assert 'python -m pip install . "pyinstaller>=6.10,<7"' in text
+    assert "run: python packaging/build.py --python python\n" in text
+    build = load_script("build")
+    assert build.PYINSTALLER == "pyinstaller>=6.10,<7"
+    for platform, shown in (("win32", "build/dist/gdlab/gdlab.exe --version"),
+                            ("darwin", "build/dist/gdlab.app/Contents/MacOS/gdlab --version"),
+                            ("linux", "build/dist/gdlab/gdlab --version")):
+        assert shown in text
+        assert build.executable("gdlab", platform).relative_to(ROOT).as_posix() == shown.split()[0]
