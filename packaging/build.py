@@ -3,6 +3,13 @@
 
     python3 packaging/build.py              build into build/dist/gdlab/ and smoke-test it
     python3 packaging/build.py --smoke-only smoke-test the app already in build/dist/gdlab/
+    python packaging/build.py --python python   use this interpreter (it has gdlab's dependencies
+                                            and PyInstaller, as in .github/workflows/frozen.yml)
+
+The same on Linux, Windows and macOS: the folder holds a console ``gdlab`` (every verb) and a
+windowed ``gdlab-gui``; on Windows and macOS the icons are first made from the SVGs
+(build/icons/gdlab.ico and .icns, by render_icons.py with Qt), and on macOS the folder is also
+wrapped as build/dist/gdlab.app, which the smoke test then runs.
 
 Everything happens under build/ (git ignores it): PyInstaller and gdlab's pinned dependencies go
 into their own virtual environment, build/venv-pyinstaller/ (never the developer's .venv), made
@@ -39,6 +46,8 @@ VENV = BUILD / "venv-pyinstaller"
 WORK = BUILD / "pyinstaller"
 DIST = BUILD / "dist"
 APP = DIST / "gdlab"
+MAC_APP = DIST / "gdlab.app"
+APP_ICONS = BUILD / "icons"
 SMOKE = BUILD / "smoke"
 APP_ID = "io.github.gdlab.gdlab"
 PYINSTALLER = "pyinstaller>=6.10,<7"
@@ -79,6 +88,7 @@ def requirements() -> list[str]:
 
 
 def ensure_venv() -> Path:
+    """The build environment's Python, made (or remade, when the requirements changed) first."""
     py = venv_python()
     reqs = requirements()
     stamp = VENV / ".requirements"
@@ -103,8 +113,15 @@ def installed_versions(py: Path) -> str:
 
 
 # -- the build ---------------------------------------------------------------------------------
+def write_app_icons(py: Path) -> None:
+    """build/icons/gdlab.ico and gdlab.icns from the SVGs, which the spec hands to PyInstaller."""
+    subprocess.run([str(py), str(PACKAGING / "render_icons.py"), "--app-icons", str(APP_ICONS)], check=True,
+                   env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+
+
 def build(py: Path) -> float:
     t0 = time.perf_counter()
+    write_app_icons(py)
     subprocess.run([str(py), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
                     "--distpath", str(DIST), "--workpath", str(WORK), str(PACKAGING / "gdlab.spec")],
                    check=True, cwd=ROOT)
@@ -124,6 +141,12 @@ def check_templates_bundled(py: Path) -> list[str]:
     if missing:
         fail(f"pyqtgraph template modules missing from the bundle: {', '.join(missing)}")
     return wanted
+
+
+def trimmed_files_left() -> list[str]:
+    """Files the spec trims (Qt's translations, the GTK 3 theme plugin) still in the app folder."""
+    return sorted(p.relative_to(APP).as_posix() for p in APP.rglob("*")
+                  if (p.suffix == ".qm" and "translations" in p.parts) or p.name.startswith("libqgtk3"))
 
 
 def install_desktop_files() -> None:
@@ -164,11 +187,19 @@ def folder_size(path: Path) -> int:
 
 
 # -- the smoke test ----------------------------------------------------------------------------
-def run_app(args: tuple[str, ...], tmp: Path, env: dict[str, str], timeout: float = 120):
-    exe = APP / ("gdlab.exe" if os.name == "nt" else "gdlab")
+def executable(name: str, platform: str = sys.platform) -> Path:
+    """The built ``gdlab`` or ``gdlab-gui``: on macOS the one inside gdlab.app, as a user starts it."""
+    if platform == "darwin":
+        return MAC_APP / "Contents" / "MacOS" / name
+    return APP / (f"{name}.exe" if platform == "win32" else name)
+
+
+def run_app(args: tuple[str, ...], tmp: Path, env: dict[str, str], timeout: float = 120, name: str = "gdlab"):
+    exe = executable(name)
     argv = [str(exe), *(a.format(tmp=tmp) for a in args)]
     t0 = time.perf_counter()
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env, cwd=tmp)
+    out = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout,
+                         env=env, cwd=tmp)
     return out, time.perf_counter() - t0
 
 
@@ -248,12 +279,12 @@ def smoke_test(py: Path) -> list[str]:
                    "gdlab run xor --iterations 50", out)
             report.append(f"run (no export verb yet): 51 rows + header + status in {seconds:.2f} s")
 
-        out, seconds = run_app(SCREENSHOT_ARGS, tmp, env)
+        out, seconds = run_app(SCREENSHOT_ARGS, tmp, env, name="gdlab-gui")
         shot = tmp / "window.png"
-        expect(out.returncode == 0 and shot.is_file(), "the window (offscreen, --quit-after)", out)
+        expect(out.returncode == 0 and shot.is_file(), "gdlab-gui, the window (offscreen, --quit-after)", out)
         qt_noise = [line for line in out.stderr.splitlines() if line.strip()]
         shutil.copy2(shot, SMOKE / "window.png")
-        report.append(f"window: exit 0 after {seconds:.2f} s (5 s of it --quit-after); screenshot "
+        report.append(f"gdlab-gui window: exit 0 after {seconds:.2f} s (5 s of it --quit-after); screenshot "
                       f"build/smoke/window.png: {screenshot_report(py, shot)}")
         if qt_noise:
             report.append("window stderr: " + " | ".join(qt_noise[:10]))
@@ -263,19 +294,25 @@ def smoke_test(py: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke-only", action="store_true", help="skip the build; test build/dist/gdlab")
+    parser.add_argument("--python", metavar="PYTHON", help="build with this interpreter (it has gdlab's "
+                        "dependencies and PyInstaller) instead of build/venv-pyinstaller")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
-    py = ensure_venv()
+    py = Path(shutil.which(args.python) or args.python) if args.python else ensure_venv()
     say(installed_versions(py))
     setup_seconds = time.perf_counter() - t0
     if not args.smoke_only:
         seconds = build(py)
         templates = check_templates_bundled(py)
         say(f"PyInstaller took {seconds:.0f} s; pyqtgraph templates bundled: {', '.join(templates)}")
-        install_desktop_files()
-        say(f"desktop files in {(APP / 'share').relative_to(ROOT)}; {validate_desktop_tree()}")
-    if not APP.is_dir():
-        fail(f"{APP} does not exist: build it first")
+        if trimmed_files_left():
+            fail(f"the spec's TRIMMED files are in the bundle: {', '.join(trimmed_files_left()[:10])}")
+        if sys.platform.startswith("linux"):
+            install_desktop_files()
+            say(f"desktop files in {(APP / 'share').relative_to(ROOT)}; {validate_desktop_tree()}")
+    for name in ("gdlab", "gdlab-gui"):
+        if not executable(name).is_file():
+            fail(f"{executable(name)} does not exist: build it first")
     size = folder_size(APP)
     say(f"app folder {APP.relative_to(ROOT)}: {size / 2**20:.0f} MiB in {sum(1 for _ in APP.rglob('*')):,} files")
     t1 = time.perf_counter()

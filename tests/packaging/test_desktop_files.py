@@ -1,7 +1,7 @@
 """Desktop integration: the desktop entry and AppStream metadata validate (by the rules checked
 here, and by desktop-file-validate and appstreamcli where installed) and agree with each other,
-the icon exists at every size and matches its SVG, and the PyInstaller spec bundles what the frozen
-app needs (resources/, LICENSE, pyqtgraph's templates)."""
+the icon exists at every size and matches its SVG, and the frozen app finds its resources (the spec
+itself: test_frozen.py)."""
 import ast
 import importlib.resources
 import importlib.util
@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import tomllib
-import types
 import xml.etree.ElementTree as ET
 from configparser import ConfigParser
 from pathlib import Path
@@ -327,53 +326,3 @@ def test_the_app_sets_its_icon_and_desktop_id():
 # -- the frozen app ----------------------------------------------------------------------------
 def test_resources_are_the_gdlab_resources_package_which_in_a_checkout_is_the_top_level_folder():
     assert presets.resources_dir() == importlib.resources.files("gdlab.resources") == ROOT / "resources"
-
-
-def test_pyinstaller_spec_bundles_resources_licence_and_pyqtgraph_templates(monkeypatch):
-    """Run the spec with PyInstaller's functions stubbed: what would it hand to Analysis?"""
-    import pyqtgraph
-
-    base = Path(pyqtgraph.__file__).parent
-
-    def collect_submodules(package, filter=lambda name: True):
-        names = []
-        for path in base.rglob("*.py"):
-            parts = path.relative_to(base).with_suffix("").parts
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
-            name = ".".join(("pyqtgraph", *parts))
-            prefixes = [".".join(("pyqtgraph", *parts[:i])) for i in range(1, len(parts))]
-            if all(filter(p) for p in prefixes) and filter(name):  # a rejected package is not entered
-                names.append(name)
-        return sorted(names)
-
-    hooks = types.ModuleType("PyInstaller.utils.hooks")
-    hooks.collect_submodules = collect_submodules
-    hooks.collect_data_files = lambda package, excludes=(): [("pyqtgraph/colors/maps/x.csv", "pyqtgraph/colors/maps")]
-    for name in ("PyInstaller", "PyInstaller.utils"):
-        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
-    monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
-    seen = {}
-
-    def analysis(scripts, **kwargs):
-        seen.update(kwargs, scripts=scripts)
-        return types.SimpleNamespace(pure=[], scripts=[], binaries=[], datas=kwargs["datas"])
-
-    spec_globals = {"SPECPATH": str(PACKAGING), "Analysis": analysis, "PYZ": lambda *a, **k: None,
-                    "EXE": lambda *a, **k: seen.setdefault("exe", k), "COLLECT": lambda *a, **k: None}
-    exec(compile((PACKAGING / "gdlab.spec").read_text(), "gdlab.spec", "exec"), spec_globals)
-
-    assert [Path(s) for s in seen["scripts"]] == [ROOT / "gdlab" / "__main__.py"]
-    datas = {(Path(src).resolve() if Path(src).is_absolute() else src, dest) for src, dest in seen["datas"]}
-    assert (ROOT / "resources", "gdlab/resources") in datas
-    assert (ROOT / "LICENSE", "gdlab") in datas
-    assert ("pyqtgraph/colors/maps/x.csv", "pyqtgraph/colors/maps") in datas
-    sources = set((ROOT / "gdlab" / "core").rglob("*_kernels.py"))
-    assert len(sources) == 6 and {(path, path.parent.relative_to(ROOT).as_posix())
-                                       for path in sources} <= datas  # export-code reads them
-    hidden = set(seen["hiddenimports"])
-    assert {"pyqtgraph.graphicsItems.ViewBox.axisCtrlTemplate_generic",
-            "pyqtgraph.graphicsItems.PlotItem.plotConfigTemplate_generic",
-            "pyqtgraph.imageview.ImageViewTemplate_generic"} <= hidden
-    assert not any(name.startswith("pyqtgraph.examples") for name in hidden)
-    assert seen["exe"]["name"] == "gdlab"
