@@ -34,8 +34,17 @@ class DrawHints:
         return f"{label} ({colour})" if colour else label
 
     @Slot()
+    def _update_history(self, *_args) -> None:
+        """Undo and Redo (buttons and keys) work while drawing, when there is something to undo or redo."""
+        can_undo = self.drawing and self.undo_stack.canUndo()
+        can_redo = self.drawing and self.undo_stack.canRedo()
+        for widget, on in ((self.undo_button, can_undo), (self.undo_action, can_undo),
+                           (self.redo_button, can_redo), (self.redo_action, can_redo)):
+            widget.setEnabled(on)
+
+    @Slot()
     def _update_controls(self, *_args) -> None:
-        self.undo_button.setEnabled(self.drawing and bool(self._undo))
+        self._update_history()
         self.clear_button.setEnabled(self.drawing and bool(len(self.X)))
         self.class_combo.setEnabled(self.drawing)
         if not self.toolbar.isEnabled():
