@@ -332,3 +332,17 @@ def test_a_drag_is_one_undo_step_and_a_new_dataset_clears_the_history(qtbot, too
     tool.set_source(make_dataset("xor", n_samples=20, seed=1))  # another dataset, while drawing
     assert tool.undo_stack.count() == 0 and not tool.undo() and not tool.redo()
     assert not tool.undo_button.isEnabled() and not tool.undo_action.isEnabled() and len(tool.X) == 20
+
+
+def test_the_window_handing_back_an_earlier_drawing_keeps_the_history(qtbot, tool):
+    """At iteration 0 every change is applied and comes back with a fresh frame, maybe after the
+    next change (a late frame): drawn points the history holds are no new dataset."""
+    start_empty(qtbot, tool)
+    draw_square(qtbot, tool)
+    square = tool.emitted[-1]
+    click(qtbot, tool, 0, 0)
+    five = tool.emitted[-1]
+    tool.set_source(square)                      # late: the square comes back after the fifth point
+    assert tool.undo_stack.count() == 5 and np.array_equal(tool.X, square.X)
+    tool.set_source(five.replace(source="shapes.csv"))     # points the history holds, from a file: new data
+    assert tool.undo_stack.count() == 0 and len(tool.X) == 5

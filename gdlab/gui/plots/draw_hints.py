@@ -34,15 +34,6 @@ class DrawHints:
         return f"{label} ({colour})" if colour else label
 
     @Slot()
-    def _update_history(self, *_args) -> None:
-        """Undo and Redo (buttons and keys) work while drawing, when there is something to undo or redo."""
-        can_undo = self.drawing and self.undo_stack.canUndo()
-        can_redo = self.drawing and self.undo_stack.canRedo()
-        for widget, on in ((self.undo_button, can_undo), (self.undo_action, can_undo),
-                           (self.redo_button, can_redo), (self.redo_action, can_redo)):
-            widget.setEnabled(on)
-
-    @Slot()
     def _update_controls(self, *_args) -> None:
         self._update_history()
         self.clear_button.setEnabled(self.drawing and bool(len(self.X)))
@@ -83,10 +74,10 @@ class DrawHints:
 
 
 class HintLabel(QLabel):
-    """A word-wrapped line of help that is always two lines high: a longer or shorter text must not
+    """A word-wrapped line of help that is always three lines high: a longer or shorter text must not
     resize the data view below it (its aspect is locked, so a new height would move the axes)."""
 
-    LINES = 2
+    LINES = 3  # the data tab is narrow at 1280×800: the counts, then the keys over two lines
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

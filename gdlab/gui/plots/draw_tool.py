@@ -27,16 +27,14 @@ points; the hint line says which. The window turns the data into
 ``experiment.with_points(data)`` and restarts training when asked.
 
 The tool's mouse and keys are :mod:`~gdlab.gui.plots.draw_mouse`; its hint line and class picker
-:mod:`~gdlab.gui.plots.draw_hints`.
+:mod:`~gdlab.gui.plots.draw_hints`; its undo history :mod:`~gdlab.gui.plots.draw_history`.
 """
 from __future__ import annotations
-
-import weakref
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCursor, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QCursor, QUndoStack
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ...core.data.customdata import CustomData
@@ -47,6 +45,7 @@ from ..palette import CLASS_COLORS, class_color
 from ..widget_builders import push_button
 from .data_view import DataView
 from .draw_hints import DrawHints, HintLabel
+from .draw_history import DrawHistory, same_points
 from .draw_mouse import DrawMouse
 
 DRAW_CLASSES = len(CLASS_COLORS)       # classes offered (one colour each), or as many as the data has
@@ -55,7 +54,7 @@ EMPTY_RANGE = (-1.5, 1.5)              # the plane shown when drawing starts fro
 DRAW_TITLE = "Draw your own points"
 
 
-class DrawTool(DrawMouse, DrawHints, QObject):
+class DrawTool(DrawMouse, DrawHints, DrawHistory, QObject):
     """Mouse drawing of 2-D classification points on a :class:`DataView`; see the module docstring."""
 
     points_changed = Signal(object)     # CustomData, or None (fewer than 4 points, a class missing)
@@ -133,15 +132,6 @@ class DrawTool(DrawMouse, DrawHints, QObject):
         view.installEventFilter(self)
         self._update_controls()
 
-    def _history_action(self, text: str, keys: str, slot) -> QAction:
-        """Undo or Redo as an action of the toolbar: its keys work anywhere in the toolbar's window
-        while drawing, and the window lists it on the shortcut sheet."""
-        action = QAction(text, self.toolbar)
-        action.setShortcut(QKeySequence(keys))
-        action.triggered.connect(slot)
-        self.toolbar.addAction(action)
-        return action
-
     # -- what drawing starts from ------------------------------------------------------------------
     def set_experiment(self, experiment: Experiment) -> None:
         """Take the experiment's data as the points to draw on (see :meth:`set_source`); a surface
@@ -163,8 +153,11 @@ class DrawTool(DrawMouse, DrawHints, QObject):
         """The points drawing starts from: two-dimensional classification data is copied; anything
         else (or None) gives an empty plane. Points equal to the current ones change nothing (the
         window hands back what was drawn); other points replace the drawing and clear the undo
-        history (a new dataset: Undo must not bring back points of another one)."""
+        history (a new dataset: Undo must not bring back points of another one), unless they are
+        drawn points the history holds (the window handing back an earlier drawing, late or on
+        "Keep current run")."""
         note = ""
+        echo = isinstance(data, CustomData) and data.source == "drawn"
         if isinstance(data, Dataset):
             ok = data.n_features == 2 and data.task != REGRESSION
             name = data.name
@@ -186,12 +179,13 @@ class DrawTool(DrawMouse, DrawHints, QObject):
         self.feature_names, self.target_name = features, target
         self.class_names = _unique_names(names)
         self._name_classes()
-        if X.shape == self.X.shape and X.tobytes() == self.X.tobytes() and y.tobytes() == self.y.tobytes():
+        if same_points(X, y, self.X, self.y):
             if self.drawing and data is not None:
                 self._show_map(True)       # the drawing was applied: the view's map is about these points now
             self._update_controls()
             return
-        self.undo_stack.clear()
+        if not (echo and self._in_history(X, y)):
+            self.undo_stack.clear()
         self._drag = None
         self.X, self.y = X, y
         self.touched = None
@@ -297,42 +291,10 @@ class DrawTool(DrawMouse, DrawHints, QObject):
         return True
 
     @Slot()
-    def undo(self) -> bool:
-        """Back to the point set before the last change (a drag under way goes back to where it
-        started); False if there is nothing to undo."""
-        drag = self._drag
-        if drag is not None and drag["moved"]:
-            self._set_points(*drag["before"])
-            return True
-        if not self.undo_stack.canUndo():
-            return False
-        self.undo_stack.undo()
-        return True
-
-    @Slot()
-    def redo(self) -> bool:
-        """The change the last Undo took back, made again; False if there is none."""
-        if not self.undo_stack.canRedo():
-            return False
-        self.undo_stack.redo()
-        return True
-
-    @Slot()
     def clear(self) -> None:
         """An empty plane (undoable)."""
         if len(self.X):
             self.edit("Clear", np.empty((0, 2)), np.empty(0, dtype=np.int64))
-
-    def edit(self, text: str, X: np.ndarray, y: np.ndarray, touched: int | None = None,
-             before: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        """Make (X, y) the points, as a command on the undo stack (``before``: the points the change
-        started from, when they are not the ones shown, as after a drag)."""
-        self.undo_stack.push(PointsEdit(self, text, before or (self.X, self.y), (X, y), touched))
-
-    def _set_points(self, X: np.ndarray, y: np.ndarray, touched: int | None = None) -> None:
-        self._drag = None
-        self.X, self.y, self.touched = X, y, touched
-        self._changed()
 
     def _changed(self) -> None:
         self._show_points()
@@ -395,27 +357,6 @@ class DrawTool(DrawMouse, DrawHints, QObject):
             self.ring.setData([], [])
         if not positions_only:
             self._update_controls()
-
-
-class PointsEdit(QUndoCommand):
-    """One change to the drawn points: redo shows the points after it, undo the points before.
-    It holds the tool weakly (the tool's stack holds the command)."""
-
-    def __init__(self, tool: DrawTool, text: str, before: tuple[np.ndarray, np.ndarray],
-                 after: tuple[np.ndarray, np.ndarray], touched: int | None):
-        super().__init__(text)
-        self.tool = weakref.ref(tool)
-        self.before, self.after, self.touched = before, after, touched
-
-    def redo(self) -> None:
-        tool = self.tool()
-        if tool is not None:
-            tool._set_points(*self.after, self.touched)
-
-    def undo(self) -> None:
-        tool = self.tool()
-        if tool is not None:
-            tool._set_points(*self.before)
 
 
 def _unique_names(names: list[str]) -> list[str]:
