@@ -296,3 +296,53 @@ def test_in_a_real_window_the_drawn_points_are_trained_on(qtbot, settings):
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not window.session.latest.running, timeout=10_000)
     window.close()
+
+
+def test_redo_after_undo_brings_the_point_back_and_a_new_change_ends_the_redo(qtbot, tool):
+    start_empty(qtbot, tool)
+    assert not tool.redo_button.isEnabled() and not tool.redo_action.isEnabled()
+    click(qtbot, tool, -1, -1)
+    click(qtbot, tool, 1, 1)
+    drawn = tool.X.copy()
+    qtbot.keyClick(tool.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert np.array_equal(tool.X, drawn[:1]) and tool.redo_button.isEnabled()
+    qtbot.keyClick(tool.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert np.array_equal(tool.X, drawn) and tool.y.tolist() == [0, 0] and not tool.redo_button.isEnabled()
+    tool.undo()
+    qtbot.mouseClick(tool.redo_button, Qt.MouseButton.LeftButton)
+    assert np.array_equal(tool.X, drawn)
+    tool.undo()
+    click(qtbot, tool, 0, 1)                     # a new change: what was undone cannot come back
+    assert not tool.redo() and len(tool.X) == 2 and tool.undo_stack.count() == 2
+
+
+def test_a_drag_is_one_undo_step_and_a_new_dataset_clears_the_history(qtbot, tool):
+    start_empty(qtbot, tool)
+    draw_square(qtbot, tool)
+    before = tool.X.copy()
+    viewport = tool.view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=pixel(tool, -1, -1))
+    qtbot.mouseMove(viewport, pos=pixel(tool, -1, -0.25))
+    qtbot.mouseMove(viewport, pos=pixel(tool, -1, 0.5))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=pixel(tool, -1, 0.5))
+    moved = tool.X.copy()
+    assert tool.undo() and np.array_equal(tool.X, before)
+    assert tool.redo() and np.array_equal(tool.X, moved)
+    assert tool.undo_stack.count() == 5 and tool.undo_button.isEnabled()
+    tool.set_source(make_dataset("xor", n_samples=20, seed=1))  # another dataset, while drawing
+    assert tool.undo_stack.count() == 0 and not tool.undo() and not tool.redo()
+    assert not tool.undo_button.isEnabled() and not tool.undo_action.isEnabled() and len(tool.X) == 20
+
+
+def test_the_window_handing_back_an_earlier_drawing_keeps_the_history(qtbot, tool):
+    """At iteration 0 every change is applied and comes back with a fresh frame, maybe after the
+    next change (a late frame): drawn points the history holds are no new dataset."""
+    start_empty(qtbot, tool)
+    draw_square(qtbot, tool)
+    square = tool.emitted[-1]
+    click(qtbot, tool, 0, 0)
+    five = tool.emitted[-1]
+    tool.set_source(square)                      # late: the square comes back after the fifth point
+    assert tool.undo_stack.count() == 5 and np.array_equal(tool.X, square.X)
+    tool.set_source(five.replace(source="shapes.csv"))     # points the history holds, from a file: new data
+    assert tool.undo_stack.count() == 0 and len(tool.X) == 5

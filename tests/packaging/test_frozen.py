@@ -101,6 +101,7 @@ def test_the_spec_bundles_resources_licence_kernels_and_pyqtgraph_templates(monk
     datas = {(Path(src).resolve() if Path(src).is_absolute() else src, dest) for src, dest in seen["datas"]}
     assert (ROOT / "resources", "gdlab/resources") in datas
     assert (ROOT / "LICENSE", "gdlab") in datas
+    assert (ROOT / "README.md", "gdlab") in datas  # Help -> Documentation
     assert ("pyqtgraph/colors/maps/x.csv", "pyqtgraph/colors/maps") in datas
     sources = set((ROOT / "gdlab" / "core").rglob("*_kernels.py"))
     assert len(sources) == 6 and {(path, path.parent.relative_to(ROOT).as_posix())

@@ -1,8 +1,11 @@
-"""Help: the application icon, the keyboard-shortcut sheet (printable for the lectern) and About.
+"""Help: the application icon, the keyboard-shortcut sheet (printable for the lectern), About and
+Report a problem.
 
     rows = shortcut_rows(window.actions())       # [(keys, description), ...] of every QAction with a shortcut
     ShortcutSheet(rows, window).open()           # a large table; Print… and Save as PDF… buttons
     AboutDialog(window).open()                   # version, licence, credits
+    report = problem_report()                    # versions, platform, the log's last lines
+    ProblemReportDialog(report, issue_tracker_url(), window).open()   # where to send it
 """
 from __future__ import annotations
 
@@ -285,3 +288,84 @@ class AboutDialog(QDialog):
         layout.addWidget(self.license)
         layout.addWidget(buttons)
         self.resize(560, 480)
+
+
+# -- Report a problem --------------------------------------------------------------------------
+LOG_LINES = 50
+TRACKER_LABELS = {"issues", "issue tracker", "bug tracker", "bugs", "bug reports", "tracker"}
+NO_TRACKER = "to whoever gave you gdlab (a teacher, a colleague, the person who installed it)"
+
+
+def issue_tracker_url() -> str | None:
+    """The issue tracker named in the installed package's metadata (a ``Project-URL`` labelled
+    Issues, Bug Tracker, ...), or None: pyproject.toml names none until there is a public home."""
+    try:
+        entries = importlib.metadata.metadata("gdlab").get_all("Project-URL") or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        url = url.strip()
+        if label.strip().lower().replace("-", " ") in TRACKER_LABELS and url.startswith(("https://", "http://")):
+            return url
+    return None
+
+
+def log_tail(lines: int = LOG_LINES) -> tuple[Path, list[str]]:
+    """(the log file, its last ``lines`` lines); no lines when nothing was ever logged."""
+    from ..errors import LOG_NAME, log_dir
+
+    path = log_dir() / LOG_NAME
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(max(0, path.stat().st_size - 200 * lines))  # enough bytes for the last lines
+            tail = handle.read().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        tail = []
+    return path, tail[-lines:]
+
+
+def problem_report() -> str:
+    """What a bug report needs: the versions, the platform and the last lines of gdlab's log."""
+    path, tail = log_tail()
+    platform_name = QApplication.platformName() if QApplication.instance() is not None else "none"
+    log = "\n".join(tail) if tail else "(empty: gdlab has logged no error)"
+    return (f"What happened (please describe):\n\n\n-- versions --\n{versions()}\n"
+            f"{platform.platform()} · Qt platform {platform_name}\n\n"
+            f"-- the last {LOG_LINES} lines of {path} --\n{log}\n")
+
+
+class ProblemReportDialog(QDialog):
+    """Says the report is on the clipboard and where to send it, and shows what it holds."""
+
+    def __init__(self, report: str, tracker: str | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Report a problem")
+        self.report = report
+        where = (f"to gdlab's issue tracker: <a href='{html.escape(tracker)}'>{html.escape(tracker)}</a>"
+                 if tracker else html.escape(NO_TRACKER))
+        self.where = QLabel(f"<p>A report is on the clipboard: the versions, the platform and the last lines "
+                            f"of gdlab's log. Paste it into a message, say what you did and what happened, "
+                            f"and send it {where}.</p>")
+        self.where.setTextFormat(Qt.TextFormat.RichText)
+        self.where.setWordWrap(True)
+        self.where.setOpenExternalLinks(True)
+        self.text = QPlainTextEdit(report)
+        self.text.setReadOnly(True)
+        self.text.setToolTip("The report on the clipboard: nothing else is sent anywhere.")
+        copy = push_button("Copy again", "Put the report on the clipboard again.", self.copy)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(copy)
+        row.addStretch(1)
+        row.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.where)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(row)
+        self.resize(640, 460)
+
+    @Slot()
+    def copy(self) -> None:
+        QApplication.clipboard().setText(self.report)

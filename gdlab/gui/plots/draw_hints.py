@@ -35,7 +35,7 @@ class DrawHints:
 
     @Slot()
     def _update_controls(self, *_args) -> None:
-        self.undo_button.setEnabled(self.drawing and bool(self._undo))
+        self._update_history()
         self.clear_button.setEnabled(self.drawing and bool(len(self.X)))
         self.class_combo.setEnabled(self.drawing)
         if not self.toolbar.isEnabled():
@@ -74,10 +74,10 @@ class DrawHints:
 
 
 class HintLabel(QLabel):
-    """A word-wrapped line of help that is always two lines high: a longer or shorter text must not
+    """A word-wrapped line of help that is always three lines high: a longer or shorter text must not
     resize the data view below it (its aspect is locked, so a new height would move the axes)."""
 
-    LINES = 2
+    LINES = 3  # the data tab is narrow at 1280×800: the counts, then the keys over two lines
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

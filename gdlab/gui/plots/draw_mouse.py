@@ -1,7 +1,7 @@
 """The draw tool's mouse and keys (:class:`DrawMouse`, a base of
 :class:`~gdlab.gui.plots.draw_tool.DrawTool`): in draw mode a left click adds a point of the current
-class, a right click one of the other class, a drag moves a point, Delete/Backspace and Ctrl+Z
-remove and undo; the middle button and the wheel still pan and zoom.
+class, a right click one of the other class, a drag moves a point, Delete/Backspace remove, Ctrl+Z
+undoes and Ctrl+Shift+Z redoes; the middle button and the wheel still pan and zoom.
 
 The tool installs itself as the event filter of the data view and its viewport; this class holds
 the filter and what it calls.
@@ -21,7 +21,8 @@ DRAG_PIXELS = 3.0                      # a press moves a point once the mouse ha
 
 class DrawMouse:
     """Mouse and key handling of the draw tool; the tool supplies ``view``, ``X``, ``drawing``,
-    ``touched``, ``_drag``, ``_viewport`` and the edits (``add_point``, ``move_point``, ``undo``, …)."""
+    ``touched``, ``_drag``, ``_viewport`` and the edits (``add_point``, ``move_point``, ``edit``,
+    ``undo``, ``redo``, …)."""
 
     view: Any
     X: np.ndarray
@@ -94,7 +95,7 @@ class DrawMouse:
             if abs(delta.x()) + abs(delta.y()) < DRAG_PIXELS:
                 return True
             drag["moved"] = True
-            self._push_undo()
+            drag["before"] = (self.X, self.y)   # move_point replaces X, never changes it in place
             self.view.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
         x, y = self._view_point(scene)
         self.move_point(drag["index"], x, y)
@@ -107,20 +108,24 @@ class DrawMouse:
                 self._inside(self.view.mapToScene(event.position().toPoint()))
         if drag["moved"]:
             self.view.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
-            self._changed()
+            self.edit("Move a point", self.X, self.y, touched=drag["index"], before=drag["before"])
         return True
 
     def _key(self, event: QKeyEvent, override: bool) -> bool:
         key, mods = event.key(), event.modifiers()
-        undo = key == Qt.Key.Key_Z and mods & Qt.KeyboardModifier.ControlModifier
+        control = key == Qt.Key.Key_Z and mods & Qt.KeyboardModifier.ControlModifier
+        redo = control and mods & Qt.KeyboardModifier.ShiftModifier
+        undo = control and not redo
         delete = key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods & ~Qt.KeyboardModifier.KeypadModifier
-        if not (undo or delete):
+        if not (undo or redo or delete):
             return False
         if override:              # these keys are ours while drawing, before any window shortcut
             event.accept()
             return True
         if undo:
             self.undo()
+        elif redo:
+            self.redo()
         else:
             self.delete_point()
         return True

@@ -11,8 +11,10 @@ In draw mode (the "Draw points" toggle):
   adds a point of the other class (class 1 when the current class is 0, else class 0);
 * drag a point (left button) to move it;
 * Delete or Backspace removes the point under the mouse, or else the point touched last;
-* Undo (Ctrl+Z, or the button) reverts the last change: every change pushes the point set
-  it replaced onto a stack; Clear empties the plane (and can be undone too).
+* Undo (Ctrl+Z, or the button) reverts the last change and Redo (Ctrl+Shift+Z) makes it again:
+  every change is a command on a :class:`QUndoStack` holding the point sets before and after it;
+  Clear empties the plane (and can be undone too). A new dataset (other points than the drawing
+  handed in from outside) clears the history.
 
 The middle button still pans and the wheel still zooms. Drawing starts from the experiment's
 points: a generated two-dimensional classification dataset is copied
@@ -25,14 +27,14 @@ points; the hint line says which. The window turns the data into
 ``experiment.with_points(data)`` and restarts training when asked.
 
 The tool's mouse and keys are :mod:`~gdlab.gui.plots.draw_mouse`; its hint line and class picker
-:mod:`~gdlab.gui.plots.draw_hints`.
+:mod:`~gdlab.gui.plots.draw_hints`; its undo history :mod:`~gdlab.gui.plots.draw_history`.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QCursor
+from PySide6.QtGui import QCursor, QUndoStack
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ...core.data.customdata import CustomData
@@ -43,6 +45,7 @@ from ..palette import CLASS_COLORS, class_color
 from ..widget_builders import push_button
 from .data_view import DataView
 from .draw_hints import DrawHints, HintLabel
+from .draw_history import DrawHistory, same_points
 from .draw_mouse import DrawMouse
 
 DRAW_CLASSES = len(CLASS_COLORS)       # classes offered (one colour each), or as many as the data has
@@ -51,7 +54,7 @@ EMPTY_RANGE = (-1.5, 1.5)              # the plane shown when drawing starts fro
 DRAW_TITLE = "Draw your own points"
 
 
-class DrawTool(DrawMouse, DrawHints, QObject):
+class DrawTool(DrawMouse, DrawHints, DrawHistory, QObject):
     """Mouse drawing of 2-D classification points on a :class:`DataView`; see the module docstring."""
 
     points_changed = Signal(object)     # CustomData, or None (fewer than 4 points, a class missing)
@@ -69,7 +72,8 @@ class DrawTool(DrawMouse, DrawHints, QObject):
         self._foreign = True             # the data view shows other data (or none) than the drawing starts from
         self.drawing = False
         self.touched: int | None = None  # the point clicked, added or moved last
-        self._undo: list[tuple[np.ndarray, np.ndarray]] = []
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self._drag: dict | None = None
         self._hidden: list = []
         self._saved_look: tuple | None = None
@@ -102,22 +106,27 @@ class DrawTool(DrawMouse, DrawHints, QObject):
                                     "each needs at least one point.")
         self._name_classes()
         self.class_combo.currentIndexChanged.connect(self._update_controls)
-        self.undo_button = push_button("Undo", "Undo the last change to the points (Ctrl+Z in the data view).",
-                                       self.undo)
+        self.undo_action = self._history_action("Undo (drawn points)", "Ctrl+Z", self.undo)
+        self.redo_action = self._history_action("Redo (drawn points)", "Ctrl+Shift+Z", self.redo)
+        self.undo_button = push_button("Undo", "Undo the last change to the points (Ctrl+Z).", self.undo)
+        self.redo_button = push_button("Redo", "Make the change Undo took back again (Ctrl+Shift+Z).", self.redo)
         self.clear_button = push_button("Clear", "Remove every point and start from an empty plane (Undo brings "
                                         "them back).", self.clear)
         self.hint = HintLabel()
         self.hint.setToolTip("What the points are now, and what the mouse does.")
-        for button in (self.draw_button, self.undo_button, self.clear_button):
+        for button in (self.draw_button, self.undo_button, self.redo_button, self.clear_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space stays start/pause
         layout.addWidget(self.draw_button)
         layout.addWidget(self.class_combo)
         layout.addWidget(self.undo_button)
+        layout.addWidget(self.redo_button)
         layout.addWidget(self.clear_button)
         layout.addStretch(1)
         column.addLayout(layout)
         column.addWidget(self.hint)
 
+        self.undo_stack.canUndoChanged.connect(self._update_history)
+        self.undo_stack.canRedoChanged.connect(self._update_history)
         self._viewport = view.viewport()
         self._viewport.installEventFilter(self)
         view.installEventFilter(self)
@@ -143,8 +152,12 @@ class DrawTool(DrawMouse, DrawHints, QObject):
     def set_source(self, data: CustomData | Dataset | None) -> None:
         """The points drawing starts from: two-dimensional classification data is copied; anything
         else (or None) gives an empty plane. Points equal to the current ones change nothing (the
-        window hands back what was drawn); other points replace the drawing, which Undo restores."""
+        window hands back what was drawn); other points replace the drawing and clear the undo
+        history (a new dataset: Undo must not bring back points of another one), unless they are
+        drawn points the history holds (the window handing back an earlier drawing, late or on
+        "Keep current run")."""
         note = ""
+        echo = isinstance(data, CustomData) and data.source == "drawn"
         if isinstance(data, Dataset):
             ok = data.n_features == 2 and data.task != REGRESSION
             name = data.name
@@ -166,15 +179,14 @@ class DrawTool(DrawMouse, DrawHints, QObject):
         self.feature_names, self.target_name = features, target
         self.class_names = _unique_names(names)
         self._name_classes()
-        if X.shape == self.X.shape and X.tobytes() == self.X.tobytes() and y.tobytes() == self.y.tobytes():
+        if same_points(X, y, self.X, self.y):
             if self.drawing and data is not None:
                 self._show_map(True)       # the drawing was applied: the view's map is about these points now
             self._update_controls()
             return
-        if len(self.X) and self.drawing:
-            self._push_undo()
-        elif not self.drawing:
-            self._undo.clear()
+        if not (echo and self._in_history(X, y)):
+            self.undo_stack.clear()
+        self._drag = None
         self.X, self.y = X, y
         self.touched = None
         self._show_points()
@@ -251,25 +263,18 @@ class DrawTool(DrawMouse, DrawHints, QObject):
 
     # -- edits --------------------------------------------------------------------------------------
     def add_point(self, x: float, y: float, c: int) -> None:
-        self._push_undo()
-        self.X = np.vstack([self.X, [[float(x), float(y)]]])
-        self.y = np.append(self.y, np.int64(c))
-        self.touched = len(self.X) - 1
-        self._changed()
+        self.edit("Add a point", np.vstack([self.X, [[float(x), float(y)]]]), np.append(self.y, np.int64(c)),
+                  touched=len(self.X))
 
     def move_point(self, i: int, x: float, y: float) -> None:
-        """Move point i (no undo entry: a drag pushes one when it starts)."""
+        """Move point i (no undo entry: a drag makes one when it ends, from the points it started on)."""
         X = self.X.copy()
         X[i] = (x, y)
         self.X = X
         self._show_points(positions_only=True)
 
     def remove_point(self, i: int) -> None:
-        self._push_undo()
-        self.X = np.delete(self.X, i, axis=0)
-        self.y = np.delete(self.y, i)
-        self.touched = None
-        self._changed()
+        self.edit("Remove a point", np.delete(self.X, i, axis=0), np.delete(self.y, i))
 
     @Slot()
     def delete_point(self) -> bool:
@@ -286,29 +291,10 @@ class DrawTool(DrawMouse, DrawHints, QObject):
         return True
 
     @Slot()
-    def undo(self) -> bool:
-        """Back to the point set before the last change; False if there is nothing to undo."""
-        if not self._undo:
-            return False
-        self._drag = None
-        self.X, self.y = self._undo.pop()
-        self.touched = None
-        self._changed()
-        return True
-
-    @Slot()
     def clear(self) -> None:
         """An empty plane (undoable)."""
-        if not len(self.X):
-            return
-        self._push_undo()
-        self.X, self.y = np.empty((0, 2)), np.empty(0, dtype=np.int64)
-        self.touched = None
-        self._changed()
-
-    def _push_undo(self) -> None:
-        self._undo.append((self.X.copy(), self.y.copy()))
-        del self._undo[:-UNDO_LIMIT]
+        if len(self.X):
+            self.edit("Clear", np.empty((0, 2)), np.empty(0, dtype=np.int64))
 
     def _changed(self) -> None:
         self._show_points()
@@ -371,6 +357,7 @@ class DrawTool(DrawMouse, DrawHints, QObject):
             self.ring.setData([], [])
         if not positions_only:
             self._update_controls()
+
 
 def _unique_names(names: list[str]) -> list[str]:
     """The data's class names, then "2", "3", … for classes it does not have (made unique)."""

@@ -207,7 +207,17 @@ def build_menus(window: QMainWindow) -> None:
     help_menu = menus.addMenu("&Help")
     add_action(window, help_menu, "&Welcome and first lessons", None, window.show_welcome,
                        "The three guided lessons: one weight, backpropagation phase by phase, a network learning.")
+    add_action(window, help_menu, "&Documentation", None, window.show_documentation,
+               "The full guide (the README), readable offline in a window of its own.")
     add_action(window, help_menu, "&Keyboard shortcuts", "F1", window.show_shortcuts,
                        "List every shortcut (printable for the lectern).")
+    help_menu.addSeparator()
+    add_action(window, help_menu, "&Report a problem…", None, window.report_problem,
+               "Copy the versions, the platform and the log's last lines to the clipboard, and say where to "
+               "send them.")
+    help_menu.addSeparator()
     add_action(window, help_menu, "&About gdlab", None, window.show_about, "Version, licence and credits.")
+    add_action(window, help_menu, "About &Qt", None, window.show_about_qt, "The Qt version gdlab runs on.")
+    for action in (window.draw_tool.undo_action, window.draw_tool.redo_action):
+        window.addAction(action)  # on the shortcut sheet, and the keys work anywhere in the window while drawing
     window._update_recent_menu()

@@ -8,11 +8,20 @@ from typing import TypeVar
 
 import numpy as np
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from shiboken6 import isValid
 
 from ...core.io.printing import number
 from ...core.params import NETWORK
-from ..dialogs.help import AboutDialog, ShortcutSheet, shortcut_rows
+from ..dialogs.documentation import DocumentationWindow
+from ..dialogs.help import (
+    AboutDialog,
+    ProblemReportDialog,
+    ShortcutSheet,
+    issue_tracker_url,
+    problem_report,
+    shortcut_rows,
+)
 from ..dialogs.welcome import WelcomeDialog, remember_welcome, should_show_welcome
 from ..gc_policy import keep_python_half
 from ..plots.metrics_view import metric_status
@@ -130,6 +139,31 @@ class MessagesMixin:
     @Slot()
     def show_about(self) -> None:
         self._about = open_owned(AboutDialog(self))
+
+    @Slot()
+    def show_about_qt(self) -> None:
+        QMessageBox.aboutQt(self, "About Qt")  # Qt's own box, deleted when it closes
+
+    @Slot()
+    def show_documentation(self) -> None:
+        """The README in a window of its own, not modal (read it while working); one at a time."""
+        docs = getattr(self, "_docs", None)
+        if docs is not None and isValid(docs) and docs.isVisible():
+            docs.raise_()
+            docs.activateWindow()
+            return
+        docs = DocumentationWindow(self)
+        docs.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        keep_python_half(docs)
+        docs.show()
+        self._docs = docs
+
+    @Slot()
+    def report_problem(self) -> None:
+        """The versions and the log's last lines onto the clipboard, and where to send them."""
+        report = problem_report()
+        QApplication.clipboard().setText(report)
+        self._report = open_owned(ProblemReportDialog(report, issue_tracker_url(), self))
 
     @Slot()
     def show_welcome(self) -> None:
