@@ -152,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         # every shot starts like a first launch: nothing carried over from the shot before
         settings = QSettings(os.path.join(folder, f"{name}.ini"), QSettings.Format.IniFormat)
+        settings.setValue("theme", "light")  # not System: the pictures are light whatever the desktop is
         window = open_window(app, shot["preset"], size, shot["iterations"], settings, shot.get("prepare"))
         if "after" in shot:
             shot["after"](app, window)

@@ -36,9 +36,11 @@ from ..core.params import (
     is_relevant,
     params_in,
 )
+from .palette import VERMILLION
+from .theming import themed_style
 
 GROUP_TITLES = {"data": "Data", "network": "Network", "surface": "Cost surface", "training": "Training"}
-_ERROR_STYLE = "QLineEdit { border: 2px solid #D55E00; }"
+_ERROR_STYLE = f"QLineEdit {{ border: 2px solid {VERMILLION}; }}"
 
 
 class Field(QWidget):
@@ -52,7 +54,7 @@ class Field(QWidget):
         self.setToolTip(self._tooltip())
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #B03A00;")
+        themed_style(self.error, "color: $error_text;")
         self.error.hide()
         self._value = param.default
 

@@ -76,3 +76,12 @@ def make_window(qtbot, settings, request):
 def window(make_window):
     """The lab window on xor at 1280×800, first frame drawn."""
     return make_window()
+
+
+@pytest.fixture(autouse=True)
+def light_desktop(monkeypatch):
+    """The desktop's colour scheme is light in every test, whatever the machine's desktop is: a
+    window on System (the default) is light. A test sets another with ``monkeypatch``."""
+    from gdlab.gui import theming
+
+    monkeypatch.setattr(theming, "desktop_scheme", lambda: "light")

@@ -53,7 +53,8 @@ def test_lecture_mode_narrates_the_step_and_esc_leaves(qtbot, window):
     assert text.startswith("Iteration 2: the gradient is") and "α is 0.250" in text
     assert ("moves left" in text) == (s.w_next[0, 0] < s.w[0, 0])
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert not window.lecture_mode and window.theme_name == "light" and window.left_scroll.isVisible()
+    assert not window.lecture_mode and window.theme_name == "system" and window.left_scroll.isVisible()
+    assert window.resolved_theme == "light"
     assert not window.isFullScreen()
 
 
@@ -75,5 +76,5 @@ def test_quitting_in_lecture_mode_starts_the_next_window_as_it_was_before(qtbot,
     second.show()
     qtbot.waitUntil(lambda: second._frame is not None, timeout=TIMEOUT)
     assert not second.isFullScreen()
-    assert second.left_scroll.isVisible() and second.theme_name == "light"
+    assert second.left_scroll.isVisible() and second.theme_name == "system"
     second.close()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -51,7 +52,8 @@ from ..widget_builders import dialog_buttons
 
 # -- the dialog (File → Export, Ctrl+E) ---------------------------------------------------------------------
 RESOLUTIONS = (("Screen (1×)", 1.0, None), ("Sharp (2×)", 2.0, None), ("Print (300 dpi)", None, 300.0))
-THEME_CHOICES = (("As shown", None), ("Light", "light"), ("Dark", "dark"), ("Projector", "projector"))
+# light first: a figure is light unless asked otherwise, whatever the window (or the desktop) shows
+THEME_CHOICES = (("Light", "light"), ("Dark", "dark"), ("Projector", "projector"), ("As shown", None))
 
 
 class ExportDialog(QDialog):
@@ -109,7 +111,8 @@ class ExportDialog(QDialog):
         self.page.setToolTip("The handout's page size.")
         self.theme = QComboBox()
         self.theme.addItems([t[0] for t in THEME_CHOICES])
-        self.theme.setToolTip("Colours and line widths of the figure; the window keeps its own.")
+        self.theme.setToolTip("Colours and line widths of the figure (light unless you choose another); the "
+                              "window keeps its own.")
         self.every, self.fps = QSpinBox(), QDoubleSpinBox()
         self.every.setRange(1, 1_000_000)
         self.every.setValue(max(1, math.ceil(experiment["max_iterations"] / GIF_FRAMES)))
@@ -157,6 +160,11 @@ class ExportDialog(QDialog):
         self.format.clear()
         self.format.addItems([f.upper() for f in formats])
         self.format.blockSignals(False)
+        # a picture of the whole window is the window as it is; any other figure is light unless asked
+        if isinstance(payload, QMainWindow):
+            self.theme.setCurrentIndex(len(THEME_CHOICES) - 1)
+        elif THEME_CHOICES[self.theme.currentIndex()][1] is None:
+            self.theme.setCurrentIndex(0)
         if kind == "view":
             w, h = checked_size(None, payload)
         else:

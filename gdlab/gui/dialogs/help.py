@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from ... import __version__
 from ...core.files.presets import resources_dir
+from ..theming import themed_style
 from ..widget_builders import push_button, save_file_name
 
 APP_ID = "io.github.gdlab.gdlab"  # the desktop entry, the AppStream id and the installed icon name
@@ -270,7 +271,7 @@ class AboutDialog(QDialog):
         self.versions.setWordWrap(True)
         self.versions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.versions.setToolTip("Copy this line into a bug report.")
-        self.versions.setStyleSheet("QLabel { color: #555555; }")
+        themed_style(self.versions, "QLabel { color: $muted; }")
         self.license = QPlainTextEdit(license_text())
         self.license.setReadOnly(True)
         self.license.setMaximumHeight(150)

@@ -50,13 +50,17 @@ from ...core.files.csvdata import (
 )
 from ...core.files.experiment import Experiment
 from ...core.params import ExperimentError
+from ..palette import SKY, VERMILLION
+from ..theming import app_theme, themed_style
 
 PREVIEW_ROWS = 8
 MAX_SHOWN_CLASSES = 8
-ERROR_STYLE = "QLabel { color:#B00020; background:#FBEDE6; border:1px solid #D55E00; border-radius:4px; padding:6px; }"
-SUMMARY_STYLE = "QLabel { background:#E8F1FA; border:1px solid #56B4E9; border-radius:4px; padding:6px; }"
-LABEL_TINT = QColor("#E8F1FA")     # the label column in the preview
-BAD_TINT = QColor("#F9D6C6")       # the cell (and row) of the problem
+# stylesheet templates, filled in from the theme; the preview tints the label column with
+# info_background and the cell (and row) of the problem with bad_highlight
+ERROR_STYLE = (f"QLabel {{ color:$error_text; background:$bad_background; border:1px solid {VERMILLION}; "
+               "border-radius:4px; padding:6px; }")
+SUMMARY_STYLE = (f"QLabel {{ color:$foreground; background:$info_background; border:1px solid {SKY}; "
+                 "border-radius:4px; padding:6px; }")
 _DELIMITER_NAMES = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
 _TASKS = ((CLASSIFICATION, "Classification", "The label column holds classes (text such as \"setosa\", or a few "
                                              "whole numbers). Two classes: one sigmoid output and binary "
@@ -131,11 +135,11 @@ class ImportDataDialog(QDialog):
                                     "with the data.")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setStyleSheet(SUMMARY_STYLE)
+        themed_style(self.summary, SUMMARY_STYLE)
         self.summary.setToolTip("What will be loaded when you press Import.")
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        themed_style(self.error_label, ERROR_STYLE)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.setToolTip("Why this choice cannot be loaded: the row (as a spreadsheet numbers it) and "
                                     "the column of the problem.")
@@ -286,6 +290,7 @@ class ImportDataDialog(QDialog):
         self.preview.setRowCount(len(shown) + (1 if gap else 0))
         label = self.label_index
         bold = QFont(self.preview.font())
+        theme = app_theme()
         bold.setBold(True)
         for j, name in enumerate(table.columns):
             item = QTableWidgetItem(name + ("  (label)" if j == label else ""))
@@ -303,14 +308,14 @@ class ImportDataDialog(QDialog):
             for j, cell in enumerate(table.rows[i]):
                 item = QTableWidgetItem(cell)
                 if i == bad_row and (bad_col is None or j == bad_col):
-                    item.setBackground(QBrush(BAD_TINT))
+                    item.setBackground(QBrush(QColor(theme.bad_highlight)))
                     item.setToolTip(str(self.error))
                 elif j == label:
-                    item.setBackground(QBrush(LABEL_TINT))
+                    item.setBackground(QBrush(QColor(theme.info_background)))
                 self.preview.setItem(r, j, item)
         if bad_row is None and bad_col is not None:      # a problem of a whole column: tint its header
             header = self.preview.horizontalHeaderItem(bad_col)
-            header.setForeground(QBrush(QColor("#B00020")))
+            header.setForeground(QBrush(QColor(theme.error_text)))
             header.setToolTip(str(self.error))
         self.preview.setVerticalHeaderLabels(numbers)
         self.preview.resizeColumnsToContents()

@@ -32,12 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..palette import VERMILLION
+from ..palette import LIGHT, VERMILLION, Theme
+from ..theming import stylesheet
 from .chain_rule_text import chain_rule_html
 from .network_view import NetworkView, _fmt
 from .trajectories import weight_label
 
 __all__ = ["InspectorView", "OneBasedSpinBox", "chain_rule_html"]
+
+CAPTION_STYLE = "QLabel { padding: 4px 8px; background: $panel_background; color: $foreground; border-radius: 4px; }"
 
 
 class InspectorView(QWidget):
@@ -84,7 +87,7 @@ class InspectorView(QWidget):
         font = QFont()
         font.setPointSize(13)
         self.caption.setFont(font)
-        self.caption.setStyleSheet("QLabel { padding: 4px 8px; background: #F4F6F8; border-radius: 4px; }")
+        self.caption.setStyleSheet(stylesheet(CAPTION_STYLE, LIGHT))
         self.chain = QLabel()
         self.chain.setWordWrap(True)
         self.chain.setTextFormat(Qt.TextFormat.RichText)
@@ -293,8 +296,9 @@ class InspectorView(QWidget):
     def chain_text(self) -> str:
         return self.chain.text()
 
-    def apply_theme(self, theme) -> None:
+    def apply_theme(self, theme: Theme) -> None:
         self.network.apply_theme(theme)
+        self.caption.setStyleSheet(stylesheet(CAPTION_STYLE, theme))  # a view's own theme: exports draw it in theirs
 
 
 class OneBasedSpinBox(QSpinBox):

@@ -114,7 +114,7 @@ class SweepView(QWidget):
         try:
             lo, hi, count, iterations = self.values()
         except ValueError as exc:
-            self.message.setText(f"<span style='color:#B03A00'>{exc}</span>")
+            self.message.setText(f"<span style='color:{self.plot.theme.error_text}'>{exc}</span>")
             return
         self.message.setText("")
         self.run_requested.emit(lo, hi, count, iterations)

@@ -21,6 +21,7 @@ from ..plots.network_view import NetworkView
 from ..plots.sweep_view import SweepView
 from ..plots.trajectories import TrajectoryPlot
 from ..runs_table import RunsView
+from ..theming import themed_style
 from ..timeline_bar import TimelineBar
 from .messages import MessageBar, PendingChangeBar
 
@@ -49,7 +50,8 @@ class LayoutMixin:
         self.scenario = QLabel()
         self.scenario.setWordWrap(True)
         self.scenario.setTextFormat(Qt.TextFormat.RichText)
-        self.scenario.setStyleSheet("QLabel { background:#F4F6F8; border-radius:4px; padding:8px; }")
+        themed_style(self.scenario, "QLabel { background:$panel_background; color:$foreground; border-radius:4px; "
+                                    "padding:8px; }")
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.scenario)
@@ -132,12 +134,12 @@ class LayoutMixin:
         self.lecture_caption = QLabel()  # lecture mode: what the current step does, in words
         self.lecture_caption.setWordWrap(True)
         self.lecture_caption.setTextFormat(Qt.TextFormat.PlainText)  # lesson captions come from files
-        self.lecture_caption.setStyleSheet("QLabel { font-size: 22pt; padding: 6px 12px; background: #FFFFFF; "
-                                           "color: #000000; border-bottom: 3px solid #0072B2; }")
+        themed_style(self.lecture_caption, "QLabel { font-size: 22pt; padding: 6px 12px; background: $background; "
+                                           "color: $foreground; border-bottom: 3px solid $accent; }")
         self.lecture_caption.hide()
         self.lecture_keys = QLabel("Space start/pause  ·  → one step  ·  Shift+→ ten steps  ·  R reset  ·  "
                                    "L log scale  ·  Esc leave lecture mode")
-        self.lecture_keys.setStyleSheet("QLabel { font-size: 13pt; color: #333333; padding: 2px 12px; }")
+        themed_style(self.lecture_keys, "QLabel { font-size: 13pt; color: $muted; padding: 2px 12px; }")
         self.lecture_keys.hide()
         centre_layout.addWidget(self.lecture_caption)
         centre_layout.addWidget(self.pending_bar)

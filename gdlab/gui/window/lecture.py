@@ -1,14 +1,15 @@
 """Themes, text size and lecture mode (full screen, projector theme, a caption narrating each step)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QApplication
 
 from ...core.params import NETWORK
 from ...core.run.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
+from .. import theming
 from ..palette import THEMES
 from ..plots.step_text import narrate, num
-from ..theming import MAX_SCALE, MIN_SCALE, apply_to_app, scaled
+from ..theming import MAX_SCALE, MIN_SCALE, SYSTEM, apply_to_app, scaled
 
 TEXT_STEP = 1.15  # View → Larger text multiplies every font size by this, Smaller text divides
 
@@ -26,20 +27,27 @@ class LectureMixin:
                 self.sweep_view]
 
     def set_theme(self, name: str) -> None:
-        """Switch every plot (and the widgets' colours) to a theme, at any time."""
+        """Switch every plot (and the widgets' colours and stylesheets) to a theme, at any time;
+        ``"system"``: light or dark as the desktop is (:func:`gdlab.gui.theming.desktop_scheme`),
+        and again whenever the desktop changes."""
         self.theme_name = name
+        self.resolved_theme = theming.resolve(name)  # looked up in the module: tests replace desktop_scheme
         self.theme_actions[name].setChecked(True)
-        theme = scaled(THEMES[name], self.text_scale)
+        theme = scaled(THEMES[self.resolved_theme], self.text_scale)
         app = QApplication.instance()
         if app is not None:
-            apply_to_app(app, THEMES[name], self.text_scale)
+            apply_to_app(app, THEMES[self.resolved_theme], self.text_scale)
         for view in self.themed_views():
             view.apply_theme(theme)
-        self.scenario.setStyleSheet(f"QLabel {{ background:{theme.panel_background}; border-radius:4px; "
-                                    f"padding:8px; color:{theme.foreground}; }}")
         if not self.lecture_mode:
             self.settings.setValue("theme", name)
         self._dirty = True
+
+    @Slot(Qt.ColorScheme)
+    def _on_desktop_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        """The desktop went light or dark: a window on System follows it (lecture mode stays projector)."""
+        if self.theme_name == SYSTEM and theming.resolve(SYSTEM) != self.resolved_theme:
+            self.set_theme(SYSTEM)
 
     def scale_text(self, factor: float | None) -> None:
         """Multiply every font size by ``factor`` (None: back to 1)."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from ...core.files.experiment import Experiment
 from ...core.files.presets import load_preset
 from ..gc_policy import keep_python_half
-from ..palette import THEMES
 from ..session import TrainingSession
-from ..theming import MAX_SCALE, MIN_SCALE
+from ..theming import MAX_SCALE, MIN_SCALE, SYSTEM, WINDOW_THEMES
 from ..view_data import Frame
 from .experiments import ExperimentsMixin
 from .exports import ExportsMixin
@@ -65,7 +65,8 @@ class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, T
         self.scrub_iteration: int | None = None
         self.lecture_mode = False
         self.caption_override = None  # a callable giving the lecture caption instead (a lesson playing)
-        self.theme_name = "light"
+        self.theme_name = SYSTEM      # the choice (View → Theme); resolved_theme is the theme it stands for
+        self.resolved_theme = "light"
         self.text_scale = 1.0
         self._event_marked = False
         self._closing = False
@@ -77,8 +78,9 @@ class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, T
         self._keep_keys_for_shortcuts()
         self._restore_layout()
         self.text_scale = self._setting_number("text_scale", 1.0, MIN_SCALE, MAX_SCALE)
-        theme = self.settings.value("theme", "light")
-        self.set_theme(theme if theme in THEMES else "light")
+        theme = self.settings.value("theme", SYSTEM)
+        self.set_theme(theme if theme in WINDOW_THEMES else SYSTEM)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_desktop_scheme_changed)
         runs = self.settings.value("runs")
         if isinstance(runs, str):
             try:

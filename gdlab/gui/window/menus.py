@@ -194,7 +194,8 @@ def build_menus(window: QMainWindow) -> None:
     window.theme_group = NamedActions(window, exclusive=True)
     window.theme_group.chosen.connect(window.set_theme)
     window.theme_actions: dict[str, QAction] = {}
-    for name, tip in (("light", "Dark lines on white."), ("dark", "Light lines on a dark background."),
+    for name, tip in (("system", "Light or dark as the desktop is, and following it when it changes."),
+                      ("light", "Dark lines on white."), ("dark", "Light lines on a dark background."),
                       ("projector", "For a projector: white, thick lines, large fonts, high contrast.")):
         action = add_action(window, theme_menu, name.capitalize(), None, None, tip)
         action.setCheckable(True)

@@ -24,7 +24,9 @@ from ..dialogs.help import (
 )
 from ..dialogs.welcome import WelcomeDialog, remember_welcome, should_show_welcome
 from ..gc_policy import keep_python_half
+from ..palette import GREEN, ORANGE, SKY, VERMILLION
 from ..plots.metrics_view import metric_status
+from ..theming import themed_style
 
 D = TypeVar("D", bound=QDialog)
 
@@ -41,10 +43,10 @@ def open_owned(dialog: D) -> D:
 class MessageBar(QLabel):
     """A coloured line above the plots: what just happened, in plain words."""
 
-    STYLES = {
-        "info": "background:#E8F1FA; color:#123; border:1px solid #56B4E9;",
-        "ok": "background:#E6F4EF; color:#123; border:1px solid #009E73;",
-        "bad": "background:#FBEDE6; color:#4A1500; border:1px solid #D55E00;",
+    STYLES = {  # stylesheet templates, filled in from the theme (gdlab.gui.theming.stylesheet)
+        "info": f"background:$info_background; color:$foreground; border:1px solid {SKY};",
+        "ok": f"background:$ok_background; color:$foreground; border:1px solid {GREEN};",
+        "bad": f"background:$bad_background; color:$bad_text; border:1px solid {VERMILLION};",
     }
 
     def __init__(self):
@@ -54,7 +56,7 @@ class MessageBar(QLabel):
         self.hide()
 
     def show_message(self, text: str, style: str = "info") -> None:
-        self.setStyleSheet(f"QLabel {{ {self.STYLES[style]} padding:6px 10px; border-radius:4px; }}")
+        themed_style(self, f"QLabel {{ {self.STYLES[style]} padding:6px 10px; border-radius:4px; }}")
         self.setText(text)
         self.show()
 
@@ -64,7 +66,8 @@ class PendingChangeBar(QFrame):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
-        self.setStyleSheet("PendingChangeBar { background:#FFF6DA; border:1px solid #E69F00; border-radius:4px; }")
+        themed_style(self, f"PendingChangeBar {{ background:$warn_background; border:1px solid {ORANGE}; "
+                           "border-radius:4px; }")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 6, 4)
         self.text = QLabel()
