@@ -96,4 +96,5 @@ def test_the_dialogs_name_every_input(qtbot, tmp_path):
         assert inputs(dialog) and unnamed(dialog) == [] and wrong_buddies(dialog) == [], type(dialog).__name__
     export = dialogs[2]
     assert [export.width.accessibleName(), export.height.accessibleName()] == ["Width", "Height"]
-    assert export.form.labelForField(export.format).buddy() is export.format
+    buddies = {label.text(): label.buddy() for label in export.findChildren(QLabel) if label.buddy() is not None}
+    assert (buddies["Format"], buddies["Size"], buddies["File"]) == (export.format, export.width, export.path)

@@ -136,10 +136,12 @@ class ExportDialog(QDialog):
                                   ("page", "Page", self.page), ("theme", "Theme", self.theme),
                                   ("every", "Frame every", self.every), ("fps", "Frames per second", self.fps),
                                   ("path", "File", path_row)):
-            form.addRow(label, field)  # a widget becomes the buddy of the label made for it
+            form.addRow(label, field)
             self._rows[key] = form.rowCount() - 1
-            if isinstance(field, QWidget):
+            if isinstance(field, QWidget):  # the buddy of the label made for it; a row's first editor
                 named(field, label)
+            else:
+                form.labelForField(field).setBuddy(field.itemAt(0).widget())
         self.form = form
         buttons = dialog_buttons(self, QDialogButtonBox.StandardButton.Save, "Export", self.export)
         layout = QVBoxLayout(self)
