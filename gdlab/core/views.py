@@ -7,6 +7,8 @@ the Qt side only adds how to draw each view (:mod:`gdlab.gui.figures.render`). W
 
 - ``place``: in the window, a tab at the top right (:data:`TOP`), a tab at the bottom
   (:data:`BOTTOM`), or beside the top tabs (:data:`BESIDE`: the cost plot); "" not in the window;
+- ``tip``: what it shows, in a sentence: the tab's tooltip, and the view's description for a screen
+  reader (every view in the window has one);
 - ``export``: its position in ``gdlab export --view``'s list (1 first), 0 if not exported;
 - ``lesson``: a lesson may name it; ``sheet``: its position on the handout sheet (1 first), 0 if
   not on it; ``animation``: the window's export dialog offers an animated GIF of it.
@@ -98,7 +100,8 @@ CATALOGUE: tuple[View, ...] = (
          "J over two weights as a contour map with each run's path; click to choose the start, drag to pan, "
          "wheel to zoom.", TOP, export=5, lesson=True, sheet=2, animation=True, kinds=(SURFACE,), dim=2),
     # -- beside them: the cost plot -------------------------------------------------------------------
-    View("cost", "Cost per iteration", place=BESIDE, export=1, lesson=True, sheet=1, animation=True),
+    View("cost", "Cost per iteration", tip="The cost J on the training data (and on the test data) at every "
+         "iteration; L switches to a log scale.", place=BESIDE, export=1, lesson=True, sheet=1, animation=True),
     # -- the tabs at the bottom, left to right -----------------------------------------------------------
     View("trajectories", "Weight trajectories", "Weight trajectories",
          "Each line is one weight, moved at every iteration by w ← w − α·∂J/∂w.",

@@ -1,7 +1,8 @@
 """Parameter panels, generated from the declarations in :mod:`gdlab.core.params`.
 
-Labels, ranges, units and tooltips all come from the one declaration per parameter. A field
-commits a value only when it is valid; otherwise it turns red and says why under the field.
+Labels, ranges, units and tooltips all come from the one declaration per parameter, and so do the
+names and descriptions a screen reader says of each editor. A field commits a value only when it
+is valid; otherwise it turns red and says why under the field.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from ..core.params import (
     is_relevant,
     params_in,
 )
+from .accessibility import chain_focus, named
 from .palette import VERMILLION
 from .theming import themed_style
 
@@ -44,9 +46,13 @@ _ERROR_STYLE = f"QLineEdit {{ border: 2px solid {VERMILLION}; }}"
 
 
 class Field(QWidget):
-    """One parameter's editor. Emits ``committed(name, value)`` with a validated value."""
+    """One parameter's editor. Emits ``committed(name, value)`` with a validated value.
+
+    A row around the widgets that edit the value (:meth:`editors`); ``editor``, the one that takes
+    the value typed or chosen, is the buddy of the parameter's label."""
 
     committed = Signal(str, object)
+    editor: QWidget
 
     def __init__(self, param: Param, parent: QWidget | None = None):
         super().__init__(parent)
@@ -62,6 +68,24 @@ class Field(QWidget):
         p = self.param
         unit = f" ({p.unit})" if p.unit else ""
         return f"<b>{p.label}</b>{unit}<br>{p.tooltip}<br><i>Allowed: {p.describe_range()}.</i>"
+
+    def _description(self) -> str:
+        """The tooltip in plain words: what the parameter does, its unit and what it allows."""
+        p = self.param
+        unit = f" Unit: {p.unit}." if p.unit else ""
+        return f"{p.tooltip}{unit} Allowed: {p.describe_range()}."
+
+    def editors(self) -> list[QWidget]:
+        """The widgets that edit the value, in the order they show (and Tab reaches them)."""
+        return [self.editor]
+
+    def _editor_name(self, editor: QWidget) -> str:
+        return self.param.label
+
+    def describe(self) -> None:
+        """Name each editor by the parameter's label and describe it by :meth:`_description`."""
+        for editor in self.editors():
+            named(editor, self._editor_name(editor), self._description())
 
     def value(self) -> Any:
         return self._value
@@ -115,7 +139,7 @@ def _row(*widgets: QWidget) -> QHBoxLayout:
 class ChoiceField(Field):
     def __init__(self, param: Param, parent=None):
         super().__init__(param, parent)
-        self.combo = QComboBox()
+        self.combo = self.editor = QComboBox()
         self.combo.addItems(list(param.choices))
         self.combo.setToolTip(self.toolTip())
         self.combo.currentTextChanged.connect(self._on_text)
@@ -134,7 +158,7 @@ class ChoiceField(Field):
 class IntField(Field):
     def __init__(self, param: Param, parent=None):
         super().__init__(param, parent)
-        self.spin = QSpinBox()
+        self.spin = self.editor = QSpinBox()
         self.spin.setRange(int(param.minimum), int(min(param.maximum, 2**31 - 1)))
         if param.unit:
             self.spin.setSuffix(f" {param.unit}")
@@ -159,7 +183,7 @@ class IntField(Field):
 class BoolField(Field):
     def __init__(self, param: Param, parent=None):
         super().__init__(param, parent)
-        self.check = QCheckBox()
+        self.check = self.editor = QCheckBox()
         self.check.setToolTip(self.toolTip())
         self.check.toggled.connect(self._commit)
         self.setLayout(_row(self.check))
@@ -175,7 +199,7 @@ class TextField(Field):
 
     def __init__(self, param: Param, parent=None):
         super().__init__(param, parent)
-        self.edit = QLineEdit()
+        self.edit = self.editor = QLineEdit()
         self.edit.setToolTip(self.toolTip())
         self.edit.editingFinished.connect(self._on_edit)
         placeholder = {INT_LIST: "e.g. 8, 8", FLOAT_LIST: "e.g. -1.5, 2 (empty: default)"}.get(param.kind, "")
@@ -234,6 +258,12 @@ class LogFloatField(TextField):
         self.edit.setMaximumWidth(90)
         return _row(self.slider, self.edit)
 
+    def editors(self) -> list[QWidget]:
+        return [self.slider, self.edit]
+
+    def _editor_name(self, editor: QWidget) -> str:
+        return f"{self.param.label} (slider)" if editor is self.slider else self.param.label
+
     def _show(self, value):
         super()._show(value)
         pos = round((math.log10(max(value, 10 ** self.lo)) - self.lo) / (self.hi - self.lo) * self.STEPS)
@@ -260,7 +290,14 @@ class ChoiceListField(Field):
             self.boxes[choice] = box
             layout.addWidget(box)
         self.setLayout(layout)
+        self.editor = next(iter(self.boxes.values()))
         self._show(param.default)
+
+    def editors(self) -> list[QWidget]:
+        return list(self.boxes.values())
+
+    def _editor_name(self, editor: QWidget) -> str:
+        return f"{self.param.label}: {editor.text()}"  # type: ignore[attr-defined]
 
     def _show(self, value):
         for choice, box in self.boxes.items():
@@ -285,18 +322,15 @@ def format_value(param: Param, value: Any) -> str:
     return str(value)
 
 
+_FIELDS: dict[str, type[Field]] = {CHOICE: ChoiceField, INT: IntField, BOOL: BoolField, CHOICE_LIST: ChoiceListField}
+
+
 def make_field(param: Param) -> Field:
-    if param.kind == CHOICE:
-        return ChoiceField(param)
-    if param.kind == INT:
-        return IntField(param)
-    if param.kind == BOOL:
-        return BoolField(param)
-    if param.kind == CHOICE_LIST:
-        return ChoiceListField(param)
-    if param.kind == FLOAT and param.log:
-        return LogFloatField(param)
-    return TextField(param)
+    """The field that edits ``param``, its editors named and described (:meth:`Field.describe`)."""
+    kind = LogFloatField if param.kind == FLOAT and param.log else _FIELDS.get(param.kind, TextField)
+    field = kind(param)
+    field.describe()
+    return field
 
 
 class ParameterPanel(QWidget):
@@ -321,7 +355,7 @@ class ParameterPanel(QWidget):
                 field = make_field(param)
                 label = QLabel(param.label)
                 label.setToolTip(field.toolTip())
-                label.setBuddy(field)
+                label.setBuddy(field.editor)  # the editor itself: Alt+mnemonic and screen readers land on it
                 form.addRow(label, field)
                 form.addRow(field.error)
                 field.committed.connect(self._on_committed)
@@ -330,6 +364,11 @@ class ParameterPanel(QWidget):
             self.boxes[group] = box
             layout.addWidget(box)
         layout.addStretch(1)
+        chain_focus(self.editors())
+
+    def editors(self) -> list[QWidget]:
+        """Every field's editors in the form's order, top to bottom: the order Tab walks them in."""
+        return [editor for field in self.fields.values() for editor in field.editors()]
 
     def set_values(self, values: dict[str, Any], kind: str) -> None:
         """Show an experiment's values (no ``changed`` signals)."""

@@ -81,6 +81,7 @@ class RunsView(QWidget):
         self.setToolTip("Every run of this session: start-to-stop of training, with its setup and final costs.")
         self.model = RunsModel(self)
         self.table = QTableView()
+        self.table.setAccessibleName("Runs table")
         self.table.setModel(self.model)
         self.table.setToolTip("One row per run. Select several (Ctrl/Shift+click) and press Overlay selected to "
                               "draw their cost curves, dashed, over the current one. Double-click a name to rename it.")

@@ -49,6 +49,9 @@ class TimelineBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.slider.setAccessibleName("Timeline")  # no caption beside it: the room goes to the slider
+        for widget, name in ((self.rewind_button, "Ten iterations back"), (self.replay_button, "Replay"),
+                             (self.speed, "Replay speed"), (self.live_button, "Live")):
+            widget.setAccessibleName(name)  # the words without the symbols the buttons show
         for w in (self.rewind_button, self.slider, self.label, self.replay_button, self.speed,
                   self.resume_button, self.live_button):
             layout.addWidget(w, 1 if w is self.slider else 0)

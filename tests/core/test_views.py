@@ -30,14 +30,14 @@ def test_a_lesson_names_the_catalogues_views():
     assert all(f"``{name}``" in lessons.__doc__ for name in VIEW_NAMES), "the lesson format names every view"
 
 
-def test_every_tab_has_a_title_and_a_tip_and_nothing_else_does():
+def test_every_tab_has_a_title_every_view_in_the_window_a_tip_and_nothing_else_does():
     assert [v.tab for v in views.tab_views(views.TOP)] == ["Data", "Network", "Backprop inspector",
                                                            "Cost landscape", "Cost curve", "Cost surface"]
     assert [v.tab for v in views.tab_views(views.BOTTOM)] == ["Weight trajectories", "Gradient flow", "Accuracy",
                                                               "Learning-rate sweep", "Runs"]
     for v in views.CATALOGUE:
         tabbed = v.place in (views.TOP, views.BOTTOM)
-        assert bool(v.tab) == tabbed and bool(v.tip) == tabbed, v.name
+        assert bool(v.tab) == tabbed and bool(v.tip) == bool(v.place), v.name
         assert v.title and v.place in (views.TOP, views.BOTTOM, views.BESIDE, "")
     assert len(views.VIEWS_BY_NAME) == len(views.CATALOGUE)
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from ...core.files.experiment import Experiment
 from ...core.io.gif import MAX_FPS
 from ...core.views import view
+from ..accessibility import named
 from ..figures.export import (
     _dispose,
     export_gif,
@@ -99,6 +100,8 @@ class ExportDialog(QDialog):
             spin.setRange(MIN_SIDE, MAX_SIDE)
             spin.setSuffix(" px")
             spin.setToolTip("The figure's size in screen pixels.")
+        named(self.width, "Width")
+        named(self.height, "Height")
         size_row = QHBoxLayout()
         size_row.addWidget(self.width)
         size_row.addWidget(self.height)
@@ -122,7 +125,7 @@ class ExportDialog(QDialog):
         self.fps.setDecimals(1)
         self.fps.setValue(10)
         self.fps.setToolTip("Frames per second when the animation plays.")
-        self.path = QLineEdit()
+        self.path = named(QLineEdit(), "File")
         self.path.setToolTip("The file to write.")
         browse = QPushButton("Choose…")
         browse.setToolTip("Choose the file with a file dialog.")
@@ -138,6 +141,10 @@ class ExportDialog(QDialog):
                                   ("path", "File", path_row)):
             form.addRow(label, field)
             self._rows[key] = form.rowCount() - 1
+            if isinstance(field, QWidget):  # the buddy of the label made for it; a row's first editor
+                named(field, label)
+            else:
+                form.labelForField(field).setBuddy(field.itemAt(0).widget())
         self.form = form
         buttons = dialog_buttons(self, QDialogButtonBox.StandardButton.Save, "Export", self.export)
         layout = QVBoxLayout(self)

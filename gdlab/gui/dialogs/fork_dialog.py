@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ...core.files.experiment import Experiment
 from ...core.io.printing import alpha
 from ...core.params import NETWORK, PARAMS_BY_NAME
+from ..accessibility import named
 from ..gc_policy import keep_python_half
 from ..widget_builders import dialog_buttons
 
@@ -58,12 +59,12 @@ class ForkDialog(QDialog):
                lambda: {"learning_rate": rate.clamp(lr * 10)}).setChecked(True)
         option(f"α ÷ 10 ({alpha(lr / 10)})", "A tenth of the learning rate: steps ten times as short.",
                lambda: {"learning_rate": rate.clamp(lr / 10)})
-        self.optimizer = QComboBox()
+        self.optimizer = named(QComboBox(), "Another optimiser")
         self.optimizer.addItems([o for o in PARAMS_BY_NAME["optimizer"].choices if o != experiment["optimizer"]])
         option("another optimiser:", "The same gradients, used by another update rule.",
                lambda combo=self.optimizer: {"optimizer": combo.currentText()}, self.optimizer)
         if experiment.kind == NETWORK:
-            self.activation = QComboBox()
+            self.activation = named(QComboBox(), "Another hidden activation")
             self.activation.addItems([a for a in PARAMS_BY_NAME["hidden_activation"].choices
                                       if a not in (experiment["hidden_activation"], "softmax")])
             option("another hidden activation:", "The same weights, another non-linearity f in a = f(z).",

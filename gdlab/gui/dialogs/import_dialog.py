@@ -50,6 +50,7 @@ from ...core.files.csvdata import (
 )
 from ...core.files.experiment import Experiment
 from ...core.params import ExperimentError
+from ..accessibility import label_for
 from ..palette import SKY, VERMILLION
 from ..theming import app_theme, themed_style
 
@@ -160,6 +161,8 @@ class ImportDataDialog(QDialog):
         label_caption.setToolTip(self.label_combo.toolTip())
         task_caption = QLabel("Task:")
         task_caption.setToolTip(self.task_combo.toolTip())
+        label_for(label_caption, self.label_combo, "Label column")
+        label_for(task_caption, self.task_combo)
         form.addRow(label_caption, self.label_combo)
         form.addRow(task_caption, self.task_combo)
         form.addRow("", self.task_note)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from ..accessibility import named
 from ..widget_builders import tight_column
 from .base import LivePlot, make_curve, thin_older
 from .framing import CAP, grown_range
@@ -71,7 +72,7 @@ class CurveView(QWidget):
         self.readout.setFont(font)
         self.readout.setWordWrap(True)
         self._fix_readout_height()
-        self.run_picker = QComboBox()
+        self.run_picker = named(QComboBox(), "Run described")
         self.run_picker.setToolTip("Which run the numbers below describe.")
         self.run_picker.currentIndexChanged.connect(self._on_pick)
         bottom = QHBoxLayout()

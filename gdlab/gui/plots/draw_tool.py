@@ -41,6 +41,7 @@ from ...core.data.customdata import CustomData
 from ...core.data.datasets import BINARY, MIN_SAMPLES, MULTICLASS, REGRESSION, Dataset, make_dataset
 from ...core.files.experiment import Experiment
 from ...core.params import NETWORK
+from ..accessibility import named
 from ..palette import CLASS_COLORS, class_color
 from ..widget_builders import push_button
 from .data_view import DataView
@@ -100,7 +101,8 @@ class DrawTool(DrawMouse, DrawHints, DrawHistory, QObject):
                                     "other class, drag moves a point, Delete removes the point under the mouse. "
                                     "Starts from the current data's points (2-D classes) or an empty plane.")
         self.draw_button.toggled.connect(self.set_drawing)
-        self.class_combo = QComboBox()
+        named(self.draw_button, "Draw points")
+        self.class_combo = named(QComboBox(), "Class to draw")
         self.class_combo.setToolTip("The class a left click adds (a right click adds the other class: class 1, "
                                     "or class 0 when class 1 or higher is chosen). Classes are numbered from 0 and "
                                     "each needs at least one point.")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..accessibility import named
 from ..palette import LIGHT, VERMILLION, Theme
 from ..theming import stylesheet
 from .chain_rule_text import chain_rule_html
@@ -57,11 +58,13 @@ class InspectorView(QWidget):
         self.next_button.setToolTip("The next phase of this iteration: forward, cost, backward, update (N).")
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
-        self.mode = QComboBox()
+        named(self.back_button, "Back")
+        named(self.next_button, "Next")
+        self.mode = named(QComboBox(), "Trace")
         self.mode.addItems(["whole batch", "one sample"])
         self.mode.setToolTip("Trace the run's real iteration over its batch (numbers on neurons are batch "
                              "averages, δ the batch sums), or the same passes for one training sample alone.")
-        self.sample = OneBasedSpinBox()
+        self.sample = named(OneBasedSpinBox(), "Sample")
         self.sample.setRange(0, 0)
         self.sample.setPrefix("sample ")
         self.sample.setToolTip("Which training sample (one-sample mode; in batch mode, whose share of the "

@@ -12,6 +12,7 @@ import numpy as np
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ..accessibility import label_for
 from ..palette import VERMILLION
 from ..view_data import LandscapeSlice
 from ..widget_builders import tight_column
@@ -43,6 +44,7 @@ class LandscapeView(QWidget):
         for label, widget in (("x:", self.weight_a), ("y:", self.weight_b)):
             text = QLabel(label)
             text.setToolTip(widget.toolTip())
+            label_for(text, widget, f"Weight along {label[0]}")
             top.addWidget(text)
             top.addWidget(widget)
         top.addWidget(self.update_button)

@@ -25,6 +25,7 @@ from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ...core.run.decimate import DecimatedSeries
+from ..accessibility import named
 from ..palette import BLUE, LIGHT, ORANGE, Theme
 from .base import BUCKETS, RECENT, Bounds, LivePlot, PathCurve, make_curve
 from .live_rows import LiveRows, set_columns
@@ -279,6 +280,9 @@ class MetricsView(QWidget):
         side.addWidget(self.confusion_plot, 1)
         self.confusion_panel.setToolTip("Rows: the true class; columns: the class the network predicts. "
                                         "The diagonal holds the points classified right.")
+        named(self.plot, "Accuracy or R² per iteration", "Accuracy (classification) or R² (regression) on the "
+              "training and the test data at every iteration.")
+        named(self.confusion_plot, "Confusion matrix", self.confusion_panel.toolTip())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 3)

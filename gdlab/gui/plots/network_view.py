@@ -25,6 +25,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...core.io.printing import number
+from ..accessibility import label_for
 from ..palette import BLUE, LIGHT, ORANGE, VERMILLION, Theme
 from .base import LivePlot
 from .diagram_labels import place_labels
@@ -66,6 +67,7 @@ class NetworkView(NetworkEdges, QWidget):
         top.setContentsMargins(6, 0, 6, 0)
         show = QLabel("Edges show")
         show.setToolTip(self.mode_box.toolTip())
+        label_for(show, self.mode_box)
         top.addWidget(show)
         top.addWidget(self.mode_box)
         self.legend = QLabel()

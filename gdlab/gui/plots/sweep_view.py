@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.io.printing import number
+from ..accessibility import label_for
 from ..palette import GREEN, ORANGE, SKY, VERMILLION
 from ..widget_builders import tight_column
 from .base import LivePlot, make_curve
@@ -74,10 +75,12 @@ class SweepView(QWidget):
         self.cancel_button.clicked.connect(self.cancel_requested)
         controls = QHBoxLayout()
         controls.setContentsMargins(4, 0, 4, 0)
-        for label, widget in (("α from", self.lr_min), ("to", self.lr_max), ("rates", self.count),
-                              ("each", self.iterations)):
+        for label, widget, name in (("α from", self.lr_min, "Smallest α"), ("to", self.lr_max, "Largest α"),
+                                    ("rates", self.count, "Number of rates"),
+                                    ("each", self.iterations, "Iterations per rate")):
             text = QLabel(label)
             text.setToolTip(widget.toolTip())
+            label_for(text, widget, name)
             controls.addWidget(text)
             controls.addWidget(widget)
         controls.addWidget(self.run_button)

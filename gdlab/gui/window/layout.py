@@ -7,7 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QSplitter, QTabBar, QTabWidget, QVBoxLayout, QWidget
 
-from ...core.views import BOTTOM, TOP, tab_views
+from ...core.views import BOTTOM, TOP, tab_views, view
+from ..accessibility import describe_view
 from ..panels import ParameterPanel
 from ..plots.contour_view import ContourView
 from ..plots.cost import CostPlot, GradientFlowPlot
@@ -121,6 +122,8 @@ class LayoutMixin:
         self.tab_pages.update({"trajectories": self.trajectory_plot, "gradients": self.gradient_flow,
                                "metrics": self.metrics_view, "sweep": self.sweep_view, "runs": self.runs_view})
         self._add_tabs(self.bottom_tabs, BOTTOM)
+        for name, page in {"cost": self.cost_plot, **self.tab_pages}.items():
+            describe_view(page, view(name))  # its title and tip in the catalogue, for screen readers
         self.bottom_tabs.currentChanged.connect(self._on_bottom_tab)
         plots.addWidget(self.top_splitter)
         plots.addWidget(self.bottom_tabs)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from ...core.params import NETWORK
 from ...core.run.training import CONVERGED, DIVERGED, FINISHED, MAX_ITERATIONS
+from ..accessibility import label_for
 
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 0)  # iterations per second; 0 = as fast as possible
 
@@ -52,6 +53,7 @@ class RunControlsMixin:
 
         self.start_button = button("▶  Start", "Start or pause training (Space).", self.toggle_running)
         self.start_button.setMinimumWidth(110)
+        self.start_button.setAccessibleName("Start")  # the word without its symbol, as Pause is below
         self.step_button = button("Step", "One iteration: backprop computes ∂J/∂w, then w ← w − α·∂J/∂w "
                                   "(→ or S).", self.step_once)
         self.step10_button = button("Step 10", "Ten iterations (Shift+→).", self.step_ten)
@@ -69,6 +71,7 @@ class RunControlsMixin:
                "has its own pace (saved with it); Space starts at that pace.")
         for w in (speed_label, self.speed_slider):
             w.setToolTip(tip)
+        label_for(speed_label, self.speed_slider)
         self.speed_value = QLabel()
 
         self.speed_slider.valueChanged.connect(self._on_speed)
@@ -161,3 +164,4 @@ class RunControlsMixin:
         text = "❚❚  Pause" if running else "▶  Start"
         if self.start_button.text() != text:  # setText repaints and relays out even when unchanged
             self.start_button.setText(text)
+            self.start_button.setAccessibleName("Pause" if running else "Start")
