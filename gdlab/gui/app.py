@@ -14,11 +14,15 @@ from ..core.io.atomic import atomic_write_bytes
 from .autosave import Autosaver
 from .dialogs.help import APP_ID, app_icon
 from .dialogs.welcome import should_show_welcome
-from .errors import install_excepthook
+from .errors import install_excepthook, log_error
 from .figures.figure_encode import png_bytes
+from .folders import migrate_legacy_folders
 from .gc_policy import collect_on_gui_thread_only
 from .main_window import MainWindow
 
+# QSettings needs an organisation (without one it writes "Unknown Organization"), so the settings
+# stay at ~/.config/gdlab/gdlab.conf (Windows: the registry key Software/gdlab/gdlab); the data and
+# log folders, where Qt would say the pair twice (gdlab/gdlab), are gdlab.gui.folders'.
 ORGANISATION = "gdlab"
 APPLICATION = "gdlab"
 
@@ -44,6 +48,8 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
 
     ``lesson``: a :class:`~gdlab.core.teaching.lessons.Lesson` to play from its first pause."""
     app = make_app()
+    if quit_after is None:  # a smoke-test run (--quit-after) moves nothing
+        _move_legacy_folders()
     autosaver = Autosaver() if quit_after is None else None
     recovered = None
     if autosaver is not None and experiment is None:
@@ -84,6 +90,17 @@ def run_app(experiment: Experiment | None = None, quit_after: int | None = None,
     return 2 if failed else status
 
 
+def _move_legacy_folders() -> None:
+    """Move what an earlier gdlab left in the doubled folders (…/gdlab/gdlab) to today's, and say
+    so in the log (once: after the move there is nothing left to move)."""
+    notes = migrate_legacy_folders()
+    if notes:
+        try:
+            log_error("gdlab's folders no longer say gdlab twice:\n" + "\n".join(notes), "Moving gdlab's folders")
+        except OSError:
+            print("gdlab: " + "\ngdlab: ".join(notes), file=sys.stderr)
+
+
 def _alive(window: MainWindow) -> MainWindow | None:
     """``window``, or None once it is deleted (closing deletes it)."""
     return window if shiboken6.isValid(window) else None
@@ -94,7 +111,8 @@ def _start_autosave(app: QApplication, window: MainWindow, autosaver: Autosaver,
 
     ``keep_recovery`` (an experiment was asked for on the command line, so nothing was offered
     back): if a crashed run left an experiment to recover, it is kept for the next plain start and
-    this run does not autosave, since that would overwrite it."""
+    this run does not autosave, and lets the lock go at once: the next gdlab started without an
+    experiment offers it."""
     def show_failure(message: str) -> None:
         window.statusBar().showMessage(message[:1].upper() + message[1:], 10000)
 
@@ -102,6 +120,7 @@ def _start_autosave(app: QApplication, window: MainWindow, autosaver: Autosaver,
     if keep_recovery and autosaver.pending_recovery() is not None:
         window.statusBar().showMessage("gdlab did not close properly last time: that experiment is kept, and "
                                        "offered back when gdlab starts without one. Autosave is off until then.")
+        autosaver.release()
         return
     autosaver.discard()
     autosaver.start(window._current_experiment)

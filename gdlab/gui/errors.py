@@ -1,9 +1,9 @@
 """Errors that reach the user: a dialog with a copyable report, and a log file.
 
-* :func:`log_dir` is where gdlab writes its log: ``$GDLAB_LOG_DIR`` when set (tests use it), on
-  macOS ``~/Library/Logs/gdlab``, elsewhere the platform's state folder plus ``logs`` (Linux
-  ``~/.local/state/gdlab/gdlab/logs``, the XDG place for logs; Windows
-  ``%LOCALAPPDATA%/gdlab/gdlab/State/logs``).
+* :func:`log_dir` is where gdlab writes its log: ``$GDLAB_LOG_DIR`` when set (tests use it), else
+  :func:`gdlab.gui.folders.log_folder`: on macOS ``~/Library/Logs/gdlab``, elsewhere the
+  platform's state folder plus ``logs`` (Linux ``~/.local/state/gdlab/logs``, the XDG place for
+  logs; Windows ``%LOCALAPPDATA%/gdlab/State/logs``).
 * :func:`log_error` appends a timestamped entry to ``gdlab.log`` there; past 1 MB the log is
   rotated (``gdlab.log.1`` keeps the previous one, older entries go).
 * :class:`ErrorDialog` says in one line what happened and shows the full report in a read-only,
@@ -20,14 +20,13 @@ import datetime as _dt
 import os
 import platform
 import sys
-import tempfile
 import threading
 import traceback
 from pathlib import Path
 from typing import Any, Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .folders import log_folder
 from .gc_policy import keep_python_half
 
 LOG_ENV = "GDLAB_LOG_DIR"
@@ -57,15 +57,7 @@ def log_dir() -> Path:
     """The folder of gdlab's log (created if missing): ``$GDLAB_LOG_DIR``, else the platform's
     log folder (see the module docstring)."""
     override = os.environ.get(LOG_ENV)
-    if override:
-        folder = Path(override)
-    elif sys.platform == "darwin":
-        folder = Path.home() / "Library" / "Logs" / "gdlab"  # where Console.app looks
-    else:
-        location = getattr(QStandardPaths.StandardLocation, "StateLocation",
-                           QStandardPaths.StandardLocation.AppLocalDataLocation)
-        base = QStandardPaths.writableLocation(location)
-        folder = (Path(base) if base else Path(tempfile.gettempdir()) / "gdlab") / "logs"
+    folder = Path(override) if override else log_folder()
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

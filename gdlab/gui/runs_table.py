@@ -222,7 +222,7 @@ class RunsView(QWidget):
 
     # -- saving ----------------------------------------------------------------------------------------
     def to_json(self) -> str:
-        """The table as JSON (for QSettings): at most MAX_RECORDS runs of at most MAX_POINTS points."""
+        """The table as JSON (for session.json): at most MAX_RECORDS runs of at most MAX_POINTS points."""
         runs = []
         for r in self.model.records[-MAX_RECORDS:]:
             x, y = r.history

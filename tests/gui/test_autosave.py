@@ -1,4 +1,5 @@
-"""Autosave: the current experiment is saved when it changes and offered back after a crash."""
+"""Autosave: the current experiment is saved when it changes and offered back after a crash; one
+gdlab at a time holds the autosave's QLockFile."""
 from __future__ import annotations
 
 import json
@@ -12,13 +13,14 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QLockFile, QSettings
 
 from gdlab.core.files.experiment import load_experiment
 from gdlab.core.files.presets import load_preset
 from gdlab.gui import app as app_module
 from gdlab.gui import autosave as autosave_module
 from gdlab.gui.autosave import Autosaver, default_folder
+from gdlab.gui.folders import data_folder
 from gdlab.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("qapp")  # the autosaver's timer needs a running application
@@ -44,11 +46,12 @@ def folder(tmp_path) -> Path:
 
 @pytest.fixture
 def savers():
-    """Autosavers made by a test; their timers are stopped afterwards (a crash leaves its lock)."""
+    """Autosavers made by a test; their timers are stopped and their locks let go afterwards."""
     made: list[Autosaver] = []
     yield made
     for saver in made:
         saver._timer.stop()
+        saver.release()
 
 
 def make(savers, folder) -> Autosaver:
@@ -57,14 +60,33 @@ def make(savers, folder) -> Autosaver:
     return saver
 
 
-def test_start_saves_now_and_writes_the_lock(savers, folder):
+@pytest.fixture(scope="module")
+def dead_pid() -> int:
+    """The process id of a process that has ended."""
+    gone = subprocess.Popen([sys.executable, "-S", "-c", ""])
+    gone.wait()
+    return gone.pid
+
+
+def crash(saver: Autosaver, pid: int) -> None:
+    """``saver``'s process "dies": no stop(), and the lock it held stays behind with its process id
+    gone (the lock file Qt writes: process id, program, machine; no machine: this one)."""
+    saver._timer.stop()
+    saver.release()
+    saver.lock_path.write_text(f"{pid}\npython\n\n")
+
+
+def _lock_pid(folder: Path) -> int:
+    return int((folder / "gdlab.lock").read_text().splitlines()[0])
+
+
+def test_start_saves_now_and_takes_the_lock(savers, folder):
     current = Current()
     saver = make(savers, folder)
     assert saver.start(current, interval_ms=FAST)
-    assert saver.path == folder / "current.json" and saver.lock_path == folder / "running.lock"
+    assert saver.path == folder / "current.json" and saver.lock_path == folder / "gdlab.lock"
     assert load_experiment(saver.path) == current.experiment
-    lock = json.loads(saver.lock_path.read_text())
-    assert lock["pid"] == os.getpid() and lock["token"] == saver.token
+    assert saver.holds_lock and _lock_pid(folder) == os.getpid()
     assert saver.pending_recovery() is None, "our own lock is not a crash"
 
 
@@ -79,34 +101,56 @@ def test_a_clean_stop_leaves_nothing_to_recover(qtbot, savers, folder):
     assert make(savers, folder).pending_recovery() is None
 
 
-def test_after_a_crash_the_last_saved_experiment_is_offered_back(qtbot, savers, folder):
+def test_after_a_crash_the_last_saved_experiment_is_offered_back(qtbot, savers, folder, dead_pid):
     current = Current("xor")
     crashed = make(savers, folder)
     crashed.start(current, interval_ms=FAST)
     current.experiment = current.experiment.replace(learning_rate=0.125, hidden_layers=[7, 3], name="my work")
     qtbot.waitUntil(lambda: crashed.save_count == 2, timeout=TIMEOUT)
-    crashed._timer.stop()  # the process "dies": no stop(), the lock stays
+    crash(crashed, dead_pid)
 
     restarted = make(savers, folder)
     recovered = restarted.pending_recovery()
     assert recovered is not None
     assert recovered.to_json() == current.experiment.to_json(), "exactly the last saved experiment"
+    assert restarted.holds_lock and _lock_pid(folder) == os.getpid(), "the stale lock is taken over"
     restarted.discard()
-    assert not restarted.path.exists() and not restarted.lock_path.exists()
+    assert not restarted.path.exists() and not restarted.recovery_path.exists()
+    restarted.release()
+    assert not restarted.lock_path.exists()
     assert make(savers, folder).pending_recovery() is None, "offered once"
 
 
-def test_a_corrupt_autosave_is_not_offered_and_is_set_aside(qtbot, savers, folder):
+def test_a_crashed_runs_autosave_kept_is_offered_again(savers, folder, dead_pid):
+    crashed = make(savers, folder)
+    crashed.start(Current("xor"), interval_ms=FAST)
+    crash(crashed, dead_pid)
+    kept = make(savers, folder)
+    assert kept.pending_recovery() == load_preset("xor")
+    kept.release()  # not discarded: e.g. gdlab was started with another experiment
+    assert make(savers, folder).pending_recovery() == load_preset("xor")
+
+
+def test_an_earlier_gdlabs_marker_counts_as_a_crash(savers, folder):
+    folder.mkdir(parents=True)
+    (folder / "running.lock").write_text(json.dumps({"pid": 1, "token": "old", "interval_ms": 30_000}))
+    load_preset("xor").save(folder / "current.json")
+    saver = make(savers, folder)
+    assert saver.pending_recovery() == load_preset("xor")
+    assert not (folder / "running.lock").exists()
+
+
+def test_a_corrupt_autosave_is_not_offered_and_is_set_aside(qtbot, savers, folder, dead_pid):
     crashed = make(savers, folder)
     crashed.start(Current(), interval_ms=FAST)
-    crashed._timer.stop()
+    crash(crashed, dead_pid)
     crashed.path.write_bytes(b'{"format": "gdlab-experiment", "schema_ver')  # cut off mid-write by the crash
     restarted = make(savers, folder)
     assert restarted.pending_recovery() is None
     aside = list(folder.glob("current.corrupt-*.json"))
     assert len(aside) == 1, "set aside, not deleted"
     assert aside[0].read_bytes() == b'{"format": "gdlab-experiment", "schema_ver'
-    assert not restarted.path.exists()
+    assert not restarted.path.exists() and not restarted.recovery_path.exists()
     assert restarted.pending_recovery() is None
 
 
@@ -132,60 +176,40 @@ def test_the_timer_saves_only_when_the_experiment_changed(qtbot, savers, folder)
     saver.stop()
 
 
-def test_the_lock_is_touched_at_every_check(qtbot, savers, folder):
-    saver = make(savers, folder)
-    saver.start(Current(), interval_ms=FAST)
-    old = time.time() - 3600
-    os.utime(saver.lock_path, (old, old))
-    with qtbot.waitSignal(saver.checked, timeout=TIMEOUT):
-        pass
-    assert saver.lock_path.stat().st_mtime > old + 3000
-    saver.stop()
-
-
-def _live_other_process_lock(folder: Path) -> subprocess.Popen:
-    """A lock held by another process that is alive (a second gdlab window)."""
-    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "running.lock").write_text(json.dumps({"pid": other.pid, "token": "other", "interval_ms": 30_000}))
-    load_preset("xor").save(folder / "current.json")
-    return other
-
-
-def test_a_lock_of_a_gdlab_still_running_is_not_a_crash(savers, folder):
-    other = _live_other_process_lock(folder)
-    try:
-        saver = make(savers, folder)
-        assert saver.pending_recovery() is None
-        saver.discard()
-        assert (folder / "running.lock").exists() and (folder / "current.json").exists(), "its files stay"
-    finally:
-        other.communicate(b"")
-    assert saver.pending_recovery() is not None, "once that process is gone, its lock is a crash's"
-
-
-def test_a_lock_without_heartbeat_is_a_crash_even_if_its_process_id_lives(savers, folder):
-    other = _live_other_process_lock(folder)
-    try:
-        old = time.time() - 3600
-        os.utime(folder / "running.lock", (old, old))  # its process id was reused by another program
-        assert make(savers, folder).pending_recovery() == load_preset("xor")
-    finally:
-        other.communicate(b"")
-
-
-def test_a_newer_gdlab_takes_the_autosave_over(qtbot, savers, folder):
-    first_current, second_current = Current("xor"), Current("spiral-deep")
+def test_a_second_lock_in_the_folder_is_refused_while_held(savers, folder):
     first, second = make(savers, folder), make(savers, folder)
-    first.start(first_current, interval_ms=FAST)
-    second.start(second_current, interval_ms=FAST)
-    first_current.experiment = first_current.experiment.replace(learning_rate=0.0625)
-    qtbot.waitUntil(lambda: not first.running, timeout=TIMEOUT)
-    assert load_experiment(second.path).name == "spiral-deep", "the older one stopped writing"
-    first.stop()
-    assert second.lock_path.exists(), "the older one does not remove the newer one's lock"
+    assert first.acquire()
+    assert not second.acquire(), "another Autosaver of this very process"
+    assert f"another gdlab (process {os.getpid()}" in second.last_error and str(second.lock_path) in second.last_error
+    other = QLockFile(str(folder / "gdlab.lock"))
+    assert not other.tryLock(0) and other.error() == QLockFile.LockError.LockFailedError, "any QLockFile"
+    old = time.time() - 3600
+    os.utime(first.lock_path, (old, old))
+    assert not second.acquire(), "a lock held for an hour is still held: staleness is not a matter of age"
+    first.release()
+    assert second.acquire()
+
+
+def test_a_stale_lock_is_taken_over(savers, folder, dead_pid):
+    folder.mkdir(parents=True)
+    (folder / "gdlab.lock").write_text(f"{dead_pid}\npython\n\n")
+    saver = make(savers, folder)
+    assert saver.acquire() and _lock_pid(folder) == os.getpid()
+
+
+def test_the_autosave_of_a_gdlab_still_running_is_left_alone(qtbot, savers, folder, dead_pid):
+    running, second = make(savers, folder), make(savers, folder)
+    running.start(Current("xor"), interval_ms=FAST)
+    assert second.pending_recovery() is None
+    second.discard()
+    with qtbot.waitSignal(second.failed, timeout=TIMEOUT) as failed:
+        assert second.start(Current("spiral-deep"), interval_ms=FAST) is False
+    assert failed.args[0].startswith("autosave is off: another gdlab")
+    assert load_experiment(folder / "current.json").name == "xor", "not overwritten"
     second.stop()
-    assert not second.lock_path.exists()
+    assert running.holds_lock and running.running and running.lock_path.exists(), "its lock stays"
+    crash(running, dead_pid)
+    assert second.pending_recovery() == load_preset("xor"), "once that gdlab is gone, its lock is a crash's"
 
 
 def test_a_failing_getter_or_folder_never_raises(qtbot, savers, folder, tmp_path):
@@ -206,9 +230,9 @@ def test_a_failing_getter_or_folder_never_raises(qtbot, savers, folder, tmp_path
     assert stuck.pending_recovery() is None
 
 
-def test_the_folder_defaults_to_app_data_or_beside_the_settings(tmp_path):
-    app_data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
-    assert Autosaver().folder == default_folder() == Path(app_data) / "autosave"
+def test_the_folder_defaults_to_the_data_folder_or_beside_the_settings(tmp_path):
+    assert Autosaver().folder == default_folder() == data_folder() / "autosave"
+    assert "gdlab/gdlab" not in default_folder().as_posix()
     settings = QSettings(str(tmp_path / "conf" / "gdlab.ini"), QSettings.Format.IniFormat)
     assert Autosaver(settings).folder == (tmp_path / "conf" / "autosave").resolve()
 
@@ -275,21 +299,24 @@ def launch(qtbot, qapp, settings, folder, monkeypatch):
             window.close()
 
 
-def _crashed_session(savers, folder, experiment) -> None:
+def _crashed_session(savers, folder, experiment, pid) -> None:
     """A session that autosaved ``experiment`` and then died (no stop(): its lock stays)."""
     crashed = make(savers, folder)
     crashed.start(lambda: experiment, interval_ms=FAST)
-    crashed._timer.stop()
-    assert make(savers, folder).pending_recovery() == experiment
+    crash(crashed, pid)
+    found = make(savers, folder)
+    assert found.pending_recovery() == experiment
+    found.release()
 
 
 @pytest.mark.slow
-def test_launching_with_an_experiment_keeps_a_crashed_sessions_autosave(savers, folder, launch):
+def test_launching_with_an_experiment_keeps_a_crashed_sessions_autosave(savers, folder, launch, dead_pid):
     work = load_preset("xor").replace(learning_rate=0.125, hidden_layers=[7, 3], name="my work")
-    _crashed_session(savers, folder, work)
+    _crashed_session(savers, folder, work, dead_pid)
     window = launch(experiment=load_preset("spiral-deep"))  # e.g. gdlab --preset spiral-deep
     assert window.experiment.name == "spiral-deep"
-    assert load_experiment(folder / "current.json") == work, "not deleted, not overwritten"
+    assert load_experiment(folder / "recover.json") == work, "not deleted, not overwritten"
+    assert not (folder / "current.json").exists() and not (folder / "gdlab.lock").exists(), "no autosave, no lock"
     assert "did not close properly" in window.statusBar().currentMessage()
     for saver in launch.autosavers:
         saver.stop()  # this session quits cleanly
@@ -300,19 +327,20 @@ def test_launching_with_an_experiment_keeps_a_crashed_sessions_autosave(savers, 
 def test_launching_with_an_experiment_autosaves_it_when_nothing_waits_for_recovery(folder, launch):
     launch(experiment=load_preset("spiral-deep"))
     assert load_experiment(folder / "current.json").name == "spiral-deep"
-    assert json.loads((folder / "running.lock").read_text())["pid"] == os.getpid()
+    assert _lock_pid(folder) == os.getpid()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("preset", [None, "spiral-deep"])
-def test_quit_after_runs_neither_take_the_lock_nor_touch_the_autosave(qtbot, savers, folder, launch, preset):
+def test_quit_after_runs_neither_take_the_lock_nor_touch_the_autosave(qtbot, savers, folder, launch, preset,
+                                                                     dead_pid):
     experiment = load_preset(preset) if preset else None
     window = launch(experiment=experiment, quit_after=1)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT)
     assert not folder.exists(), "a smoke test writes no autosave"
 
     work = load_preset("xor").replace(learning_rate=0.125, name="my work")
-    _crashed_session(savers, folder, work)
+    _crashed_session(savers, folder, work, dead_pid)
     before = {path.name: path.read_bytes() for path in folder.iterdir()}
     window = launch(experiment=experiment, quit_after=1)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT)

@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -253,6 +254,8 @@ def test_last_experiment_and_layout_are_restored(qtbot, settings):
     first.show()
     qtbot.waitUntil(lambda: first._frame is not None, timeout=TIMEOUT)
     first.close()
+    assert not {"runs", "last_experiment"} & set(settings.allKeys()), "the session is in session.json"
+    assert (Path(settings.fileName()).parent / "session.json").is_file()
     second = MainWindow(settings=settings)
     qtbot.addWidget(second)
     assert second.experiment.name == "lr-too-large"

@@ -41,7 +41,6 @@ def _state(window: MainWindow) -> dict:
     return {"name": window.experiment.name, "experiment": window.experiment.to_json(), "path": window.path,
             "title": window.windowTitle(), "iteration": snap.iteration,
             "session experiment": window.session.latest.experiment.name,
-            "last_experiment": window.settings.value("last_experiment"),
             "recent": window.settings.value("recent_files", [])}
 
 
@@ -82,11 +81,18 @@ def test_every_malformed_file_is_refused_and_the_session_is_untouched(qtbot, win
 
 
 @pytest.mark.slow
-def test_a_damaged_settings_value_falls_back_and_a_files_text_is_never_markup(qtbot, settings, make_window, capsys):
+def test_a_damaged_settings_value_falls_back_and_a_files_text_is_never_markup(qtbot, settings, make_window, capsys,
+                                                                              tmp_path):
     settings.setValue("text_scale", "not a number")
+    runs = {"format": "gdlab-runs", "version": 1, "next_id": 2, "runs": [{"id": "one"}]}  # a damaged runs table
+    (tmp_path / "session.json").write_text(json.dumps({"format": "gdlab-session", "version": 1,
+                                                       "last_experiment": None, "runs": runs}))
     window = make_window("xor")
     assert window.text_scale == 1.0
-    assert "the setting text_scale" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "the setting text_scale" in err
+    assert "the runs table in" in err and "runs[0].name: missing" in err and "it starts empty" in err
+    assert window.runs_view.records() == [] and "it starts empty" in window.statusBar().currentMessage()
     named = window.experiment.replace(name="<img src=x><h1>Banner</h1>")
     window.load_experiment(named.replace(description="<b>bold?</b>"))
     assert "&lt;img src=x&gt;&lt;h1&gt;Banner" in window.scenario.text()

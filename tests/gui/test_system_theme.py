@@ -79,3 +79,10 @@ def test_a_figure_stays_light_when_the_window_is_dark_by_system(qtbot, monkeypat
     image = QImage(str(path))
     assert image.pixelColor(3, 3).name().upper() == THEMES["light"].background
     assert background(window.cost_plot) == DARK.background, "the window keeps its own theme"
+
+
+def test_a_closed_window_no_longer_follows_the_desktop(qtbot, monkeypatch, make_window):
+    closed = make_window("lr-just-right")
+    closed.close()
+    desktop_turns(monkeypatch, qtbot, "dark")  # before the fix: its deleted menu actions raised in the slot
+    assert closed.resolved_theme == "light"

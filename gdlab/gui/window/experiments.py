@@ -37,7 +37,6 @@ class ExperimentsMixin:
         explanation = experiment.description or "Your own experiment."
         # a file's text, never markup
         self.scenario.setText(f"<b>{html_text(experiment.name)}</b><br>{html_text(explanation)}")
-        self.settings.setValue("last_experiment", experiment.to_json())
         self._show_speed(experiment["playback_speed"])
         self.sweep_view.set_default_iterations(experiment["max_iterations"])
         self.session.load(experiment)  # the worker takes the experiment's pace with it
@@ -140,7 +139,6 @@ class ExperimentsMixin:
         self._pending = None
         self.pending_bar.hide()
         self.message.hide()
-        self.settings.setValue("last_experiment", experiment.to_json())
         self.session.load(experiment)
 
     @Slot()

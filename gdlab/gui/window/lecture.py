@@ -46,7 +46,7 @@ class LectureMixin:
     @Slot(Qt.ColorScheme)
     def _on_desktop_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         """The desktop went light or dark: a window on System follows it (lecture mode stays projector)."""
-        if self.theme_name == SYSTEM and theming.resolve(SYSTEM) != self.resolved_theme:
+        if not self._closing and self.theme_name == SYSTEM and theming.resolve(SYSTEM) != self.resolved_theme:
             self.set_theme(SYSTEM)
 
     def scale_text(self, factor: float | None) -> None:

@@ -11,6 +11,7 @@ from ...core.files.experiment import Experiment
 from ...core.files.presets import load_preset
 from ..gc_policy import keep_python_half
 from ..session import TrainingSession
+from ..session_file import session_folder
 from ..theming import MAX_SCALE, MIN_SCALE, SYSTEM, WINDOW_THEMES
 from ..view_data import Frame
 from .experiments import ExperimentsMixin
@@ -43,6 +44,7 @@ class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, T
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         keep_python_half(self)
         self.settings = settings if settings is not None else QSettings()
+        self.session_folder = session_folder(self.settings)  # session.json: last experiment, runs table
         self.session = TrainingSession(self)
         try:
             self._setup(experiment)
@@ -54,7 +56,8 @@ class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, T
     def _setup(self, experiment: Experiment | None) -> None:
         self.session.frame_ready.connect(self._on_frame)
         self.session.failed.connect(self._on_failed)
-        self.experiment: Experiment = experiment or self._restored_experiment() or load_preset(DEFAULT_PRESET)
+        restored = self._restored_experiment()  # read even when an experiment is given: the runs table
+        self.experiment: Experiment = experiment or restored or load_preset(DEFAULT_PRESET)
         self.path: Path | None = None
         self._pending: Experiment | None = None
         self._frame: Frame | None = None
@@ -81,12 +84,7 @@ class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, T
         theme = self.settings.value("theme", SYSTEM)
         self.set_theme(theme if theme in WINDOW_THEMES else SYSTEM)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_desktop_scheme_changed)
-        runs = self.settings.value("runs")
-        if isinstance(runs, str):
-            try:
-                self.runs_view.from_json(runs)  # the runs of the last session
-            except ValueError:
-                pass  # a damaged record: the table starts empty
+        self._restore_runs()
         self.redraw_timer = QTimer(self)
         self.redraw_timer.setInterval(int(1000 / REDRAW_HZ))
         self.redraw_timer.timeout.connect(self._redraw)
@@ -95,3 +93,4 @@ class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, T
         if app is not None:
             app.aboutToQuit.connect(self._shutdown)
         self.load_experiment(self.experiment)
+        self._show_session_problems()

@@ -1,6 +1,7 @@
-"""What the window keeps between starts (QSettings): the last experiment, numbers read back safely,
-the geometry and splitter (fitted to the screen on the first show), recent files; and closing,
-which saves them and stops the session (the window itself is deleted once closed: WA_DeleteOnClose).
+"""What the window keeps between starts: in QSettings numbers read back safely, the geometry and
+splitter (fitted to the screen on the first show), recent files; in ``session.json`` (the data
+folder, :mod:`gdlab.gui.session_file`) the last experiment and the runs table; and closing, which
+saves them and stops the session (the window itself is deleted once closed: WA_DeleteOnClose).
 """
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from ...core.files.experiment import Experiment, ExperimentError
 from ..session import TrainingSession
+from ..session_file import SESSION_NAME, move_settings_values, read_session, session_text, write_session
 from .layout import PREFERRED_SIZE
 
 MAX_RECENT = 8
@@ -30,17 +32,21 @@ def stop_session(session: TrainingSession) -> bool:
     :data:`UNSTOPPED`, the thread left to finish its step."""
     if session.shutdown():
         return True
-    from ..errors import log_error
-
     message = "the training thread did not stop when its window closed; it is left to finish on its own"
-    try:
-        log_error(message, "Closing the window")
-    except OSError:
-        pass  # the message below still says it
+    _log(message, "Closing the window")
     print(f"gdlab: {message}", file=sys.stderr)
     session.setParent(None)
     UNSTOPPED.append(session)
     return False
+
+
+def _log(message: str, context: str) -> None:
+    from ..errors import log_error
+
+    try:
+        log_error(message, context)
+    except OSError:
+        pass  # the log cannot be written: nothing is lost that the user needs
 
 
 class SavedStateMixin:
@@ -51,13 +57,44 @@ class SavedStateMixin:
     """
 
     def _restored_experiment(self) -> Experiment | None:
-        text = self.settings.value("last_experiment")
-        if not isinstance(text, str):
-            return None
+        """The last experiment of ``session.json`` (after moving an earlier gdlab's settings values
+        there, once); its runs table waits in ``_saved_runs`` for :meth:`_restore_runs`. What cannot
+        be read is said on stderr and in the status bar (:meth:`_show_session_problems`)."""
+        notes = move_settings_values(self.settings, self.session_folder)
+        if notes:
+            _log("\n".join(notes), "Moving the last experiment and the runs table out of the settings")
+        saved = read_session(self.session_folder)
+        self._saved_session_text = saved.text
+        self._saved_runs = saved.runs
+        self.session_problems = list(saved.problems)
+        return saved.experiment
+
+    def _restore_runs(self) -> None:
+        if self._saved_runs is not None:
+            try:
+                self.runs_view.from_json(self._saved_runs)  # the runs of the last session
+            except ValueError as exc:
+                self.session_problems.append(f"the runs table in {self.session_folder / SESSION_NAME} could not "
+                                             f"be read ({str(exc)[:200]}); it starts empty")
+        self._saved_runs = None
+
+    def _show_session_problems(self) -> None:
+        for problem in self.session_problems:
+            print(f"gdlab: {problem}", file=sys.stderr)
+        if self.session_problems:
+            text = "; ".join(self.session_problems)
+            self.statusBar().showMessage(text[:1].upper() + text[1:], 20000)
+
+    def _save_session(self) -> None:
+        """Write ``session.json`` if it would change. A failure is said on stderr, never raised."""
         try:
-            return Experiment.from_json(text)
-        except ExperimentError:
-            return None
+            text = session_text(self._current_experiment().to_json(), self.runs_view.to_json())
+            if text != self._saved_session_text:
+                write_session(self.session_folder, text)
+                self._saved_session_text = text
+        except (OSError, ValueError, ExperimentError) as exc:
+            print(f"gdlab: cannot save the last experiment and the runs table in {self.session_folder}: "
+                  f"{getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
 
     def _setting_number(self, key: str, default: float, lo: float, hi: float) -> float:
         """A number from the settings file, kept within [lo, hi]; a damaged value (text, NaN) gives
@@ -143,6 +180,8 @@ class SavedStateMixin:
         if self._closing:
             return
         self._closing = True
+        # the desktop's signal outlives the window: a closed window must not restyle itself
+        QGuiApplication.styleHints().colorSchemeChanged.disconnect(self._on_desktop_scheme_changed)
         self.redraw_timer.stop()
         self.timeline.stop()
         self.statusBar().clearMessage()  # stops the status bar's own message timer
@@ -151,8 +190,7 @@ class SavedStateMixin:
                               else (self.saveGeometry(), self.splitter.saveState()))
         self.settings.setValue("geometry", geometry)
         self.settings.setValue("splitter", splitter)
-        self.settings.setValue("last_experiment", self._current_experiment().to_json())
-        self.settings.setValue("runs", self.runs_view.to_json())
         self.settings.sync()
+        self._save_session()
         stop_session(self.session)
         self.runs_view.model.flush_changed()  # its coalescing timer must not outlive the window
