@@ -68,6 +68,7 @@ def test_a_forked_twin_trains_in_lockstep_with_one_change(qtbot, make_window):
     assert "α × 10" in dialog.options[0][0].text() and dialog.options[0][0].isChecked()
     qtbot.mouseClick(dialog.findChild(QDialogButtonBox).buttons()[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.session.latest.twin is not None, timeout=TIMEOUT)
+    assert "the cost is J = 0." in window.lecture_text()  # the frame after the fork has no rows: J stands
     step_to(qtbot, window, 30)
     window._redraw()
     reference = make_run(window.session.latest.experiment)
@@ -80,6 +81,7 @@ def test_a_forked_twin_trains_in_lockstep_with_one_change(qtbot, make_window):
     assert "twin: α = 1" in window.trajectory_plot.caption.text()
     window.end_twin()
     qtbot.waitUntil(lambda: window.session.latest.twin is None, timeout=TIMEOUT)
+    assert "the cost is J = 0." in window.lecture_text()
     window.step_once()
     qtbot.waitUntil(lambda: not window._twin_shown, timeout=TIMEOUT)
 

@@ -50,6 +50,10 @@ class FramesMixin:
         first = snap.iterations[0] if frame.fresh and len(snap.iterations) else self.timeline.first
         self.timeline.set_range(int(first), int(snap.iteration))
         self._show_outcome(frame)
+        if snap.kind == NETWORK and len(snap.train_cost):
+            self.last_cost = float(snap.train_cost[-1])  # a frame after a command (fork, unfork) has no rows
+        elif frame.fresh:
+            self.last_cost = float("nan")
         self._frame = frame
         self._update_inspector()
         self._set_running_look(frame.running)

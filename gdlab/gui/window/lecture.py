@@ -143,7 +143,7 @@ class LectureMixin:
             g = ", ".join(num(v) for v in snap.gradient[0])
             return (f"Iteration {snap.iteration}: the gradient at ({', '.join(num(v) for v in snap.w[0])}) is "
                     f"({g}); each run steps downhill, its own way.")
-        J = snap.train_cost[-1] if len(snap.train_cost) else float("nan")
+        J = self.last_cost  # the latest frame may carry no rows: the last cost stands
         weights = sum(w.size + b.size for w, b in zip(snap.weights, snap.biases))
         return (f"Iteration {snap.iteration}: the cost is J = {num(J)}. Backprop computes ∂J/∂w for all {weights} "
                 f"weights and biases; gradient descent moves each by −α·∂J/∂w with α = {num(snap.learning_rate)}.")

@@ -73,6 +73,7 @@ class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, T
         self.text_scale = 1.0
         self._event_marked = False
         self._closing = False
+        self.last_cost = float("nan")  # the latest training cost a frame carried (the lecture caption says it)
         self._unrequested_size: QSize | None = None
         self._run_labels: list[str] = []  # the runs' names the legends show (they follow live changes)
         self._build_ui()
