@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from .data.datasets import CUSTOM, DATASET_NAMES
-from .data.real_data import REAL_DATASETS
 from .data.features import FEATURE_NAMES
+from .data.real_data import REAL_DATASETS
 from .io.strict_json import ExperimentError, json_kind
 from .nn.activations import ACTIVATION_NAMES
 from .optim.optimizer_kernels import OPTIMIZER_RULES
@@ -187,7 +187,8 @@ PARAMS: tuple[Param, ...] = (
     # -- data ---------------------------------------------------------------------------
     _P("dataset", "data", CHOICE, "Dataset", "xor",
        "The points the network learns from: a classification pattern, a regression curve, real data "
-       "(digits: 8×8 handwritten digits; iris: flowers), or custom: your own points, imported from a CSV file or drawn.",
+       "(digits: 8×8 handwritten digits; iris: flowers), or custom: your own points, imported from a CSV file "
+       "or drawn.",
        choices=DATASET_NAMES + (CUSTOM,)),
     _P("n_samples", "data", INT, "Samples", 200,
        "How many data points are generated (real data: how many of its rows are used, at most all); "
