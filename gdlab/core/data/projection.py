@@ -29,7 +29,8 @@ class Projection:
 
     def apply(self, X: np.ndarray) -> np.ndarray:
         """p = (x − x̄)·Vₖ for every row of X (n, d): the coordinates (n, k)."""
-        return (np.asarray(X, dtype=np.float64) - self.mean) @ self.axes.T
+        P: np.ndarray = (np.asarray(X, dtype=np.float64) - self.mean) @ self.axes.T
+        return P
 
 
 def principal_components(X: np.ndarray, k: int = 2) -> Projection:
