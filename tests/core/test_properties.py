@@ -40,8 +40,8 @@ from hypothesis.extra.numpy import arrays
 
 from gdlab.core.data.customdata import CustomData
 from gdlab.core.data.datasets import BINARY, CUSTOM, MULTICLASS, REGRESSION, make_dataset
-from gdlab.core.data.real_data import REAL_DATASETS
 from gdlab.core.data.features import num_features
+from gdlab.core.data.real_data import REAL_DATASETS
 from gdlab.core.files.experiment import Experiment, ExperimentError
 from gdlab.core.io.text import text_problem
 from gdlab.core.params import (

@@ -88,8 +88,7 @@ class Gallery:
             self.frames[k].setPen(pg.mkPen(VERMILLION, width=2.5) if wrong else pg.mkPen(theme.foreground, width=0.5))
         wrong_count = int(np.count_nonzero(data["wrong"]))
         part = "test" if data["part"] == "test" else "training"
-        self.view.set_title(f"{count} {part} images: predicted class below each; "
-                            f"{wrong_count} wrong, framed, true class in brackets")
+        self.view.set_title(f"Predicted class of {count} {part} images: {wrong_count} wrong (framed)")
         if refit:
             last_x, last_y = self._tile_origin(count - 1, rows, cols)
             width = min(count, COLUMNS) * (cols + GAP) - GAP
