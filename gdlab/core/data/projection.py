@@ -10,7 +10,8 @@ two axes are
 
 and axis k holds the share s_k² / Σ s_j² of the variance. An axis's sign is arbitrary in the SVD;
 here each is turned so that its largest component (by size) is positive, so the picture does not
-flip from one numpy to the next.
+flip from one numpy to the next. Points too large for the SVD (an overflow, a non-finite value)
+keep their first two coordinates as the axes (shares 0): a picture, never a warning.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ class Projection:
 
     def apply(self, X: np.ndarray) -> np.ndarray:
         """p = (x − x̄)·Vₖ for every row of X (n, d): the coordinates (n, k)."""
-        P: np.ndarray = (np.asarray(X, dtype=np.float64) - self.mean) @ self.axes.T
+        with np.errstate(all="ignore"):   # huge points project to huge (or inf) coordinates, as data
+            P: np.ndarray = (np.asarray(X, dtype=np.float64) - self.mean) @ self.axes.T
         return P
 
 
@@ -39,8 +41,16 @@ def principal_components(X: np.ndarray, k: int = 2) -> Projection:
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or len(X) < 1 or not 1 <= k <= X.shape[1]:
         raise ValueError(f"principal components need points (n, d) with k ≤ d, got {X.shape} and k = {k}")
-    mean = X.mean(axis=0)
-    _, s, vt = np.linalg.svd(X - mean, full_matrices=False)       # Xc = U·S·Vᵀ
+    with np.errstate(all="ignore"):
+        mean = X.mean(axis=0)
+        centred = X - mean
+        try:
+            _, s, vt = np.linalg.svd(centred, full_matrices=False)   # Xc = U·S·Vᵀ
+            usable = bool(np.isfinite(s).all() and np.isfinite(vt).all() and np.isfinite(np.sum(s * s)))
+        except np.linalg.LinAlgError:
+            usable = False
+    if not (usable and np.isfinite(mean).all()):
+        return Projection(np.where(np.isfinite(mean), mean, 0.0), np.eye(X.shape[1])[:k], np.zeros(k))
     axes = vt[:k].copy()
     signs = np.sign(axes[np.arange(k), np.abs(axes).argmax(axis=1)])
     axes *= np.where(signs == 0, 1.0, signs)[:, None]              # largest component positive
