@@ -14,6 +14,7 @@ from typing import Any, overload
 
 from .data.datasets import CUSTOM, DATASET_NAMES
 from .data.features import FEATURE_NAMES
+from .data.real_data import REAL_DATASETS
 from .io.strict_json import ExperimentError, json_kind
 from .nn.activations import ACTIVATION_NAMES
 from .optim.optimizer_kernels import OPTIMIZER_RULES
@@ -185,16 +186,18 @@ _P = Param
 PARAMS: tuple[Param, ...] = (
     # -- data ---------------------------------------------------------------------------
     _P("dataset", "data", CHOICE, "Dataset", "xor",
-       "The points the network learns from: a classification pattern, a regression curve, or custom: "
-       "your own points, imported from a CSV file or drawn.",
+       "The points the network learns from: a classification pattern, a regression curve, real data "
+       "(digits: 8×8 handwritten digits; iris: flowers), or custom: your own points, imported from a CSV file "
+       "or drawn.",
        choices=DATASET_NAMES + (CUSTOM,)),
     _P("n_samples", "data", INT, "Samples", 200,
-       "How many data points are generated; n in the cost J = 1/n · Σ loss.",
+       "How many data points are generated (real data: how many of its rows are used, at most all); "
+       "n in the cost J = 1/n · Σ loss.",
        unit="points", minimum=4, maximum=100_000, log=True,
        group_by={"dataset": lambda d: d != CUSTOM}),
     _P("noise", "data", FLOAT, "Noise", 0.1,
        "Standard deviation of the random jitter added to the data; more noise makes the pattern harder to fit.",
-       minimum=0.0, maximum=5.0, group_by={"dataset": lambda d: d != CUSTOM}),
+       minimum=0.0, maximum=5.0, group_by={"dataset": lambda d: d != CUSTOM and d not in REAL_DATASETS}),
     _P("test_fraction", "data", FLOAT, "Test fraction", 0.2,
        "Share of the points held out as a test set, never used for the gradient; its cost shows generalisation.",
        minimum=0.0, maximum=0.9),

@@ -55,8 +55,9 @@ def around(values: np.ndarray) -> tuple[float, float]:
 def network_view_data(run: NetworkRun, fresh: bool, sample: int, model=None,
                       parts: frozenset = VIEW_PARTS, aspect: float | None = None) -> dict[str, Any]:
     """What the network's views draw besides the history: the data and the network's output over
-    the input plane ("map"), the selected sample's z and a and each neuron's output map for small
-    networks ("network"), and on a fresh start the points, the input labels and the number of
+    the input plane ("map"; for more inputs a gallery or a projection), the selected sample's z and a,
+    each neuron's output map for small networks and, for image data, the first layer's weights as
+    images ("network"), and on a fresh start the points, the input labels and the number of
     training samples. A view whose part is left out keeps what it drew last."""
     view = run.view_data(include_points=fresh, model=model, aspect=aspect) if fresh or "map" in parts else {}
     if "network" in parts:
@@ -64,6 +65,7 @@ def network_view_data(run: NetworkRun, fresh: bool, sample: int, model=None,
         sizes = run.model.layer_sizes
         if len(sizes) - 1 <= MAX_DIAGRAM_LAYERS and max(sizes) <= MAX_DIAGRAM_NEURONS:
             view["neuron_maps"] = run.neuron_maps(THUMBNAIL_RESOLUTION, model=model)
+        view["weight_images"] = run.weight_images(model=model)
     if fresh:
         view["input_labels"] = list(run.input_labels)
         view["n_train"] = len(run.X_train)

@@ -1,4 +1,8 @@
-"""Toy datasets for the network: 2-D classification patterns and 1-D regression curves.
+"""Datasets for the network: 2-D classification patterns, 1-D regression curves and two real ones.
+
+The real ones, ``digits`` (8×8 images) and ``iris`` (4 measurements), are read from gdlab's shipped
+files (:mod:`~gdlab.core.data.real_data`); ``n_samples`` takes that many of their rows (in a
+shuffle seeded by the data seed; at most all of them) and ``noise`` does not apply.
 
 Every dataset is drawn from ``np.random.default_rng(seed)``, so the same arguments give the same
 points. Inputs lie roughly in [−1, 1] (so default learning rates behave), and ``noise`` is a
@@ -20,6 +24,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
+
+from .real_data import INFO as REAL_INFO
+from .real_data import REAL_DATASETS, draw_rows, load_real
 
 BINARY, MULTICLASS, REGRESSION = "binary", "multiclass", "regression"
 TASKS = (BINARY, MULTICLASS, REGRESSION)
@@ -59,6 +66,7 @@ DATASET_INFO: dict[str, str] = {
                       "(points uniform in [−1, 1]²).",
     "abs_boundary": f"Two classes split by a V: label 1 where x₂ > |x₁| − {_ABS_OFFSET} "
                     "(points uniform in [−1, 1]²).",
+    **REAL_INFO,
 }
 DATASET_NAMES: tuple[str, ...] = tuple(DATASET_INFO)
 
@@ -86,7 +94,9 @@ class Dataset(PointsShape):
     """Points X (n, d) and targets y (n, k), float64; ``labels`` (n,) class ids or None.
 
     ``task`` is "binary" (k = 1, y = label ∈ {0, 1}), "multiclass" (k = C, y one-hot) or
-    "regression" (k = 1, y real; ``labels`` None, ``n_classes`` 0).
+    "regression" (k = 1, y real; ``labels`` None, ``n_classes`` 0). ``class_names`` names the
+    classes when they have names (() otherwise: "0", "1", …); ``image_shape`` (rows, columns) says
+    that each point is an image read row by row (d = rows·columns), None for other data.
     """
 
     name: str
@@ -96,6 +106,8 @@ class Dataset(PointsShape):
     task: str
     n_classes: int
     feature_names: tuple[str, ...]
+    class_names: tuple[str, ...] = ()
+    image_shape: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         # read-only views, so a dataset shared by runs and plots cannot be changed by accident
@@ -115,6 +127,8 @@ class Dataset(PointsShape):
             raise ValueError("labels are required for classification and must be None for regression")
         if self.labels is not None and self.labels.shape != (len(self.X),):
             raise ValueError(f"labels must have shape ({len(self.X)},), got {self.labels.shape}")
+        if self.image_shape is not None and self.image_shape[0] * self.image_shape[1] != self.X.shape[1]:
+            raise ValueError(f"an image of {self.image_shape} pixels needs {self.X.shape[1]} inputs")
 
     @property
     def n_outputs(self) -> int:
@@ -256,6 +270,8 @@ def make_dataset(name: str, n_samples: int = 200, noise: float = 0.1, seed: int 
     """n_samples points of the dataset `name` (one of :data:`DATASET_NAMES`), drawn from
     ``np.random.default_rng(seed)``; ``noise`` is the standard deviation of the jitter."""
     _check_args(name, n_samples, noise)
+    if name in REAL_DATASETS:
+        return _real(name, int(n_samples), seed)
     n, noise = int(n_samples), float(noise)
     rng = np.random.default_rng(seed)
     if name in _REGRESSIONS:
@@ -278,10 +294,21 @@ def make_dataset(name: str, n_samples: int = 200, noise: float = 0.1, seed: int 
     return Dataset(name, X, y, labels, task, classes, ("x1", "x2"))
 
 
+def _real(name: str, n_samples: int, seed: int) -> Dataset:
+    """A real dataset (:mod:`~gdlab.core.data.real_data`): its rows in a seeded shuffle, all of them, or
+    the first ``n_samples`` when fewer are asked for; ``noise`` does not apply (the data are what they are)."""
+    table = load_real(name)
+    rows = draw_rows(table.labels, n_samples, seed)
+    labels = table.labels[rows]
+    classes = len(table.class_names)
+    return Dataset(name, table.X[rows], np.eye(classes)[labels], labels, MULTICLASS, classes,
+                   table.feature_names, table.class_names, table.image_shape)
+
+
 def _subset(data: Dataset, index: np.ndarray) -> Dataset:
     return Dataset(data.name, data.X[index], data.y[index],
                    None if data.labels is None else data.labels[index],
-                   data.task, data.n_classes, data.feature_names)
+                   data.task, data.n_classes, data.feature_names, data.class_names, data.image_shape)
 
 
 def _test_counts(counts: np.ndarray, test_fraction: float) -> np.ndarray:

@@ -59,4 +59,4 @@ def resolve(name_or_path: str | os.PathLike, base: str | os.PathLike | None = No
 
 
 _ORDER = ("lr-too-small", "lr-just-right", "lr-too-large", "lr-divergent", "local-minimum", "saddle-point",
-          "optimizer-race", "xor", "spiral-deep", "vanishing-gradients")
+          "optimizer-race", "xor", "spiral-deep", "vanishing-gradients", "iris", "digits")

@@ -17,6 +17,7 @@ from ..files.experiment import Experiment
 from ..nn.metrics import Scorer
 from ..nn.network import MLP
 from ..surface.contour import isoline
+from . import data_pictures
 from .history import History
 
 
@@ -40,6 +41,12 @@ class NetworkMaps:
     _values: dict[str, Any]
     _experiment: Experiment
     _grid: tuple[np.ndarray, np.ndarray, tuple[int, float | None], np.ndarray]  # view_data's (xs, ys, key, points)
+    _projection: Any = None  # data_pictures.projection's principal axes, computed once
+
+    def weight_images(self, model: MLP | None = None) -> np.ndarray | None:
+        """Each first-layer neuron's incoming weights as an image, for image data (see
+        :func:`~gdlab.core.run.data_pictures.weight_images`)."""
+        return data_pictures.weight_images(self, model)
 
     def confusion(self) -> dict[str, np.ndarray]:
         """{"train": C, "test": C}, C[t, p] = #{samples of true class t predicted as p}, for the
@@ -52,9 +59,11 @@ class NetworkMaps:
 
     @property
     def class_names(self) -> list[str]:
-        """Names of the classes 0 … C−1 (your own data's names, else "0", "1", …); [] for regression."""
+        """Names of the classes 0 … C−1 (your own data's or the dataset's names, else "0", "1", …);
+        [] for regression."""
         points = self._experiment.points
-        names = list(getattr(points, "class_names", None) or ()) if points is not None else []
+        names = list(getattr(points, "class_names", None) or ()) if points is not None else list(
+            self.dataset.class_names)
         return names if len(names) == self.n_classes else [str(c) for c in range(self.n_classes)]
 
     def sample_activations(self, index: int, model: MLP | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -94,6 +103,9 @@ class NetworkMaps:
         (e.g. P(class 1)) or (ny, nx, C) for softmax; the grid spans the data and a tenth more on
         each side, widened to ``aspect`` (width : height, the view's) so the map fills the view.
         1-D inputs: ``curve`` = (x, ŷ(x)).
+        More inputs (:mod:`~gdlab.core.run.data_pictures`): image data give a ``gallery`` of test
+        images with their predicted classes; other data a ``projection`` on the first two principal
+        components with every point's predicted class. No map: it means something for two inputs only.
         """
         data = self.dataset
         out: dict[str, Any] = {"task": data.task, "n_features": data.n_features}
@@ -120,6 +132,10 @@ class NetworkMaps:
             out["map"] = (xs.copy(), ys.copy(), z)
             if z.ndim == 2 and data.task == "binary":
                 out["boundary"] = isoline(xs, ys, z, 0.5)  # the decision boundary P(class 1) = 0.5
+        elif data.image_shape is not None:
+            out["gallery"] = data_pictures.gallery(self, model=model)
+        elif data.n_features > 2:
+            out["projection"] = data_pictures.projection(self, model=model)
         elif data.n_features == 1:
             lo, hi = float(data.X.min()), float(data.X.max())
             pad = 0.05 * (hi - lo) + 1e-9

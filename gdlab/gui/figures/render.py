@@ -111,6 +111,10 @@ def _feed_data(view, frame: Frame) -> None:
         view.set_map(*data["map"], data["task"], data.get("boundary"))
     elif "curve" in data:
         view.set_curve(*data["curve"])
+    elif data.get("gallery") is not None:
+        view.set_gallery(data["gallery"])
+    elif data.get("projection") is not None:
+        view.set_projection(data["projection"])
 
 
 # -- the cost curve J(w) of one weight, and the cost surface of two --------------------------------------
@@ -169,7 +173,7 @@ def _feed_network(view, frame: Frame) -> None:
     sizes = [snap.weights[0].shape[0]] + [w.shape[1] for w in snap.weights]
     if "input_labels" in data and (sizes != view.sizes or data["input_labels"] != view.input_labels):
         view.set_network(sizes, data["input_labels"])
-    view.set_snapshot(snap, data.get("sample"), data.get("neuron_maps"))
+    view.set_snapshot(snap, data.get("sample"), data.get("neuron_maps"), data.get("weight_images"))
 
 
 def _create_gradient_flow(experiment: Experiment, theme: Theme) -> QWidget:

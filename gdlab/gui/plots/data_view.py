@@ -3,7 +3,11 @@
 * two classes: the network's output P(class 1) as a background map (orange = 0, blue = 1), the
   decision boundary P = 0.5 as a line;
 * three or more classes: each class's colour mixed by the softmax probabilities;
-* regression: the points and the fitted curve ŷ(x).
+* regression: the points and the fitted curve ŷ(x);
+* more than two inputs (no map: it means something for two inputs only): image data as a gallery
+  of test images with their predicted classes (:mod:`~gdlab.gui.plots.data_gallery`), other data
+  on their first two principal components, each point coloured by its predicted class, a wrong
+  prediction drawn as a cross.
 
 Training points are filled, held-out test points are hollow. The network's output over the
 plane is computed by the worker (``NetworkRun.view_data``); this view only colours it in.
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from ..palette import BLUE, ORANGE, class_color
 from .base import LivePlot, make_curve
+from .data_gallery import Gallery
 
 POINT_OUTLINE = "#1A1A1A"   # dark against the map's colours and white alike
 _BINARY_MAP = pg.ColorMap([0.0, 0.5, 1.0], [pg.mkColor(ORANGE), pg.mkColor("#FFFFFF"), pg.mkColor(BLUE)])
@@ -59,6 +64,10 @@ class DataView(LivePlot):
         self.keep_range = False  # True while points are drawn (DrawTool): new data leaves the view's range alone
         self.aspect = 0.0
         self._map_rect: QRectF | None = None
+        self.gallery = Gallery(self)
+        self._gallery: dict | None = None
+        self._projection: dict | None = None
+        self._refit = False
         self.plot_item.vb.sigResized.connect(self._on_resized)
         self.set_readout(None)
 
@@ -71,7 +80,16 @@ class DataView(LivePlot):
         self.boundary.setData([], [])
         self._segments = None
         self.fit_curve.setData([], [])
-        if X.shape[1] == 1:
+        self.gallery.clear()
+        self._gallery, self._projection = None, None
+        for axis in ("left", "bottom"):
+            self.plot_item.showAxis(axis, X.shape[1] <= 2)
+        if X.shape[1] > 2:  # a gallery or a projection follows (set_gallery, set_projection)
+            self.plot_item.vb.setAspectLocked(True)
+            self.set_title("Data")
+            self.train_points.setData([], [])
+            self._refit = True
+        elif X.shape[1] == 1:
             self.set_title("Data and fitted curve ŷ(x)")
             self.set_labels("input x", "target y")
             self.train_points.setData(X[:, 0], targets, brush=pg.mkBrush(ORANGE), symbol="o")
@@ -88,7 +106,7 @@ class DataView(LivePlot):
         self._dirty = True
 
     def set_test_data(self, X: np.ndarray, targets: np.ndarray) -> None:
-        if len(X) == 0:
+        if len(X) == 0 or X.shape[1] > 2:
             self.test_points.setData([], [])
             self.test_halo.setData([], [])
         elif X.shape[1] == 1:
@@ -111,6 +129,17 @@ class DataView(LivePlot):
         self.task = task
         self._dirty = True
 
+    def set_gallery(self, gallery: dict) -> None:
+        """Image data: the core's gallery (images, true and predicted classes), drawn at the next refresh."""
+        self._gallery = gallery
+        self._dirty = True
+
+    def set_projection(self, projection: dict) -> None:
+        """More than two features: the points on the first two principal components (the core's
+        projection), coloured by their predicted classes (``projection["predicted"]``)."""
+        self._projection = projection
+        self._dirty = True
+
     def set_curve(self, x: np.ndarray, y_hat: np.ndarray) -> None:
         self._curve = (x, y_hat)
         self._dirty = True
@@ -122,12 +151,20 @@ class DataView(LivePlot):
             if abs(aspect - self.aspect) > 0.03 * max(aspect, self.aspect):
                 self.aspect = aspect
                 self.aspect_changed.emit(aspect)
+            if self._gallery is not None:
+                self._dirty = True   # the labels that fit are measured again
 
     # -- drawing -------------------------------------------------------------------------------
     def refresh(self) -> None:
         if not self._dirty:
             return
         self._dirty = False
+        if self._gallery is not None:
+            self.gallery.show(self._gallery, self._refit and not self.keep_range)
+            self.gallery.place_labels()
+            self._refit = False
+        elif self._projection is not None:
+            self._draw_projection()
         if self._map is not None:
             xs, ys, Z = self._map
             rect = QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
@@ -156,6 +193,27 @@ class DataView(LivePlot):
         if self._curve is not None:
             x, y = self._curve
             self.fit_curve.setData(x, y, connect="finite")
+
+    def _draw_projection(self) -> None:
+        p = self._projection
+        assert p is not None
+        self.set_title("Data on its first two principal components, coloured by the predicted class (× wrong)")
+        self.set_labels(*p["labels"])
+        predicted = p.get("predicted")
+        for k, (points, item) in enumerate(((p["train"], self.train_points), (p["test"], self.test_points))):
+            part = "train" if k == 0 else "test"
+            true = p["true"][part]
+            shown = true if predicted is None else predicted[part]
+            symbols = ["o" if predicted is None or s == t else "x" for s, t in zip(shown, true)]
+            if k == 0:
+                item.setData(points[:, 0], points[:, 1], brush=self._brushes(shown), symbol=symbols)
+            else:
+                pens = [pg.mkPen(class_color(int(c)), width=1.8) for c in shown]
+                self.test_halo.setData(points[:, 0], points[:, 1], symbol=symbols)
+                item.setData(points[:, 0], points[:, 1], pen=pens, symbol=symbols)
+        if self._refit and not self.keep_range:
+            self.plot_item.enableAutoRange()
+            self._refit = False
 
     def apply_theme(self, theme) -> None:
         super().apply_theme(theme)

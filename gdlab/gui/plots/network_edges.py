@@ -117,6 +117,45 @@ class NetworkEdges:
                 image.setRect(QRectF(p[0] - size / 2, p[1] - size / 2, size, size))
 
 
+    def _draw_weight_images(self) -> None:
+        """Image data, a summarised diagram: in the first layer's block, one tile per neuron, its
+        incoming weights from the pixels laid out as the image (the core's ``weight_images``), each on
+        its own scale: orange −max|w| through white 0 to blue +max|w| of that neuron's weights."""
+        images = self.weight_images
+        if images is None or not self.summarised or len(self.positions) < 2:
+            for tile in self.weight_tiles:
+                tile.hide()
+            return
+        if not self.inspector:
+            self.plot.set_title("Network: each tile in layer 1 is one neuron's incoming weights as an image "
+                                "(blue +, orange −)")
+        count = len(images)
+        if len(self.weight_tiles) != count:
+            for tile in self.weight_tiles:
+                self.plot.plot_item.removeItem(tile)
+            self.weight_tiles = []
+            for _ in range(count):
+                tile = pg.ImageItem(axisOrder="row-major")
+                tile.setZValue(6)
+                self.plot.plot_item.addItem(tile, ignoreBounds=True)
+                self.weight_tiles.append(tile)
+        cols = int(np.ceil(np.sqrt(count)))
+        grid_rows = int(np.ceil(count / cols))
+        cell = self.node_size / max(cols, grid_rows)
+        centre = self.positions[1][0]
+        top = centre[1] + grid_rows * cell / 2
+        left = centre[0] - cols * cell / 2
+        finite = np.nan_to_num(images, nan=0.0, posinf=0.0, neginf=0.0)
+        lut = _thumbnail_lut()
+        for k, tile in enumerate(self.weight_tiles):
+            r, c = divmod(k, cols)
+            scale = float(np.abs(finite[k]).max()) or 1.0
+            tile.setImage(finite[k][::-1], levels=(-scale, scale), lut=lut)   # image row 0 at the top
+            tile.setRect(QRectF(left + c * cell + 0.04 * cell, top - (r + 1) * cell + 0.04 * cell,
+                                0.92 * cell, 0.92 * cell))
+            tile.show()
+
+
 _LUT = None
 
 

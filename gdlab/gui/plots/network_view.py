@@ -104,6 +104,8 @@ class NetworkView(NetworkEdges, QWidget):
         self.nodes.setZValue(5)
         self.plot.plot_item.addItem(self.nodes)
         self.thumbnails: list[list[pg.ImageItem]] = []
+        self.weight_tiles: list[pg.ImageItem] = []
+        self.weight_images: np.ndarray | None = None
         self.texts: list[pg.TextItem] = []       # the inspector's numbers, in the order they get room
         self._titles: list[pg.TextItem] = []     # one per layer
         self._title_texts: list[tuple[str, str]] = []
@@ -158,6 +160,7 @@ class NetworkView(NetworkEdges, QWidget):
             for image in row:
                 self.plot.plot_item.removeItem(image)
         self.thumbnails = []
+        self.weight_images = None
         self._clear_texts()
         self._draw_nodes()
         for l, k in enumerate(sizes):
@@ -224,13 +227,16 @@ class NetworkView(NetworkEdges, QWidget):
         self.nodes.setData(spots)
 
     # -- live data -----------------------------------------------------------------------------
-    def set_snapshot(self, snapshot, sample=None, maps=None) -> None:
-        """The run's weights, gradients and last update; a sample's (z, a); neuron output maps."""
+    def set_snapshot(self, snapshot, sample=None, maps=None, weight_images=None) -> None:
+        """The run's weights, gradients and last update; a sample's (z, a); neuron output maps; for
+        image data, the first-layer neurons' weights as images."""
         self.snapshot = snapshot
         if sample is not None:
             self.sample = sample
         if maps is not None:
             self.maps = maps
+        if weight_images is not None:
+            self.weight_images = weight_images
         self._dirty = True
 
     def edge_values(self) -> list[np.ndarray]:
@@ -250,6 +256,7 @@ class NetworkView(NetworkEdges, QWidget):
         self._dirty = False
         self._draw_edges(self.edge_values(), log_scale=self.mode == "gradients")
         self._draw_thumbnails()
+        self._draw_weight_images()
 
     # -- inspector -----------------------------------------------------------------------------------
     def _clear_texts(self) -> None:

@@ -18,6 +18,7 @@ PRESET_GROUPS = (
                                        "local-minimum")),
     ("Two weights: cost surfaces", ("saddle-point", "optimizer-race")),
     ("Networks: backpropagation at work", ("xor", "spiral-deep", "vanishing-gradients")),
+    ("Real data", ("iris", "digits")),
 )
 
 

@@ -92,11 +92,16 @@ class TimelineMixin:
         moment = SimpleNamespace(weights=payload.weights, biases=payload.biases, grad_weights=payload.grad_weights,
                                  grad_biases=payload.grad_biases, last_update=[])
         view = payload.view
-        self.network_view.set_snapshot(moment, view.get("sample"), view.get("neuron_maps"))
+        self.network_view.set_snapshot(moment, view.get("sample"), view.get("neuron_maps"),
+                                       view.get("weight_images"))
         if "map" in view:
             self.data_view.set_map(*view["map"], view["task"], view.get("boundary"))
         elif "curve" in view:
             self.data_view.set_curve(*view["curve"])
+        elif view.get("gallery") is not None:
+            self.data_view.set_gallery(view["gallery"])
+        elif view.get("projection") is not None:
+            self.data_view.set_projection(view["projection"])
         if payload.found != payload.iteration:
             self.statusBar().showMessage(f"Showing iteration {payload.found}, the nearest one recorded.", 4000)
         self._dirty = True
