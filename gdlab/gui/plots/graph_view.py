@@ -1,0 +1,301 @@
+"""The computation graph of one training sample: every scalar operation of the forward pass as a
+node with its value; Next (N) and Back (B) walk the backward pass from the cost to the leaves,
+filling in each node's ∂J/∂node and writing on each edge the product upstream gradient × local
+derivative that flows along it. A network of more than about 30 operations is drawn as the paths
+through the chosen weight.
+
+Everything drawn comes from :mod:`gdlab.core.teaching.comp_graph` (the nodes, edges, values,
+gradients, phases and positions); nothing here computes. The trace it is built from (one sample,
+the run's next iteration) arrives with the worker's view data while this view is on show, and the
+graph is built and drawn only then: a hidden view costs nothing.
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ...core.teaching.comp_graph import CompGraph, build_graph
+from ..palette import LIGHT, VERMILLION, Theme
+from ..theming import stylesheet
+from .base import LivePlot
+from .inspector_view import CAPTION_STYLE, OneBasedSpinBox
+from .labels import hide_colliding
+from .network_layout import _fmt
+from .trajectories import weight_label
+
+__all__ = ["GraphView"]
+
+NODE_PX = 30          # a node's diameter in pixels
+NAMED = ("input", "weight", "bias", "side", "add", "act", "loss", "rest", "penalty", "total")
+
+
+class GraphView(QWidget):
+    """The graph of the sample's next iteration; ``complete``: always at "backward complete" (figures)."""
+
+    def __init__(self, parent=None, toolbar: bool = True, complete: bool = False):
+        super().__init__(parent)
+        self.theme: Theme = LIGHT
+        self.complete = complete
+        self.trace = None
+        self.graph: CompGraph | None = None
+        self.phase = 0
+        self.weight: tuple[int, int, int] | None = None
+        self._sizes: list[int] = []
+        self._dirty = False
+        self.back_button = QPushButton("◀ Back (B)")
+        self.next_button = QPushButton("Next (N) ▶")
+        self.back_button.setToolTip("The previous step of the backward pass (B).")
+        self.next_button.setToolTip("The next step of the backward pass: the next nodes get their ∂J/∂node (N).")
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.phase_label = QLabel()
+        self.weight_box = QComboBox()
+        self.weight_box.setToolTip("The weight whose leaf is marked; a network of more than about 30 operations "
+                                   "is drawn as the paths through it.")
+        self.weight_box.currentIndexChanged.connect(self._on_weight)
+        self.sample = OneBasedSpinBox()
+        self.sample.setRange(0, 0)
+        self.sample.setPrefix("sample ")
+        self.sample.setToolTip("Which training sample the graph computes (the inspector's sample too).")
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 0, 6, 0)
+        for w in (self.back_button, self.next_button, self.phase_label):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.weight_box)
+        top.addWidget(self.sample)
+        self.caption = QLabel("Pause the run to see its next iteration as a computation graph.")
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet(stylesheet(CAPTION_STYLE, LIGHT))
+        self.plot = LivePlot("Computation graph of one sample")
+        item = self.plot.plot_item
+        item.hideAxis("left")
+        item.hideAxis("bottom")
+        item.showGrid(x=False, y=False)
+        item.vb.setMouseEnabled(x=False, y=False)
+        item.setMenuEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        if toolbar:
+            layout.addLayout(top)
+            layout.addWidget(self.caption)
+        layout.addWidget(self.plot, 1)
+        self.edges = pg.PlotCurveItem(connect="pairs")
+        self.path_edges = pg.PlotCurveItem(connect="pairs")
+        self.nodes = pg.ScatterPlotItem(pxMode=True)
+        for z, it in ((0, self.edges), (1, self.path_edges), (5, self.nodes)):
+            it.setZValue(z)
+            item.addItem(it)
+        self.texts: list[pg.TextItem] = []
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(0)
+        self._place_timer.timeout.connect(self.place_labels)
+        item.vb.sigResized.connect(self._place_timer.start)
+        self._update_buttons()
+
+    # -- data ----------------------------------------------------------------------------------------
+    def set_samples(self, count: int) -> None:
+        self.sample.setRange(0, max(0, count - 1))
+
+    def set_trace(self, trace) -> None:
+        """A one-sample trace of the run's next iteration; drawn at the next refresh while on show."""
+        self.trace = trace
+        if list(trace.layer_sizes) != self._sizes:
+            self._sizes = list(trace.layer_sizes)
+            self._fill_weights()
+        self._dirty = True
+
+    def _fill_weights(self) -> None:
+        sizes, L = self._sizes, len(self._sizes) - 1
+        self.weight_box.blockSignals(True)
+        self.weight_box.clear()
+        for l in range(L):
+            for i in range(sizes[l]):
+                for j in range(sizes[l + 1]):
+                    self.weight_box.addItem(weight_label((l, i, j)), (l, i, j))
+        self.weight = (L - 1, 0, 0)
+        self.weight_box.setCurrentIndex(self.weight_box.findData(self.weight))
+        self.weight_box.blockSignals(False)
+        self.graph = None
+
+    @Slot(int)
+    def _on_weight(self, index: int) -> None:
+        if index >= 0:
+            self.weight = tuple(self.weight_box.itemData(index))
+            self._dirty = True
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Build and draw the graph if something changed and the view is on show."""
+        if not self._dirty or self.trace is None or not (self.isVisible() or self.complete):
+            return
+        self._dirty = False
+        old = self.graph
+        self.graph = build_graph(self.trace, self.weight)
+        same = old is not None and len(old.nodes) == len(self.graph.nodes) and old.weight == self.graph.weight
+        last = len(self.graph.phases) - 1
+        self.phase = last if self.complete else min(self.phase, last) if same else 0
+        self._draw()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.refresh()
+        self._place_timer.start()
+
+    def clear(self, message: str) -> None:
+        self.caption.setText(message)
+
+    # -- walking the phases ----------------------------------------------------------------------------
+    @Slot()
+    def next(self) -> None:
+        if self.graph is not None and self.phase < len(self.graph.phases) - 1:
+            self.phase += 1
+            self._draw_phase()
+
+    @Slot()
+    def back(self) -> None:
+        if self.graph is not None and self.phase > 0:
+            self.phase -= 1
+            self._draw_phase()
+
+    def set_phase(self, phase: int) -> None:
+        """Go to phase ``phase`` (negative: from the end, −1 the backward pass complete)."""
+        if self.graph is not None:
+            n = len(self.graph.phases)
+            self.phase = max(0, min(n - 1, phase % n if phase < 0 else phase))
+            self._draw_phase()
+
+    @property
+    def filled(self) -> frozenset[int]:
+        """The nodes whose ∂J/∂node is shown now."""
+        return self.graph.phases[self.phase].filled if self.graph is not None else frozenset()
+
+    def _update_buttons(self) -> None:
+        n = len(self.graph.phases) if self.graph is not None else 0
+        self.back_button.setEnabled(self.phase > 0)
+        self.next_button.setEnabled(self.phase < n - 1)
+
+    # -- drawing -----------------------------------------------------------------------------------------
+    def _label(self, html: str, color: str, size: int, bold: bool = False) -> pg.TextItem:
+        item = pg.TextItem(anchor=(0.5, 0.5), color=color)
+        item.setHtml(html)
+        font = QFont()
+        font.setPointSize(size)
+        font.setBold(bold)
+        item.setFont(font)
+        item.setZValue(20)
+        self.plot.plot_item.addItem(item, ignoreBounds=True)
+        self.texts.append(item)
+        return item
+
+    def _draw(self) -> None:
+        """The graph's shape: nodes, edges, the chosen weight's paths, every label (shown per phase)."""
+        g = self.graph
+        for t in self.texts:
+            self.plot.plot_item.removeItem(t)
+        self.texts = []
+        pos = [(float(n.column), float(n.y)) for n in g.nodes]
+        on_path = self._paths(g)
+        spots = []
+        for k, n in enumerate(g.nodes):
+            chosen = n.weight == g.weight
+            spots.append({"pos": pos[k], "size": NODE_PX, "symbol": "s" if n.leaf else "o",
+                          "brush": pg.mkBrush(VERMILLION if chosen else "#FFFFFF"),
+                          "pen": pg.mkPen(VERMILLION if k in on_path else "#333333", width=2 if k in on_path else 1.2)})
+        self.nodes.setData(spots)
+        flat = [[], []], [[], []]
+        for e in g.edges:
+            which = flat[1] if e.source in on_path and e.target in on_path else flat[0]
+            which[0] += [pos[e.source][0], pos[e.target][0]]
+            which[1] += [pos[e.source][1], pos[e.target][1]]
+        self.edges.setData(*flat[0], pen=pg.mkPen(self.theme.muted, width=1.2))
+        self.path_edges.setData(*flat[1], pen=pg.mkPen(VERMILLION, width=2.5))
+        pt, fg = self.theme.tick_pt + 1, self.theme.foreground
+        self._symbols = [self._label(n.symbol, "#000000", max(7, pt - 3), bold=True) for n in g.nodes]
+        self._values = [self._label(f"{n.name} = {_fmt(n.value)}" if n.kind in NAMED else _fmt(n.value), fg, pt)
+                        for n in g.nodes]
+        self._grads = [self._label(f"∂J/∂w = {_fmt(n.grad)}" if n.kind == "weight" else f"∂J = {_fmt(n.grad)}",
+                                   VERMILLION, pt, bold=n.weight == g.weight) for n in g.nodes]
+        self._products = [self._label(_fmt(e.product), VERMILLION, max(7, pt - 2)) for e in g.edges]
+        self._on_path = on_path
+        self.plot.plot_item.vb.disableAutoRange()
+        self._draw_phase()
+
+    @staticmethod
+    def _paths(g: CompGraph) -> set[int]:
+        """The chosen weight's leaf and every node that depends on it."""
+        start = g.weight_node(g.weight)
+        if start is None:
+            return set()
+        reach = {start}
+        for e in sorted(g.edges, key=lambda e: e.target):
+            if e.source in reach:
+                reach.add(e.target)
+        return reach
+
+    def _draw_phase(self) -> None:
+        g = self.graph
+        phase = g.phases[self.phase]
+        n = len(g.phases)
+        self.phase_label.setText("forward" if self.phase == 0 else f"backward {self.phase}/{n - 1}")
+        self.caption.setText(phase.caption)
+        what = "paths through " + weight_label(g.weight) if g.pruned else "every operation"
+        self.plot.set_title(f"Computation graph of sample {g.sample + 1}, iteration {g.iteration} ({what})")
+        self._update_buttons()
+        self.place_labels()
+
+    def place_labels(self) -> None:
+        """Labels at their nodes in pixels (value above, ∂J below, products on the edges), then hidden
+        wherever they would cover another: the chosen weight's paths first."""
+        g = self.graph
+        vb = self.plot.plot_item.vb
+        if g is None or not self.texts or vb.width() < 20 or vb.height() < 20:
+            return
+        # room in pixels around the nodes for a label above the top row and below the bottom one
+        line = max(t.textItem.boundingRect().height() for t in self.texts) - 4
+        wide = max(t.textItem.boundingRect().width() for t in self._values + self._grads) / 2
+        pad_y, pad_x = NODE_PX / 2 + line + 4, wide + 4
+        ys, right = [n.y for n in g.nodes], max(n.column for n in g.nodes)
+        sy = max(1e-6, (max(ys) - min(ys)) or 1.0) / max(1.0, vb.height() - 2 * pad_y)
+        sx = max(1.0, right) / max(1.0, vb.width() - 2 * pad_x)
+        vb.setRange(xRange=(-pad_x * sx, right + pad_x * sx), yRange=(min(ys) - pad_y * sy, max(ys) + pad_y * sy),
+                    padding=0)
+        vb.updateMatrix()
+        px, py = vb.viewPixelSize()
+        off = (NODE_PX / 2 + 1) * py
+        filled = self.filled
+        for k, node in enumerate(g.nodes):
+            self._symbols[k].setPos(node.column, node.y)
+            self._values[k].setAnchor((0.5, 1))
+            self._values[k].setPos(node.column, node.y + off)
+            self._grads[k].setAnchor((0.5, 0))
+            self._grads[k].setPos(node.column, node.y - off)
+            self._grads[k].setVisible(k in filled and not node.side)
+        for e, label in zip(g.edges, self._products):
+            a, b = g.nodes[e.source], g.nodes[e.target]
+            label.setPos(a.column + 0.55 * (b.column - a.column), a.y + 0.55 * (b.y - a.y))
+            label.setVisible(e.source in filled)
+        path = self._on_path
+        order = list(self._symbols)
+        for group in ([k for k in range(len(g.nodes)) if k in path], [k for k in range(len(g.nodes)) if k not in path]):
+            order += [self._grads[k] for k in group if k in filled and not g.nodes[k].side]
+            order += [self._values[k] for k in group]
+        order += [lbl for e, lbl in zip(g.edges, self._products) if e.source in filled and e.target in path]
+        order += [lbl for e, lbl in zip(g.edges, self._products) if e.source in filled and e.target not in path]
+        for t in self.texts:
+            t.updateTransform(force=True)
+        hide_colliding(order, self.plot)
+        for t in self.texts:
+            if t not in order:
+                t.hide()
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.plot.apply_theme(theme)
+        self.caption.setStyleSheet(stylesheet(CAPTION_STYLE, theme))
+        if self.graph is not None:
+            self._draw()
