@@ -165,7 +165,7 @@ def build_graph(trace: BackpropTrace, weight: tuple[int, int, int] | None = None
         prev: list[int | None] = [None] * sizes[l0]
         labels = trace.input_labels
         side = (labels[i0] if i0 < len(labels) else f"x{i0 + 1}") if l0 == 0 else f"a{l0}[{i0 + 1}]"
-        prev[i0] = b.add(Node("side", side, side, float(trace.a[l0][0, i0]), layer=l0))
+        prev[i0] = b.add(Node("side", side, "x" if l0 == 0 else "a", float(trace.a[l0][0, i0]), layer=l0))
         first, budget = l0, max_ops - 4
     else:
         names = trace.input_labels

@@ -28,6 +28,7 @@ from .trajectories import weight_label
 __all__ = ["GraphView"]
 
 NODE_PX = 30          # a node's diameter in pixels
+ROW_PX, COLUMN_PX = 110, 240   # at most this far apart: a small graph is not stretched over the whole view
 NAMED = ("input", "weight", "bias", "side", "add", "act", "loss", "rest", "penalty", "total")
 
 
@@ -253,17 +254,18 @@ class GraphView(QWidget):
         wherever they would cover another: the chosen weight's paths first."""
         g = self.graph
         vb = self.plot.plot_item.vb
-        if g is None or not self.texts or vb.width() < 20 or vb.height() < 20:
-            return
+        if g is None or not self.texts or not self.plot.isVisible() or vb.width() < 20 or vb.height() < 20:
+            return  # placed in pixels: again once shown and sized (a hidden viewport clips every label away)
         # room in pixels around the nodes for a label above the top row and below the bottom one
         line = max(t.textItem.boundingRect().height() for t in self.texts) - 4
         wide = max(t.textItem.boundingRect().width() for t in self._values + self._grads) / 2
         pad_y, pad_x = NODE_PX / 2 + line + 4, wide + 4
         ys, right = [n.y for n in g.nodes], max(n.column for n in g.nodes)
-        sy = max(1e-6, (max(ys) - min(ys)) or 1.0) / max(1.0, vb.height() - 2 * pad_y)
-        sx = max(1.0, right) / max(1.0, vb.width() - 2 * pad_x)
-        vb.setRange(xRange=(-pad_x * sx, right + pad_x * sx), yRange=(min(ys) - pad_y * sy, max(ys) + pad_y * sy),
-                    padding=0)
+        # rows at most ROW_PX apart and columns at most COLUMN_PX: a small graph stays together, centred
+        sy = max((max(ys) - min(ys)) / max(1.0, vb.height() - 2 * pad_y), 1 / ROW_PX)
+        sx = max(right / max(1.0, vb.width() - 2 * pad_x), 1 / COLUMN_PX)
+        cy, cx, hy, hx = (max(ys) + min(ys)) / 2, right / 2, vb.height() / 2 * sy, vb.width() / 2 * sx
+        vb.setRange(xRange=(cx - hx, cx + hx), yRange=(cy - hy, cy + hy), padding=0)
         vb.updateMatrix()
         px, py = vb.viewPixelSize()
         off = (NODE_PX / 2 + 1) * py
@@ -278,14 +280,15 @@ class GraphView(QWidget):
         for e, label in zip(g.edges, self._products):
             a, b = g.nodes[e.source], g.nodes[e.target]
             label.setPos(a.column + 0.55 * (b.column - a.column), a.y + 0.55 * (b.y - a.y))
-            label.setVisible(e.source in filled)
+            label.setVisible(e.source in filled and not a.side)
         path = self._on_path
         order = list(self._symbols)
         for group in ([k for k in range(len(g.nodes)) if k in path], [k for k in range(len(g.nodes)) if k not in path]):
             order += [self._grads[k] for k in group if k in filled and not g.nodes[k].side]
             order += [self._values[k] for k in group]
-        order += [lbl for e, lbl in zip(g.edges, self._products) if e.source in filled and e.target in path]
-        order += [lbl for e, lbl in zip(g.edges, self._products) if e.source in filled and e.target not in path]
+        shown = [(e, lbl) for e, lbl in zip(g.edges, self._products) if e.source in filled
+                 and not g.nodes[e.source].side]
+        order += [lbl for e, lbl in shown if e.target in path] + [lbl for e, lbl in shown if e.target not in path]
         for t in self.texts:
             t.updateTransform(force=True)
         hide_colliding(order, self.plot)
