@@ -1,9 +1,15 @@
 """The computation-graph tab: built only once shown; N fills node gradients in backward order (B undoes
 it, and N keeps its inspector meaning on other tabs); its leaves' ∂J/∂w are the inspector's per-sample
-values; no label covers another."""
+values; no label covers another, or even touches one, in the window or in an exported figure."""
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from window_labels import TIMEOUT, window_collisions
+
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.training import make_run
+from gdlab.gui.figures.export import prepared
+from gdlab.gui.figures.render import build_view
+from gdlab.gui.plots.labels import collisions, scene_labels, text_rect
 
 pytestmark = pytest.mark.slow
 
@@ -53,3 +59,26 @@ def test_a_large_network_shows_the_chosen_weights_paths_without_collisions(qtbot
     graph.set_phase(-1)
     window._redraw()
     assert window_collisions(window) == []
+
+
+@pytest.mark.parametrize("size", [(800, 500), (1600, 900)], ids=["800x500", "1600x900"])
+def test_an_exported_graph_has_no_labels_touching_or_cut_off(qtbot, size):
+    """What ``gdlab export xor --view graph`` draws (sample 1, the start, backward complete), measured as
+    it is rendered: no two labels touch (stricter than the 10 % of the window checks), none runs off
+    the plot, and the chosen weight's ∂J/∂w is among them."""
+    experiment = load_preset("xor")
+    widget = build_view("graph", make_run(experiment), experiment)
+    try:
+        with prepared(widget, size):
+            labels = scene_labels(widget.plot)
+            assert len(labels) > 60 and collisions(labels) == []
+            touching = [(a.text, b.text) for k, a in enumerate(labels) for b in labels[k + 1:]
+                        if a.rect.intersects(b.rect)]
+            assert touching == []
+            screen = QRectF(widget.plot.viewport().rect())
+            assert all(screen.contains(text_rect(t.textItem, widget.plot, clip=False)) for t in widget.texts
+                       if t.isVisible())
+            chosen = widget.graph.weight_node(widget.graph.weight)
+            assert widget._grads[chosen].isVisible()
+    finally:
+        widget.deleteLater()

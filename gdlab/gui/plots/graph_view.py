@@ -12,7 +12,7 @@ graph is built and drawn only then: a hidden view costs nothing.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import QPointF, QRectF, QSizeF, QTimer, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -21,13 +21,14 @@ from ..palette import LIGHT, VERMILLION, Theme
 from ..theming import stylesheet
 from .base import LivePlot
 from .inspector_view import CAPTION_STYLE, OneBasedSpinBox
-from .labels import hide_colliding
+from .labels import fit_labels
 from .network_layout import _fmt
 from .trajectories import weight_label
 
 __all__ = ["GraphView"]
 
 NODE_PX = 30          # a node's diameter in pixels
+GAP_PX = 2            # the clear space around every label drawn
 ROW_PX, COLUMN_PX = 110, 240   # at most this far apart: a small graph is not stretched over the whole view
 NAMED = ("input", "weight", "bias", "side", "add", "act", "loss", "rest", "penalty", "total")
 
@@ -250,8 +251,8 @@ class GraphView(QWidget):
         self.place_labels()
 
     def place_labels(self) -> None:
-        """Labels at their nodes in pixels (value above, ∂J below, products on the edges), then hidden
-        wherever they would cover another: the chosen weight's paths first."""
+        """Labels at their nodes in pixels (value above, ∂J below, products on the edges, or beside
+        where that is taken), hidden where none fits: the chosen weight first, then its paths."""
         g = self.graph
         vb = self.plot.plot_item.vb
         if g is None or not self.texts or not self.plot.isVisible() or vb.width() < 20 or vb.height() < 20:
@@ -268,33 +269,41 @@ class GraphView(QWidget):
         vb.setRange(xRange=(cx - hx, cx + hx), yRange=(cy - hy, cy + hy), padding=0)
         vb.updateMatrix()
         px, py = vb.viewPixelSize()
-        off = (NODE_PX / 2 + 1) * py
         filled = self.filled
         for k, node in enumerate(g.nodes):
             self._symbols[k].setPos(node.column, node.y)
-            self._values[k].setAnchor((0.5, 1))
-            self._values[k].setPos(node.column, node.y + off)
-            self._grads[k].setAnchor((0.5, 0))
-            self._grads[k].setPos(node.column, node.y - off)
-            self._grads[k].setVisible(k in filled and not node.side)
-        for e, label in zip(g.edges, self._products):
-            a, b = g.nodes[e.source], g.nodes[e.target]
-            label.setPos(a.column + 0.55 * (b.column - a.column), a.y + 0.55 * (b.y - a.y))
-            label.setVisible(e.source in filled and not a.side)
+            self._symbols[k].show()                      # inside its node: always shown
+        for t in self._grads + self._products:
+            t.hide()
+        # each label at the first place where it keeps GAP_PX clear of the labels placed before it and
+        # off every node: a value above its node, else right or left of it; a ∂J below, else right or
+        # left; a product on its edge, past the middle, else nearer either end. The chosen weight's
+        # paths first, then the rest; a label with no room is hidden.
+        far = NODE_PX / 2 + GAP_PX + 1
+        dx, dy = far * px, far * py
+
+        def beside(x: float, y: float, first: tuple[tuple[float, float], tuple[float, float]]) -> list:
+            return [first, ((0, 0.5), (x + dx, y)), ((1, 0.5), (x - dx, y))]
+
         path = self._on_path
-        order = list(self._symbols)
-        for group in ([k for k in range(len(g.nodes)) if k in path], [k for k in range(len(g.nodes)) if k not in path]):
-            order += [self._grads[k] for k in group if k in filled and not g.nodes[k].side]
-            order += [self._values[k] for k in group]
+        chosen = g.weight_node(g.weight)
+        wanted = []
+        for group in (sorted(path, key=lambda k: (k != chosen, k)), [k for k in range(len(g.nodes)) if k not in path]):
+            for k in group:
+                x, y = g.nodes[k].column, g.nodes[k].y
+                if k in filled and not g.nodes[k].side:
+                    wanted.append((self._grads[k], beside(x, y, ((0.5, 0), (x, y - dy)))))
+                wanted.append((self._values[k], beside(x, y, ((0.5, 1), (x, y + dy)))))
         shown = [(e, lbl) for e, lbl in zip(g.edges, self._products) if e.source in filled
                  and not g.nodes[e.source].side]
-        order += [lbl for e, lbl in shown if e.target in path] + [lbl for e, lbl in shown if e.target not in path]
-        for t in self.texts:
-            t.updateTransform(force=True)
-        hide_colliding(order, self.plot)
-        for t in self.texts:
-            if t not in order:
-                t.hide()
+        for e, label in sorted(shown, key=lambda el: el[0].target not in path):
+            a, b = g.nodes[e.source], g.nodes[e.target]
+            wanted.append((label, [((0.5, 0.5), (a.column + t * (b.column - a.column), a.y + t * (b.y - a.y)))
+                                   for t in (0.55, 0.35, 0.75)]))
+        half = NODE_PX / 2
+        nodes = [QRectF(vb.mapViewToDevice(QPointF(n.column, n.y)) - QPointF(half, half), QSizeF(NODE_PX, NODE_PX))
+                 for n in g.nodes]
+        fit_labels(wanted, self.plot, nodes, GAP_PX)
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
