@@ -37,6 +37,7 @@ SAME_BYTES = [
     ("pdf", ["--view", "cost", "--theme", "projector"]),
     ("gif", ["--view", "cost", "--every", "40", "--size", "320x200"]),
     ("pdf", ["--view", "sheet", "--page", "Letter"]),
+    ("png", ["--view", "graph", "--sample", "2", "--size", "1600x900"]),
 ]
 EXPORT_EACH = """import json, sys
 from gdlab.cli import main
