@@ -23,6 +23,7 @@ def test_stepping_the_graph_fills_gradients_backward_and_matches_the_inspector(q
     qtbot.waitUntil(lambda: graph.graph is not None and graph.graph.sample == 2, timeout=TIMEOUT)
     g = graph.graph
     assert graph.phase == 0 and graph.filled == frozenset()
+    assert graph.weight_box.currentText() == "W2[1,1]" and g.weight == (1, 0, 0)   # the selector shows its weight
     consumers = {k: {e.target for e in g.edges if e.source == k} for k in range(len(g.nodes))}
     seen: frozenset = frozenset()
     for _ in range(len(g.phases) - 1):

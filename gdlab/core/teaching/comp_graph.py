@@ -316,7 +316,7 @@ def _phases(graph: CompGraph) -> list[GraphPhase]:
             text = ("Backward complete: every leaf has its ∂J/∂w, the sum over its paths of upstream "
                     "gradient × local derivative.")
         else:
-            text = ("Backward: each node's ∂J/∂node is the sum, over the operations it feeds, of their "
-                    "∂J/∂ × the local derivative (written on each edge).")
+            text = ("Backward: each node's ∂J/∂node is the sum, over the operations c it feeds, of ∂J/∂c × "
+                    "∂c/∂node, the upstream gradient × the local derivative (their product is on each edge).")
         out.append(GraphPhase(text, frozenset(filled)))
     return out

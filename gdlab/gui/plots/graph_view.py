@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSizeF, QTimer, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.teaching.comp_graph import CompGraph, build_graph
@@ -27,8 +27,8 @@ from .trajectories import weight_label
 
 __all__ = ["GraphView"]
 
-NODE_PX = 30          # a node's diameter in pixels
-GAP_PX = 2            # the clear space around every label drawn
+NODE_PX = 30          # a node's diameter in pixels, at least (wider when its symbol needs it: lecture fonts)
+GAP_X, GAP_Y = 8, 2   # the clear space beside and above/below every label (a line's leading adds to GAP_Y)
 ROW_PX, COLUMN_PX = 110, 240   # at most this far apart: a small graph is not stretched over the whole view
 NAMED = ("input", "weight", "bias", "side", "add", "act", "loss", "rest", "penalty", "total")
 
@@ -46,6 +46,7 @@ class GraphView(QWidget):
         self.weight: tuple[int, int, int] | None = None
         self._sizes: list[int] = []
         self._dirty = False
+        self.node_px = NODE_PX
         self.back_button = QPushButton("◀ Back (B)")
         self.next_button = QPushButton("Next (N) ▶")
         self.back_button.setToolTip("The previous step of the backward pass (B).")
@@ -120,7 +121,8 @@ class GraphView(QWidget):
                 for j in range(sizes[l + 1]):
                     self.weight_box.addItem(weight_label((l, i, j)), (l, i, j))
         self.weight = (L - 1, 0, 0)
-        self.weight_box.setCurrentIndex(self.weight_box.findData(self.weight))
+        # by position: QComboBox.findData does not match a tuple (PySide6 stores it as an opaque object)
+        self.weight_box.setCurrentIndex(sum(a * b for a, b in zip(sizes[:L - 1], sizes[1:L])))
         self.weight_box.blockSignals(False)
         self.graph = None
 
@@ -182,8 +184,13 @@ class GraphView(QWidget):
         self.next_button.setEnabled(self.phase < n - 1)
 
     # -- drawing -----------------------------------------------------------------------------------------
-    def _label(self, html: str, color: str, size: int, bold: bool = False) -> pg.TextItem:
-        item = pg.TextItem(anchor=(0.5, 0.5), color=color)
+    def _label(self, html: str, color: str, size: int, bold: bool = False, fill: bool = True) -> pg.TextItem:
+        # on a patch of the background, so an edge running under a label does not strike it through;
+        # a 1-pixel margin, within the GAP_Y kept clear around every label, so no patch covers a neighbour
+        back = QColor(self.theme.background)
+        back.setAlpha(230)
+        item = pg.TextItem(anchor=(0.5, 0.5), color=color, fill=pg.mkBrush(back) if fill else None)
+        item.textItem.document().setDocumentMargin(1)
         item.setHtml(html)
         font = QFont()
         font.setPointSize(size)
@@ -202,10 +209,13 @@ class GraphView(QWidget):
         self.texts = []
         pos = [(float(n.column), float(n.y)) for n in g.nodes]
         on_path = self._paths(g)
+        pt, fg = self.theme.tick_pt + 1, self.theme.foreground
+        self._symbols = [self._label(n.symbol, "#000000", max(7, pt - 3), bold=True, fill=False) for n in g.nodes]
+        self.node_px = max([NODE_PX] + [round(t.textItem.boundingRect().width()) + 6 for t in self._symbols])
         spots = []
         for k, n in enumerate(g.nodes):
             chosen = n.weight == g.weight
-            spots.append({"pos": pos[k], "size": NODE_PX, "symbol": "s" if n.leaf else "o",
+            spots.append({"pos": pos[k], "size": self.node_px, "symbol": "s" if n.leaf else "o",
                           "brush": pg.mkBrush(VERMILLION if chosen else "#FFFFFF"),
                           "pen": pg.mkPen(VERMILLION if k in on_path else "#333333", width=2 if k in on_path else 1.2)})
         self.nodes.setData(spots)
@@ -216,8 +226,6 @@ class GraphView(QWidget):
             which[1] += [pos[e.source][1], pos[e.target][1]]
         self.edges.setData(*flat[0], pen=pg.mkPen(self.theme.muted, width=1.2))
         self.path_edges.setData(*flat[1], pen=pg.mkPen(VERMILLION, width=2.5))
-        pt, fg = self.theme.tick_pt + 1, self.theme.foreground
-        self._symbols = [self._label(n.symbol, "#000000", max(7, pt - 3), bold=True) for n in g.nodes]
         self._values = [self._label(f"{n.name} = {_fmt(n.value)}" if n.kind in NAMED else _fmt(n.value), fg, pt)
                         for n in g.nodes]
         self._grads = [self._label(f"∂J/∂w = {_fmt(n.grad)}" if n.kind == "weight" else f"∂J = {_fmt(n.grad)}",
@@ -260,7 +268,7 @@ class GraphView(QWidget):
         # room in pixels around the nodes for a label above the top row and below the bottom one
         line = max(t.textItem.boundingRect().height() for t in self.texts) - 4
         wide = max(t.textItem.boundingRect().width() for t in self._values + self._grads) / 2
-        pad_y, pad_x = NODE_PX / 2 + line + 4, wide + 4
+        pad_y, pad_x = self.node_px / 2 + line + 4, wide + 4
         ys, right = [n.y for n in g.nodes], max(n.column for n in g.nodes)
         # rows at most ROW_PX apart and columns at most COLUMN_PX: a small graph stays together, centred
         sy = max((max(ys) - min(ys)) / max(1.0, vb.height() - 2 * pad_y), 1 / ROW_PX)
@@ -275,15 +283,17 @@ class GraphView(QWidget):
             self._symbols[k].show()                      # inside its node: always shown
         for t in self._grads + self._products:
             t.hide()
-        # each label at the first place where it keeps GAP_PX clear of the labels placed before it and
+        # each label at the first place where it keeps GAP_X, GAP_Y clear of the labels placed before it and
         # off every node: a value above its node, else right or left of it; a ∂J below, else right or
         # left; a product on its edge, past the middle, else nearer either end. The chosen weight's
         # paths first, then the rest; a label with no room is hidden.
-        far = NODE_PX / 2 + GAP_PX + 1
-        dx, dy = far * px, far * py
+        half = self.node_px / 2
+        dx, dy = (half + GAP_X + 1) * px, (half + GAP_Y + 1) * py
 
-        def beside(x: float, y: float, first: tuple[tuple[float, float], tuple[float, float]]) -> list:
-            return [first, ((0, 0.5), (x + dx, y)), ((1, 0.5), (x - dx, y))]
+        def beside(k: int, first: tuple[tuple[float, float], tuple[float, float]]) -> list:
+            x, y = g.nodes[k].column, g.nodes[k].y
+            right, left = ((0, 0.5), (x + dx, y)), ((1, 0.5), (x - dx, y))
+            return [first, left, right] if g.nodes[k].leaf else [first, right, left]  # a leaf's edge leaves rightward
 
         path = self._on_path
         chosen = g.weight_node(g.weight)
@@ -292,18 +302,17 @@ class GraphView(QWidget):
             for k in group:
                 x, y = g.nodes[k].column, g.nodes[k].y
                 if k in filled and not g.nodes[k].side:
-                    wanted.append((self._grads[k], beside(x, y, ((0.5, 0), (x, y - dy)))))
-                wanted.append((self._values[k], beside(x, y, ((0.5, 1), (x, y + dy)))))
+                    wanted.append((self._grads[k], beside(k, ((0.5, 0), (x, y - dy)))))
+                wanted.append((self._values[k], beside(k, ((0.5, 1), (x, y + dy)))))
         shown = [(e, lbl) for e, lbl in zip(g.edges, self._products) if e.source in filled
                  and not g.nodes[e.source].side]
         for e, label in sorted(shown, key=lambda el: el[0].target not in path):
             a, b = g.nodes[e.source], g.nodes[e.target]
             wanted.append((label, [((0.5, 0.5), (a.column + t * (b.column - a.column), a.y + t * (b.y - a.y)))
                                    for t in (0.55, 0.35, 0.75)]))
-        half = NODE_PX / 2
-        nodes = [QRectF(vb.mapViewToDevice(QPointF(n.column, n.y)) - QPointF(half, half), QSizeF(NODE_PX, NODE_PX))
-                 for n in g.nodes]
-        fit_labels(wanted, self.plot, nodes, GAP_PX)
+        nodes = [QRectF(vb.mapViewToDevice(QPointF(n.column, n.y)) - QPointF(half, half),
+                        QSizeF(self.node_px, self.node_px)) for n in g.nodes]
+        fit_labels(wanted, self.plot, nodes, (GAP_X, GAP_Y))
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme

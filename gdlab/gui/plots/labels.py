@@ -95,10 +95,10 @@ def hide_colliding(items: list[QGraphicsTextItem | QGraphicsItem], view: QGraphi
 
 
 def fit_labels(labels: list[tuple[QGraphicsItem, list[tuple[tuple[float, float], tuple[float, float]]]]],
-               view: QGraphicsView, keep: list[QRectF], gap: float) -> list[QGraphicsItem]:
+               view: QGraphicsView, keep: list[QRectF], gap: tuple[float, float]) -> list[QGraphicsItem]:
     """Place ``pg.TextItem`` labels in priority order, each at the first of its candidate places
     (``(anchor, position in view coordinates)``) where it lies wholly inside the viewport and keeps
-    ``gap`` pixels clear of every label placed before it and of every ``keep`` rectangle; a label
+    ``gap`` (x, y) pixels clear of every label placed before it and of every ``keep`` rectangle; a label
     with no such place is hidden. Stricter than :func:`hide_colliding`, for a dense diagram where a
     10 % overlap already reads as two numbers run together. Returns the hidden labels."""
     placed = list(keep)
@@ -111,7 +111,7 @@ def fit_labels(labels: list[tuple[QGraphicsItem, list[tuple[tuple[float, float],
             item.setPos(x, y)
             item.updateTransform(force=True)  # a pg.TextItem follows the view only while shown
             rect = text_rect(item.textItem, view, clip=False)
-            grown = rect.adjusted(-gap, -gap, gap, gap)
+            grown = rect.adjusted(-gap[0], -gap[1], gap[0], gap[1])
             if screen.contains(rect) and not any(grown.intersects(other) for other in placed):
                 placed.append(rect)
                 break
