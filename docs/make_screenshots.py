@@ -90,6 +90,20 @@ def inspector_phase(phase: int):
     return after
 
 
+def graph_steps(steps: int, focus: bool = True):
+    def after(app, window: MainWindow) -> None:
+        graph = window.graph_view
+        wait_for(app, lambda: graph.graph is not None)
+        for _ in range(steps):
+            window.inspector_next()  # N: the graph's next step while its tab is on show
+        if focus:
+            window.focus.set_active(True)
+            wait_for(app, lambda: graph.plot.width() > 0.6 * window.width())
+        window._redraw()
+        app.processEvents()
+    return after
+
+
 def gradient_edges(window: MainWindow) -> None:
     show_tab("Network", "Gradient flow")(window)
     window.network_view.set_mode("gradients")
@@ -112,6 +126,8 @@ SHOTS: dict[str, dict] = {
     "screenshot-network": {"preset": "xor", "iterations": 400, "prepare": show_tab("Network", "Gradient flow")},
     "screenshot-inspector": {"preset": "xor", "iterations": 150, "prepare": show_tab("Backprop inspector"),
                              "after": inspector_phase(5)},
+    "screenshot-graph": {"preset": "xor", "iterations": 150, "prepare": show_tab("Computation graph"),
+                         "after": graph_steps(6)},
     "screenshot-vanishing": {"preset": "vanishing-gradients", "iterations": 1000, "prepare": gradient_edges},
 }
 

@@ -31,7 +31,8 @@ EXPORT_HELP = (
     "history. The same inputs give the same bytes.",
     examples("gdlab export xor --view data --iterations 800 --size 1200x800 --out boundary.png",
              "gdlab export optimizer-race --view surface --format gif --every 20 --fps 12 --out race.gif",
-             "gdlab export spiral-deep --view sheet --page Letter --out handout.pdf"))
+             "gdlab export spiral-deep --view sheet --page Letter --out handout.pdf",
+             "gdlab export xor --view graph --sample 3 --size 1600x900 --out graph.png"))
 
 
 def export_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,7 +45,9 @@ def export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="the figure file: .png, .svg, .pdf or .gif")
     p.add_argument("--format", choices=EXPORT_FORMATS, help="the file format (default: from --out's suffix)")
     p.add_argument("--iterations", type=positive_int, metavar="N",
-                   help="iterations to run (default: the experiment's max_iterations)")
+                   help="iterations to run (default: the experiment's max_iterations; graph: 0, its start)")
+    p.add_argument("--sample", type=positive_int, metavar="K",
+                   help="graph: the training sample (1-based, default 1) whose computation graph is drawn")
     p.add_argument("--size", metavar="WxH", help="the figure's size in pixels (default 800x500; a GIF 640x400; "
                    "a sheet is one A4 or Letter page)")
     p.add_argument("--scale", type=float, metavar="X", help="PNG: pixels per screen pixel; 2 draws the same "
@@ -75,6 +78,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {args.out} ends in .{suffix} but --format is {args.format}")
     if args.view == "sheet" and fmt == "gif":
         raise UsageError("--view sheet: a handout sheet is a page (pdf, png or svg), not an animation")
+    graph = args.view == "graph"
+    if graph and fmt == "gif":
+        raise UsageError("--view graph: a computation graph is one picture (pdf, png or svg), not an animation")
+    if args.sample is not None and not graph:
+        raise UsageError("--sample: only for --view graph (the training sample whose graph is drawn)")
     if not 0 < args.fps <= 50:
         raise UsageError(f"--fps {args.fps:g}: expected above 0 and at most 50")
     experiment = with_iterations(experiment_from_args(args, "export"), args.iterations)
@@ -88,7 +96,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         path = export_experiment(experiment, args.view, out, fmt, size=size,
                                  theme=THEMES[args.theme] if args.theme else None, scale=args.scale, dpi=args.dpi,
-                                 page=args.page, every_k=args.every, fps=args.fps, progress=progress)
+                                 page=args.page, every_k=args.every, fps=args.fps, progress=progress,
+                                 sample=(args.sample or 1) - 1, steps=(args.iterations or 0) if graph else None)
     except (ValueError, ViewError, ExportError) as exc:
         raise UsageError(str(exc)) from None
     finally:

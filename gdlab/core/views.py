@@ -90,6 +90,10 @@ CATALOGUE: tuple[View, ...] = (
     View("inspector", "Backprop inspector", "Backprop inspector",
          "One iteration taken apart: forward, cost, backward (the chain rule), update. N and B step through it.",
          TOP, lesson=True, kinds=_NET),
+    View("graph", "Computation graph of one sample", "Computation graph",
+         "One training sample's forward pass, one node per operation with its value; N and B step the backward "
+         "pass, each node's ∂J/∂node = Σ upstream gradient × local derivative.", TOP, export=10, lesson=True,
+         kinds=_NET),
     View("landscape", "Cost landscape", "Cost landscape",
          "The network's cost over two of its weights, the others held fixed, with the path the two weights took.",
          TOP, lesson=True, kinds=_NET),

@@ -44,9 +44,10 @@ class FocusLayout(QObject):
 
     @Slot()
     def follow_view(self) -> None:
-        """Lecture mode: on while the inspector is on show, off when another view is (unless by hand)."""
+        """Lecture mode: on while the inspector (or the computation graph) is on show, off when another
+        view is (unless by hand)."""
         w = self.window
-        inspector = w.view_tabs.currentWidget() is w.inspector
+        inspector = w.view_tabs.currentWidget() in (w.inspector, w.graph_view)  # the two that step a pass
         if w.lecture_mode and inspector and not self.active:
             self.set_active(True, automatic=True)
         elif self.active and self.automatic and not (w.lecture_mode and inspector):

@@ -283,6 +283,9 @@ class LessonPlayer(QObject):
                 inspector.back()
             while inspector.phase < target:
                 inspector.next()
+        if pause.view == "graph":
+            w.graph_view.refresh()
+            w.graph_view.set_phase(-1)  # the backward pass complete; B and N walk it
         self._caption = pause.caption
         if self.large_caption or w.lecture_mode:
             w.lecture_caption.setText(pause.caption)

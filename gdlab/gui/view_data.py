@@ -14,10 +14,12 @@ import numpy as np
 from ..core.files.experiment import Experiment
 from ..core.run.timeline import probe_at
 from ..core.run.training import NetworkRun, SurfaceRace
+from ..core.teaching.backprop_trace import trace_iteration
 
 MAX_DIAGRAM_LAYERS, MAX_DIAGRAM_NEURONS = 8, 16  # neuron thumbnails only for diagrams drawn neuron by neuron
 THUMBNAIL_RESOLUTION = 24
 VIEW_PARTS = frozenset({"map", "network"})  # the data view's output map; the diagram's sample and neuron maps
+GRAPH = "graph"  # the computation graph's one-sample trace: only while that view is on show, running or not
 PEEK_PATH_ROWS = 20_000  # a scrubbed race's paths are sent up to the moment (at most this many rows)
 WeightId = tuple[int, int, int]
 
@@ -58,7 +60,8 @@ def network_view_data(run: NetworkRun, fresh: bool, sample: int, model=None,
     the input plane ("map"; for more inputs a gallery or a projection), the selected sample's z and a,
     each neuron's output map for small networks and, for image data, the first layer's weights as
     images ("network"), and on a fresh start the points, the input labels and the number of
-    training samples. A view whose part is left out keeps what it drew last."""
+    training samples; with the part ``graph``, the one-sample trace of the next iteration the
+    computation graph is built from. A view whose part is left out keeps what it drew last."""
     view = run.view_data(include_points=fresh, model=model, aspect=aspect) if fresh or "map" in parts else {}
     if "network" in parts:
         view["sample"] = run.sample_activations(sample, model=model)
@@ -66,6 +69,8 @@ def network_view_data(run: NetworkRun, fresh: bool, sample: int, model=None,
         if len(sizes) - 1 <= MAX_DIAGRAM_LAYERS and max(sizes) <= MAX_DIAGRAM_NEURONS:
             view["neuron_maps"] = run.neuron_maps(THUMBNAIL_RESOLUTION, model=model)
         view["weight_images"] = run.weight_images(model=model)
+    if GRAPH in parts and model is None:
+        view[GRAPH] = trace_iteration(run, "sample", sample)
     if fresh:
         view["input_labels"] = list(run.input_labels)
         view["n_train"] = len(run.X_train)

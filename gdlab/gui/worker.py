@@ -29,7 +29,7 @@ from ..core.run.training import NetworkRun, SurfaceRace, make_run
 from ..core.teaching.backprop_trace import trace_iteration
 from ..core.teaching.worksheet import worksheet_from_run
 from . import commands as c
-from .view_data import VIEW_PARTS, Frame, WorksheetAnswer, landscape_slice, moment_at, network_view_data
+from .view_data import GRAPH, VIEW_PARTS, Frame, WorksheetAnswer, landscape_slice, moment_at, network_view_data
 
 EMIT_HZ = 30.0
 TAPE_BUDGET_BYTES = 16_000_000  # weights of recent iterations kept for the timeline
@@ -160,8 +160,10 @@ class TrainingWorker(QObject):
             self._emit()
 
     def _set_shown(self, cmd: c.SetShown) -> bool:  # kept across experiments: it is about the window
-        self._shown = frozenset(cmd.parts) & VIEW_PARTS
-        return False
+        was = GRAPH in self._shown
+        self._shown = frozenset(cmd.parts) & (VIEW_PARTS | {GRAPH})
+        # the graph just shown: a frame brings its trace
+        return GRAPH in self._shown and not was and self._run is not None
 
     def _set_map_aspect(self, cmd: c.SetMapAspect) -> bool:  # the next frame's map has the data view's shape
         self._map_aspect = float(cmd.aspect)
@@ -348,7 +350,7 @@ class TrainingWorker(QObject):
         if isinstance(run, NetworkRun):
             if self._fresh or not self._running or now - self._last_view >= 1.0 / VIEW_HZ:
                 # while running, only what a shown view draws; a pause brings everything up to date
-                parts = self._shown if self._running and not self._fresh else VIEW_PARTS
+                parts = self._shown if self._running and not self._fresh else VIEW_PARTS | (self._shown & {GRAPH})
                 view = network_view_data(run, self._fresh, self._sample, parts=parts, aspect=self._map_aspect)
                 self._last_view = now
         frame = Frame(snapshot=snap, experiment=self._experiment, running=self._running,

@@ -37,6 +37,7 @@ SAME_BYTES = [
     ("pdf", ["--view", "cost", "--theme", "projector"]),
     ("gif", ["--view", "cost", "--every", "40", "--size", "320x200"]),
     ("pdf", ["--view", "sheet", "--page", "Letter"]),
+    ("png", ["--view", "graph", "--sample", "2", "--size", "1600x900"]),
 ]
 EXPORT_EACH = """import json, sys
 from gdlab.cli import main
@@ -119,8 +120,11 @@ def test_parameter_flags_apply(tmp_path, run_cli):
     (["xor", "--view", "cost", "--fps", "0"], "--fps"),
     (["no-such-preset", "--view", "cost"], "neither a preset nor an experiment file"),
     (["xor", "--view", "cost", "--dpi", "5"], "dpi"),
+    (["xor", "--view", "graph", "--sample", "161"], "--sample 161: the training set has samples 1 … 160"),
+    (["xor", "--view", "cost", "--sample", "2"], "--sample: only for --view graph"),
+    (["xor", "--view", "graph", "--format", "gif"], "a computation graph is one picture"),
 ], ids=["view", "not-applicable", "surface-of-a-network", "small-size", "bad-size", "format-mismatch", "sheet-gif",
-        "fps", "preset", "dpi"])
+        "fps", "preset", "dpi", "graph-sample-range", "sample-without-graph", "graph-gif"])
 @pytest.mark.slow
 def test_bad_arguments_exit_2_with_a_clear_message(tmp_path, args, words, run_cli):
     out = tmp_path / ("fig.gif" if "gif" in args else "fig.png")
@@ -172,3 +176,18 @@ def test_every_view_exports_headless(tmp_path, preset, view, run_cli):
     code, _, err = run_cli("export", preset, "--view", view, "--iterations", "30", "--size", "640x420", "--out", out)
     assert code == 0, err
     assert load_experiment(out).name == preset
+
+
+@pytest.mark.slow
+def test_the_graph_exports_the_chosen_sample_at_the_chosen_iteration(tmp_path, run_cli):
+    out = tmp_path / "graph.png"
+    code, _, err = run_cli("export", "xor", "--view", "graph", "--sample", "3", "--iterations", "40",
+                           "--size", "640x400", "--out", out)
+    assert code == 0, err
+    assert png_size(out) == (640, 400)
+    assert load_experiment(out) == load_preset("xor").replace(max_iterations=40)
+    assert "Computation graph of sample 3, iteration 40" in read_text(out, {"Title"})["Title"]
+    code, _, err = run_cli("export", "xor", "--view", "graph", "--out", out)        # the default: sample 1, start
+    assert code == 0, err
+    assert load_experiment(out) == load_preset("xor")
+    assert "Computation graph of sample 1, iteration 0" in read_text(out, {"Title"})["Title"]

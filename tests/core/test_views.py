@@ -16,12 +16,12 @@ from gdlab.core.teaching.lessons import BOTTOM_VIEWS, TOP_VIEWS, VIEW_NAMES
 def test_the_command_line_offers_the_catalogues_exported_views_in_its_order():
     assert EXPORT_VIEWS == views.export_names()
     assert EXPORT_VIEWS == ("cost", "trajectories", "data", "curve", "surface", "network", "gradients", "metrics",
-                            "sheet")
+                            "sheet", "graph")
     assert sorted(v.export for v in views.CATALOGUE if v.export) == list(range(1, len(EXPORT_VIEWS) + 1))
 
 
 def test_a_lesson_names_the_catalogues_views():
-    assert TOP_VIEWS == ("data", "network", "inspector", "landscape", "curve", "surface")
+    assert TOP_VIEWS == ("data", "network", "inspector", "graph", "landscape", "curve", "surface")
     assert BOTTOM_VIEWS == ("trajectories", "gradients", "sweep", "runs")
     assert VIEW_NAMES == TOP_VIEWS + BOTTOM_VIEWS + ("cost",)
     assert set(VIEW_NAMES) == {v.name for v in views.CATALOGUE if v.lesson}
@@ -32,7 +32,8 @@ def test_a_lesson_names_the_catalogues_views():
 
 def test_every_tab_has_a_title_every_view_in_the_window_a_tip_and_nothing_else_does():
     assert [v.tab for v in views.tab_views(views.TOP)] == ["Data", "Network", "Backprop inspector",
-                                                           "Cost landscape", "Cost curve", "Cost surface"]
+                                                           "Computation graph", "Cost landscape", "Cost curve",
+                                                           "Cost surface"]
     assert [v.tab for v in views.tab_views(views.BOTTOM)] == ["Weight trajectories", "Gradient flow", "Accuracy",
                                                               "Learning-rate sweep", "Runs"]
     for v in views.CATALOGUE:

@@ -42,7 +42,7 @@ several, so a typical step reads "load this, run to 5, show that view, pause and
              run stops sooner if it converges or diverges). N may not lie past the experiment's
              ``max_iterations`` or before an iteration already reached.
 ``run``      ``"end"``: run until the run converges, diverges or reaches ``max_iterations``.
-``view``     show a view: ``data``, ``network``, ``inspector``, ``landscape``, ``curve``,
+``view``     show a view: ``data``, ``network``, ``inspector``, ``graph``, ``landscape``, ``curve``,
              ``surface`` (the tabs at the top right), ``trajectories``, ``gradients``, ``sweep``,
              ``runs`` (the tabs at the bottom); ``cost`` is always on show. The view must suit the
              experiment (``curve`` a one-weight surface, ``surface`` a two-weight one, the rest of

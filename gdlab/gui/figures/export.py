@@ -320,13 +320,17 @@ def export_experiment(experiment: Experiment, view: str, path: str | os.PathLike
                       size: tuple[int, int] = DEFAULT_SIZE, theme: Theme | None = None, iterations: int | None = None,
                       scale: float | None = None, dpi: float | None = None, page: str = "A4",
                       every_k: int | None = None, fps: float = 10.0,
-                      progress: Callable[[int, int], Any] | None = None) -> Path:
+                      progress: Callable[[int, int], Any] | None = None, sample: int = 0,
+                      steps: int | None = None) -> Path:
     """Run ``experiment`` without showing anything and write view ``view`` to ``path``.
 
     What ``gdlab export`` does. The file stores the experiment with ``max_iterations`` set to
     the iterations run, so opening it reproduces the figure. Same inputs, same bytes.
     ``progress(done, total)``: after each GIF frame drawn, else after each block of training.
+    ``sample``: the training sample (0-based) of the computation graph; ``steps``: iterations to run
+    before drawing, fewer than ``max_iterations`` (the graph: 0, its start, unless asked).
     """
+    from ...core.run.training import make_run
     from .render import build_view, get_view, run_experiment
 
     fmt = format_for(path, fmt, FORMATS + ("gif",))
@@ -338,8 +342,13 @@ def export_experiment(experiment: Experiment, view: str, path: str | os.PathLike
         experiment = experiment.replace(max_iterations=int(iterations))
     if fmt == "gif":
         return export_gif(experiment, view, path, every_k, fps, size, theme, progress=progress)
-    run = run_experiment(experiment, progress=progress)
-    widget = build_view(view, run, experiment, theme=theme)
+    if steps is not None and steps < experiment["max_iterations"]:
+        run = make_run(experiment) if steps == 0 else run_experiment(experiment, steps, progress=progress)
+    else:
+        run = run_experiment(experiment, progress=progress)
+    if view == "graph" and not 0 <= sample < len(run.X_train):
+        raise ValueError(f"--sample {sample + 1}: the training set has samples 1 … {len(run.X_train)}")
+    widget = build_view(view, run, experiment, theme=theme, sample=sample)
     try:
         if view == "sheet":
             widget.page = page

@@ -204,6 +204,19 @@ def _feed_metrics(view, frame: Frame) -> None:
         view.set_confusion(snap.confusion["train"], snap.confusion["test"])
 
 
+# -- the computation graph of one sample -------------------------------------------------------------------
+def _create_graph(experiment: Experiment, theme: Theme) -> QWidget:
+    from ..plots.graph_view import GraphView
+
+    # a figure: no buttons, the backward pass complete
+    return _themed(GraphView(toolbar=False, complete=True), theme)
+
+
+def _feed_graph(view, frame: Frame) -> None:
+    if frame.view.get("graph") is not None:
+        view.set_trace(frame.view["graph"])
+
+
 register(catalogued("cost", _create_cost, _feed_cost))
 register(catalogued("metrics", _create_metrics, _feed_metrics))
 register(catalogued("trajectories", _create_trajectories, _feed_trajectories))
@@ -212,6 +225,7 @@ register(catalogued("curve", _create_curve, _feed_curve))
 register(catalogued("surface", _create_surface, _feed_surface))
 register(catalogued("network", _create_network, _feed_network))
 register(catalogued("gradients", _create_gradient_flow, _feed_gradient_flow))
+register(catalogued("graph", _create_graph, _feed_graph))
 
 
 # -- the handout sheet: the views above on one page, with a caption and a parameter table -----------

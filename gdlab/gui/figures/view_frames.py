@@ -34,12 +34,15 @@ def run_experiment(experiment: Experiment, iterations: int | None = None,
     return run
 
 
-def _frame(run, experiment: Experiment, since: int, fresh: bool) -> Frame:
-    """What the worker would emit now: rows since ``since`` and the view data."""
-    from ..view_data import network_view_data
+def _frame(run, experiment: Experiment, since: int, fresh: bool, sample: int = 0,
+           parts: frozenset[str] = frozenset()) -> Frame:
+    """What the worker would emit now: rows since ``since`` and the view data (of training sample
+    ``sample``; ``parts``: besides the usual, e.g. ``{"graph"}``)."""
+    from ..view_data import VIEW_PARTS, network_view_data
 
     snap = run.snapshot(since)
-    view: dict[str, Any] = network_view_data(run, fresh, sample=0) if run.kind == NETWORK else {}
+    view: dict[str, Any] = (network_view_data(run, fresh, sample=sample, parts=VIEW_PARTS | parts)
+                            if run.kind == NETWORK else {})
     return Frame(snapshot=snap, experiment=experiment, running=False, iters_per_s=0.0, fresh=fresh, view=view)
 
 

@@ -139,12 +139,14 @@ def feed_frames(spec: ViewSpec, widget: QWidget, frames: list[Frame]) -> None:
     refresh(widget)
 
 def build_view(name: str, run, experiment: Experiment, size: tuple[int, int] | None = None,
-               theme: Theme | None = None) -> QWidget:
+               theme: Theme | None = None, sample: int = 0) -> QWidget:
     """View ``name`` fed the whole history of ``run`` and refreshed; resized to ``size`` if given
-    (it is shown only when exported)."""
+    (it is shown only when exported). ``sample``: the training sample (0-based) of the views that
+    show one (the computation graph)."""
     spec = get_view(name, experiment)
     widget = spec.create(experiment, theme or LIGHT)
-    feed_frames(spec, widget, [_frame(run, experiment, 0, True)])
+    parts = frozenset({"graph"}) if name == "graph" else frozenset()
+    feed_frames(spec, widget, [_frame(run, experiment, 0, True, sample, parts)])
     fit_to_data(widget)
     if size is not None:
         widget.resize(*size)

@@ -72,6 +72,7 @@ class FramesMixin:
             self.landscape_view.set_weights(snap.tracked_ids)
             if "n_train" in frame.view:
                 self.inspector.set_samples(frame.view["n_train"])
+                self.graph_view.set_samples(frame.view["n_train"])
         self._show_views_for(frame.experiment)
 
     def _relabel_runs(self, frame: Frame) -> None:
@@ -125,7 +126,7 @@ class FramesMixin:
 
     def secondary_views(self) -> list:
         return [self.trajectory_plot, self.gradient_flow, self.metrics_view, self.data_view, self.network_view,
-                self.curve_view, self.contour_view, self.landscape_view]
+                self.curve_view, self.contour_view, self.landscape_view, self.graph_view]
 
     def _show_views_for(self, experiment: Experiment) -> None:
         """The tabs that make sense for this experiment (the catalogue says which:
@@ -150,7 +151,8 @@ class FramesMixin:
     def _on_view_tab(self, _index: int) -> None:
         current = self.view_tabs.currentWidget()
         self.session.set_shown({"map"} if current is self.data_tab else
-                               {"network"} if current is self.network_view else set())
+                               {"network"} if current is self.network_view else
+                               {"graph"} if current is self.graph_view else set())
         if self._frame is None:
             return
         if current is self.landscape_view and self.landscape_view.shown_iteration != self._frame.snapshot.iteration:
@@ -177,11 +179,19 @@ class FramesMixin:
 
     @Slot()
     def inspector_next(self) -> None:
+        """N: the computation graph's next step while it is on show, else the inspector's next phase."""
+        if self.view_tabs.currentWidget() is self.graph_view:
+            self.graph_view.next()
+            return
         self._show_inspector()
         self.inspector.next()
 
     @Slot()
     def inspector_back(self) -> None:
+        """B: the computation graph's previous step while it is on show, else the inspector's."""
+        if self.view_tabs.currentWidget() is self.graph_view:
+            self.graph_view.back()
+            return
         self._show_inspector()
         self.inspector.back()
 

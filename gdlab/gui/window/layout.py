@@ -15,6 +15,7 @@ from ..plots.cost import CostPlot, GradientFlowPlot
 from ..plots.curve_view import CurveView
 from ..plots.data_view import DataView
 from ..plots.draw_tool import DrawTool
+from ..plots.graph_view import GraphView
 from ..plots.inspector_view import InspectorView
 from ..plots.landscape_view import LandscapeView
 from ..plots.metrics_view import MetricsView
@@ -90,11 +91,15 @@ class LayoutMixin:
         self.inspector.trace_requested.connect(self.session.request_trace)
         self.inspector.sample.valueChanged.connect(self.session.select_sample)
         self.session.trace_ready.connect(self.inspector.show_trace)
+        self.graph_view = GraphView()  # built and drawn only while on show (its trace comes with the frames)
+        self.graph_view.sample.valueChanged.connect(self.inspector.sample.setValue)  # one sample for both
+        self.inspector.sample.valueChanged.connect(self.graph_view.sample.setValue)
         self.view_tabs = QTabWidget()
         self.view_tabs.setDocumentMode(True)
         self.tab_pages: dict[str, QWidget] = {  # each tab's page, by its name in the catalogue
             "data": self.data_tab, "network": self.network_view, "inspector": self.inspector,
-            "landscape": self.landscape_view, "curve": self.curve_view, "surface": self.contour_view}
+            "graph": self.graph_view, "landscape": self.landscape_view, "curve": self.curve_view,
+            "surface": self.contour_view}
         self._add_tabs(self.view_tabs, TOP)
         self.view_tabs.currentChanged.connect(self._on_view_tab)
         self._on_view_tab(self.view_tabs.currentIndex())  # the worker learns which view data is shown

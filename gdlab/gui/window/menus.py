@@ -165,9 +165,10 @@ def build_menus(window: QMainWindow) -> None:
 
     inspect_menu = menus.addMenu("&Inspect")
     add_action(window, inspect_menu, "Next phase", "N", window.inspector_next,
-                       "Backprop inspector: the next phase of the iteration (forward, cost, backward, update).")
+                       "Backprop inspector: the next phase of the iteration (forward, cost, backward, update); "
+                       "on the computation graph, the next step of its backward pass.")
     add_action(window, inspect_menu, "Previous phase", "B", window.inspector_back,
-                       "Backprop inspector: the previous phase.")
+                       "Backprop inspector: the previous phase; on the computation graph, its previous step.")
 
     view_menu = menus.addMenu("&View")
     window.log_action = add_action(window, view_menu, "Log-scale cost", "L", window._toggle_log,
