@@ -163,7 +163,7 @@ class TrainingWorker(QObject):
         was = GRAPH in self._shown
         self._shown = frozenset(cmd.parts) & (VIEW_PARTS | {GRAPH})
         # the graph just shown: a frame brings its trace
-        return GRAPH in self._shown and not was and self._run is not None
+        return GRAPH in self._shown and not was and isinstance(self._run, NetworkRun)
 
     def _set_map_aspect(self, cmd: c.SetMapAspect) -> bool:  # the next frame's map has the data view's shape
         self._map_aspect = float(cmd.aspect)

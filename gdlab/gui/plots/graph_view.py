@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.teaching.comp_graph import CompGraph, build_graph
+from ..accessibility import named
 from ..palette import LIGHT, VERMILLION, Theme
 from ..theming import stylesheet
 from .base import LivePlot
@@ -54,11 +55,11 @@ class GraphView(QWidget):
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.phase_label = QLabel()
-        self.weight_box = QComboBox()
+        self.weight_box = named(QComboBox(), "Weight")
         self.weight_box.setToolTip("The weight whose leaf is marked; a network of more than about 30 operations "
                                    "is drawn as the paths through it.")
         self.weight_box.currentIndexChanged.connect(self._on_weight)
-        self.sample = OneBasedSpinBox()
+        self.sample = named(OneBasedSpinBox(), "Sample")
         self.sample.setRange(0, 0)
         self.sample.setPrefix("sample ")
         self.sample.setToolTip("Which training sample the graph computes (the inspector's sample too).")
