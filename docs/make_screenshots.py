@@ -113,6 +113,7 @@ SHOTS: dict[str, dict] = {
     "screenshot-inspector": {"preset": "xor", "iterations": 150, "prepare": show_tab("Backprop inspector"),
                              "after": inspector_phase(5)},
     "screenshot-vanishing": {"preset": "vanishing-gradients", "iterations": 1000, "prepare": gradient_edges},
+    "screenshot-surface3d": {"preset": "optimizer-race", "iterations": 400, "prepare": show_tab("3-D")},
 }
 
 

@@ -13,7 +13,9 @@ the Qt side only adds how to draw each view (:mod:`gdlab.gui.figures.render`). W
 
 What it applies to: ``kinds`` (network and/or surface experiments) and, for a cost surface's
 picture, ``dim``, the number of weights the surface has (1: the curve J(w), 2: the contour map
-J(w₁, w₂)). A tab may take another title for regression data (``regression_tab``).
+J(w₁, w₂)); a view with a ``dim`` whose kinds include network shows a network too (the 3-D view:
+the network's cost over two of its weights, the Cost landscape tab's slice). A tab may take another
+title for regression data (``regression_tab``).
 """
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ class View:
 
     def applies(self, experiment: Experiment) -> str | None:
         """None when this view can show ``experiment``, else the reason in words."""
-        if self.dim:
+        if self.dim and not (experiment.kind == NETWORK and NETWORK in self.kinds):
             from .surface.surfaces import get_surface
 
             if experiment.kind != SURFACE:
@@ -97,6 +99,10 @@ CATALOGUE: tuple[View, ...] = (
     View("surface", "Cost surface J(w₁, w₂)", "Cost surface",
          "J over two weights as a contour map with each run's path; click to choose the start, drag to pan, "
          "wheel to zoom.", TOP, export=5, lesson=True, sheet=2, animation=True, kinds=(SURFACE,), dim=2),
+    View("surface3d", "Cost surface in 3-D", "3-D",
+         "The cost as a shaded surface over two weights, its contour lines on the floor and each run's path "
+         "with a ball at the current point; drag to turn, wheel to zoom, Home resets the camera, O orbits.",
+         TOP, export=10, lesson=True, animation=True, dim=2, kinds=(NETWORK, SURFACE)),
     # -- beside them: the cost plot -------------------------------------------------------------------
     View("cost", "Cost per iteration", place=BESIDE, export=1, lesson=True, sheet=1, animation=True),
     # -- the tabs at the bottom, left to right -----------------------------------------------------------

@@ -24,6 +24,9 @@ The registry contract
 ``applies(experiment) -> str | None``
     None when the view can show this experiment, else the reason in words (it becomes the
     message of :class:`ViewNotApplicable`, and ``gdlab export`` exits with status 2).
+``finish(widget, run) -> None`` (optional)
+    What the window asks the worker for besides the frames (the 3-D view's network slice),
+    computed from the finished ``run``; called after the frames are fed.
 
 A spec is also callable as ``spec(run, experiment, size, theme) -> QWidget`` (the view fed the
 run's whole history, refreshed, not yet shown) — see :func:`build_view`.
@@ -76,6 +79,7 @@ class ViewSpec:
     feed: Callable[[QWidget, Frame], None]
     applies: Callable[[Experiment], str | None] = lambda experiment: None
     available: bool = True
+    finish: Callable[[QWidget, Any], None] | None = None
 
     def check(self, experiment: Experiment) -> None:
         """Raise :class:`ViewError` if this view cannot show ``experiment``."""
@@ -102,11 +106,12 @@ def register(spec: ViewSpec) -> ViewSpec:
 
 
 def catalogued(name: str, create: Callable[[Experiment, Theme], QWidget],
-               feed: Callable[[QWidget, Frame], None]) -> ViewSpec:
+               feed: Callable[[QWidget, Frame], None],
+               finish: Callable[[QWidget, Any], None] | None = None) -> ViewSpec:
     """The spec of the catalogue's view ``name`` (its title and what it applies to, from
-    :mod:`gdlab.core.views`), drawn by ``create`` and fed by ``feed``."""
+    :mod:`gdlab.core.views`), drawn by ``create``, fed by ``feed`` (and ``finish``)."""
     entry = view(name)
-    return ViewSpec(name, entry.title, create, feed, entry.applies)
+    return ViewSpec(name, entry.title, create, feed, entry.applies, finish=finish)
 
 
 def unavailable(name: str, title: str, applies: Callable[[Experiment], str | None] | None = None) -> ViewSpec:
@@ -145,6 +150,8 @@ def build_view(name: str, run, experiment: Experiment, size: tuple[int, int] | N
     spec = get_view(name, experiment)
     widget = spec.create(experiment, theme or LIGHT)
     feed_frames(spec, widget, [_frame(run, experiment, 0, True)])
+    if spec.finish is not None:
+        spec.finish(widget, run)
     fit_to_data(widget)
     if size is not None:
         widget.resize(*size)

@@ -80,6 +80,7 @@ class FramesMixin:
         self.trajectory_plot.relabel_runs(old, labels)
         self.curve_view.relabel_runs(labels)
         self.contour_view.relabel_runs(labels)
+        self.surface3d_view.relabel_runs(labels)
 
     def _show_outcome(self, frame: Frame) -> None:
         snap = frame.snapshot
@@ -121,7 +122,7 @@ class FramesMixin:
 
     def secondary_views(self) -> list:
         return [self.trajectory_plot, self.gradient_flow, self.metrics_view, self.data_view, self.network_view,
-                self.curve_view, self.contour_view, self.landscape_view]
+                self.curve_view, self.contour_view, self.landscape_view, self.surface3d_view]
 
     def _show_views_for(self, experiment: Experiment) -> None:
         """The tabs that make sense for this experiment (the catalogue says which:
@@ -151,6 +152,11 @@ class FramesMixin:
             return
         if current is self.landscape_view and self.landscape_view.shown_iteration != self._frame.snapshot.iteration:
             self.landscape_view.request()
+        elif current is self.surface3d_view:
+            self.surface3d_view.canvas.setFocus()  # Home and O act on it now
+            if (self._frame.snapshot.kind == NETWORK
+                    and self.surface3d_view.shown_iteration != self._frame.snapshot.iteration):
+                self.landscape_view.request()  # the Cost landscape tab's two weights; the answer comes to both
         elif current is self.inspector:
             self._update_inspector()
         if hasattr(current, "refresh"):
@@ -195,6 +201,13 @@ class FramesMixin:
         self.session.set_start(point)
         where = ", ".join(number(v, 3) for v in point)
         self.statusBar().showMessage(f"Start point w₀ = ({where}): press Space to descend from there.", 5000)
+
+    @Slot(object)
+    def _on_slice_for_3d(self, found) -> None:
+        """A network's slice for the Cost landscape tab: the 3-D view shows it too (the same two weights)."""
+        if found is not None and tuple(found.wids) == self.landscape_view.chosen():
+            self.surface3d_view.show_slice(found)
+            self._dirty = True
 
     @Slot(object, object, object, object)
     def _on_landscape_requested(self, wid_a, wid_b, x_range, y_range) -> None:
