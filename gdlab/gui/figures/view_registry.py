@@ -25,8 +25,9 @@ The registry contract
     None when the view can show this experiment, else the reason in words (it becomes the
     message of :class:`ViewNotApplicable`, and ``gdlab export`` exits with status 2).
 ``finish(widget, run) -> None`` (optional)
-    What the window asks the worker for besides the frames (the 3-D view's network slice),
-    computed from the finished ``run``; called after the frames are fed.
+    What the window asks the worker of a network besides the frames (the 3-D view's slice through
+    the weights), computed from the finished ``run``; called after the frames are fed. Such a
+    picture of a network is a still: it is not animated (:meth:`ViewSpec.animates`).
 
 A spec is also callable as ``spec(run, experiment, size, theme) -> QWidget`` (the view fed the
 run's whole history, refreshed, not yet shown) — see :func:`build_view`.
@@ -48,6 +49,7 @@ from typing import Any, Callable
 from PySide6.QtWidgets import QWidget
 
 from ...core.files.experiment import Experiment
+from ...core.params import NETWORK
 from ...core.views import sheet_names, view
 from ..palette import LIGHT, Theme
 from ..view_data import Frame
@@ -90,6 +92,11 @@ class ViewSpec:
         if reason:
             raise ViewNotApplicable(f"the {self.name} view does not apply to {experiment.name!r}: {reason}; "
                                     f"views for it: {', '.join(view_names(experiment))}")
+
+    def animates(self, experiment: Experiment) -> bool:
+        """Whether an animated GIF of this view can be drawn from ``experiment``'s recorded frames (not
+        when its picture of a network comes from the finished run: see ``finish``)."""
+        return self.finish is None or experiment.kind != NETWORK
 
     def __call__(self, run, experiment: Experiment, size: tuple[int, int] | None = None,
                  theme: Theme | None = None) -> QWidget:

@@ -212,11 +212,13 @@ def paint_scene(out: Painter, projector: Projector, m: Mesh, axis_names: tuple[s
     ticks = projector.ticks()
     top = edges["J"][1]
     out.text(axis_names[2], top, name_font, np.array([0.0, -1.0]), bounds)    # J above its axis
+    line = QFontMetricsF(tick_font, out.p.device()).height()
     for key, name in zip(("w1", "w2"), axis_names):
         first, last = ticks[key][0], ticks[key][-1]
         push = ticks[key][len(ticks[key]) // 2][2]
-        out.text(name, (first[1] + last[1]) / 2 + push * 2.2 * QFontMetricsF(tick_font).height(), name_font, push,
-                 bounds)
+        middle = (first[1] + last[1]) / 2
+        # beyond the tick values if there is room, else nearer the edge (an axis is never left unnamed)
+        any(out.text(name, middle + push * away * line, name_font, push, bounds) for away in (1.4, 0.9, 0.4))
     for key in ("w1", "w2", "J"):
         for value, at, push in ticks[key]:
             if key != "J" and np.hypot(*(at - edges["J"][0])) < 1.0:

@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QPainter
+from PySide6.QtGui import QAction, QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ...core.surface import projection as P
@@ -321,8 +321,6 @@ class Surface3DView(QWidget):
 
     def paint(self, painter: QPainter, width: int, height: int) -> None:
         """Paint the whole view on ``painter`` (the canvas's, or an export's)."""
-        from PySide6.QtGui import QColor
-
         theme = self.theme
         painter.fillRect(QRectF(0, 0, width, height), QColor(theme.background))
         out = Painter(painter, theme, tone_colors(theme, self.signed))
@@ -331,11 +329,12 @@ class Surface3DView(QWidget):
         if m is None:
             self.painted_labels = out.labels
             return
-        area = QRectF(0, top, width, height - top)
+        pad = 2.0 * QFontMetricsF(out.font(theme.tick_pt), painter.device()).height()  # room for the ticks
+        area = QRectF(pad, top + pad, max(1.0, width - 2 * pad), max(1.0, height - top - 2 * pad))
         painter.save()
         painter.translate(area.topLeft())
         projector = P.Projector(m.box, self.camera, area.width(), area.height())
-        paint_scene(out, projector, m, self.axis_names, QRectF(0, 0, area.width(), area.height()))
+        paint_scene(out, projector, m, self.axis_names, QRectF(-pad, -pad, width, height - top))
         self._paint_minima(out, projector)
         self._paint_runs(out, projector)
         painter.restore()
