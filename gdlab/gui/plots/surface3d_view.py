@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QColor, QFontMetricsF, QPainter
+from PySide6.QtGui import QAction, QColor, QFontMetricsF, QPainter, QPicture
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ...core.surface import projection as P
@@ -31,7 +31,7 @@ from ..widget_builders import tight_column
 from .base import thin_older
 from .contour_view import BANDS, MAX_PATH_POINTS, _html
 from .framing import CAP, grown_range
-from .surface3d_paint import PaintedLabel, Painter, paint_scene, tone_colors
+from .surface3d_paint import PaintedLabel, Painter, paint_axes, scene_picture, tone_colors
 
 MESH_RESOLUTION = 41          # grid points a side: 1,600 faces
 DRAG_DEGREES = 0.4            # camera degrees per pixel dragged
@@ -105,6 +105,7 @@ class Surface3DView(QWidget):
         self._limit = np.inf
         self._grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # J on the view, when computed
         self._mesh: P.Mesh | None = None
+        self._scene: tuple[tuple, QPicture] | None = None   # the mesh drawn for a camera and a size
         self.labels: list[str] = []
         self.colors: list[str] = []
         self._paths: list[list[np.ndarray]] = []
@@ -112,7 +113,8 @@ class Surface3DView(QWidget):
         self._next: np.ndarray | None = None
         self._moment: np.ndarray | None = None
         self._moment_paths: np.ndarray | None = None
-        self.shown_iteration = -1          # a network's slice: the iteration it was taken at
+        self.shown_iteration = -1          # a network's slice: the iteration it was taken at …
+        self.asked_iteration = -1          # … and the one last asked for
         self.painted_labels: list[PaintedLabel] = []
         self._dirty = False
         self.orbit = QTimer(self)
@@ -334,7 +336,11 @@ class Surface3DView(QWidget):
         painter.save()
         painter.translate(area.topLeft())
         projector = P.Projector(m.box, self.camera, area.width(), area.height())
-        paint_scene(out, projector, m, self.axis_names, QRectF(-pad, -pad, width, height - top))
+        key = (id(m), self.camera, area.width(), area.height(), theme, self.signed)
+        if self._scene is None or self._scene[0] != key:
+            self._scene = (key, scene_picture(theme, out.colors, projector, m))
+        painter.drawPicture(QPointF(0, 0), self._scene[1])
+        paint_axes(out, projector, self.axis_names, QRectF(-pad, -pad, width, height - top))
         self._paint_minima(out, projector)
         self._paint_runs(out, projector)
         painter.restore()
@@ -355,6 +361,8 @@ class Surface3DView(QWidget):
             pts = self.path3d(k)
             if len(pts):
                 scene = projector.box.scene(pts)
+                if np.isfinite(pts[0]).all():   # where the run started: a small open ring
+                    out.ring(projector.project(scene[0])[0], self.theme.foreground, 3.5, 1.5)
                 shadow = scene.copy()
                 shadow[:, 2] = P.FLOOR
                 out.polyline(projector.project(shadow)[0], color, 1.0, alpha=140, style=Qt.PenStyle.DashLine)

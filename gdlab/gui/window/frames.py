@@ -52,6 +52,7 @@ class FramesMixin:
         self._show_outcome(frame)
         self._frame = frame
         self._update_inspector()
+        self._update_3d_slice()
         self._set_running_look(frame.running)
         self._dirty = True
 
@@ -66,6 +67,7 @@ class FramesMixin:
         snap = frame.snapshot
         if snap.kind == NETWORK:
             self.landscape_view.set_weights(snap.tracked_ids)
+            self.surface3d_view.shown_iteration = self.surface3d_view.asked_iteration = -1  # a new run
             if "n_train" in frame.view:
                 self.inspector.set_samples(frame.view["n_train"])
         self._show_views_for(frame.experiment)
@@ -154,9 +156,7 @@ class FramesMixin:
             self.landscape_view.request()
         elif current is self.surface3d_view:
             self.surface3d_view.canvas.setFocus()  # Home and O act on it now
-            if (self._frame.snapshot.kind == NETWORK
-                    and self.surface3d_view.shown_iteration != self._frame.snapshot.iteration):
-                self.landscape_view.request()  # the Cost landscape tab's two weights; the answer comes to both
+            self._update_3d_slice(shown=True)
         elif current is self.inspector:
             self._update_inspector()
         if hasattr(current, "refresh"):
@@ -165,6 +165,19 @@ class FramesMixin:
     @Slot(int)
     def _on_bottom_tab(self, _index: int) -> None:
         self._dirty = True  # the tab just shown draws the rows it missed while hidden
+
+    def _update_3d_slice(self, shown: bool = False) -> None:
+        """A network's 3-D view shows the slice through the weights of now: asked for when its tab is
+        shown and whenever the run pauses at another iteration (not while it runs: each slice costs
+        the training thread a forward pass per grid point). The Cost landscape tab's two weights; the
+        answer goes to both views."""
+        view, frame = self.surface3d_view, self._frame
+        if view is not self.view_tabs.currentWidget() or frame is None or frame.snapshot.kind != NETWORK:
+            return
+        iteration = frame.snapshot.iteration
+        if (shown or not frame.running) and iteration not in (view.shown_iteration, view.asked_iteration):
+            view.asked_iteration = iteration
+            self.landscape_view.request()
 
     def _update_inspector(self) -> None:
         """On a paused network run, the inspector shows the next iteration; while running, it waits."""
