@@ -12,7 +12,7 @@ from gdlab.gui.plots.labels import collisions, hide_colliding, scene_labels
 from gdlab.gui.plots.network_view import _fmt
 from gdlab.gui.plots.trajectories import weight_label
 
-PRESETS = ("xor", "lr-too-small", "lr-just-right", "spiral-deep", "vanishing-gradients", "optimizer-race")
+PRESETS = ("xor", "lr-too-small", "lr-just-right", "spiral-deep", "vanishing-gradients")
 
 
 def _plot_with(qtbot, *placed):

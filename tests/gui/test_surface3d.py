@@ -9,6 +9,7 @@ from gdlab.core.surface.surfaces import get_surface
 from gdlab.gui.dialogs.help import shortcut_rows
 from gdlab.gui.figures.export import export_experiment, read_figure_experiment
 from gdlab.gui.figures.render import build_view, run_experiment
+from gdlab.gui.palette import LIGHT, PROJECTOR
 from gdlab.gui.plots.labels import overlap
 
 TIMEOUT = 15_000
@@ -97,3 +98,19 @@ def test_the_same_export_twice_gives_the_same_pixels_with_the_experiment_inside(
              for k in range(2)]
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert read_figure_experiment(paths[0]) == race.replace(max_iterations=80)
+
+
+@pytest.mark.parametrize("size, theme", [((520, 300), LIGHT), ((700, 380), PROJECTOR), ((940, 560), LIGHT)],
+                         ids=["small", "lecture-1280x800", "1920x1080"])
+def test_no_label_of_the_3d_view_covers_another_and_every_axis_is_named(qtbot, size, theme):
+    """The sizes the 3-D tab has in a 1280×800 window (lecture mode: the projector theme) and at 1920×1080."""
+    race = load_preset("optimizer-race").replace(max_iterations=20)
+    view = build_view("surface3d", run_experiment(race), race, theme=theme, size=size)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: bool(view.painted_labels), timeout=TIMEOUT)
+    labels = view.painted_labels
+    assert {"w₁", "w₂", "J", "Rosenbrock's valley"} <= {lbl.text for lbl in labels}
+    assert sum(lbl.text not in ("w₁", "w₂", "J", "Rosenbrock's valley") for lbl in labels) >= 4   # tick values
+    assert all(overlap(a.rect, b.rect) == 0 for k, a in enumerate(labels) for b in labels[k + 1:])
+    assert all(view.canvas.rect().contains(lbl.rect.toAlignedRect()) for lbl in labels)
