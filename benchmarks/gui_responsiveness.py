@@ -35,6 +35,7 @@ def headless_rate(experiment, seconds: float) -> float:
 
 
 def gui_measure(experiment, seconds: float) -> dict:
+    import shiboken6
     from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
 
     from gdlab.gui.app import make_app
@@ -88,7 +89,8 @@ def gui_measure(experiment, seconds: float) -> dict:
     elapsed = time.perf_counter() - t0
     probe.stop()
     end_iter = window.session.latest.snapshot.iteration
-    window.close()
+    if shiboken6.isValid(window):  # app.quit() may have closed (and deleted) it already
+        window.close()
     lateness = lateness[1:] or [0.0]
     return {
         "gui_iters_per_s": (end_iter - start_iter) / elapsed,

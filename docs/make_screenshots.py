@@ -129,6 +129,7 @@ SHOTS: dict[str, dict] = {
     "screenshot-graph": {"preset": "xor", "iterations": 150, "prepare": show_tab("Computation graph"),
                          "after": graph_steps(6)},
     "screenshot-vanishing": {"preset": "vanishing-gradients", "iterations": 1000, "prepare": gradient_edges},
+    "screenshot-surface3d": {"preset": "optimizer-race", "iterations": 400, "prepare": show_tab("3-D")},
 }
 
 

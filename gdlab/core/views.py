@@ -15,7 +15,9 @@ the Qt side only adds how to draw each view (:mod:`gdlab.gui.figures.render`). W
 
 What it applies to: ``kinds`` (network and/or surface experiments) and, for a cost surface's
 picture, ``dim``, the number of weights the surface has (1: the curve J(w), 2: the contour map
-J(w₁, w₂)). A tab may take another title for regression data (``regression_tab``).
+J(w₁, w₂)); a view with a ``dim`` whose kinds include network shows a network too (the 3-D view:
+the network's cost over two of its weights, the Cost landscape tab's slice). A tab may take another
+title for regression data (``regression_tab``).
 """
 from __future__ import annotations
 
@@ -54,7 +56,7 @@ class View:
 
     def applies(self, experiment: Experiment) -> str | None:
         """None when this view can show ``experiment``, else the reason in words."""
-        if self.dim:
+        if self.dim and not (experiment.kind == NETWORK and NETWORK in self.kinds):
             from .surface.surfaces import get_surface
 
             if experiment.kind != SURFACE:
@@ -92,7 +94,7 @@ CATALOGUE: tuple[View, ...] = (
          TOP, lesson=True, kinds=_NET),
     View("graph", "Computation graph of one sample", "Computation graph",
          "One training sample's forward pass, one node per operation with its value; N and B step the backward "
-         "pass, each node's ∂J/∂node = Σ upstream gradient × local derivative.", TOP, export=10, lesson=True,
+         "pass, each node's ∂J/∂node = Σ upstream gradient × local derivative.", TOP, export=11, lesson=True,
          kinds=_NET),
     View("landscape", "Cost landscape", "Cost landscape",
          "The network's cost over two of its weights, the others held fixed, with the path the two weights took.",
@@ -103,6 +105,10 @@ CATALOGUE: tuple[View, ...] = (
     View("surface", "Cost surface J(w₁, w₂)", "Cost surface",
          "J over two weights as a contour map with each run's path; click to choose the start, drag to pan, "
          "wheel to zoom.", TOP, export=5, lesson=True, sheet=2, animation=True, kinds=(SURFACE,), dim=2),
+    View("surface3d", "Cost surface in 3-D", "3-D",
+         "The cost as a shaded surface over two weights, its contour lines on the floor and each run's path "
+         "with a ball at the current point; drag to turn, wheel to zoom, Home resets the camera, O orbits.",
+         TOP, export=10, lesson=True, animation=True, dim=2, kinds=(NETWORK, SURFACE)),
     # -- beside them: the cost plot -------------------------------------------------------------------
     View("cost", "Cost per iteration", tip="The cost J on the training data (and on the test data) at every "
          "iteration; L switches to a log scale.", place=BESIDE, export=1, lesson=True, sheet=1, animation=True),

@@ -38,6 +38,7 @@ SAME_BYTES = [
     ("gif", ["--view", "cost", "--every", "40", "--size", "320x200"]),
     ("pdf", ["--view", "sheet", "--page", "Letter"]),
     ("png", ["--view", "graph", "--sample", "2", "--size", "1600x900"]),
+    ("png", ["--view", "surface3d", "--size", "480x320"]),
 ]
 EXPORT_EACH = """import json, sys
 from gdlab.cli import main
@@ -164,12 +165,13 @@ def test_a_missing_folder_exits_2(tmp_path, run_cli):
 def test_export_help_lists_the_views(run_cli):
     code, out, _ = run_cli("export", "--help")
     assert code == 0
-    for view in ("cost", "trajectories", "data", "curve", "surface", "network", "sheet"):
+    for view in ("cost", "trajectories", "data", "curve", "surface", "network", "sheet", "surface3d"):
         assert view in out
 
 
 @pytest.mark.parametrize("preset, view", [("lr-too-large", "curve"), ("optimizer-race", "surface"),
-                                          ("xor", "network"), ("vanishing-gradients", "gradients")])
+                                          ("xor", "network"), ("vanishing-gradients", "gradients"),
+                                          ("xor", "surface3d")])
 @pytest.mark.slow
 def test_every_view_exports_headless(tmp_path, preset, view, run_cli):
     out = tmp_path / f"{view}.png"

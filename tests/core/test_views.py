@@ -16,12 +16,12 @@ from gdlab.core.teaching.lessons import BOTTOM_VIEWS, TOP_VIEWS, VIEW_NAMES
 def test_the_command_line_offers_the_catalogues_exported_views_in_its_order():
     assert EXPORT_VIEWS == views.export_names()
     assert EXPORT_VIEWS == ("cost", "trajectories", "data", "curve", "surface", "network", "gradients", "metrics",
-                            "sheet", "graph")
+                            "sheet", "surface3d", "graph")
     assert sorted(v.export for v in views.CATALOGUE if v.export) == list(range(1, len(EXPORT_VIEWS) + 1))
 
 
 def test_a_lesson_names_the_catalogues_views():
-    assert TOP_VIEWS == ("data", "network", "inspector", "graph", "landscape", "curve", "surface")
+    assert TOP_VIEWS == ("data", "network", "inspector", "graph", "landscape", "curve", "surface", "surface3d")
     assert BOTTOM_VIEWS == ("trajectories", "gradients", "sweep", "runs")
     assert VIEW_NAMES == TOP_VIEWS + BOTTOM_VIEWS + ("cost",)
     assert set(VIEW_NAMES) == {v.name for v in views.CATALOGUE if v.lesson}
@@ -33,7 +33,7 @@ def test_a_lesson_names_the_catalogues_views():
 def test_every_tab_has_a_title_every_view_in_the_window_a_tip_and_nothing_else_does():
     assert [v.tab for v in views.tab_views(views.TOP)] == ["Data", "Network", "Backprop inspector",
                                                            "Computation graph", "Cost landscape", "Cost curve",
-                                                           "Cost surface"]
+                                                           "Cost surface", "3-D"]
     assert [v.tab for v in views.tab_views(views.BOTTOM)] == ["Weight trajectories", "Gradient flow", "Accuracy",
                                                               "Learning-rate sweep", "Runs"]
     for v in views.CATALOGUE:
@@ -63,6 +63,10 @@ def test_what_a_view_applies_to():
     assert views.sheet_names(xor) == ("cost", "data", "trajectories")
     assert views.sheet_names(curve) == ("cost", "curve", "trajectories")
     assert views.sheet_names(race) == ("cost", "surface", "trajectories")
+    # the 3-D view: a two-weight surface, or a network's slice over two of its weights; never a curve
+    surface3d = views.view("surface3d")
+    assert surface3d.suits(race) and surface3d.suits(xor) and surface3d.suits(load_preset("saddle-point"))
+    assert surface3d.applies(curve) == "it shows 2-weight surfaces, and parabola has 1"
 
 
 def test_the_metrics_tab_is_titled_for_the_data():

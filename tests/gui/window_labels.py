@@ -3,7 +3,7 @@ labels it shows (for tests; the checker itself is :mod:`gdlab.gui.plots.labels`)
 from __future__ import annotations
 
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QGraphicsView, QLabel, QTableWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QGraphicsView, QLabel, QTableWidget, QWidget
 
 from gdlab.gui.plots.labels import Label, collisions, scene_labels
 
@@ -14,9 +14,21 @@ def visible_views(window) -> list[QGraphicsView]:
     return [v for v in window.findChildren(QGraphicsView) if v.isVisible() and v.width() > 0]
 
 
-def window_labels(window) -> list[tuple[QGraphicsView, list[Label]]]:
+def painted_labels(window) -> list[tuple[QWidget, list[Label]]]:
+    """The labels of the visible views painted with a QPainter (the 3-D surface), as last painted."""
+    from gdlab.gui.plots.surface3d_view import Surface3DView
+
+    found = []
+    for view in window.findChildren(Surface3DView):
+        if view.isVisible() and view.width() > 0:
+            view.canvas.repaint()
+            found.append((view.canvas, [Label(lbl.text, lbl.rect, None) for lbl in view.painted_labels]))
+    return found
+
+
+def window_labels(window) -> list[tuple[QWidget, list[Label]]]:
     QApplication.processEvents()
-    return [(view, scene_labels(view)) for view in visible_views(window)]
+    return [(view, scene_labels(view)) for view in visible_views(window)] + painted_labels(window)
 
 
 def window_collisions(window) -> list[str]:

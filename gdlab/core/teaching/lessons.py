@@ -43,10 +43,11 @@ several, so a typical step reads "load this, run to 5, show that view, pause and
              ``max_iterations`` or before an iteration already reached.
 ``run``      ``"end"``: run until the run converges, diverges or reaches ``max_iterations``.
 ``view``     show a view: ``data``, ``network``, ``inspector``, ``graph``, ``landscape``, ``curve``,
-             ``surface`` (the tabs at the top right), ``trajectories``, ``gradients``, ``sweep``,
-             ``runs`` (the tabs at the bottom); ``cost`` is always on show. The view must suit the
-             experiment (``curve`` a one-weight surface, ``surface`` a two-weight one, the rest of
-             the top tabs and ``gradients`` a network).
+             ``surface``, ``surface3d`` (the tabs at the top right), ``trajectories``, ``gradients``,
+             ``sweep``, ``runs`` (the tabs at the bottom); ``cost`` is always on show. The view must
+             suit the experiment (``curve`` a one-weight surface, ``surface`` a two-weight one,
+             ``surface3d`` a two-weight one or a network, the rest of the top tabs and ``gradients``
+             a network).
 ``inspect``  open the backpropagation inspector (network experiments): a table with ``weight``
              (``"W1[2,1]"``: layer 1, from input 2 to neuron 1, as the window labels weights),
              ``phase`` (``input``, ``forward``, ``cost``, ``backward`` or ``update``; default

@@ -252,6 +252,9 @@ def export_gif(experiment: Experiment, view_name: str, path: str | os.PathLike, 
     from .render import feed_frames, fit_to_data, get_view, record_frames, refresh
 
     spec = get_view(view_name, experiment)
+    if not spec.animates(experiment):
+        raise ValueError(f"the {view_name} view of a network is drawn from its final weights (a slice through "
+                         "them), a still: export it as PNG, SVG or PDF")
     size = checked_size(size)
     if not 0 < fps <= MAX_FPS:
         raise ValueError(f"fps {fps:g}: expected above 0 and at most {MAX_FPS}")

@@ -41,6 +41,8 @@ __all__ = ["VIEWS", "ViewError", "ViewNotApplicable", "ViewSpec", "ViewUnavailab
            "feed_frames", "fit_to_data", "get_view", "record_frames", "refresh", "register", "run_experiment",
            "sheet_views", "unavailable", "view_names"]
 
+SLICE_POINTS = 41  # a network's slice in a headless 3-D figure: n × n points, as the window asks
+
 
 def _themed(widget: QWidget, theme: Theme) -> QWidget:
     """``widget`` in ``theme`` (every view's ``create`` ends so)."""
@@ -160,6 +162,36 @@ def _feed_surface(view, frame: Frame) -> None:
     view.append_paths(snap.paths, snap.w, snap.w_next)
 
 
+def _create_surface3d(experiment: Experiment, theme: Theme) -> QWidget:
+    from ..plots.surface3d_view import Surface3DView
+
+    return _themed(Surface3DView(), theme)
+
+
+def _feed_surface3d(view, frame: Frame) -> None:
+    """An analytic surface's runs, fed as the contour map is; a network's slice comes by
+    :func:`_finish_surface3d` (in the window: the Cost landscape tab's request)."""
+    snap = frame.snapshot
+    if snap.kind == NETWORK:
+        return
+    if frame.fresh:
+        surface = get_surface(frame.experiment["surface"])
+        if view.surface_name != surface.name:  # a new start point keeps the view the user has
+            view.set_surface(surface.title, surface.view_range[0], surface.view_range[1],
+                             functools.partial(landscape.grid, surface), surface.value, surface.minima,
+                             surface.saddle_points, surface.formula, surface.name)
+        view.set_runs(snap.labels, _run_colors(len(snap.labels)))
+    view.append_paths(snap.paths, snap.w, snap.w_next)
+
+
+def _finish_surface3d(view, run) -> None:
+    """A network's slice over its first two tracked weights, as the Cost landscape tab shows by default."""
+    from ..view_data import landscape_slice
+
+    if run.kind == NETWORK and len(run.tracked_ids) >= 2:
+        view.show_slice(landscape_slice(run, run.tracked_ids[0], run.tracked_ids[1], None, None, SLICE_POINTS))
+
+
 # -- the network diagram and the gradient flow -----------------------------------------------------------
 def _create_network(experiment: Experiment, theme: Theme) -> QWidget:
     from ..plots.network_view import NetworkView
@@ -223,6 +255,7 @@ register(catalogued("trajectories", _create_trajectories, _feed_trajectories))
 register(catalogued("data", _create_data, _feed_data))
 register(catalogued("curve", _create_curve, _feed_curve))
 register(catalogued("surface", _create_surface, _feed_surface))
+register(catalogued("surface3d", _create_surface3d, _feed_surface3d, _finish_surface3d))
 register(catalogued("network", _create_network, _feed_network))
 register(catalogued("gradients", _create_gradient_flow, _feed_gradient_flow))
 register(catalogued("graph", _create_graph, _feed_graph))

@@ -24,6 +24,10 @@ The registry contract
 ``applies(experiment) -> str | None``
     None when the view can show this experiment, else the reason in words (it becomes the
     message of :class:`ViewNotApplicable`, and ``gdlab export`` exits with status 2).
+``finish(widget, run) -> None`` (optional)
+    What the window asks the worker of a network besides the frames (the 3-D view's slice through
+    the weights), computed from the finished ``run``; called after the frames are fed. Such a
+    picture of a network is a still: it is not animated (:meth:`ViewSpec.animates`).
 
 A spec is also callable as ``spec(run, experiment, size, theme) -> QWidget`` (the view fed the
 run's whole history, refreshed, not yet shown) — see :func:`build_view`.
@@ -45,6 +49,7 @@ from typing import Any, Callable
 from PySide6.QtWidgets import QWidget
 
 from ...core.files.experiment import Experiment
+from ...core.params import NETWORK
 from ...core.views import sheet_names, view
 from ..palette import LIGHT, Theme
 from ..view_data import Frame
@@ -76,6 +81,7 @@ class ViewSpec:
     feed: Callable[[QWidget, Frame], None]
     applies: Callable[[Experiment], str | None] = lambda experiment: None
     available: bool = True
+    finish: Callable[[QWidget, Any], None] | None = None
 
     def check(self, experiment: Experiment) -> None:
         """Raise :class:`ViewError` if this view cannot show ``experiment``."""
@@ -86,6 +92,11 @@ class ViewSpec:
         if reason:
             raise ViewNotApplicable(f"the {self.name} view does not apply to {experiment.name!r}: {reason}; "
                                     f"views for it: {', '.join(view_names(experiment))}")
+
+    def animates(self, experiment: Experiment) -> bool:
+        """Whether an animated GIF of this view can be drawn from ``experiment``'s recorded frames (not
+        when its picture of a network comes from the finished run: see ``finish``)."""
+        return self.finish is None or experiment.kind != NETWORK
 
     def __call__(self, run, experiment: Experiment, size: tuple[int, int] | None = None,
                  theme: Theme | None = None) -> QWidget:
@@ -102,11 +113,12 @@ def register(spec: ViewSpec) -> ViewSpec:
 
 
 def catalogued(name: str, create: Callable[[Experiment, Theme], QWidget],
-               feed: Callable[[QWidget, Frame], None]) -> ViewSpec:
+               feed: Callable[[QWidget, Frame], None],
+               finish: Callable[[QWidget, Any], None] | None = None) -> ViewSpec:
     """The spec of the catalogue's view ``name`` (its title and what it applies to, from
-    :mod:`gdlab.core.views`), drawn by ``create`` and fed by ``feed``."""
+    :mod:`gdlab.core.views`), drawn by ``create``, fed by ``feed`` (and ``finish``)."""
     entry = view(name)
-    return ViewSpec(name, entry.title, create, feed, entry.applies)
+    return ViewSpec(name, entry.title, create, feed, entry.applies, finish=finish)
 
 
 def unavailable(name: str, title: str, applies: Callable[[Experiment], str | None] | None = None) -> ViewSpec:
@@ -147,6 +159,8 @@ def build_view(name: str, run, experiment: Experiment, size: tuple[int, int] | N
     widget = spec.create(experiment, theme or LIGHT)
     parts = frozenset({"graph"}) if name == "graph" else frozenset()
     feed_frames(spec, widget, [_frame(run, experiment, 0, True, sample, parts)])
+    if spec.finish is not None:
+        spec.finish(widget, run)
     fit_to_data(widget)
     if size is not None:
         widget.resize(*size)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ...core import views as catalogue
 from ...core.params import NETWORK
-from ..figures.render import sheet_views, view_names
+from ..figures.render import VIEWS, sheet_views, view_names
 from ..view_data import WorksheetAnswer
 from .messages import open_owned
 
@@ -126,7 +126,7 @@ class ExportsMixin:
         widgets = {"data": self.data_view, "curve": self.curve_view, "surface": self.contour_view}
         picture = next(n for n in sheet_views(experiment) if n in widgets)
         sheet = {"cost": self.cost_plot, "trajectories": self.trajectory_plot.plot, "view": widgets[picture]}
-        gif = tuple(n for n in view_names(experiment) if catalogue.view(n).animation)
+        gif = tuple(n for n in view_names(experiment) if catalogue.view(n).animation and VIEWS[n].animates(experiment))
         summary = summarize(self._frame.snapshot, experiment)
         summary["changes"] = list(self._frame.changes)
         iteration = self._frame.snapshot.iteration

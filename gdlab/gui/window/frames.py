@@ -56,6 +56,7 @@ class FramesMixin:
             self.last_cost = float("nan")
         self._frame = frame
         self._update_inspector()
+        self._update_3d_slice()
         self._set_running_look(frame.running)
         self._dirty = True
 
@@ -70,6 +71,7 @@ class FramesMixin:
         snap = frame.snapshot
         if snap.kind == NETWORK:
             self.landscape_view.set_weights(snap.tracked_ids)
+            self.surface3d_view.shown_iteration = self.surface3d_view.asked_iteration = -1  # a new run
             if "n_train" in frame.view:
                 self.inspector.set_samples(frame.view["n_train"])
                 self.graph_view.set_samples(frame.view["n_train"])
@@ -85,6 +87,7 @@ class FramesMixin:
         self.trajectory_plot.relabel_runs(old, labels)
         self.curve_view.relabel_runs(labels)
         self.contour_view.relabel_runs(labels)
+        self.surface3d_view.relabel_runs(labels)
 
     def _show_outcome(self, frame: Frame) -> None:
         snap = frame.snapshot
@@ -126,7 +129,7 @@ class FramesMixin:
 
     def secondary_views(self) -> list:
         return [self.trajectory_plot, self.gradient_flow, self.metrics_view, self.data_view, self.network_view,
-                self.curve_view, self.contour_view, self.landscape_view, self.graph_view]
+                self.curve_view, self.contour_view, self.landscape_view, self.graph_view, self.surface3d_view]
 
     def _show_views_for(self, experiment: Experiment) -> None:
         """The tabs that make sense for this experiment (the catalogue says which:
@@ -157,6 +160,9 @@ class FramesMixin:
             return
         if current is self.landscape_view and self.landscape_view.shown_iteration != self._frame.snapshot.iteration:
             self.landscape_view.request()
+        elif current is self.surface3d_view:
+            self.surface3d_view.canvas.setFocus()  # Home and O act on it now
+            self._update_3d_slice(shown=True)
         elif current is self.inspector:
             self._update_inspector()
         if hasattr(current, "refresh"):
@@ -165,6 +171,19 @@ class FramesMixin:
     @Slot(int)
     def _on_bottom_tab(self, _index: int) -> None:
         self._dirty = True  # the tab just shown draws the rows it missed while hidden
+
+    def _update_3d_slice(self, shown: bool = False) -> None:
+        """A network's 3-D view shows the slice through the weights of now: asked for when its tab is
+        shown and whenever the run pauses at another iteration (not while it runs: each slice costs
+        the training thread a forward pass per grid point). The Cost landscape tab's two weights; the
+        answer goes to both views."""
+        view, frame = self.surface3d_view, self._frame
+        if view is not self.view_tabs.currentWidget() or frame is None or frame.snapshot.kind != NETWORK:
+            return
+        iteration = frame.snapshot.iteration
+        if (shown or not frame.running) and iteration not in (view.shown_iteration, view.asked_iteration):
+            view.asked_iteration = iteration
+            self.landscape_view.request()
 
     def _update_inspector(self) -> None:
         """On a paused network run, the inspector shows the next iteration; while running, it waits."""
@@ -209,6 +228,13 @@ class FramesMixin:
         self.session.set_start(point)
         where = ", ".join(number(v, 3) for v in point)
         self.statusBar().showMessage(f"Start point w₀ = ({where}): press Space to descend from there.", 5000)
+
+    @Slot(object)
+    def _on_slice_for_3d(self, found) -> None:
+        """A network's slice for the Cost landscape tab: the 3-D view shows it too (the same two weights)."""
+        if found is not None and tuple(found.wids) == self.landscape_view.chosen():
+            self.surface3d_view.show_slice(found)
+            self._dirty = True
 
     @Slot(object, object, object, object)
     def _on_landscape_requested(self, wid_a, wid_b, x_range, y_range) -> None:

@@ -20,6 +20,7 @@ from ..plots.inspector_view import InspectorView
 from ..plots.landscape_view import LandscapeView
 from ..plots.metrics_view import MetricsView
 from ..plots.network_view import NetworkView
+from ..plots.surface3d_view import Surface3DView
 from ..plots.sweep_view import SweepView
 from ..plots.trajectories import TrajectoryPlot
 from ..runs_table import RunsView
@@ -85,6 +86,8 @@ class LayoutMixin:
         self.landscape_view = LandscapeView()
         self.landscape_view.requested.connect(self._on_landscape_requested)
         self.session.landscape_ready.connect(self.landscape_view.show_slice)
+        self.surface3d_view = Surface3DView()  # cheap until shown: its mesh is made on first paint
+        self.session.landscape_ready.connect(self._on_slice_for_3d)
         self.network_view = NetworkView()
         self.network_view.weight_clicked.connect(self.trajectory_plot.toggle_weight)
         self.inspector = InspectorView()
@@ -99,7 +102,7 @@ class LayoutMixin:
         self.tab_pages: dict[str, QWidget] = {  # each tab's page, by its name in the catalogue
             "data": self.data_tab, "network": self.network_view, "inspector": self.inspector,
             "graph": self.graph_view, "landscape": self.landscape_view, "curve": self.curve_view,
-            "surface": self.contour_view}
+            "surface": self.contour_view, "surface3d": self.surface3d_view}
         self._add_tabs(self.view_tabs, TOP)
         self.view_tabs.currentChanged.connect(self._on_view_tab)
         self._on_view_tab(self.view_tabs.currentIndex())  # the worker learns which view data is shown

@@ -24,7 +24,7 @@ class LectureMixin:
     def themed_views(self) -> list:
         return [self.cost_plot, self.gradient_flow, self.metrics_view, self.trajectory_plot, self.data_view,
                 self.network_view, self.inspector, self.graph_view, self.landscape_view, self.curve_view,
-                self.contour_view, self.sweep_view]
+                self.contour_view, self.surface3d_view, self.sweep_view]
 
     def set_theme(self, name: str) -> None:
         """Switch every plot (and the widgets' colours and stylesheets) to a theme, at any time;

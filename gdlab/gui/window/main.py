@@ -9,10 +9,12 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 
 from ...core.files.experiment import Experiment
 from ...core.files.presets import load_preset
+from .. import theming
 from ..gc_policy import keep_python_half
+from ..palette import THEMES
 from ..session import TrainingSession
 from ..session_file import session_folder
-from ..theming import MAX_SCALE, MIN_SCALE, SYSTEM, WINDOW_THEMES
+from ..theming import MAX_SCALE, MIN_SCALE, SYSTEM, WINDOW_THEMES, apply_to_app
 from ..view_data import Frame
 from .experiments import ExperimentsMixin
 from .exports import ExportsMixin
@@ -76,14 +78,18 @@ class MainWindow(LayoutMixin, RunControlsMixin, ExperimentsMixin, FramesMixin, T
         self.last_cost = float("nan")  # the latest training cost a frame carried (the lecture caption says it)
         self._unrequested_size: QSize | None = None
         self._run_labels: list[str] = []  # the runs' names the legends show (they follow live changes)
+        self.text_scale = self._setting_number("text_scale", 1.0, MIN_SCALE, MAX_SCALE)
+        theme = self.settings.value("theme", SYSTEM)
+        theme = theme if theme in WINDOW_THEMES else SYSTEM
+        app = QApplication.instance()
+        if app is not None:  # the widgets take their sizes from this theme's font, not from a window before
+            apply_to_app(app, THEMES[theming.resolve(theme)], self.text_scale)
         self._build_ui()
         build_menus(self)
         self._install_export_menus()
         self._keep_keys_for_shortcuts()
         self._restore_layout()
-        self.text_scale = self._setting_number("text_scale", 1.0, MIN_SCALE, MAX_SCALE)
-        theme = self.settings.value("theme", SYSTEM)
-        self.set_theme(theme if theme in WINDOW_THEMES else SYSTEM)
+        self.set_theme(theme)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_desktop_scheme_changed)
         self._restore_runs()
         self.redraw_timer = QTimer(self)

@@ -136,8 +136,10 @@ class MessagesMixin:
 
     @Slot()
     def show_shortcuts(self) -> None:
-        """Every shortcut of the window, as a sheet that can be printed for the lectern."""
-        self._sheet = open_owned(ShortcutSheet(shortcut_rows(self.actions()), self))
+        """Every shortcut of the window (and the 3-D view's own keys, which act while it has the focus),
+        as a sheet that can be printed for the lectern."""
+        actions = [*self.actions(), *self.surface3d_view.actions()]
+        self._sheet = open_owned(ShortcutSheet(shortcut_rows(actions), self))
 
     @Slot()
     def show_about(self) -> None:

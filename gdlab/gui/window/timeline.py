@@ -85,6 +85,7 @@ class TimelineMixin:
                 self.curve_view.show_moment(w, costs)
             else:
                 self.contour_view.show_moment(w, payload.paths)
+                self.surface3d_view.show_moment(w, payload.paths)
             return
         if payload.found is None:
             self.statusBar().showMessage(f"Iteration {payload.iteration} is no longer recorded.", 4000)
@@ -114,6 +115,7 @@ class TimelineMixin:
             plot.show_moment(None)
         self.curve_view.show_moment(None)
         self.contour_view.show_moment(None)
+        self.surface3d_view.show_moment(None)
         if self._frame is not None and self._frame.snapshot.kind == NETWORK:
             self.network_view.set_snapshot(self._frame.snapshot)
             self.session.step(0)  # a fresh frame with the view data of now
