@@ -51,7 +51,9 @@ several, so a typical step reads "load this, run to 5, show that view, pause and
              (``"W1[2,1]"``: layer 1, from input 2 to neuron 1, as the window labels weights),
              ``phase`` (``input``, ``forward``, ``cost``, ``backward`` or ``update``; default
              ``input``) and ``layer`` (for ``forward``/``backward``; without it the pass is shown
-             complete: ``forward`` at the output layer, ``backward`` at layer 1).
+             complete: ``forward`` at the output layer, ``backward`` at layer 1) and ``sample``
+             (a training sample, counted from 1: the inspector traces that sample alone, in its
+             "one sample" mode; without it, the whole batch).
 ``pause``    the caption of a pause: one or two sentences, shown in the window's message bar,
              large in lecture mode. Every step up to a pause sets the state the pause shows.
 ``highlight`` (with ``pause``) a view to point at: it is shown and framed in colour.
@@ -89,7 +91,7 @@ __all__ = ["Inspect", "Lesson", "LessonError", "Pause", "Step", "TOP_VIEWS", "BO
 
 MAX_FILE_BYTES = 64_000
 
-_ORDER = ("one-weight", "backpropagation", "network-descent")
+_ORDER = ("one-weight", "backpropagation", "network-descent", "handwriting")
 
 
 # -- finding lessons ------------------------------------------------------------------------------
