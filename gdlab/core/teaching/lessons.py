@@ -43,10 +43,10 @@ several, so a typical step reads "load this, run to 5, show that view, pause and
              ``max_iterations`` or before an iteration already reached.
 ``run``      ``"end"``: run until the run converges, diverges or reaches ``max_iterations``.
 ``view``     show a view: ``data``, ``network``, ``inspector``, ``landscape``, ``curve``,
-             ``surface`` (the tabs at the top right), ``trajectories``, ``gradients``, ``sweep``,
-             ``runs`` (the tabs at the bottom); ``cost`` is always on show. The view must suit the
+             ``surface`` (the tabs at the top right), ``trajectories``, ``gradients``, ``metrics``,
+             ``sweep``, ``runs`` (the tabs at the bottom); ``cost`` is always on show. The view must suit the
              experiment (``curve`` a one-weight surface, ``surface`` a two-weight one, the rest of
-             the top tabs and ``gradients`` a network).
+             the top tabs, ``gradients`` and ``metrics`` a network).
 ``inspect``  open the backpropagation inspector (network experiments): a table with ``weight``
              (``"W1[2,1]"``: layer 1, from input 2 to neuron 1, as the window labels weights),
              ``phase`` (``input``, ``forward``, ``cost``, ``backward`` or ``update``; default
