@@ -79,7 +79,7 @@ class Gallery:
         theme = self.view.theme
         for k in range(count):
             # row 0 of an image is its top: drawn at the top of its tile (plot y grows upwards)
-            self.tiles[k].setImage(images[k][::-1], levels=(0.0, 1.0), lut=INK.getLookupTable(nPts=64))
+            self.tiles[k].setImage(images[k][::-1], levels=data["levels"], lut=INK.getLookupTable(nPts=64))
             self.tiles[k].setRect(*self._tile_origin(k, rows, cols), cols, rows)   # after the image: its scale
             wrong = bool(data["wrong"][k])
             predicted = _name(names, int(data["predicted"][k]))
