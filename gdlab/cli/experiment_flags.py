@@ -57,6 +57,8 @@ def add_data_flags(parser: argparse.ArgumentParser) -> None:
                        "labels or up to 10 whole numbers are classes, anything else is regression)")
     group.add_argument("--standardize", action="store_true", default=None,
                        help="with --data: standardise each feature, x <- (x - mean) / std")
+    group.add_argument("--image-shape", metavar="ROWSxCOLS", help="with --data: each row is an image of this "
+                       "shape, read row by row (e.g. 8x8 for 64 feature columns); the data view shows a gallery")
 
 
 def apply_data_flags(args: argparse.Namespace, experiment=None):
@@ -66,18 +68,24 @@ def apply_data_flags(args: argparse.Namespace, experiment=None):
     file, row and column; nothing is written."""
     path = getattr(args, "data", None)
     if path is None:
-        for flag in ("label", "task", "standardize"):
+        for flag in ("label", "task", "standardize", "image_shape"):
             if getattr(args, flag, None) is not None:
-                raise UsageError(f"--{flag} needs --data FILE.csv")
+                raise UsageError(f"--{flag.replace('_', '-')} needs --data FILE.csv")
         return experiment
     if experiment is not None and experiment.kind != "network":
         raise UsageError(f"--data {path}: {experiment.name} is a cost-surface race; data needs a network experiment")
-    from ..core.files.csvdata import DataError, experiment_from_csv
+    from ..core.files.csvdata import DataError, experiment_from_csv, parse_image_shape
     from ..core.files.experiment import ExperimentError
 
+    shape = None
+    if getattr(args, "image_shape", None) is not None:
+        try:
+            shape = parse_image_shape(args.image_shape, "--image-shape")
+        except ExperimentError as exc:
+            raise UsageError(str(exc)) from None
     try:
         return experiment_from_csv(path, label=args.label, task=args.task, standardize=bool(args.standardize),
-                                   base=experiment)
+                                   base=experiment, image_shape=shape)
     except (DataError, ExperimentError) as exc:
         raise UsageError(f"{path}: {exc}") from None
 

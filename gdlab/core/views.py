@@ -121,7 +121,7 @@ CATALOGUE: tuple[View, ...] = (
          BOTTOM, export=7, lesson=True, kinds=_NET),
     View("metrics", "Accuracy or R² and the confusion matrix", "Accuracy",
          "Accuracy (classification) or R² (regression) on the training and test data over iterations, and the "
-         "confusion matrix.", BOTTOM, export=8, kinds=_NET, regression_tab="R²"),
+         "confusion matrix.", BOTTOM, export=8, lesson=True, kinds=_NET, regression_tab="R²"),
     View("sweep", "Learning-rate sweep", "Learning-rate sweep",
          "The same run at many learning rates: final cost against α.", BOTTOM, lesson=True),
     View("runs", "Runs", "Runs",

@@ -263,6 +263,14 @@ class LessonPlayer(QObject):
         w.view_tabs.setCurrentWidget(top)
         w.bottom_tabs.setCurrentWidget(view_widget(w, pause.bottom, tab=True))
         if pause.view == "inspector":
+            sample = pause.inspect.sample if pause.inspect is not None else None
+            if sample is not None:  # one training sample alone (one request below, for this state)
+                for widget in (w.inspector.mode, w.inspector.sample):
+                    widget.blockSignals(True)
+                w.inspector.mode.setCurrentIndex(1)
+                w.inspector.sample.setValue(sample)
+                for widget in (w.inspector.mode, w.inspector.sample):
+                    widget.blockSignals(False)
             w.inspector.request()  # even if it holds a trace of the same iteration number: of another run
         elif pause.view == "landscape":
             view = w.landscape_view

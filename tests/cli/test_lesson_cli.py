@@ -5,7 +5,7 @@ from gdlab.core.files.experiment import load_experiment
 from gdlab.core.files.pngmeta import read_chunks
 from gdlab.core.teaching.lessons import load_lesson
 
-SHIPPED = ("one-weight", "backpropagation", "network-descent")
+SHIPPED = ("one-weight", "backpropagation", "network-descent", "handwriting")
 
 MALFORMED = '''title = "Broken"
 
@@ -18,11 +18,11 @@ runto = 5
 '''
 
 
-def test_lessons_lists_the_three_shipped_lessons_with_their_titles(run_cli):
+def test_lessons_lists_the_four_shipped_lessons_with_their_titles(run_cli):
     code, out, _ = run_cli("lessons")
     assert code == 0
     rows = [line.split("\t") for line in out.splitlines()]
-    assert [name for name, _ in rows][:3] == list(SHIPPED)
+    assert [name for name, _ in rows][:4] == list(SHIPPED)
     for name, title in rows:
         assert title == load_lesson(name).title
 

@@ -110,6 +110,10 @@ def test_a_bad_csv_exits_2_naming_row_and_column_and_writes_nothing(tmp_path, mo
     (["run", "lr-divergent", "--out", "h.csv", "--weights", "w.npz"], "only a network has weights"),
     (["--data", "bad.csv"], 'bad.csv: row 7, column "x2"'),
     (["--label", "y"], "--label needs --data FILE.csv"),
+    (["run", "xor", "--image-shape", "8x8", "--out", "h.csv"], "--image-shape needs --data FILE.csv"),
+    (["run", "--data", "good.csv", "--image-shape", "8x", "--out", "h.csv"], "--image-shape: expected ROWSxCOLUMNS"),
+    (["run", "--data", "good.csv", "--image-shape", "2x2", "--out", "h.csv"],
+     "image shape: an image of 2×2 has 4 pixels, and the data has 2 feature column(s)"),
 ])
 def test_bad_data_arguments_exit_2(tmp_path, monkeypatch, args, words, run_cli):
     monkeypatch.chdir(tmp_path)

@@ -517,3 +517,10 @@ def test_write_code_is_atomic(tmp_path):
     with pytest.raises(OSError):
         write_code(load_preset("xor"), tmp_path / "missing" / "x.py")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.py"]  # no temporary file left behind
+
+
+def test_the_digits_are_embedded_as_their_ink_counts():
+    text = export_code(load_preset("digits"))
+    assert len(text.encode()) < 200_000  # written as floats, they took 937 kB
+    assert "X = np.array([[int(c, 17) for c in p[0]] for p in points]) / 16" in text
+    assert "TRAIN_POINTS = [\n    ('01FGGG5007GGC9100DG3000005GB000000AG6000001FB000014EC00003FG6000', 5),\n" in text

@@ -278,3 +278,30 @@ def test_custom_data_from_a_generated_dataset():
     moved = pts.replace(X=pts.X + 1.0)
     assert moved.class_names == pts.class_names and np.array_equal(moved.X, pts.X + 1.0)
     assert pts.replace(task="regression").class_names == ()
+
+
+def test_an_image_shape_is_checked_saved_and_optional():
+    from gdlab.core.data.customdata_checks import image_shapes, parse_image_shape
+
+    data = make_dataset("digits", n_samples=60, noise=0.0, seed=0)  # every class among them
+    points = CustomData.from_dataset(data)
+    assert points.image_shape == (8, 8) and points.to_dataset().image_shape == (8, 8)
+    experiment = Experiment(values={"dataset": "custom"}, points=points)
+    again = Experiment.from_json(experiment.to_json())
+    assert again == experiment and again.points.image_shape == (8, 8)
+    doc = json.loads(experiment.to_json())
+    assert doc["data"]["points"]["image_shape"] == [8, 8]
+    del doc["data"]["points"]["image_shape"]  # a file from before image shapes: loads as rows of features
+    assert Experiment.from_dict(doc).points == points.replace(image_shape=None)
+    assert "image_shape" not in points.replace(image_shape=None).to_dict()
+    for bad, words in (([8, 9], "an image of 8×9 has 72 pixels, and the data has 64"), ([8, "8"], "two whole numbers"),
+                       ([0, 64], "rows and columns must be 1 to 64"), ("8x8", "two whole numbers"),
+                       ([8, 8, 1], "two whole numbers"), ([True, 64], "two whole numbers")):
+        doc["data"]["points"]["image_shape"] = bad
+        with pytest.raises(ExperimentError) as info:
+            Experiment.from_dict(doc)
+        assert info.value.field == "data.points.image_shape" and words in info.value.message, (bad, info.value)
+    assert parse_image_shape(" 8x8 ") == parse_image_shape("8×8") == (8, 8)
+    with pytest.raises(ExperimentError, match="--image-shape: expected ROWSxCOLUMNS, e.g. 8x8, got '8 by 8'"):
+        parse_image_shape("8 by 8", "--image-shape")
+    assert image_shapes(64)[:3] == [(8, 8), (4, 16), (16, 4)] and image_shapes(7) == [] and image_shapes(2) == []

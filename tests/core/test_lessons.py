@@ -22,7 +22,7 @@ from gdlab.core.teaching.lessons import (
     parse_lesson,
 )
 
-SHIPPED = ("one-weight", "backpropagation", "network-descent")
+SHIPPED = ("one-weight", "backpropagation", "network-descent", "handwriting")
 
 
 def lesson(text: str, name: str = "intro.toml"):
@@ -36,8 +36,8 @@ def error_of(text: str, name: str = "intro.toml") -> LessonError:
 
 
 # -- the shipped lessons ---------------------------------------------------------------------------
-def test_the_three_shipped_lessons_are_listed_in_teaching_order():
-    assert lesson_names()[:3] == list(SHIPPED)
+def test_the_four_shipped_lessons_are_listed_in_teaching_order():
+    assert lesson_names()[:4] == list(SHIPPED)
     assert all((lessons_dir() / f"{name}.toml").is_file() for name in SHIPPED)
 
 
@@ -118,6 +118,23 @@ def test_the_one_weight_captions_tell_the_truth():
     assert (run.status, run.iteration) == (DIVERGED, 21) and "iteration 21" in _pause("one-weight", "diverged").caption
     run = _run_to(_pause("one-weight", "the-perfect-step").experiment, 1)
     assert run.w[0, 0] == 0.0 and run.status == CONVERGED
+
+
+def test_the_handwriting_captions_tell_the_truth():
+    first = _pause("handwriting", "the-digits")
+    assert round(100 * float(_stepped(first.experiment, 0).snapshot().test_metric[-1])) == 16 and "16%" in first.caption
+    p = _pause("handwriting", "a-misread-digit")
+    assert (p.iterations, p.inspect.sample, p.inspect.phase) == (15, 10, "forward")  # "sample 11", counted from 1
+    run = _stepped(p.experiment, 15)
+    assert round(100 * float(run.snapshot().test_metric[-1])) == 80
+    assert "from 16% to 80%" in _pause("handwriting", "accuracy-rising").caption
+    trace = trace_iteration(run, "sample", p.inspect.sample)
+    (read, y_read, d_read, _), (true, y_true, d_true, is_true), _ = trace.ranked_outputs(3)
+    assert (read, true, is_true) == ("9", "5", True) and trace.image.shape == (8, 8)
+    assert f"9 a probability of {y_read:.2f} and 5 only {y_true:.2f}" in p.caption
+    assert d_true < 0 < d_read  # "negative for 5 and positive for 9"
+    last = _pause("handwriting", "after-45")
+    assert round(100 * float(_stepped(last.experiment, 45).snapshot().test_metric[-1])) == 92 and "92%" in last.caption
 
 
 def test_the_backpropagation_captions_tell_the_truth():
@@ -303,6 +320,8 @@ MALFORMED = [
      'unknown phase "sideways"'),
     ("inspect-bad-layer", HEAD + '[[step]]\nload = "xor"\ninspect = { phase = "backward", layer = 3 }\n', 5, 1,
      "layer must be a whole number from 1 to 2"),
+    ("inspect-bad-sample", HEAD + '[[step]]\nload = "xor"\ninspect = { sample = 161 }\n', 5, 1,
+     "sample must be a whole number from 1 to 160 (a training sample of xor), got the number 161"),
     ("empty-caption", HEAD + GOOD_STEP + '[[step]]\npause = "   "\n', 8, 2, "pause must be a caption"),
     ("long-caption", HEAD + GOOD_STEP + '[[step]]\npause = "' + "word " * 100 + '"\n', 8, 2,
      "keep it to one or two sentences"),

@@ -22,7 +22,7 @@ def test_the_command_line_offers_the_catalogues_exported_views_in_its_order():
 
 def test_a_lesson_names_the_catalogues_views():
     assert TOP_VIEWS == ("data", "network", "inspector", "graph", "landscape", "curve", "surface", "surface3d")
-    assert BOTTOM_VIEWS == ("trajectories", "gradients", "sweep", "runs")
+    assert BOTTOM_VIEWS == ("trajectories", "gradients", "metrics", "sweep", "runs")
     assert VIEW_NAMES == TOP_VIEWS + BOTTOM_VIEWS + ("cost",)
     assert set(VIEW_NAMES) == {v.name for v in views.CATALOGUE if v.lesson}
     from gdlab.core.teaching import lessons

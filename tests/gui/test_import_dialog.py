@@ -76,6 +76,17 @@ def test_choosing_another_label_column_and_standardising(qtbot, csv_file, open_d
     assert np.allclose(got.X.mean(axis=0), 0) and np.allclose(got.X.std(axis=0), 1)
 
 
+def test_the_rows_can_be_images_of_a_shape_that_fits_the_features(qtbot, csv_file, open_dialog):
+    path = csv_file("".join(f"{i % 3},{i % 5},{i % 2},{(i + 1) % 4},{'ab'[i % 2]}\n" for i in range(12)))
+    dialog = open_dialog(path)
+    shapes = [dialog.image_shape.itemData(k) for k in range(dialog.image_shape.count())]
+    assert shapes == [None, (2, 2)] and dialog.image_shape.toolTip()  # four features: rows, or 2×2 images
+    dialog.image_shape.setCurrentIndex(1)
+    assert dialog.summary.text().endswith("images of 2×2 pixels")
+    click_ok(qtbot, dialog)
+    assert dialog.result_experiment().points == load_csv(path, image_shape=(2, 2))
+
+
 def test_switching_to_regression_where_the_labels_are_numeric(qtbot, csv_file, open_dialog):
     path = csv_file(NUMERIC)
     dialog = open_dialog(path)

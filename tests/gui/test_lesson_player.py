@@ -257,7 +257,7 @@ def test_render_pauses_writes_one_png_per_pause_carrying_its_experiment(qtbot, t
 
 
 def test_the_shipped_lessons_start_in_a_window(qtbot, window, player):
-    for name in ("one-weight", "backpropagation", "network-descent"):
+    for name in ("one-weight", "backpropagation", "network-descent", "handwriting"):
         les = load_lesson(name)
         player.start(les)
         wait_ready(qtbot, player)

@@ -9,7 +9,7 @@ from gdlab.core.teaching.lessons import load_lesson
 from gdlab.gui.dialogs.help import AboutDialog, ShortcutSheet, app_icon, shortcut_rows, write_pdf
 from gdlab.gui.dialogs.welcome import WelcomeDialog, WelcomePanel, remember_welcome, should_show_welcome
 
-CORE_LESSONS = ["one-weight", "backpropagation", "network-descent"]
+CORE_LESSONS = ["one-weight", "backpropagation", "network-descent", "handwriting"]
 
 
 # -- welcome -----------------------------------------------------------------------------------
@@ -22,7 +22,7 @@ def panel(qtbot):
     return panel
 
 
-def test_the_three_lesson_buttons_emit_exactly_their_track_names(qtbot, panel):
+def test_the_four_lesson_buttons_emit_exactly_their_track_names(qtbot, panel):
     assert list(panel.lesson_buttons) == CORE_LESSONS
     emitted = []
     panel.lesson_chosen.connect(emitted.append)

@@ -87,6 +87,8 @@ output; J, the cost; δ_l = ∂J/∂z_l, the error of layer l; α, the learning 
 
 # 1. the data -------------------------------------------------------------------------------------
 def _target_words(s: Spec) -> str:
+    if s.pixel_scale:
+        return f"the {s.d} pixels' ink counts in base {s.pixel_scale + 1}, class"
     coords = ", ".join(f"x{i + 1}" for i in range(s.d)) if s.d > 1 else "x"
     if s.uses_labels:
         return f"{coords}, class"
@@ -101,9 +103,14 @@ def _data_section(s: Spec) -> str:
     held = (f"{s.n_test} of them are held out as a test set: never used for a gradient, their cost and {metric} "
             f"show how well the network generalises." if s.n_test else
             f"None of them is held out as a test set (test fraction 0), so the test cost and {metric} are nan.")
-    out += _comment(f"{origin}. {held} They are written out in full at the end of this file, with repr, so "
-                    f"every number is exactly the float gdlab trains on and this script needs nothing but "
-                    f"numpy. {s.data_note}".strip())
+    written = (f"They are written out at the end of this file as the ink counts of the shipped file, one image "
+               f"a line: its pixels row by row, each count 0–{s.pixel_scale} one base-{s.pixel_scale + 1} digit "
+               f"(0–9, then A = 10 … G = 16); each input is x = count / {s.pixel_scale}, exactly as gdlab reads "
+               f"them, so every number is the float gdlab trains on and this script needs nothing but numpy."
+               if s.pixel_scale else
+               "They are written out in full at the end of this file, with repr, so every number is exactly the "
+               "float gdlab trains on and this script needs nothing but numpy.")
+    out += _comment(f"{origin}. {held} {written} {s.data_note}".strip())
     if s.features != ["x"]:
         out += "\n\n" + _features_piece(s)
     if s.uses_labels and s.k == 1:
@@ -113,11 +120,14 @@ def _data_section(s: Spec) -> str:
     else:
         y_row = (f"Y = np.array([p[{s.d}:] for p in points])", "the targets")
     x_expr = "features(X)" if s.features != ["x"] else "X"
+    x_row = ((f"X = np.array([[int(c, {s.pixel_scale + 1}) for c in p[0]] for p in points]) / {s.pixel_scale}",
+              f"x = count / {s.pixel_scale}, one image a row") if s.pixel_scale else
+             (f"X = np.array([p[:{s.d}] for p in points])", "the points, one a row"))
     out += ("\n\ndef load(points):\n"
             f'    """The inputs X and targets Y of points written as ({_target_words(s)}), one column a point.\n\n'
             '    Every array of this script holds one sample per column, (neurons, samples): see section 5.\n'
             '    """\n'
-            + _lines([(f"X = np.array([p[:{s.d}] for p in points])", "the points, one a row"), y_row,
+            + _lines([x_row, y_row,
                       (f"return {x_expr}.T.copy(), Y.T.copy()", "one column a point")], "    "))
     return out
 

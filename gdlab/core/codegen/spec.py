@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..data.features import expand_features
+from ..data.real_data import DIGITS, DIGITS_MAX_COUNT
 from ..files.experiment import Experiment
 from ..params import NETWORK
 from ..run.training import NetworkRun
@@ -46,6 +47,7 @@ class Spec:
     data_note: str                           # the names of custom data's columns and classes
     embed_weights: bool                      # True when a seeded draw does not give `initial`
     task: str                                # "binary", "multiclass" or "regression" (the data's)
+    pixel_scale: int = 0                     # digits: x = count / 16, embedded as counts (0: the floats)
 
     @property
     def L(self) -> int:
@@ -159,7 +161,8 @@ def _read(experiment: Experiment, command: str | None, filename: str | None) -> 
         train=(np.asarray(train.X), np.asarray(train.y), labels(train)),
         test=(np.asarray(test.X), np.asarray(test.y), labels(test)),
         initial=initial, embed_weights=not all(_same_bits(a, b) for a, b in zip(initial, seeded)),
-        data_note=_custom_note(getattr(experiment, "points", None), int(train.X.shape[1])), task=run.task)
+        data_note=_custom_note(getattr(experiment, "points", None), int(train.X.shape[1])), task=run.task,
+        pixel_scale=DIGITS_MAX_COUNT if v["dataset"] == DIGITS and run.features == ["x"] else 0)
     return spec, run
 
 
@@ -183,8 +186,16 @@ def _custom_note(points: Any, d: int) -> str:
 
 
 
+PIXEL_DIGITS = "0123456789ABCDEFG"   # a count 0 … 16 as one base-17 digit: int(c, 17) reads it back
+
+
 def _rows(s: Spec, part: Part) -> list[tuple]:
+    """The points as the script's appendix lists them: the floats, or for digits (``pixel_scale``)
+    each image's counts x·16 as one string of base-17 digits, row by row, and the class."""
     X, y, labels = part
+    if s.pixel_scale and labels is not None:
+        counts = np.rint(X * s.pixel_scale).astype(np.int64)   # exact: _check_embedding rebuilds X from them
+        return [("".join(PIXEL_DIGITS[c] for c in row), int(label)) for row, label in zip(counts, labels)]
     if s.uses_labels and labels is not None:                   # (uses_labels: both parts have labels)
         return [tuple(float(c) for c in x) + (int(label),) for x, label in zip(X, labels)]
     return [tuple(float(c) for c in x) + tuple(float(t) for t in row) for x, row in zip(X, y)]
@@ -197,7 +208,8 @@ def _check_embedding(s: Spec, run: NetworkRun) -> None:
         rows = _rows(s, part)
         if not rows:
             continue
-        X = np.array([r[:s.d] for r in rows])
+        X = (np.array([[int(c, s.pixel_scale + 1) for c in r[0]] for r in rows]) / s.pixel_scale
+             if s.pixel_scale else np.array([r[:s.d] for r in rows]))    # as the script's load() reads them
         if s.uses_labels:
             Y = np.array([[float(r[-1])] for r in rows]) if s.k == 1 else np.eye(s.k)[[r[-1] for r in rows]]
         else:

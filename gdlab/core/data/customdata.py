@@ -15,8 +15,10 @@ section (:meth:`CustomData.to_dict`)::
                         "target_name": "class", "class_names": ["blue", "orange"],
                         "x": [[0.1, 0.2], [-0.3, 0.5], ...], "y": [0, 1, ...]}}
 
-``standardization`` (optional) records that the features were standardised when they were
-imported, x = (x_raw − mean) / std per column, so that raw values can be mapped the same way.
+``image_shape`` (optional, ``[rows, columns]`` with rows·columns = d) says that each point is an
+image read row by row: the data view then shows a gallery of them. ``standardization`` (optional)
+records that the features were standardised when they were imported, x = (x_raw − mean) / std per
+column, so that raw values can be mapped the same way.
 
 Every value is checked as strictly as any other experiment field: finite numbers, one row
 length, 4 … 100,000 rows, class ids in range; an error is an :class:`ExperimentError` whose
@@ -38,6 +40,7 @@ from .customdata_checks import (
     MAX_SOURCE,
     MAX_VALUES,
     check_finite,
+    check_image_shape,
     check_names,
     check_sizes,
     float_array,
@@ -46,7 +49,7 @@ from .customdata_checks import (
 )
 from .datasets import BINARY, MULTICLASS, REGRESSION, TASKS, Dataset, PointsShape
 
-_KEYS = ("task", "source", "feature_names", "target_name", "class_names", "standardization", "x", "y")
+_KEYS = ("task", "source", "feature_names", "target_name", "class_names", "standardization", "image_shape", "x", "y")
 
 __all__ = ["CustomData", "MAX_FEATURES", "MAX_CLASSES", "MAX_NAME", "MAX_VALUES", "points_json"]
 
@@ -56,11 +59,13 @@ class CustomData(PointsShape):
 
     ``class_names`` defaults to "0", "1", … (C = 2 for binary, max(y) + 1 for multiclass);
     ``feature_names`` to "x1", "x2", …; ``mean``/``std`` (both or neither, d numbers each) record
-    a standardisation x = (x_raw − mean) / std done on import. Raises :class:`ExperimentError`
+    a standardisation x = (x_raw − mean) / std done on import; ``image_shape`` (rows, columns) marks
+    image data. Raises :class:`ExperimentError`
     naming the field under ``where`` (``data.points`` in an experiment).
     """
 
-    __slots__ = ("X", "y", "task", "feature_names", "class_names", "target_name", "mean", "std", "source")
+    __slots__ = ("X", "y", "task", "feature_names", "class_names", "target_name", "mean", "std", "source",
+                 "image_shape")
     X: np.ndarray                         # (n, d) float64, read-only
     y: np.ndarray                         # (n,) int64 class ids, or float64 real targets; read-only
     task: str
@@ -70,11 +75,12 @@ class CustomData(PointsShape):
     mean: tuple[float, ...] | None        # the standardisation done on import (both or neither)
     std: tuple[float, ...] | None
     source: str
+    image_shape: tuple[int, int] | None   # each point an image of (rows, columns), read row by row
 
     def __init__(self, X: Any, y: Any, task: str, feature_names: Sequence[str] | None = None,
                  class_names: Sequence[str] | None = None, target_name: str = "y",
                  mean: Sequence[float] | None = None, std: Sequence[float] | None = None, source: str = "",
-                 where: str = "data.points"):
+                 image_shape: Sequence[int] | None = None, where: str = "data.points"):
         if not isinstance(task, str) or task not in TASKS:
             raise ExperimentError(f"{where}.task", f"{task!r} is not allowed; expected one of {', '.join(TASKS)}")
         X = float_array(X, f"{where}.x", "an (n, d) table of numbers")
@@ -155,12 +161,14 @@ class CustomData(PointsShape):
             std_t: tuple[float, ...] | None = tuple(float(v) for v in std_a)
         else:
             mean_t = std_t = None
+        shape = check_image_shape(image_shape, d, f"{where}.image_shape")
         for name, value in (("X", X), ("y", y)):
             value = np.array(value, copy=True)
             value.flags.writeable = False
             object.__setattr__(self, name, value)
         for name, value in (("task", task), ("feature_names", features), ("class_names", names),
-                            ("target_name", target_name), ("mean", mean_t), ("std", std_t), ("source", source)):
+                            ("target_name", target_name), ("mean", mean_t), ("std", std_t), ("source", source),
+                            ("image_shape", shape)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -192,6 +200,7 @@ class CustomData(PointsShape):
         return (self.task == other.task and self.feature_names == other.feature_names
                 and self.class_names == other.class_names and self.target_name == other.target_name
                 and self.source == other.source and self.mean == other.mean and self.std == other.std
+                and self.image_shape == other.image_shape
                 and self.X.shape == other.X.shape and self.X.tobytes() == other.X.tobytes()
                 and self.y.dtype == other.y.dtype and self.y.tobytes() == other.y.tobytes())
 
@@ -203,12 +212,14 @@ class CustomData(PointsShape):
         one-hot (n, C) with y_ic = [y_i = c] for multiclass."""
         n = self.n_samples
         if self.task == REGRESSION:
-            return Dataset(name, self.X, self.y.reshape(n, 1), None, REGRESSION, 0, self.feature_names)
+            return Dataset(name, self.X, self.y.reshape(n, 1), None, REGRESSION, 0, self.feature_names,
+                           image_shape=self.image_shape)
         if self.task == BINARY:
             targets = self.y.astype(np.float64).reshape(n, 1)
         else:
             targets = np.eye(self.n_classes)[self.y]
-        return Dataset(name, self.X, targets, self.y, self.task, self.n_classes, self.feature_names)
+        return Dataset(name, self.X, targets, self.y, self.task, self.n_classes, self.feature_names,
+                       image_shape=self.image_shape)
 
     @classmethod
     def from_dataset(cls, data: Dataset, source: str = "") -> "CustomData":
@@ -216,7 +227,7 @@ class CustomData(PointsShape):
         y = data.labels if data.labels is not None else data.y[:, 0]
         names = tuple(str(c) for c in range(data.n_classes)) if data.labels is not None else None
         return cls(data.X, y, data.task, feature_names=data.feature_names, class_names=names,
-                   source=source or data.name)
+                   source=source or data.name, image_shape=data.image_shape)
 
     def replace(self, **changes: Any) -> "CustomData":
         """A validated copy with some fields changed (``X``, ``y``, ``task``, ``class_names``, …).
@@ -224,7 +235,7 @@ class CustomData(PointsShape):
         Changing the task drops class names that no longer fit (regression has none)."""
         fields: dict[str, Any] = {"X": self.X, "y": self.y, "task": self.task, "feature_names": self.feature_names,
                   "class_names": self.class_names or None, "target_name": self.target_name,
-                  "mean": self.mean, "std": self.std, "source": self.source}
+                  "mean": self.mean, "std": self.std, "source": self.source, "image_shape": self.image_shape}
         if "task" in changes and "class_names" not in changes and (changes["task"] == REGRESSION) != (
                 self.task == REGRESSION):
             fields["class_names"] = None
@@ -242,6 +253,8 @@ class CustomData(PointsShape):
             doc["class_names"] = list(self.class_names)
         if self.mean is not None and self.std is not None:  # both or neither (checked in __init__)
             doc["standardization"] = {"mean": list(self.mean), "std": list(self.std)}
+        if self.image_shape is not None:  # written only when set: files without it read as before
+            doc["image_shape"] = list(self.image_shape)
         doc["x"] = self.X.tolist()
         doc["y"] = self.y.tolist()
         return doc
@@ -282,7 +295,7 @@ class CustomData(PointsShape):
         return cls(rows, np.array(targets, dtype=np.float64),
                    task, feature_names=doc.get("feature_names"), class_names=class_names,
                    target_name=doc.get("target_name", "y"), mean=mean, std=std, source=doc.get("source", ""),
-                   where=where)
+                   image_shape=doc.get("image_shape"), where=where)
 
 
 def points_json(doc: Mapping[str, Any], indent: int = 4, step: int = 2) -> str:

@@ -1,11 +1,12 @@
 """Checks of the values :class:`~gdlab.core.data.customdata.CustomData` is built from: arrays of finite
-numbers, the limits on rows, features and values, names, and the JSON rows and numbers of an
+numbers, the limits on rows, features and values, names, an image shape, and the JSON rows and numbers of an
 experiment file's ``data.points``, each error an :class:`ExperimentError` naming the bad entry.
 """
 from __future__ import annotations
 
 import math
-from typing import Any
+import re
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -111,3 +112,37 @@ def json_numbers(values: Any, where: str, n: int, whole: bool = False) -> list[f
         if whole and not (isinstance(v, int) or (math.isfinite(v) and float(v).is_integer())):
             raise ExperimentError(f"{where}[{i}]", f"{v!r} is not a class id (a whole number)")
     return values
+
+
+def check_image_shape(value: Any, d: int, where: str) -> tuple[int, int] | None:
+    """An image shape (rows, columns) for points of ``d`` features read row by row: two whole
+    numbers from 1 to ``MAX_FEATURES`` with rows·columns = d; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2 \
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        raise ExperimentError(where, "expected two whole numbers [rows, columns], e.g. [8, 8]")
+    rows, cols = int(value[0]), int(value[1])
+    if not (1 <= rows <= MAX_FEATURES and 1 <= cols <= MAX_FEATURES):
+        raise ExperimentError(where, f"rows and columns must be 1 to {MAX_FEATURES}, got {rows}×{cols}")
+    if rows * cols != d:
+        raise ExperimentError(where, f"an image of {rows}×{cols} has {rows * cols} pixels, and the data has {d} "
+                              f"feature column(s)")
+    return rows, cols
+
+
+def parse_image_shape(text: str, where: str = "image shape") -> tuple[int, int]:
+    """``"8x8"`` (or ``8×8``, ``8,8``) as (8, 8); anything else raises :class:`ExperimentError`
+    naming ``where`` (the number of pixels is checked against the data by :func:`check_image_shape`)."""
+    found = re.fullmatch(r"\s*(\d{1,3})\s*[x×X,]\s*(\d{1,3})\s*", text) if isinstance(text, str) else None
+    if found is None:
+        shown = text if isinstance(text, str) and len(text) <= 20 else "that"
+        raise ExperimentError(where, f"expected ROWSxCOLUMNS, e.g. 8x8, got {shown!r}")
+    return int(found.group(1)), int(found.group(2))
+
+
+def image_shapes(d: int) -> list[tuple[int, int]]:
+    """The image shapes (rows, columns) that ``d`` features can be read as, rows·columns = d with
+    both at least 2, the squarest first (64: 8×8, 4×16, 16×4, 2×32, 32×2)."""
+    shapes = [(r, d // r) for r in range(2, d // 2 + 1) if d % r == 0 and 2 <= d // r <= MAX_FEATURES]
+    return sorted(shapes, key=lambda s: (abs(s[0] - s[1]), -s[1]))

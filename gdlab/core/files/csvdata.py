@@ -21,7 +21,9 @@ Two steps, so that an import dialog can show the columns before the choices are 
    ``task`` overrides it: "binary", "multiclass", "regression", or "classification" (binary
    for two classes, multiclass for more). Classes are numbered in sorted order (numbers by
    value, text alphabetically). With ``standardize`` every feature column j becomes
-   x_j ← (x_j − mean_j) / std_j (std with 1/n; a constant column keeps std_j = 1).
+   x_j ← (x_j − mean_j) / std_j (std with 1/n; a constant column keeps std_j = 1). ``image_shape``
+   (rows, columns; :func:`parse_image_shape` reads ``"8x8"``) marks image data, each row an image
+   read row by row: rows·columns must equal the number of feature columns.
 
 Every problem raises :class:`DataError`, whose message names the row (1-based, as a
 spreadsheet numbers it, header included) and the column, e.g. ``row 7, column "x2": "abc" is
@@ -38,6 +40,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ..data.customdata import MAX_CLASSES, MAX_FEATURES, MAX_NAME, MAX_VALUES, CustomData
+from ..data.customdata_checks import check_image_shape, parse_image_shape
 from ..data.datasets import BINARY, CUSTOM, MAX_SAMPLES, MIN_SAMPLES, MULTICLASS, REGRESSION, make_dataset
 from ..io.atomic import atomic_write_text
 from ..io.text import text_problem
@@ -53,7 +56,7 @@ TASK_CHOICES = (CLASSIFICATION, BINARY, MULTICLASS, REGRESSION)
 _MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})  # feature cells read as "missing value"
 
 __all__ = ["CsvTable", "DataError", "MAX_CSV_BYTES", "experiment_from_csv", "infer_task", "load_csv", "parse_csv",
-           "read_csv_table", "table_to_data", "template_text", "write_template"]
+           "parse_image_shape", "read_csv_table", "table_to_data", "template_text", "write_template"]
 
 
 # -- interpreting --------------------------------------------------------------------------------
@@ -135,7 +138,7 @@ def _format_class(value: float) -> str:
 
 
 def table_to_data(table: CsvTable, label: str | int | None = None, task: str | None = None,
-                  standardize: bool = False) -> CustomData:
+                  standardize: bool = False, image_shape: tuple[int, int] | None = None) -> CustomData:
     """Features and targets of a :class:`CsvTable` (see the module docstring); raises :class:`DataError`."""
     if task is not None and task not in TASK_CHOICES:
         raise DataError(f"task {task!r} is not allowed; expected one of {', '.join(TASK_CHOICES)}")
@@ -147,6 +150,10 @@ def table_to_data(table: CsvTable, label: str | int | None = None, task: str | N
                         "besides the label")
     if len(columns) > MAX_FEATURES:
         raise DataError(f"{len(columns)} feature columns; gdlab takes at most {MAX_FEATURES}")
+    try:
+        check_image_shape(image_shape, len(columns), "image shape")
+    except ExperimentError as exc:
+        raise DataError(str(exc)) from None
     n = table.n_rows
     if n < MIN_SAMPLES:
         raise DataError(f"only {n} data row{'s' if n != 1 else ''}; gdlab needs at least {MIN_SAMPLES}")
@@ -211,15 +218,16 @@ def table_to_data(table: CsvTable, label: str | int | None = None, task: str | N
             raise DataError(f'the column name "{short_cell(column)}" cannot be used: {problem}', column=column)
     try:
         return CustomData(X, y, resolved, feature_names=feature_names, class_names=class_names, target_name=name,
-                          mean=mean, std=std, source=table.source[:260])
+                          mean=mean, std=std, source=table.source[:260], image_shape=image_shape)
     except ExperimentError as exc:  # only if a check above missed something: still a clear message
         raise DataError(exc.message) from None
 
 
 def load_csv(path: str | os.PathLike, label: str | int | None = None, task: str | None = None,
-             standardize: bool = False) -> CustomData:
+             standardize: bool = False, image_shape: tuple[int, int] | None = None) -> CustomData:
     """Read a CSV file into :class:`CustomData`: :func:`read_csv_table`, then :func:`table_to_data`."""
-    return table_to_data(read_csv_table(path), label=label, task=task, standardize=standardize)
+    return table_to_data(read_csv_table(path), label=label, task=task, standardize=standardize,
+                         image_shape=image_shape)
 
 
 # -- the template --------------------------------------------------------------------------------
@@ -240,7 +248,8 @@ def write_template(path: str | os.PathLike) -> Path:
 
 # -- an experiment from a file -------------------------------------------------------------------
 def experiment_from_csv(path: str | os.PathLike, label: str | int | None = None, task: str | None = None,
-                        standardize: bool = False, base: Experiment | None = None) -> Experiment:
+                        standardize: bool = False, base: Experiment | None = None,
+                        image_shape: tuple[int, int] | None = None) -> Experiment:
     """A network experiment (dataset ``custom``) on the data of a CSV file.
 
     With a network experiment ``base`` its other values are kept (the output, loss and features
@@ -249,7 +258,7 @@ def experiment_from_csv(path: str | os.PathLike, label: str | int | None = None,
     """
     from .experiment import Experiment  # here: experiment imports customdata, not this module
 
-    data = load_csv(path, label=label, task=task, standardize=standardize)
+    data = load_csv(path, label=label, task=task, standardize=standardize, image_shape=image_shape)
     name = Path(path).stem[:120] or "data"
     summary = _summary(data)[:300]
     texts: dict[str, Any] = {"name": name, "summary": summary, "description": _description(data)}

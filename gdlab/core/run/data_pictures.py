@@ -36,7 +36,9 @@ def _classes(run: NetworkMaps, X: np.ndarray, model: MLP | None) -> np.ndarray:
 def gallery(run: NetworkMaps, count: int = GALLERY_SIZE, model: MLP | None = None) -> dict[str, Any] | None:
     """The first ``count`` test images (training images when there is no test set), as
     {"images": (m, rows, cols), "true": (m,), "predicted": (m,), "wrong": (m,) bool, "part": "test"
-    or "train", "index": (m,) their rows in that set, "class_names"}; None for data that are not images."""
+    or "train", "index": (m,) their rows in that set, "class_names", "levels": (lo, hi) the darkest and
+    lightest pixel values of the whole dataset (0 paper, 16 ink for raw counts; one scale for every image)};
+    None for data that are not images."""
     shape = run.dataset.image_shape
     if shape is None or run.task == "regression":
         return None
@@ -47,7 +49,14 @@ def gallery(run: NetworkMaps, count: int = GALLERY_SIZE, model: MLP | None = Non
     true = data.labels[:m].copy()
     predicted = _classes(run, X, model)
     return {"images": X.reshape(m, *shape).copy(), "true": true, "predicted": predicted,
-            "wrong": predicted != true, "part": part, "index": np.arange(m), "class_names": list(run.class_names)}
+            "wrong": predicted != true, "part": part, "index": np.arange(m), "class_names": list(run.class_names),
+            "levels": _levels(run.dataset.X)}
+
+
+def _levels(X: np.ndarray) -> tuple[float, float]:
+    """(lo, hi) of the pixel values, hi > lo: the images' grey scale (lo paper, hi ink)."""
+    lo, hi = (float(X.min()), float(X.max())) if X.size else (0.0, 1.0)
+    return (lo, hi) if hi > lo else (lo, lo + 1.0)
 
 
 def weight_images(run: NetworkMaps, model: MLP | None = None) -> np.ndarray | None:

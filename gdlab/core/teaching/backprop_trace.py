@@ -116,6 +116,8 @@ class BackpropTrace:
     regularization: str = "none"
     reg_rate: float = 0.0
     phases: list[Phase] = field(default_factory=list)
+    class_names: list[str] = field(default_factory=list)   # the output neurons' classes (multi-class data)
+    image: np.ndarray | None = None      # sample mode, image data: the sample's pixels as the image (rows, cols)
     _model: Any = None                   # a copy of the network at this iteration (for the check)
 
     @property
@@ -140,6 +142,18 @@ class BackpropTrace:
         y_hat = self.a[-1]
         return [(int(self.samples[s]), y_hat[s].copy(), self.Y[s].copy(),
                  float(loss.value(y_hat[s:s + 1], self.Y[s:s + 1]))) for s in range(min(count, len(y_hat)))]
+
+    def ranked_outputs(self, count: int = 3) -> list[tuple[str, float, float, bool]]:
+        """Sample mode, one output neuron per class: the ``count`` classes the network rates highest,
+        and the true class if it is not among them, as (class, ŷ_k, δ_k, true?), highest ŷ first; the
+        first is the predicted class ĉ = argmax_k ŷ_k. Empty in batch mode or for a single output."""
+        if self.mode != "sample" or len(self.class_names) != self.layer_sizes[-1] or self.layer_sizes[-1] < 2:
+            return []
+        y_hat, y, delta = self.a[-1][0], self.Y[0], self.delta[-1][0]
+        order = [int(k) for k in np.argsort(-y_hat, kind="stable")]
+        true = int(np.argmax(y))
+        shown = order[:count] + ([true] if true not in order[:count] else [])
+        return [(self.class_names[k], float(y_hat[k]), float(delta[k]), k == true) for k in shown]
 
     def update_of(self, layer: int) -> np.ndarray:
         """W_new − W of a layer: the step this iteration takes (−α·∂J/∂w for plain descent)."""
@@ -268,4 +282,8 @@ def trace_iteration(run: NetworkRun, mode: str = "batch", sample: int = 0) -> Ba
         b_new=[bb.copy() for bb in after.biases], learning_rate=lr, optimizer=optimizer.name,
         update_rule=in_gradient_notation(optimizer.rule), regularization=reg, reg_rate=lam, _model=probe)
     trace.phases = _phases(trace)
+    trace.class_names = [str(name) for name in run.class_names] if run.task == "multiclass" else []
+    shape = run.dataset.image_shape
+    if mode == "sample" and shape is not None and "x" in run.features:  # the raw pixels come first
+        trace.image = run.train_set.X[samples[0]].reshape(shape).copy()
     return trace

@@ -28,7 +28,7 @@ MAX_TITLE, MAX_SUMMARY, MAX_NAME = 120, 300, 40
 
 STEP_KEYS = ("load", "set", "run_to", "run", "view", "inspect", "pause", "highlight", "export", "name")
 TOP_KEYS = ("title", "summary", "step")
-INSPECT_KEYS = ("weight", "phase", "layer")
+INSPECT_KEYS = ("weight", "phase", "layer", "sample")
 PHASES = ("input", "forward", "cost", "backward", "update")
 
 
@@ -250,8 +250,16 @@ class Checker:
             if isinstance(layer, bool) or not isinstance(layer, int) or not 1 <= layer <= L:
                 raise self.fail(f"inspect: layer must be a whole number from 1 to {L} (this network has {L} "
                                 f"layers of weights), got {_kind(layer)}", "inspect")
+        sample = value.get("sample")
+        if sample is not None:
+            n = experiment.points.n_samples if experiment.points is not None else experiment["n_samples"]
+            n_train = n - round(experiment["test_fraction"] * n)
+            if isinstance(sample, bool) or not isinstance(sample, int) or not 1 <= sample <= n_train:
+                raise self.fail(f"inspect: sample must be a whole number from 1 to {n_train} (a training sample "
+                                f"of {experiment.name}), got {_kind(sample)}", "inspect")
+            sample -= 1
         self.view = "inspector"
-        self.inspect = Inspect(weight, phase, layer)
+        self.inspect = Inspect(weight, phase, layer, sample)
         return self.inspect
 
     def do_pause(self, value: Any) -> str:

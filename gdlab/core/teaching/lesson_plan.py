@@ -34,11 +34,13 @@ class LessonError(ValueError):
 @dataclass(frozen=True)
 class Inspect:
     """The backprop inspector on one weight at one phase. ``weight`` is (layer, i, j), 0-based as
-    :class:`~gdlab.core.run.training.NetworkRun` numbers weights; ``label`` is ``W1[2,1]`` (1-based)."""
+    :class:`~gdlab.core.run.training.NetworkRun` numbers weights; ``label`` is ``W1[2,1]`` (1-based).
+    ``sample`` (0-based) traces that training sample alone; None traces the whole batch."""
 
     weight: tuple[int, int, int] = (0, 0, 0)
     phase: str = "input"
     layer: int | None = None
+    sample: int | None = None
 
     @property
     def label(self) -> str:

@@ -44,15 +44,17 @@ several, so a typical step reads "load this, run to 5, show that view, pause and
 ``run``      ``"end"``: run until the run converges, diverges or reaches ``max_iterations``.
 ``view``     show a view: ``data``, ``network``, ``inspector``, ``graph``, ``landscape``, ``curve``,
              ``surface``, ``surface3d`` (the tabs at the top right), ``trajectories``, ``gradients``,
-             ``sweep``, ``runs`` (the tabs at the bottom); ``cost`` is always on show. The view must
-             suit the experiment (``curve`` a one-weight surface, ``surface`` a two-weight one,
-             ``surface3d`` a two-weight one or a network, the rest of the top tabs and ``gradients``
-             a network).
+             ``metrics``, ``sweep``, ``runs`` (the tabs at the bottom); ``cost`` is always on show. The
+             view must suit the experiment (``curve`` a one-weight surface, ``surface`` a two-weight one,
+             ``surface3d`` a two-weight one or a network, the rest of the top tabs, ``gradients`` and
+             ``metrics`` a network).
 ``inspect``  open the backpropagation inspector (network experiments): a table with ``weight``
              (``"W1[2,1]"``: layer 1, from input 2 to neuron 1, as the window labels weights),
              ``phase`` (``input``, ``forward``, ``cost``, ``backward`` or ``update``; default
              ``input``) and ``layer`` (for ``forward``/``backward``; without it the pass is shown
-             complete: ``forward`` at the output layer, ``backward`` at layer 1).
+             complete: ``forward`` at the output layer, ``backward`` at layer 1) and ``sample``
+             (a training sample, counted from 1: the inspector traces that sample alone, in its
+             "one sample" mode; without it, the whole batch).
 ``pause``    the caption of a pause: one or two sentences, shown in the window's message bar,
              large in lecture mode. Every step up to a pause sets the state the pause shows.
 ``highlight`` (with ``pause``) a view to point at: it is shown and framed in colour.
@@ -90,7 +92,7 @@ __all__ = ["Inspect", "Lesson", "LessonError", "Pause", "Step", "TOP_VIEWS", "BO
 
 MAX_FILE_BYTES = 64_000
 
-_ORDER = ("one-weight", "backpropagation", "network-descent")
+_ORDER = ("one-weight", "backpropagation", "network-descent", "handwriting")
 
 
 # -- finding lessons ------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.data.customdata import CustomData
+from ...core.data.customdata_checks import image_shapes
 from ...core.data.datasets import BINARY, REGRESSION
 from ...core.files.csvdata import (
     CLASSIFICATION,
@@ -134,6 +135,11 @@ class ImportDataDialog(QDialog):
                                     "x_j ← (x_j − mean_j) / std_j.\nFeatures of very different sizes (metres and "
                                     "millimetres) then get steps of similar size; the mean and std are saved "
                                     "with the data.")
+        self.image_shape = QComboBox()
+        self.image_shape.setToolTip("Whether each row is an image, read row by row (e.g. 8×8 for 64 feature "
+                                    "columns): the Data view then shows a gallery of the images with the class "
+                                    "the network predicts, and the Network view each first-layer neuron's weights "
+                                    "as an image.")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         themed_style(self.summary, SUMMARY_STYLE)
@@ -167,6 +173,10 @@ class ImportDataDialog(QDialog):
         form.addRow(task_caption, self.task_combo)
         form.addRow("", self.task_note)
         form.addRow("", self.standardize)
+        shape_caption = QLabel("Each row is:")
+        shape_caption.setToolTip(self.image_shape.toolTip())
+        label_for(shape_caption, self.image_shape, "Image shape")
+        form.addRow(shape_caption, self.image_shape)
         layout = QVBoxLayout(self)
         layout.addWidget(self.file_label)
         layout.addWidget(self.preview, 1)
@@ -178,9 +188,10 @@ class ImportDataDialog(QDialog):
         self.label_combo.currentIndexChanged.connect(self._on_label_changed)
         self.task_combo.currentIndexChanged.connect(self._validate)
         self.standardize.toggled.connect(self._validate)
+        self.image_shape.currentIndexChanged.connect(self._validate)
 
     def _show_unreadable(self, exc: DataError) -> None:
-        for widget in (self.label_combo, self.task_combo, self.standardize):
+        for widget in (self.label_combo, self.task_combo, self.standardize, self.image_shape):
             widget.setEnabled(False)
         self.preview.clear()
         self.preview.setRowCount(0)
@@ -193,8 +204,14 @@ class ImportDataDialog(QDialog):
 
     def _fill_from_table(self, label: str | None = None) -> None:
         table = self.table
-        for widget in (self.label_combo, self.task_combo, self.standardize):
+        for widget in (self.label_combo, self.task_combo, self.standardize, self.image_shape):
             widget.setEnabled(True)
+        self.image_shape.blockSignals(True)
+        self.image_shape.clear()
+        self.image_shape.addItem("a row of features (not an image)", None)
+        for rows, cols in image_shapes(len(table.columns) - 1):   # every column but the label's
+            self.image_shape.addItem(f"an image of {rows}×{cols} pixels", (rows, cols))
+        self.image_shape.blockSignals(False)
         header = "a header row" if table.has_header else "no header row (columns named x1, x2, …, y)"
         self.file_label.setText(f"<b>{_html(self.path.name)}</b> — {table.n_rows:,} data rows × "
                                 f"{len(table.columns)} columns, {_DELIMITER_NAMES.get(table.delimiter, 'separated')}"
@@ -217,6 +234,11 @@ class ImportDataDialog(QDialog):
     def task(self) -> str:
         """The chosen task: "classification" or "regression"."""
         return str(self.task_combo.currentData())
+
+    @property
+    def shape(self) -> tuple[int, int] | None:
+        """The chosen image shape (rows, columns), or None for rows of features."""
+        return self.image_shape.currentData()
 
     @Slot(int)
     def _on_label_changed(self, _index: int) -> None:
@@ -241,7 +263,7 @@ class ImportDataDialog(QDialog):
         self._experiment = None
         try:
             self.data = table_to_data(self.table, label=self.label_index, task=self.task,
-                                      standardize=self.standardize.isChecked())
+                                      standardize=self.standardize.isChecked(), image_shape=self.shape)
             self.error = None
         except DataError as exc:
             self.data, self.error = None, exc
@@ -330,7 +352,8 @@ class ImportDataDialog(QDialog):
             return
         try:
             experiment = experiment_from_csv(self.path, label=self.label_index, task=self.task,
-                                             standardize=self.standardize.isChecked(), base=self.base)
+                                             standardize=self.standardize.isChecked(), base=self.base,
+                                             image_shape=self.shape)
             changed = experiment.points != self.data
         except DataError:
             changed = True
@@ -367,6 +390,8 @@ def describe(data: CustomData) -> str:
     text = f"{data.n_samples:,} rows, {features}, {what}"
     if data.standardized:
         text += " · features standardised"
+    if data.image_shape is not None:
+        text += f" · images of {data.image_shape[0]}×{data.image_shape[1]} pixels"
     return text
 
 

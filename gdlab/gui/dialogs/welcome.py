@@ -1,7 +1,7 @@
-"""The first-run welcome: three big buttons that start the three guided lesson tracks.
+"""The first-run welcome: four big buttons that start the four guided lesson tracks.
 
     panel = WelcomePanel(show_again=should_show_welcome(settings))
-    panel.lesson_chosen.connect(window.play_lesson)   # "one-weight", "backpropagation" or "network-descent"
+    panel.lesson_chosen.connect(window.play_lesson)   # a track: "one-weight" … "handwriting"
 
 ``WelcomeDialog`` wraps the panel in a dialog; ``should_show_welcome`` / ``remember_welcome``
 keep the "Don't show this again" choice in QSettings under ``SETTINGS_KEY``.
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ...core.teaching.lessons import lesson_heading
 
 SETTINGS_KEY = "welcome/show_at_start"
-TRACKS = ("one-weight", "backpropagation", "network-descent")  # shipped in resources/lessons/
+TRACKS = ("one-weight", "backpropagation", "network-descent", "handwriting")  # shipped in resources/lessons/
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Lesson:
 
 
 def core_lessons() -> tuple[Lesson, ...]:
-    """The three tracks, titled and explained by the lesson files themselves."""
+    """The four tracks, titled and explained by the lesson files themselves."""
     out = []
     for number, track in enumerate(TRACKS, start=1):
         title, summary = lesson_heading(track)
@@ -74,7 +74,7 @@ class LessonButton(QCommandLinkButton):
 
 
 class WelcomePanel(QWidget):
-    """Where to begin: three lessons, how to export a figure, and "Don't show this again"."""
+    """Where to begin: four lessons, how to export a figure, and "Don't show this again"."""
 
     lesson_chosen = Signal(str)   # the track of the lesson clicked
     dismissed = Signal()          # "Explore on my own": close without loading a lesson
@@ -142,7 +142,7 @@ class WelcomeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.panel)
-        self.resize(680, 560)
+        self.resize(680, 650)
 
     @property
     def dont_show_again(self) -> bool:

@@ -276,6 +276,11 @@ class LivePlot(pg.PlotWidget):
     def set_title(self, text: str) -> None:
         self._title = text
         self.plot_item.setTitle(text, color=self.theme.foreground, size=f"{self.theme.font_pt + 1}pt")
+        label = self.plot_item.titleLabel   # pyqtgraph gives the title a row 30 px high: a second line, or a
+        height = label.item.boundingRect().height()   # projector's font, needs more
+        if height > 30:
+            label.setMaximumHeight(height)
+            self.plot_item.layout.setRowFixedHeight(0, height)
 
     def set_labels(self, bottom: str, left: str) -> None:
         style = {"color": self.theme.foreground, "font-size": f"{self.theme.font_pt}pt"}

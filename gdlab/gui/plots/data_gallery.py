@@ -19,7 +19,7 @@ from .labels import hide_colliding
 COLUMNS = 8
 GAP, LABEL_ROOM = 3.0, 3.5     # between tiles, and under each for its label, in pixel units
 MAX_NAME = 6                   # a class name is cut to this many characters under a tile
-_INK = pg.ColorMap([0.0, 1.0], [pg.mkColor("#FFFFFF"), pg.mkColor("#111111")])  # 0 paper, 1 ink
+INK = pg.ColorMap([0.0, 1.0], [pg.mkColor("#FFFFFF"), pg.mkColor("#111111")])  # 0 paper, 1 ink
 
 
 def _name(names: list[str], c: int) -> str:
@@ -79,7 +79,7 @@ class Gallery:
         theme = self.view.theme
         for k in range(count):
             # row 0 of an image is its top: drawn at the top of its tile (plot y grows upwards)
-            self.tiles[k].setImage(images[k][::-1], levels=(0.0, 1.0), lut=_INK.getLookupTable(nPts=64))
+            self.tiles[k].setImage(images[k][::-1], levels=data["levels"], lut=INK.getLookupTable(nPts=64))
             self.tiles[k].setRect(*self._tile_origin(k, rows, cols), cols, rows)   # after the image: its scale
             wrong = bool(data["wrong"][k])
             predicted = _name(names, int(data["predicted"][k]))

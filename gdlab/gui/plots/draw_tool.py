@@ -137,12 +137,19 @@ class DrawTool(DrawMouse, DrawHints, DrawHistory, QObject):
     # -- what drawing starts from ------------------------------------------------------------------
     def set_experiment(self, experiment: Experiment) -> None:
         """Take the experiment's data as the points to draw on (see :meth:`set_source`); a surface
-        experiment has no data to draw: the tool is switched off and disabled."""
+        experiment has no data to draw: the tool is switched off and disabled. Points of more than
+        two coordinates (images, iris) cannot be drawn in a plane: the tool is switched off and hidden."""
         if experiment.kind != NETWORK:
             self.set_drawing(False)
             self.toolbar.setEnabled(False)
+            self.toolbar.setVisible(True)
             self.hint.setText("Drawing points needs a network experiment (this one is a cost surface).")
             return
+        if experiment.data_dims()[0] > 2:
+            self.set_drawing(False)
+            self.toolbar.setVisible(False)
+            return
+        self.toolbar.setVisible(True)
         self.toolbar.setEnabled(True)
         if experiment.points is not None:
             self.set_source(experiment.points)

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from ..palette import VERMILLION
+from .data_gallery import INK
 from .network_layout import _fmt
 
 
@@ -37,7 +38,10 @@ def draw_phase(view, trace, phase_index: int, chosen: tuple[int, int, int] | Non
         view._draw_edges(trace.W)
     if view.summarised:
         view.highlight.hide()
+        _summarised_sample(view, trace, kind, layer)
+        view.place_labels()
         return
+    _show_sample_image(view, None)
     if kind in ("forward", "backward", "cost"):
         pos, r = view.positions[layer], 0.5 * view.node_size + 0.06
         view.highlight.setRect(QRectF(pos[:, 0].min() - r, pos[:, 1].min() - r,
@@ -80,3 +84,42 @@ def _neuron_numbers(view, trace, kind: str, layer: int) -> None:
         top = view.positions[layer]
         _number(view, f"J = {_fmt(trace.J)}", (top[0, 0], top[:, 1].max() + off), anchor=(0.5, 1),
                 color=VERMILLION, bold=True)
+
+
+def _summarised_sample(view, trace, kind: str, layer: int) -> None:
+    """A diagram of blocks (e.g. 64 pixels in): one sample's image in the input block, what it is
+    above it, and above the output block the classes the network rates highest for it (ŷ forward and
+    at the cost, δ backward); nothing more, the table beside has every number."""
+    ranked = trace.ranked_outputs(3)
+    _show_sample_image(view, trace.image)
+    if trace.image is None or not ranked:
+        return
+    off = 0.5 * view.node_size + 0.04
+    (x0, y0), (xL, yL) = view.positions[0][0], view.positions[-1][0]
+    true = next(name for name, _, _, is_true in ranked if is_true)
+    _number(view, f"sample {trace.sample_index + 1}: a {true}", (x0, y0 + off), anchor=(0.5, 1), bold=True)
+    if layer != trace.num_layers or kind not in ("forward", "cost", "backward"):
+        return
+    symbol, column = ("δ", 2) if kind == "backward" else ("ŷ", 1)
+    rows = [f"{row[0]}: {symbol} = {_fmt(row[column])}" + (" (read)" if k == 0 else "") + (" (true)" if row[3] else "")
+            for k, row in enumerate(ranked)]
+    _number(view, "<br>".join(rows), (xL, yL + off), anchor=(0.5, 1),
+            color=VERMILLION if kind == "backward" else None)
+
+
+def _show_sample_image(view, image) -> None:
+    """The sample's pixels in the input block (ink on paper, as the data view's gallery draws them)."""
+    tile = view.sample_tile
+    if image is None:
+        if tile is not None:
+            tile.hide()
+        return
+    if tile is None:
+        tile = view.sample_tile = pg.ImageItem(axisOrder="row-major")
+        tile.setZValue(6)
+        view.plot.plot_item.addItem(tile, ignoreBounds=True)
+    x, y = view.positions[0][0]
+    size = 0.84 * view.node_size
+    tile.setImage(image[::-1], levels=(0.0, max(1.0, float(image.max()))), lut=INK.getLookupTable(nPts=64))
+    tile.setRect(QRectF(x - size / 2, y - size / 2, size, size))  # image row 0 at the top
+    tile.show()

@@ -106,6 +106,7 @@ class NetworkView(NetworkEdges, QWidget):
         self.thumbnails: list[list[pg.ImageItem]] = []
         self.weight_tiles: list[pg.ImageItem] = []
         self.weight_images: np.ndarray | None = None
+        self.sample_tile: pg.ImageItem | None = None   # the inspector's sample, when its inputs are an image
         self.texts: list[pg.TextItem] = []       # the inspector's numbers, in the order they get room
         self._titles: list[pg.TextItem] = []     # one per layer
         self._title_texts: list[tuple[str, str]] = []
@@ -187,6 +188,8 @@ class NetworkView(NetworkEdges, QWidget):
         for label in self._titles + self._names:
             self.plot.plot_item.removeItem(label)
         self._titles, self._names = [], []
+        if self.sample_tile is not None:
+            self.sample_tile.hide()
         self._title_texts: list[tuple[str, str]] = []   # (full, short) per layer
 
     def _label(self, text: str, pos, anchor=(0.5, 0.5), color: str | None = None, bold: bool = False,
@@ -355,4 +358,8 @@ class NetworkView(NetworkEdges, QWidget):
             font = label.textItem.font()
             font.setPointSize(theme.tick_pt + 1)
             label.setFont(font)
+        for text in self.texts:  # the inspector's numbers keep their colours, take the theme's size
+            font = text.textItem.font()
+            font.setPointSize(theme.tick_pt + 1)
+            text.setFont(font)
         self._place_timer.start()

@@ -172,7 +172,7 @@ class MessagesMixin:
 
     @Slot()
     def show_welcome(self) -> None:
-        """The first-run screen: the three lesson tracks to start with, and how to export a figure."""
+        """The first-run screen: the four lesson tracks to start with, and how to export a figure."""
         dialog = WelcomeDialog(self, show_again=should_show_welcome(self.settings))
         dialog.lesson_chosen.connect(self.play_lesson)
         dialog.finished.connect(self._on_welcome_finished)

@@ -1,0 +1,28 @@
+"""The real data in the window: the digits gallery's labels are the run's predictions and never
+overlap, and the Data tab offers no point drawing for 64-dimensional images."""
+import numpy as np
+
+from gdlab.core.files.presets import load_preset
+from gdlab.core.run.data_pictures import gallery
+from gdlab.core.run.training import make_run
+
+
+def test_the_digits_gallery_shows_the_runs_predictions_without_overlapping_labels(qtbot, make_window):
+    window = make_window("digits", size=(1280, 800))
+    assert not window.draw_tool.toolbar.isVisible() and not window.draw_tool.drawing
+    window.session.step(5)
+    qtbot.waitUntil(lambda: window._frame.snapshot.iteration == 5, timeout=15_000)
+    window._redraw()
+    labels = window.data_view.gallery.labels
+    run = make_run(window._frame.experiment)
+    run.step(5)
+    expected = gallery(run)
+    names = expected["class_names"]
+    assert [label.textItem.toPlainText() for label in labels] == [
+        names[p] if p == t else f"{names[p]} (is {names[t]})" for p, t in zip(expected["predicted"], expected["true"])]
+    boxes = [label.sceneBoundingRect() for label in labels if label.isVisible()]
+    assert len(boxes) == len(labels) == 40
+    assert not any(a.intersects(b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+    assert np.count_nonzero(expected["wrong"]) < 40
+    window.load_experiment(load_preset("xor"))  # two coordinates: drawing is offered again
+    qtbot.waitUntil(lambda: window.draw_tool.toolbar.isVisible(), timeout=15_000)
