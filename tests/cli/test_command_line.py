@@ -163,7 +163,7 @@ def test_the_bash_completion_completes_verbs_flags_choices_presets_and_lessons(r
     script = tmp_path / "gdlab.bash"
     script.write_text(run_cli("completion", "bash")[1])
     cases = {"gdlab ru": "run", "gdlab x": "xor", "gdlab run --opt": "--optimizer",
-             "gdlab run xor --optimizer ada": "adagrad adam", "gdlab export xor --view su": "surface",
+             "gdlab run xor --optimizer ada": "adagrad adam", "gdlab export xor --view su": "surface surface3d",
              "gdlab lesson back": "backpropagation", "gdlab completion f": "fish", "gdlab xor --si": "--size",
              "gdlab run --quit": "", "gdlab run --max": "", "gdlab run xor --out h.cs": "h.csv"}
     (tmp_path / "h.csv").write_text("")
