@@ -135,3 +135,20 @@ def test_the_cost_curves_iteration_numbers_never_collide(qtbot, make_window, pre
             assert not a.adjusted(1, 1, -1, -1).intersects(b.adjusted(1, 1, -1, -1)), \
                 [t.textItem.toPlainText() for t in shown]
     assert str(window.session.latest.snapshot.iteration) in [t.textItem.toPlainText() for t in shown]
+
+
+def test_a_long_title_is_elided_to_its_plot_and_never_widens_it(qtbot):
+    plot = LivePlot("Cost")
+    qtbot.addWidget(plot)
+    plot.resize(320, 240)
+    plot.show()
+    qtbot.waitExposed(plot)
+    long = "Data on its first two principal components, coloured by the predicted class (× wrong)"
+    plot.set_title(long)
+    QApplication.processEvents()
+    shown = plot.plot_item.titleLabel.text
+    assert shown.endswith("…") and shown[:-1] in long and plot._title == long  # exports keep the whole title
+    assert plot.minimumSizeHint().width() < 320 and plot.width() == 320
+    plot.resize(1600, 240)  # room enough: the whole title again
+    QApplication.processEvents()
+    assert plot.plot_item.titleLabel.text == long

@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
-from PySide6.QtGui import QAction, QFont, QPainterPath
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from ..palette import LIGHT, Theme
@@ -274,13 +274,35 @@ class LivePlot(pg.PlotWidget):
                 label.setText(label.text, color=theme.foreground, size=f"{max(8, theme.tick_pt)}pt")
 
     def set_title(self, text: str) -> None:
+        """The plot's title, elided with "…" when the plot is too narrow for it (the whole title stays
+        in ``_title``, which exports write into the file)."""
         self._title = text
-        self.plot_item.setTitle(text, color=self.theme.foreground, size=f"{self.theme.font_pt + 1}pt")
+        size = self.theme.font_pt + 1
+        font = QFont(self.font())
+        font.setPointSizeF(size)
+        shown = text
+        if self.isVisible() and "<" not in text.replace("<br>", ""):  # plain lines: each elided to fit
+            column = self.plot_item.vb.width()  # the title's column is the plot area's, axes beside it
+            metrics, room = QFontMetrics(font), max(40, int(column if column > 0 else self.width()) - 8)
+            shown = "<br>".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, room)
+                                for line in text.split("<br>"))
+        self.plot_item.setTitle(shown, color=self.theme.foreground, size=f"{size}pt")
         label = self.plot_item.titleLabel   # pyqtgraph gives the title a row 30 px high: a second line, or a
         height = label.item.boundingRect().height()   # projector's font, needs more
+        label.setMinimumWidth(0)  # a long title must not widen the plot past its pane
         if height > 30:
             label.setMaximumHeight(height)
             self.plot_item.layout.setRowFixedHeight(0, height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "_title", "") and not self.closed and event.oldSize().width() != event.size().width():
+            self.set_title(self._title)  # elided again for the new width
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_title", "") and not self.closed:
+            self.set_title(self._title)  # a tab shown for the first time: its title fitted to its width
 
     def set_labels(self, bottom: str, left: str) -> None:
         style = {"color": self.theme.foreground, "font-size": f"{self.theme.font_pt}pt"}

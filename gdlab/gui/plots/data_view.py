@@ -197,7 +197,7 @@ class DataView(LivePlot):
     def _draw_projection(self) -> None:
         p = self._projection
         assert p is not None
-        self.set_title("Data on its first two principal components, coloured by the predicted class (× wrong)")
+        self.set_title("Principal components 1 and 2; colour: predicted class, × wrong")
         self.set_labels(*p["labels"])
         predicted = p.get("predicted")
         for k, (points, item) in enumerate(((p["train"], self.train_points), (p["test"], self.test_points))):

@@ -127,8 +127,7 @@ class NetworkEdges:
                 tile.hide()
             return
         if not self.inspector:
-            self.plot.set_title("Network: each tile in layer 1 is one neuron's incoming weights as an image "
-                                "(blue +, orange −)")
+            self.plot.set_title("Layer 1: each tile is a neuron's incoming weights (blue +, orange −)")
         count = len(images)
         if len(self.weight_tiles) != count:
             for tile in self.weight_tiles:
