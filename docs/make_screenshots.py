@@ -140,6 +140,9 @@ GALLERY = {
                          "--size", "640x420"],
     "optimizer-race.gif": ["optimizer-race", "--view", "surface", "--iterations", "1500", "--every", "30",
                            "--fps", "12", "--size", "640x440"],
+    "screenshot-digits.png": ["digits", "--view", "data", "--size", "1600x900"],
+    "screenshot-digits-network.png": ["digits", "--view", "network", "--size", "1200x800"],
+    "screenshot-iris.png": ["iris", "--view", "data", "--size", "1200x800"],
 }
 
 
