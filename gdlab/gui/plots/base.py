@@ -280,12 +280,14 @@ class LivePlot(pg.PlotWidget):
         size = self.theme.font_pt + 1
         font = QFont(self.font())
         font.setPointSizeF(size)
-        shown = text
-        if self.isVisible() and "<" not in text.replace("<br>", ""):  # plain lines: each elided to fit
-            column = self.plot_item.vb.width()  # the title's column is the plot area's, axes beside it
-            metrics, room = QFontMetrics(font), max(40, int(column if column > 0 else self.width()) - 8)
-            shown = "<br>".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, room)
-                                for line in text.split("<br>"))
+        shown, lines = text, text.split("<br>")
+        plain = "<" not in text.replace("<br>", "")
+        metrics = QFontMetrics(font)
+        self._title_need = max(metrics.horizontalAdvance(line) for line in lines) if plain else 0
+        room = self._title_room()
+        if self.isVisible() and plain and self._title_need > room:  # plain lines: each elided to fit
+            shown = "<br>".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines)
+        self._title_elided = shown != text
         self.plot_item.setTitle(shown, color=self.theme.foreground, size=f"{size}pt")
         label = self.plot_item.titleLabel   # pyqtgraph gives the title a row 30 px high: a second line, or a
         height = label.item.boundingRect().height()   # projector's font, needs more
@@ -294,15 +296,24 @@ class LivePlot(pg.PlotWidget):
             label.setMaximumHeight(height)
             self.plot_item.layout.setRowFixedHeight(0, height)
 
+    def _title_room(self) -> int:
+        column = self.plot_item.vb.width()  # the title's column is the plot area's, the axes beside it
+        return max(40, int(column if column > 0 else self.width()) - 8)
+
+    def _refit_title(self) -> None:
+        """Elide the title again, or show it whole, only when the new width calls for it."""
+        if getattr(self, "_title", "") and not self.closed and (
+                getattr(self, "_title_elided", False) or getattr(self, "_title_need", 0) > self._title_room()):
+            self.set_title(self._title)
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if getattr(self, "_title", "") and not self.closed and event.oldSize().width() != event.size().width():
-            self.set_title(self._title)  # elided again for the new width
+        if event is not None and event.oldSize().width() != event.size().width():
+            self._refit_title()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if getattr(self, "_title", "") and not self.closed:
-            self.set_title(self._title)  # a tab shown for the first time: its title fitted to its width
+        self._refit_title()  # a tab shown for the first time: its title fitted to its width
 
     def set_labels(self, bottom: str, left: str) -> None:
         style = {"color": self.theme.foreground, "font-size": f"{self.theme.font_pt}pt"}
