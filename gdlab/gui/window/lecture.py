@@ -38,7 +38,8 @@ class LectureMixin:
         if app is not None:
             apply_to_app(app, THEMES[self.resolved_theme], self.text_scale)
         for view in self.themed_views():
-            view.apply_theme(theme)
+            if getattr(view, "theme", None) != theme:  # a new window's plots are in it already
+                view.apply_theme(theme)
         if not self.lecture_mode:
             self.settings.setValue("theme", name)
         self._dirty = True
