@@ -13,16 +13,34 @@ views only lay it out.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from ..data.datasets import Dataset
 from ..data.projection import principal_components
 from ..nn.metrics import predicted_classes
 from ..nn.network import MLP
 
-if TYPE_CHECKING:
-    from .network_maps import NetworkMaps
+
+class NetworkMaps(Protocol):
+    """What the pictures need of a network run (:class:`gdlab.core.run.network_maps.NetworkMaps` is one)."""
+
+    model: MLP
+    features: Any
+    dataset: Dataset
+    train_set: Dataset
+    test_set: Dataset
+    task: str
+    _projection: Any
+
+    @property
+    def class_names(self) -> list[str]: ...
+
+    def predict(self, X: np.ndarray, model: MLP | None = None) -> np.ndarray: ...
+
+    @staticmethod
+    def _targets(part: Dataset) -> np.ndarray: ...
 
 GALLERY_SIZE = 40   # images in the gallery: 5 rows of 8 fit a projector's view with readable labels
 

@@ -188,7 +188,7 @@ def build_graph(trace: BackpropTrace, weight: tuple[int, int, int] | None = None
     root = _top(b, trace, prev, last, penalty_inputs)
     graph = CompGraph(b.nodes, [], root, wid, pruned, ops, int(trace.samples[0]), trace.iteration)
     _backward(graph)
-    place(graph)
+    place(graph.nodes)
     graph.phases = _phases(graph)
     return graph
 

@@ -7,17 +7,25 @@ downward negative), for any painter to scale.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .comp_graph import CompGraph
+from collections.abc import Sequence
+from typing import Protocol
 
 __all__ = ["place"]
 
 
-def place(graph: CompGraph) -> None:
-    """Set every node's ``column`` and ``y``."""
-    nodes = graph.nodes
+class Placed(Protocol):
+    """What placing needs of a node (:class:`gdlab.core.teaching.comp_graph.Node` is one)."""
+
+    inputs: list[int]
+    column: int
+    y: float
+
+    @property
+    def leaf(self) -> bool: ...
+
+
+def place(nodes: Sequence[Placed]) -> None:
+    """Set every node's ``column`` and ``y`` (``nodes`` in forward order, as a graph holds them)."""
     consumers: list[list[int]] = [[] for _ in nodes]
     for k, node in enumerate(nodes):
         for src in node.inputs:

@@ -12,12 +12,13 @@ from typing import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QPainterPath
+from PySide6.QtGui import QAction, QFont, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from ..palette import LIGHT, Theme
 from .menu_box import MenuOnDemandViewBox, add_menu_action
 from .ticks import quiet_label, readable_log_ticks
+from .titles import FittedTitle
 
 # Rows a plot keeps per line: the newest RECENT as they came, older ones as BUCKETS min/max pairs
 # (see gdlab.core.run.decimate), so at most 2·300 + 100 points: about one per pixel column of a plot on
@@ -177,7 +178,7 @@ class _PrepareBeforePaint(QObject):
         return False
 
 
-class LivePlot(pg.PlotWidget):
+class LivePlot(FittedTitle, pg.PlotWidget):
     """A themed plot with an optional crosshair that reports the nearest value in words."""
 
     # pyqtgraph's GraphicsView.paintEvent is Python that calls the C++ one, so all of Qt's drawing
@@ -272,48 +273,6 @@ class LivePlot(pg.PlotWidget):
             legend.setBrush(pg.mkBrush(theme.background + "C0"))
             for _sample, label in legend.items:
                 label.setText(label.text, color=theme.foreground, size=f"{max(8, theme.tick_pt)}pt")
-
-    def set_title(self, text: str) -> None:
-        """The plot's title, elided with "…" when the plot is too narrow for it (the whole title stays
-        in ``_title``, which exports write into the file)."""
-        self._title = text
-        size = self.theme.font_pt + 1
-        font = QFont(self.font())
-        font.setPointSizeF(size)
-        shown, lines = text, text.split("<br>")
-        plain = "<" not in text.replace("<br>", "")
-        metrics = QFontMetrics(font)
-        self._title_need = max(metrics.horizontalAdvance(line) for line in lines) if plain else 0
-        room = self._title_room()
-        if self.isVisible() and plain and self._title_need > room:  # plain lines: each elided to fit
-            shown = "<br>".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines)
-        self._title_elided = shown != text
-        self.plot_item.setTitle(shown, color=self.theme.foreground, size=f"{size}pt")
-        label = self.plot_item.titleLabel   # pyqtgraph gives the title a row 30 px high: a second line, or a
-        height = label.item.boundingRect().height()   # projector's font, needs more
-        label.setMinimumWidth(0)  # a long title must not widen the plot past its pane
-        if height > 30:
-            label.setMaximumHeight(height)
-            self.plot_item.layout.setRowFixedHeight(0, height)
-
-    def _title_room(self) -> int:
-        column = self.plot_item.vb.width()  # the title's column is the plot area's, the axes beside it
-        return max(40, int(column if column > 0 else self.width()) - 8)
-
-    def _refit_title(self) -> None:
-        """Elide the title again, or show it whole, only when the new width calls for it."""
-        if getattr(self, "_title", "") and not self.closed and (
-                getattr(self, "_title_elided", False) or getattr(self, "_title_need", 0) > self._title_room()):
-            self.set_title(self._title)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if event is not None and event.oldSize().width() != event.size().width():
-            self._refit_title()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._refit_title()  # a tab shown for the first time: its title fitted to its width
 
     def set_labels(self, bottom: str, left: str) -> None:
         style = {"color": self.theme.foreground, "font-size": f"{self.theme.font_pt}pt"}

@@ -180,18 +180,11 @@ class ContourView(QWidget):
         self._update_caption()
 
     def _update_caption(self) -> None:
-        parts = [f"<span style='color:{items.color}; font-weight:bold'>● {_html(label)}</span>"
-                 for label, items in zip(self.labels, self.runs)]
-        formula = f"J(w) = {_html(self.formula)}&nbsp;&nbsp;&nbsp;" if self.formula else ""
-        self.caption.setText(formula + "&nbsp;&nbsp;".join(parts))
+        self.caption.setText(runs_caption(self.formula, self.labels, [items.color for items in self.runs]))
 
     def append_paths(self, paths: np.ndarray, heads: np.ndarray, next_points: np.ndarray | None) -> None:
         """Rows of every run's path (m, K, 2), the current points (K, 2), the points after the next step."""
-        for k in range(len(self.runs)):
-            if len(paths):
-                self._paths[k].append(np.asarray(paths[:, k, :2], dtype=float))
-        self._heads = np.asarray(heads, dtype=float)
-        self._next = None if next_points is None else np.asarray(next_points, dtype=float)
+        self._heads, self._next = append_run_paths(self._paths, paths, heads, next_points)
         self._dirty = True
 
     def show_moment(self, points: np.ndarray | None, paths: np.ndarray | None = None) -> None:
@@ -314,6 +307,24 @@ class ContourView(QWidget):
 
 def _fmt(value: float) -> str:
     return number(value, 3)
+
+
+def runs_caption(formula: str, labels: list[str], colors: list[str]) -> str:
+    """The caption under a cost surface: its formula, then each run's name in its colour."""
+    parts = [f"<span style='color:{color}; font-weight:bold'>● {_html(label)}</span>"
+             for label, color in zip(labels, colors)]
+    head = f"J(w) = {_html(formula)}&nbsp;&nbsp;&nbsp;" if formula else ""
+    return head + "&nbsp;&nbsp;".join(parts)
+
+
+def append_run_paths(store: list[list[np.ndarray]], paths: np.ndarray, heads: np.ndarray,
+                     next_points: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Add rows of every run's path (m, K, 2) to ``store`` (one list of parts per run); returns the
+    current points (K, 2) and the points after the next step, as float arrays."""
+    for k in range(len(store)):
+        if len(paths):
+            store[k].append(np.asarray(paths[:, k, :2], dtype=float))
+    return np.asarray(heads, dtype=float), None if next_points is None else np.asarray(next_points, dtype=float)
 
 
 def _html(text: str) -> str:

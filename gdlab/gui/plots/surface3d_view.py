@@ -29,7 +29,7 @@ from ...core.surface import projection as P
 from ..palette import LIGHT, VERMILLION, Theme
 from ..widget_builders import tight_column
 from .base import thin_older
-from .contour_view import BANDS, MAX_PATH_POINTS, _html
+from .contour_view import BANDS, MAX_PATH_POINTS, append_run_paths, runs_caption
 from .framing import CAP, grown_range
 from .surface3d_paint import PaintedLabel, Painter, paint_axes, scene_picture, tone_colors
 
@@ -189,18 +189,11 @@ class Surface3DView(QWidget):
         self._update_caption()
 
     def _update_caption(self) -> None:
-        parts = [f"<span style='color:{color}; font-weight:bold'>● {_html(label)}</span>"
-                 for label, color in zip(self.labels, self.colors)]
-        formula = f"J(w) = {_html(self.formula)}&nbsp;&nbsp;&nbsp;" if self.formula else ""
-        self.caption.setText(formula + "&nbsp;&nbsp;".join(parts))
+        self.caption.setText(runs_caption(self.formula, self.labels, list(self.colors)))
 
     def append_paths(self, paths: np.ndarray, heads: np.ndarray, next_points: np.ndarray | None) -> None:
         """Rows of every run's path (m, K, 2), the current points (K, 2), the points after the next step."""
-        for k in range(len(self._paths)):
-            if len(paths):
-                self._paths[k].append(np.asarray(paths[:, k, :2], dtype=float))
-        self._heads = np.asarray(heads, dtype=float)
-        self._next = None if next_points is None else np.asarray(next_points, dtype=float)
+        self._heads, self._next = append_run_paths(self._paths, paths, heads, next_points)
         self._changed()
 
     def show_moment(self, points: np.ndarray | None, paths: np.ndarray | None = None) -> None:

@@ -199,20 +199,20 @@ class FramesMixin:
     @Slot()
     def inspector_next(self) -> None:
         """N: the computation graph's next step while it is on show, else the inspector's next phase."""
-        if self.view_tabs.currentWidget() is self.graph_view:
-            self.graph_view.next()
-            return
-        self._show_inspector()
-        self.inspector.next()
+        self._step_pass(forward=True)
 
     @Slot()
     def inspector_back(self) -> None:
         """B: the computation graph's previous step while it is on show, else the inspector's."""
+        self._step_pass(forward=False)
+
+    def _step_pass(self, forward: bool) -> None:
         if self.view_tabs.currentWidget() is self.graph_view:
-            self.graph_view.back()
-            return
-        self._show_inspector()
-        self.inspector.back()
+            view = self.graph_view
+        else:
+            self._show_inspector()
+            view = self.inspector
+        (view.next if forward else view.back)()
 
     def _show_inspector(self) -> None:
         if self.view_tabs.isTabVisible(self.view_tabs.indexOf(self.inspector)):
