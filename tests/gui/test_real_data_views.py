@@ -26,3 +26,26 @@ def test_the_digits_gallery_shows_the_runs_predictions_without_overlapping_label
     assert np.count_nonzero(expected["wrong"]) < 40
     window.load_experiment(load_preset("xor"))  # two coordinates: drawing is offered again
     qtbot.waitUntil(lambda: window.draw_tool.toolbar.isVisible(), timeout=15_000)
+
+
+def test_the_inspectors_delta_column_is_in_sight_after_the_wide_cost_table(qtbot):
+    from gdlab.core.teaching.backprop_trace import trace_iteration
+    from gdlab.gui.plots.inspector_view import InspectorView
+
+    run = make_run(load_preset("digits"))
+    view = InspectorView()
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    view.show()
+    view.show_trace(trace_iteration(run, "sample", 10))
+    table = view.layer_table
+    kinds = [phase.kind for phase in view.trace.phases]
+    assert "cost" in kinds and kinds.index("cost") < kinds.index("backward")
+    for view.phase in range(len(kinds)):  # the cost table's ŷ column (ten numbers) comes just before δ
+        view._show()
+        qtbot.wait(0)
+        if view.phase_kind == "backward":
+            assert table.horizontalScrollBar().value() == 0
+            right = table.columnViewportPosition(1) + table.columnWidth(1)
+            assert right <= table.viewport().width(), "the δ column's right-aligned numbers are in sight"
+
