@@ -22,7 +22,7 @@ def place_labels(view) -> None:
     if not view.sizes or not view.plot.isVisible() or width < 20 or height < 20:
         return
     L = len(view.sizes) - 1
-    r = view.node_size / 2 if not view.summarised else 0.3
+    r = view.node_size / 2 if not view.summarised else max(0.3, view.tiles_side / 2)
     ymax = max(abs(p[:, 1]).max() for p in view.positions) + r
     line = max(t.textItem.boundingRect().height() for t in view._titles) - 4
     names = max((t.textItem.boundingRect().width() for t in view._names), default=0.0)

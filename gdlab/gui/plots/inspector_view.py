@@ -340,6 +340,10 @@ def _table(tip: str) -> QTableWidget:
 
 def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]], highlight: int | None = None) -> None:
     """Rows of text into ``table``; the ``highlight`` row (the chosen weight) marked and scrolled to."""
+    # Columns start afresh: a kept column keeps its width, and the stretched last one never shrinks
+    # on its own, so the δ column after the cost table's wide ŷ column was 450 px wide, scrolled, its
+    # right-aligned numbers out of sight (digits).
+    table.setColumnCount(0)
     table.setColumnCount(len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setRowCount(len(rows))
@@ -358,3 +362,4 @@ def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]], highli
             table.setItem(r, c, item)
     if highlight is not None:
         table.scrollToItem(table.item(highlight, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+    table.horizontalScrollBar().setValue(0)  # the names column in sight, whatever the last table scrolled to

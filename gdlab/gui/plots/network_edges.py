@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from ..palette import BLUE, ORANGE
-from .network_layout import DECADE_COLORS, DECADES, decade, decade_classes, edge_style
+from .network_layout import DECADE_COLORS, DECADES, TILE_BLOCK, decade, decade_classes, edge_style
 
 WIDTHS = (1.0, 2.0, 3.5, 5.5, 8.0)    # pixel widths of the magnitude classes
 
@@ -25,6 +25,7 @@ class NetworkEdges:
 
     plot: Any
     legend: Any
+    tiles_side: float
 
     def _style_edges(self) -> None:
         """Thinner, fainter edges the more there are, so neurons stay visible through them."""
@@ -125,7 +126,9 @@ class NetworkEdges:
         if images is None or not self.summarised or len(self.positions) < 2:
             for tile in self.weight_tiles:
                 tile.hide()
+            self._set_tiles_side(0.0)
             return
+        self._set_tiles_side(TILE_BLOCK)
         if not self.inspector:
             self.plot.set_title("Layer 1: each tile is a neuron's incoming weights (blue +, orange −)")
         count = len(images)
@@ -140,7 +143,7 @@ class NetworkEdges:
                 self.weight_tiles.append(tile)
         cols = int(np.ceil(np.sqrt(count)))
         grid_rows = int(np.ceil(count / cols))
-        cell = self.node_size / max(cols, grid_rows)
+        cell = self.tiles_side / max(cols, grid_rows)
         centre = self.positions[1][0]
         top = centre[1] + grid_rows * cell / 2
         left = centre[0] - cols * cell / 2
@@ -153,6 +156,13 @@ class NetworkEdges:
             tile.setRect(QRectF(left + c * cell + 0.04 * cell, top - (r + 1) * cell + 0.04 * cell,
                                 0.92 * cell, 0.92 * cell))
             tile.show()
+
+    def _set_tiles_side(self, side: float) -> None:
+        """The first hidden block drawn ``side`` wide (0: as the others); the labels make room for it."""
+        if side != self.tiles_side:
+            self.tiles_side = side
+            self._draw_nodes()
+            self._place_timer.start()
 
 
 _LUT = None

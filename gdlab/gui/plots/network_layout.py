@@ -16,6 +16,9 @@ import numpy as np
 
 COLUMN = 8              # more neurons than this in a layer: two staggered columns
 ASPECT = 1.5            # the width : height the diagram is laid out for (a plot tab's shape)
+SUMMARY_BLOCK = 0.45    # a summarised layer's block: its side in diagram units (layers 1 apart)
+TILE_BLOCK = 0.8        # the first hidden block when it shows its neurons' weights as image tiles:
+                        # nearly twice a block, leaving 0.375 of edge to the blocks either side
 DECADES = 6                           # the gradient colour scale: the top decade and five below it
 DECADE_COLORS = ("#DCE3EA", "#B3C7DA", "#7FA3C6", "#4A7DB0", "#235A94", "#08306B")   # pale → dark
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -62,7 +65,7 @@ def layout(sizes: list[int], summarised: bool) -> Layout:
     """Neuron centres for layer sizes ``sizes`` (inputs first); one block per layer when summarised."""
     L = len(sizes) - 1
     if summarised:
-        return Layout([np.array([[float(l), 0.0]]) for l in range(L + 1)], 0.45, 1.0)
+        return Layout([np.array([[float(l), 0.0]]) for l in range(L + 1)], SUMMARY_BLOCK, 1.0)
     tallest = max(rows(k) for k in sizes)
     if tallest > 1:
         spacing = min(1.8 / (tallest - 1), 0.45)

@@ -106,6 +106,7 @@ class NetworkView(NetworkEdges, QWidget):
         self.thumbnails: list[list[pg.ImageItem]] = []
         self.weight_tiles: list[pg.ImageItem] = []
         self.weight_images: np.ndarray | None = None
+        self.tiles_side = 0.0                   # the first hidden block's side while it shows weight tiles
         self.sample_tile: pg.ImageItem | None = None   # the inspector's sample, when its inputs are an image
         self.texts: list[pg.TextItem] = []       # the inspector's numbers, in the order they get room
         self._titles: list[pg.TextItem] = []     # one per layer
@@ -162,6 +163,7 @@ class NetworkView(NetworkEdges, QWidget):
                 self.plot.plot_item.removeItem(image)
         self.thumbnails = []
         self.weight_images = None
+        self.tiles_side = 0.0
         self._clear_texts()
         self._draw_nodes()
         for l, k in enumerate(sizes):
@@ -223,8 +225,9 @@ class NetworkView(NetworkEdges, QWidget):
         for l, pos in enumerate(self.positions):
             if inputs_only and l > 0:
                 continue
+            size = self.tiles_side if l == 1 and self.tiles_side else self.node_size
             for p in pos:
-                spots.append({"pos": tuple(p), "size": self.node_size,
+                spots.append({"pos": tuple(p), "size": size,
                               "symbol": "s" if self.summarised else "o",
                               "brush": pg.mkBrush("#FFFFFF"), "pen": pg.mkPen("#333333", width=1.5)})
         self.nodes.setData(spots)
