@@ -56,3 +56,13 @@ def test_an_input_name_from_a_file_is_text_in_the_chain_rule_never_markup(qapp):
     trace.input_labels = ["<img src=x>", "<b>y</b>"]
     text = chain_rule_html(trace, trace.chain_rule(1, 0, 0), "w")
     assert "&lt;img src=x&gt;" in text and "<img" not in text
+
+
+def test_a_name_from_a_file_is_text_in_the_computation_graph_never_markup(qapp):
+    from gdlab.gui.plots.graph_view import GraphView
+
+    view = GraphView()
+    item = view._label("<img src=x> = 0.5", "#000000", 9)
+    assert item.textItem.toPlainText() == "<img src=x> = 0.5"
+    view.caption.setText("<b>y</b>")
+    assert view.caption.textFormat() == Qt.TextFormat.PlainText

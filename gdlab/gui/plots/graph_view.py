@@ -12,7 +12,7 @@ graph is built and drawn only then: a hidden view costs nothing.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSizeF, QTimer, Slot
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -72,6 +72,7 @@ class GraphView(QWidget):
         top.addWidget(self.sample)
         self.caption = QLabel("Pause the run to see its next iteration as a computation graph.")
         self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # the captions name inputs: plain text
         self.caption.setStyleSheet(stylesheet(CAPTION_STYLE, LIGHT))
         self.plot = LivePlot("Computation graph of one sample")
         item = self.plot.plot_item
@@ -185,14 +186,14 @@ class GraphView(QWidget):
         self.next_button.setEnabled(self.phase < n - 1)
 
     # -- drawing -----------------------------------------------------------------------------------------
-    def _label(self, html: str, color: str, size: int, bold: bool = False, fill: bool = True) -> pg.TextItem:
+    def _label(self, text: str, color: str, size: int, bold: bool = False, fill: bool = True) -> pg.TextItem:
         # on a patch of the background, so an edge running under a label does not strike it through;
         # a 1-pixel margin, within the GAP_Y kept clear around every label, so no patch covers a neighbour
         back = QColor(self.theme.background)
         back.setAlpha(230)
         item = pg.TextItem(anchor=(0.5, 0.5), color=color, fill=pg.mkBrush(back) if fill else None)
         item.textItem.document().setDocumentMargin(1)
-        item.setHtml(html)
+        item.setPlainText(text)  # names may be a CSV's column headers: never markup
         font = QFont()
         font.setPointSize(size)
         font.setBold(bold)

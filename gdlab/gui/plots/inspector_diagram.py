@@ -8,6 +8,8 @@ the diagram has every one of them. Nothing here computes: the numbers are the tr
 """
 from __future__ import annotations
 
+from html import escape
+
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
@@ -97,12 +99,12 @@ def _summarised_sample(view, trace, kind: str, layer: int) -> None:
     off = 0.5 * view.node_size + 0.04
     (x0, y0), (xL, yL) = view.positions[0][0], view.positions[-1][0]
     true = next(name for name, _, _, is_true in ranked if is_true)
-    _number(view, f"sample {trace.sample_index + 1}: a {true}", (x0, y0 + off), anchor=(0.5, 1), bold=True)
+    _number(view, f"sample {trace.sample_index + 1}: a {escape(true)}", (x0, y0 + off), anchor=(0.5, 1), bold=True)
     if layer != trace.num_layers or kind not in ("forward", "cost", "backward"):
         return
     symbol, column = ("δ", 2) if kind == "backward" else ("ŷ", 1)
-    rows = [f"{row[0]}: {symbol} = {_fmt(row[column])}" + (" (read)" if k == 0 else "") + (" (true)" if row[3] else "")
-            for k, row in enumerate(ranked)]
+    rows = [f"{escape(row[0])}: {symbol} = {_fmt(row[column])}"  # class names may be a CSV's: text, never markup
+            + (" (read)" if k == 0 else "") + (" (true)" if row[3] else "") for k, row in enumerate(ranked)]
     _number(view, "<br>".join(rows), (xL, yL + off), anchor=(0.5, 1),
             color=VERMILLION if kind == "backward" else None)
 

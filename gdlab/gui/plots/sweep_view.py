@@ -6,6 +6,7 @@ barely fell), good, too large (it overshoots and oscillates) and where the run d
 """
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -117,7 +118,7 @@ class SweepView(QWidget):
         try:
             lo, hi, count, iterations = self.values()
         except ValueError as exc:
-            self.message.setText(f"<span style='color:{self.plot.theme.error_text}'>{exc}</span>")
+            self.message.setText(f"<span style='color:{self.plot.theme.error_text}'>{html.escape(str(exc))}</span>")
             return
         self.message.setText("")
         self.run_requested.emit(lo, hi, count, iterations)
