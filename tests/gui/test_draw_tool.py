@@ -61,6 +61,15 @@ def start_empty(qtbot, tool):
     assert x0 <= -1.4 and x1 >= 1.4 and y0 <= -1.4 and y1 >= 1.4, "an empty plane around the origin"
 
 
+def drag_first_point_up(qtbot, tool):
+    """Press on the point at (-1, -1) and move it to (-1, 0.5), not yet released; returns the viewport."""
+    viewport = tool.view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=pixel(tool, -1, -1))
+    qtbot.mouseMove(viewport, pos=pixel(tool, -1, -0.25))
+    qtbot.mouseMove(viewport, pos=pixel(tool, -1, 0.5))
+    return viewport
+
+
 def draw_square(qtbot, tool):
     """Two points of class 0 (left clicks) and two of class 1 (right clicks)."""
     for x, y in ((-1, -1), (-0.5, -1)):
@@ -112,11 +121,7 @@ def test_drag_moves_a_point_delete_removes_one_undo_and_clear(qtbot, tool):
     start_empty(qtbot, tool)
     draw_square(qtbot, tool)
     before = tool.X.copy()
-    viewport = tool.view.viewport()
-    # drag the first point from (-1, -1) to (-1, 0.5): press, move, release
-    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=pixel(tool, -1, -1))
-    qtbot.mouseMove(viewport, pos=pixel(tool, -1, -0.25))
-    qtbot.mouseMove(viewport, pos=pixel(tool, -1, 0.5))
+    viewport = drag_first_point_up(qtbot, tool)  # press and move; released below
     assert len(tool.emitted) == 4, "a drag emits once, when it ends"
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=pixel(tool, -1, 0.5))
     moved = tool.emitted[-1]
@@ -320,10 +325,7 @@ def test_a_drag_is_one_undo_step_and_a_new_dataset_clears_the_history(qtbot, too
     start_empty(qtbot, tool)
     draw_square(qtbot, tool)
     before = tool.X.copy()
-    viewport = tool.view.viewport()
-    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=pixel(tool, -1, -1))
-    qtbot.mouseMove(viewport, pos=pixel(tool, -1, -0.25))
-    qtbot.mouseMove(viewport, pos=pixel(tool, -1, 0.5))
+    viewport = drag_first_point_up(qtbot, tool)
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=pixel(tool, -1, 0.5))
     moved = tool.X.copy()
     assert tool.undo() and np.array_equal(tool.X, before)
