@@ -42,7 +42,10 @@ import numpy as np
 
 from ..nn.activations import get_activation
 from ..nn.losses import get_loss
+from ..run.network_run import NetworkRun
 from .comp_graph_layout import place
+
+_wlabel = NetworkRun.weight_label  # "W1[2,1]", as the window names weights
 
 if TYPE_CHECKING:
     from .backprop_trace import BackpropTrace
@@ -128,10 +131,6 @@ def operation_count(sizes: list[int], regularization: str = "none") -> int:
     ops = sum(a * b + 3 * b for a, b in zip(sizes[:-1], sizes[1:])) + 1
     return ops + (2 if regularization != "none" else 0)
 
-
-def _wlabel(wid: tuple[int, int, int]) -> str:
-    l, i, j = wid
-    return f"W{l + 1}[{i + 1},{j + 1}]"
 
 
 class _Builder:
