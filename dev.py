@@ -57,9 +57,10 @@ def ensure_env() -> Path:
         # (pip compiles one file after another; left to the tests, each of the parallel workers
         # compiled the same modules at the same time: ~20 s of a fresh run). A few files that are
         # not Python 3 (test data in some packages) fail to compile; nothing imports them. The
-        # tools the tests use little or not at all are left out (-3 s).
+        # tools the tests use little or not at all, numpy's own tests and pyqtgraph's examples are left out.
         lib = VENV / ("Lib" if os.name == "nt" else "lib")
-        rarely = r"[/\\]site-packages[/\\](pygments|mypy|mypyc|pip|setuptools|_distutils_hack)[/\\]"
+        rarely = (r"[/\\]site-packages[/\\](pygments|mypy|mypyc|pip|setuptools|_distutils_hack)[/\\]"
+                  r"|[/\\]site-packages[/\\](numpy[/\\].*[/\\]tests|pyqtgraph[/\\]examples)[/\\]")
         subprocess.run([str(py), "-m", "compileall", "-q", "-j", "0", "-x", rarely, str(lib), str(ROOT / "gdlab")],
                        stdout=subprocess.DEVNULL)
         STAMP.write_text(wanted)
